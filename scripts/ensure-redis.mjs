@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Makes sure redis-server, redis-cli and jq are available for the test suite.
+// Installs them with apt-get when running as root; otherwise explains how.
+// The tests start their own private redis-server processes (see
+// test/support/redis-server.ts) and never use a system service.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+
+const REQUIRED = ['redis-server', 'redis-cli', 'jq'];
+const APT_PACKAGES = ['redis-server', 'redis-tools', 'jq'];
+const INSTALL_CMD = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
+
+function onPath(binary) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(path.join(dir, binary), constants.X_OK);
+      return true;
+    } catch {
+      // keep looking
+    }
+  }
+  return false;
+}
+
+function sh(command) {
+  const result = spawnSync('sh', ['-c', command], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function firstLine(command, args) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error || result.status !== 0) return `${command}: unavailable`;
+  return `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? '';
+}
+
+let missing = REQUIRED.filter((binary) => !onPath(binary));
+
+if (missing.length > 0) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    console.error(
+      `ensure-redis: missing ${missing.join(', ')}. Install them with:\n\n  sudo sh -c '${INSTALL_CMD}'\n`,
+    );
+    process.exit(1);
+  }
+
+  console.log(`ensure-redis: missing ${missing.join(', ')}; running: ${INSTALL_CMD}`);
+  const status = sh(INSTALL_CMD);
+  // The Debian package may start a system redis-server service; the tests
+  // never use a preexisting server, so stop it again.
+  sh('service redis-server stop >/dev/null 2>&1 || true');
+  if (status !== 0) {
+    console.error(`ensure-redis: apt-get failed with exit code ${status}`);
+    process.exit(status);
+  }
+
+  missing = REQUIRED.filter((binary) => !onPath(binary));
+  if (missing.length > 0) {
+    console.error(`ensure-redis: still missing after install: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+}
+
+console.log(
+  `ensure-redis: ${firstLine('redis-server', ['--version'])}; ${firstLine('redis-cli', ['--version'])}; ${firstLine('jq', ['--version'])}`,
+);

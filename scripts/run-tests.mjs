@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts file with node's built-in test runner (each
+// file in its own process) through tsx.
+//
+//   node scripts/run-tests.mjs                 # all test files
+//   node scripts/run-tests.mjs support core    # files whose path contains "support" or "core"
+//   node scripts/run-tests.mjs --test-name-pattern=foo   # extra --flags are passed to node
+//   TEST_CONCURRENCY=2 node scripts/run-tests.mjs         # --test-concurrency=2 (if supported)
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const testDir = path.join(root, 'test');
+
+const args = process.argv.slice(2);
+const nodeFlags = args.filter((arg) => arg.startsWith('--'));
+const filters = args.filter((arg) => !arg.startsWith('--'));
+
+const files = readdirSync(testDir, { recursive: true })
+  .map((entry) => path.join('test', String(entry)).split(path.sep).join('/'))
+  .filter((file) => file.endsWith('.test.ts') && !file.split('/').includes('node_modules'))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  .sort();
+
+if (files.length === 0) {
+  console.error(
+    filters.length > 0
+      ? `run-tests: no test files under test/ match ${filters.map((f) => JSON.stringify(f)).join(', ')}`
+      : 'run-tests: no *.test.ts files under test/',
+  );
+  process.exit(1);
+}
+
+const concurrencyFlags = [];
+const concurrency = process.env.TEST_CONCURRENCY;
+if (concurrency !== undefined && concurrency !== '') {
+  if (!/^[1-9]\d*$/.test(concurrency)) {
+    console.error(`run-tests: TEST_CONCURRENCY must be a positive integer, got ${JSON.stringify(concurrency)}`);
+    process.exit(1);
+  }
+  const help = spawnSync(process.execPath, ['--help'], { encoding: 'utf8' });
+  if (`${help.stdout ?? ''}`.includes('--test-concurrency')) {
+    concurrencyFlags.push(`--test-concurrency=${concurrency}`);
+  } else {
+    console.warn(`run-tests: node ${process.version} does not support --test-concurrency; ignoring TEST_CONCURRENCY`);
+  }
+}
+
+const nodeArgs = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  ...concurrencyFlags,
+  ...nodeFlags,
+  ...files,
+];
+
+console.log(`run-tests: ${files.length} file(s)${concurrencyFlags.length ? ` (${concurrencyFlags[0]})` : ''}`);
+
+const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' });
+
+// Don't die before the child has cleaned up (its test processes stop their
+// redis-servers). Ctrl-C already reaches the whole foreground process group;
+// SIGTERM/SIGHUP sent to this process are forwarded.
+process.on('SIGINT', () => {});
+for (const signal of ['SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+}
+
+child.on('error', (err) => {
+  console.error(`run-tests: failed to start node: ${err.message}`);
+  process.exit(1);
+});
+
+child.on('exit', (code, signal) => {
+  if (signal) {
+    console.error(`run-tests: test runner killed by ${signal}`);
+    process.exit(1);
+  }
+  process.exit(code ?? 1);
+});

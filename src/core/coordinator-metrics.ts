@@ -1,0 +1,36 @@
+import type { RejectionReason } from '../protocol/rejection.js';
+
+/** Counters of one coordinator (the Prometheus registry of the observability layer reads these). */
+export interface CoordinatorMetrics {
+  signalsSent: number;
+  /** Sends answered with isDuplicate (same idempotency key). */
+  duplicateSends: number;
+  /** Verified signals that reached this coordinator's inbox. */
+  signalsReceived: number;
+  signalsRejected: Partial<Record<RejectionReason, number>>;
+  acksSent: number;
+  acksReceived: number;
+  acksRejected: Partial<Record<RejectionReason, number>>;
+  waitTimeouts: number;
+  heartbeats: number;
+  heartbeatFailures: number;
+}
+
+export function emptyMetrics(): CoordinatorMetrics {
+  return {
+    signalsSent: 0,
+    duplicateSends: 0,
+    signalsReceived: 0,
+    signalsRejected: {},
+    acksSent: 0,
+    acksReceived: 0,
+    acksRejected: {},
+    waitTimeouts: 0,
+    heartbeats: 0,
+    heartbeatFailures: 0,
+  };
+}
+
+export function countRejection(counts: Partial<Record<RejectionReason, number>>, reason: RejectionReason): void {
+  counts[reason] = (counts[reason] ?? 0) + 1;
+}

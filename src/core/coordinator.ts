@@ -1,0 +1,378 @@
+import { EventEmitter } from 'node:events';
+import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
+import { normalizePayload } from '../protocol/canonical-json.js';
+import {
+  CoordinatorShutdownError,
+  InvalidConfigError,
+  InvalidPayloadError,
+  InvalidSignalError,
+  NotInitializedError,
+  RendezvousError,
+} from '../protocol/errors.js';
+import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
+import { assertId, assertIds } from '../protocol/ids.js';
+import type { Keyring } from '../protocol/keyring.js';
+import type { Logger } from '../protocol/logger.js';
+import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
+import type { AppendResult, InboxRef, Store } from '../store/port.js';
+import { waitForAcks } from './ack-waiter.js';
+import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
+import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
+import { HeartbeatLoop } from './heartbeat.js';
+import { Inbox } from './inbox.js';
+import { defaultLogger } from './logger.js';
+import type { RejectionEvent } from './rejection-event.js';
+import { resolveKeyring, type SecretOptions } from './secrets.js';
+import { compileFilter, type SignalFilter } from './signal-filter.js';
+import { StoreClock, type LocalClock } from './store-clock.js';
+
+/** Longest timeout setTimeout can honour (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+export interface BlockingCoordinatorOptions extends CoordinatorTimings, SecretOptions {
+  /** This coordinator's id: unique across the deployment. */
+  id: string;
+  store: Store;
+  /** The swarm it belongs to; signals travel inside a swarm. Default `default`. */
+  swarmId?: string;
+  /** Local clock, ms (tests inject a skewed one). Only its offset to the store clock is ever used. */
+  clock?: LocalClock;
+  logger?: Logger;
+  /** Environment for the runbooks' variables. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SendOptions<P> {
+  iteration?: number;
+  payload?: P;
+  /** A resend with the same key (to the same receiver) is recognised and not delivered twice. */
+  idempotencyKey?: string;
+  /** The receiver's swarm, when it is not this coordinator's. */
+  swarmId?: string;
+}
+
+export interface BlockOptions extends SignalFilter {
+  /** Default: blockingTimeoutMs (BLOCKING_TIMEOUT_MS, 30 min). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface AckOptions {
+  /** What the ACK says of the signal; covered by its signature. Default `received`. */
+  status?: string;
+}
+
+export interface CoordinatorEvents {
+  'signal:received': [signal: Signal];
+  'message:rejected': [event: RejectionEvent];
+  heartbeat: [heartbeat: Heartbeat];
+  'heartbeat:failed': [error: unknown];
+}
+
+type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
+
+/**
+ * A coordinator: identity, heartbeat, durable inbox, signed send, blocking wait, signed ACK,
+ * and waiting for ACKs. Construction validates everything (ids, secret, config) before any I/O.
+ */
+export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
+  readonly id: string;
+  readonly swarmId: string;
+  readonly config: CoordinatorConfig;
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #clock: StoreClock;
+  #keyring: Keyring;
+  readonly #inbox: Inbox;
+  readonly #heartbeat: HeartbeatLoop;
+  readonly #stop = new AbortController();
+  readonly #metrics = emptyMetrics();
+  #lifecycle: Lifecycle = 'new';
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #lastTimestamp = 0;
+  #ackWaits = 0;
+  #iteration = 0;
+  #phase = 'idle';
+
+  constructor(options: BlockingCoordinatorOptions) {
+    super();
+    assertId(options.id, 'coordinator id');
+    const swarmId = options.swarmId ?? 'default';
+    assertId(swarmId, 'swarm id');
+    if (!options.store) throw new InvalidConfigError('`store` is required (await createStore())');
+    const env = options.env ?? process.env;
+    this.id = options.id;
+    this.swarmId = swarmId;
+    this.#store = options.store;
+    this.#logger = (options.logger ?? defaultLogger()).child({ coordinatorId: this.id, swarmId });
+    this.config = resolveConfig(options, env);
+    this.#keyring = resolveKeyring(options, env, this.#logger);
+    this.#clock = new StoreClock(options.clock);
+    this.#inbox = new Inbox({
+      store: this.#store,
+      ref: this.#ref(),
+      check: { keyring: this.#keyring, receiverId: this.id, replayWindowMs: this.config.replayWindowMs },
+      config: this.config,
+      logger: this.#logger,
+      onRejected: (event) => this.#rejected(event),
+      onAccepted: (signal) => {
+        this.#metrics.signalsReceived += 1;
+        this.emit('signal:received', signal);
+      },
+    });
+    this.#heartbeat = new HeartbeatLoop({
+      store: this.#store,
+      clock: this.#clock,
+      config: this.config,
+      logger: this.#logger,
+      coordinatorId: this.id,
+      swarmId,
+      state: () => ({ iteration: this.#iteration, phase: this.#phase, status: this.status }),
+      onBeat: (heartbeat) => {
+        this.#metrics.heartbeats += 1;
+        this.emit('heartbeat', heartbeat);
+      },
+      onFailure: (error) => {
+        this.#metrics.heartbeatFailures += 1;
+        this.emit('heartbeat:failed', error);
+      },
+    });
+  }
+
+  get status(): CoordinatorStatus {
+    if (this.#lifecycle === 'stopped') return 'stopping';
+    return this.#inbox.waiting > 0 || this.#ackWaits > 0 ? 'waiting' : 'active';
+  }
+
+  get isRunning(): boolean {
+    return this.#lifecycle === 'running';
+  }
+
+  /** Syncs the store clock, opens the inbox (reading what a crashed predecessor left unacknowledged), registers and starts heartbeats. Idempotent. */
+  initialize(): Promise<void> {
+    if (this.#lifecycle === 'stopped') return Promise.reject(new CoordinatorShutdownError(this.id));
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    this.#lifecycle = 'starting';
+    try {
+      await this.#clock.sync(this.#store);
+      await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
+      await this.#inbox.load();
+      await this.#heartbeat.start();
+      this.#lifecycle = 'running';
+      this.#logger.debug({}, 'coordinator initialized');
+    } catch (error) {
+      this.#starting = undefined;
+      this.#lifecycle = 'new';
+      this.#heartbeat.stop();
+      throw error;
+    }
+  }
+
+  /** What the heartbeat reports as this coordinator's progress. */
+  setProgress(progress: { iteration?: number; phase?: string }): void {
+    if (progress.iteration !== undefined) this.#iteration = progress.iteration;
+    if (progress.phase !== undefined) this.#phase = progress.phase;
+  }
+
+  /** Replaces the secrets (a rotation without restart): `secret` signs, `secretNew` also verifies. */
+  updateSecrets(secrets: SecretOptions): void {
+    this.#keyring = resolveKeyring(secrets, {}, this.#logger);
+    this.#inbox.setKeyring(this.#keyring);
+  }
+
+  /** Appends a signed signal to the receiver's inbox. Resolves once it is durable in the store. */
+  async sendSignal<P = unknown>(receiverId: string, type: SignalType, options: SendOptions<P> = {}): Promise<AppendResult> {
+    assertId(receiverId, 'coordinator id');
+    assertId(type, 'signal type');
+    if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, 'idempotency key');
+    if (options.swarmId !== undefined) assertId(options.swarmId, 'swarm id');
+    if (options.iteration !== undefined && !(Number.isInteger(options.iteration) && options.iteration >= 0)) {
+      throw new InvalidSignalError(`iteration must be a non-negative integer, got ${String(options.iteration)}`);
+    }
+    this.#assertRunning('sendSignal');
+    const unsigned = {
+      senderId: this.id,
+      receiverId,
+      type,
+      timestamp: this.#nextTimestamp(),
+      ...(options.iteration !== undefined ? { iteration: options.iteration } : {}),
+      ...(options.payload !== undefined ? { payload: normalizePayload(options.payload) } : {}),
+      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+    };
+    const { body, signal } = encodeSignal(unsigned, this.#keyring);
+    if (Buffer.byteLength(body) > this.config.maxSignalBytes) {
+      throw new InvalidPayloadError(`Signal is ${Buffer.byteLength(body)} bytes; the limit is ${this.config.maxSignalBytes} (maxSignalBytes).`);
+    }
+    const to: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: receiverId };
+    const result = await this.#store.appendSignal(to, body, {
+      messageId: signal.messageId,
+      ttlMs: this.config.signalTtlMs,
+      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+    });
+    if (result.isDuplicate) this.#metrics.duplicateSends += 1;
+    else this.#metrics.signalsSent += 1;
+    return result;
+  }
+
+  /**
+   * Resolves with the first verified signal matching the filter (oldest first), or rejects with
+   * SignalTimeoutError. Non-matching signals stay pending; invalid ones are rejected and skipped.
+   */
+  async blockUntilSignal<P = unknown>(options: BlockOptions = {}): Promise<Signal<P>> {
+    const filter = compileFilter(options);
+    const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
+    this.#assertRunning('blockUntilSignal');
+    try {
+      return (await this.#inbox.take(filter, timeoutMs, options.signal)) as Signal<P>;
+    } catch (error) {
+      if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') this.#metrics.waitTimeouts += 1;
+      throw error;
+    }
+  }
+
+  /**
+   * Waits until every listed coordinator has sent a matching signal (the barrier: "the owner
+   * waits for ALL validators"). Returns the signals by sender; on timeout, those that arrived.
+   */
+  async waitForSignals<P = unknown>(fromIds: readonly string[], options: Omit<BlockOptions, 'from'> = {}): Promise<Map<string, Signal<P>>> {
+    assertIds(fromIds, 'coordinator id');
+    const deadline = performance.now() + this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
+    const got = new Map<string, Signal<P>>();
+    while (got.size < new Set(fromIds).size) {
+      const remaining = Math.ceil(deadline - performance.now());
+      if (remaining <= 0) break;
+      const from = fromIds.filter((id) => !got.has(id));
+      try {
+        const signal = await this.blockUntilSignal<P>({ ...options, from, timeoutMs: remaining });
+        got.set(signal.senderId, signal);
+      } catch (error) {
+        if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') break;
+        throw error;
+      }
+    }
+    return got;
+  }
+
+  /** Records a signed ACK for a received signal, exactly once: acknowledging again returns the same ACK. */
+  async acknowledge(signal: Signal, options: AckOptions = {}): Promise<Ack> {
+    if (!signal || typeof signal.messageId !== 'string' || signal.receiverId !== this.id) {
+      throw new InvalidSignalError(`acknowledge() needs a signal received by ${this.id}`, { coordinatorId: this.id });
+    }
+    const status = options.status ?? 'received';
+    assertId(status, 'ack status');
+    assertId(signal.senderId, 'coordinator id');
+    this.#assertRunning('acknowledge');
+    const { body, ack } = encodeAck(
+      {
+        messageId: signal.messageId,
+        coordinatorId: this.id,
+        senderId: signal.senderId,
+        status,
+        timestamp: this.#clock.now(),
+        ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
+      },
+      this.#keyring,
+    );
+    const result = await this.#store.acknowledge(this.#ref(), {
+      ...(signal.deliveryId !== undefined ? { entryId: signal.deliveryId } : {}),
+      messageId: signal.messageId,
+      senderId: signal.senderId,
+      body,
+      ttlMs: this.config.ackTtlMs,
+      noticeMaxLen: this.config.ackNoticeMaxLen,
+    });
+    this.#inbox.settle(signal.messageId);
+    if (result.created) {
+      this.#metrics.acksSent += 1;
+      return ack;
+    }
+    return parseAck(result.body) ?? ack;
+  }
+
+  /** Waits for verified ACKs of `messageId` from `coordinatorIds`; returns those that arrived (never throws for missing ones). */
+  async waitForAcks(coordinatorIds: readonly string[], messageId: string, timeoutMs: number, options: { swarmId?: string } = {}): Promise<Map<string, Ack>> {
+    assertIds(coordinatorIds, 'coordinator id');
+    if (options.swarmId !== undefined) assertId(options.swarmId, 'swarm id');
+    this.#timeout(timeoutMs);
+    this.#assertRunning('waitForAcks');
+    this.#ackWaits += 1;
+    try {
+      const acks = await waitForAcks(
+        {
+          store: this.#store,
+          sender: { swarmId: options.swarmId ?? this.swarmId, coordinatorId: this.id },
+          keyring: this.#keyring,
+          config: this.config,
+          logger: this.#logger,
+          stop: this.#stop.signal,
+          onRejected: (event) => this.#rejected(event),
+        },
+        coordinatorIds,
+        messageId,
+        timeoutMs,
+      );
+      this.#metrics.acksReceived += acks.size;
+      return acks;
+    } finally {
+      this.#ackWaits -= 1;
+    }
+  }
+
+  getMetrics(): CoordinatorMetrics {
+    return structuredClone(this.#metrics);
+  }
+
+  /** Stops heartbeats, ends every wait with CoordinatorShutdownError, and removes the heartbeat. Idempotent. */
+  shutdown(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    const wasStarted = this.#lifecycle !== 'new';
+    await this.#starting?.catch(() => undefined);
+    this.#lifecycle = 'stopped';
+    this.#heartbeat.stop();
+    this.#stop.abort();
+    await this.#inbox.close();
+    if (!wasStarted) return;
+    try {
+      await this.#store.deregister(this.swarmId, this.id);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'could not remove the heartbeat on shutdown; it expires with its TTL');
+    }
+  }
+
+  #ref(): InboxRef {
+    return { swarmId: this.swarmId, coordinatorId: this.id };
+  }
+
+  #assertRunning(method: string): void {
+    if (this.#lifecycle === 'stopped') throw new CoordinatorShutdownError(this.id);
+    if (this.#lifecycle !== 'running') throw new NotInitializedError(this.id, method);
+  }
+
+  #timeout(timeoutMs: number): number {
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw new InvalidConfigError(`timeoutMs must be a number of ms in (0, ${MAX_TIMEOUT_MS}], got ${String(timeoutMs)}`);
+    }
+    return timeoutMs;
+  }
+
+  /** Store-clock ms, strictly increasing per coordinator so messageIds never collide. */
+  #nextTimestamp(): number {
+    this.#lastTimestamp = Math.max(this.#clock.now(), this.#lastTimestamp + 1);
+    return this.#lastTimestamp;
+  }
+
+  #rejected(event: RejectionEvent): void {
+    countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
+    this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
+    this.emit('message:rejected', event);
+  }
+}

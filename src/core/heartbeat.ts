@@ -1,0 +1,88 @@
+import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
+import type { Logger } from '../protocol/logger.js';
+import type { HeartbeatWrite, Store } from '../store/port.js';
+import type { CoordinatorConfig } from './config.js';
+import type { StoreClock } from './store-clock.js';
+
+export interface HeartbeatState {
+  iteration: number;
+  phase: string;
+  status: CoordinatorStatus;
+}
+
+export interface HeartbeatDeps {
+  store: Store;
+  clock: StoreClock;
+  config: CoordinatorConfig;
+  logger: Logger;
+  coordinatorId: string;
+  swarmId: string;
+  state(): HeartbeatState;
+  onBeat(heartbeat: Heartbeat): void;
+  onFailure(error: unknown): void;
+}
+
+/**
+ * Writes `blocking:heartbeat:<id>` every interval (with the key's TTL) and refreshes the swarm
+ * registry, which outlives the key so a supervisor can still find a coordinator whose key expired.
+ * Chained timeouts, not setInterval: a slow store never stacks beats.
+ */
+export class HeartbeatLoop {
+  readonly #deps: HeartbeatDeps;
+  #sequence = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(deps: HeartbeatDeps) {
+    this.#deps = deps;
+  }
+
+  /** Registers the coordinator with a first beat, then keeps beating. */
+  async start(): Promise<void> {
+    const { write, heartbeat } = this.#next();
+    await this.#deps.store.register(write);
+    this.#deps.onBeat(heartbeat);
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#tick(), this.#deps.config.heartbeatIntervalMs);
+  }
+
+  async #tick(): Promise<void> {
+    const { store, clock, config } = this.#deps;
+    try {
+      if (clock.isStale(config.clockSyncIntervalMs)) await clock.sync(store);
+      if (this.#stopped) return;
+      const { write, heartbeat } = this.#next();
+      await store.beat(write);
+      this.#deps.onBeat(heartbeat);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error }, 'heartbeat failed');
+      this.#deps.onFailure(error);
+    } finally {
+      this.#schedule();
+    }
+  }
+
+  #next(): { write: HeartbeatWrite; heartbeat: Heartbeat } {
+    const { clock, config, coordinatorId, swarmId } = this.#deps;
+    const heartbeat: Heartbeat = { coordinatorId, swarmId, timestamp: clock.now(), ...this.#deps.state(), sequence: ++this.#sequence };
+    const write: HeartbeatWrite = {
+      coordinatorId,
+      swarmId,
+      body: JSON.stringify(heartbeat),
+      timestamp: heartbeat.timestamp,
+      ttlMs: config.heartbeatTtlMs,
+      registryTtlMs: config.registryTtlMs,
+    };
+    return { write, heartbeat };
+  }
+}

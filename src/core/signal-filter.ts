@@ -1,0 +1,48 @@
+import { InvalidSignalError } from '../protocol/errors.js';
+import { assertId, assertIds } from '../protocol/ids.js';
+import type { Signal } from '../protocol/signal.js';
+
+/** What a wait accepts; signals that do not match stay pending for a later wait. */
+export interface SignalFilter {
+  /** Accept only these types. */
+  types?: string | readonly string[];
+  /** Accept only signals from these senders. */
+  from?: string | readonly string[];
+  /** Accept only this iteration. */
+  iteration?: number;
+}
+
+export interface CompiledFilter {
+  types?: ReadonlySet<string>;
+  from?: ReadonlySet<string>;
+  iteration?: number;
+  describe(): Record<string, unknown>;
+}
+
+const asList = (value: string | readonly string[]): string[] => (typeof value === 'string' ? [value] : [...value]);
+
+/** Validates a filter (ids before any I/O) and compiles it for fast matching. */
+export function compileFilter(filter: SignalFilter): CompiledFilter {
+  const types = filter.types === undefined ? undefined : asList(filter.types);
+  const from = filter.from === undefined ? undefined : asList(filter.from);
+  if (types) for (const type of types) assertId(type, 'signal type');
+  if (from) assertIds(from, 'coordinator id');
+  if (filter.iteration !== undefined && !(Number.isInteger(filter.iteration) && filter.iteration >= 0)) {
+    throw new InvalidSignalError(`iteration filter must be a non-negative integer, got ${String(filter.iteration)}`);
+  }
+  const compiled: CompiledFilter = {
+    describe: () => ({ types, from, iteration: filter.iteration }),
+  };
+  if (types) compiled.types = new Set(types);
+  if (from) compiled.from = new Set(from);
+  if (filter.iteration !== undefined) compiled.iteration = filter.iteration;
+  return compiled;
+}
+
+export function matches(filter: CompiledFilter, signal: Signal): boolean {
+  return (
+    (filter.types === undefined || filter.types.has(signal.type)) &&
+    (filter.from === undefined || filter.from.has(signal.senderId)) &&
+    (filter.iteration === undefined || filter.iteration === signal.iteration)
+  );
+}

@@ -1,0 +1,37 @@
+import type { Store } from '../store/port.js';
+
+/** A local clock in ms. The default is monotonic (never jumps with NTP); tests inject skewed ones. */
+export type LocalClock = () => number;
+
+export const monotonicClock: LocalClock = () => performance.timeOrigin + performance.now();
+
+/**
+ * The store's clock as seen from here: the local clock plus an offset measured against the
+ * store's TIME (halfway through the round trip). Skew of the local clock cancels out.
+ */
+export class StoreClock {
+  readonly #local: LocalClock;
+  #offset = 0;
+  #syncedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(local: LocalClock = monotonicClock) {
+    this.#local = local;
+  }
+
+  async sync(store: Store): Promise<void> {
+    const before = this.#local();
+    const storeTime = await store.time();
+    const after = this.#local();
+    this.#offset = storeTime - (before + after) / 2;
+    this.#syncedAt = performance.now();
+  }
+
+  /** Whether the last sync is older than `intervalMs` (measured monotonically). */
+  isStale(intervalMs: number): boolean {
+    return performance.now() - this.#syncedAt >= intervalMs;
+  }
+
+  now(): number {
+    return Math.round(this.#local() + this.#offset);
+  }
+}

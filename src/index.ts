@@ -1,0 +1,30 @@
+/** Rendezvous: blocking coordination for multi-agent workflows. */
+export { createStore, type CreateStoreOptions } from './store/create-store.js';
+export type { Store, InboxRef, StreamEntry, RegistryEntry, StoredHeartbeat } from './store/port.js';
+export { MemoryStore } from './store/memory/memory-store.js';
+export { RedisStore } from './store/redis/redis-store.js';
+
+export {
+  BlockingCoordinator,
+  type BlockingCoordinatorOptions,
+  type SendOptions,
+  type BlockOptions,
+  type AckOptions,
+  type CoordinatorEvents,
+} from './core/coordinator.js';
+export type { CoordinatorMetrics } from './core/coordinator-metrics.js';
+export type { CoordinatorTimings, CoordinatorConfig } from './core/config.js';
+export type { SignalFilter } from './core/signal-filter.js';
+export type { RejectionEvent } from './core/rejection-event.js';
+export type { LocalClock } from './core/store-clock.js';
+
+export { SIGNAL_TYPES, signalSigningString, deriveMessageId, type Signal, type SignalType, type KnownSignalType } from './protocol/signal.js';
+export { ackSigningString, type Ack } from './protocol/ack.js';
+export type { Heartbeat, CoordinatorStatus } from './protocol/heartbeat.js';
+export type { RejectionReason } from './protocol/rejection.js';
+export type { Logger } from './protocol/logger.js';
+export { Keyring } from './protocol/keyring.js';
+export { keys, CONSUMER_GROUP } from './protocol/keys.js';
+export { DEFAULTS } from './protocol/defaults.js';
+export { isValidId, assertId } from './protocol/ids.js';
+export * from './protocol/errors.js';

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { isValidId } from './ids.js';
+import type { Keyring } from './keyring.js';
+import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
+
+/** A signed acknowledgement of one message by one coordinator. */
+export interface Ack {
+  messageId: string;
+  /** The coordinator that acknowledged. */
+  coordinatorId: string;
+  /** The sender of the acknowledged signal. */
+  senderId: string;
+  /** What the acknowledger says of the signal, e.g. `received`, `processed`, `rejected`. */
+  status: string;
+  /** Store-clock ms at signing. */
+  timestamp: number;
+  iteration?: number;
+  signature: string;
+}
+
+export type UnsignedAck = Omit<Ack, 'signature'>;
+
+const id = z.string().refine(isValidId, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+const ackSchema = z.object({
+  v: z.literal(1),
+  messageId: z.string().min(1).max(256),
+  coordinatorId: id,
+  senderId: id,
+  status: id,
+  timestamp: z.number().int().nonnegative(),
+  iteration: z.number().int().nonnegative().optional(),
+  signature: z.string().optional(),
+});
+
+/**
+ * What an ACK's signature covers: every field, status included. The `rdv-ack-v1` line keeps an
+ * ACK signature from ever passing as a signal signature (signal strings hold no newline).
+ */
+export function ackSigningString(a: UnsignedAck): string {
+  let text = `rdv-ack-v1\n${a.coordinatorId}:${a.senderId}:${a.messageId}:${a.status}:${a.timestamp}`;
+  if (a.iteration !== undefined) text += `:iteration=${a.iteration}`;
+  return text;
+}
+
+export function encodeAck(unsigned: UnsignedAck, keyring: Keyring): { body: string; ack: Ack } {
+  const ack: Ack = { ...unsigned, signature: keyring.sign(ackSigningString(unsigned)) };
+  return { body: JSON.stringify({ v: 1, ...ack }), ack };
+}
+
+/** Parses a stored ACK without verifying it (for ACKs this coordinator itself wrote). */
+export function parseAck(body: string): Ack | undefined {
+  try {
+    const parsed = ackSchema.safeParse(JSON.parse(body));
+    if (!parsed.success || parsed.data.signature === undefined) return undefined;
+    const { v: _v, ...ack } = parsed.data;
+    return { ...ack, signature: parsed.data.signature };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AckCheck {
+  keyring: Keyring;
+  /** The coordinator waiting: only ACKs of its own messages count. */
+  senderId: string;
+  replayWindowMs: number;
+}
+
+/**
+ * Parses and verifies an ACK. Never throws. `entryTime` is when the store appended the notice;
+ * undefined for an ACK read from its own key (written by the acknowledge script, no notice time).
+ */
+export function decodeAck(body: string, entryTime: number | undefined, check: AckCheck): Decoded<Ack> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return rejected('malformed', 'ACK body is not JSON');
+  }
+  const parsed = ackSchema.safeParse(json);
+  if (!parsed.success) return rejected('malformed', `ACK schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  const { v: _v, signature, ...fields } = parsed.data;
+  if (fields.senderId !== check.senderId) {
+    return rejected('wrong_receiver', `ACK for sender ${fields.senderId}, read by ${check.senderId}`, fields.messageId);
+  }
+  const verdict = check.keyring.verify(ackSigningString(fields), signature);
+  if (verdict !== 'ok') return rejected(verdict, `ACK signature: ${verdict}`, fields.messageId);
+  const replay = entryTime === undefined ? undefined : checkReplayWindow(fields.timestamp, entryTime, check.replayWindowMs);
+  if (replay) return rejected('replay_window', `ACK ${replay}`, fields.messageId);
+  return { ok: true, value: { ...fields, signature: signature as string } };
+}

@@ -1,0 +1,136 @@
+/**
+ * The error catalogue: every error Rendezvous throws is a RendezvousError with a stable
+ * `code` (RDV_ERR_*), a message that says what to do, and context fields.
+ * docs/errors.md lists them; keep the two in step.
+ */
+export const ERROR_CODES = {
+  INVALID_ID: 'RDV_ERR_INVALID_ID',
+  INVALID_CONFIG: 'RDV_ERR_INVALID_CONFIG',
+  SECRET_MISSING: 'RDV_ERR_SECRET_MISSING',
+  SECRET_TOO_SHORT: 'RDV_ERR_SECRET_TOO_SHORT',
+  TIMEOUT: 'RDV_ERR_TIMEOUT',
+  SHUTDOWN: 'RDV_ERR_SHUTDOWN',
+  NOT_INITIALIZED: 'RDV_ERR_NOT_INITIALIZED',
+  ABORTED: 'RDV_ERR_ABORTED',
+  INVALID_SIGNAL: 'RDV_ERR_INVALID_SIGNAL',
+  INVALID_PAYLOAD: 'RDV_ERR_INVALID_PAYLOAD',
+  STORE_UNAVAILABLE: 'RDV_ERR_STORE_UNAVAILABLE',
+  STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export class RendezvousError extends Error {
+  readonly code: ErrorCode;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.context = context;
+  }
+}
+
+/** An id (coordinator, swarm, namespace, task, signal type, idempotency key) broke the id rule. */
+export class InvalidIdError extends RendezvousError {
+  constructor(kind: string, value: unknown, rule: string) {
+    super(ERROR_CODES.INVALID_ID, `Invalid ${kind} ${JSON.stringify(value)}: ${rule}.`, { kind, value });
+  }
+}
+
+/** An option or environment variable is missing, of the wrong type or out of range. */
+export class InvalidConfigError extends RendezvousError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super(ERROR_CODES.INVALID_CONFIG, `Invalid configuration: ${message}`, context);
+  }
+}
+
+/** No signing secret was given and the development flag was not set. */
+export class SecretMissingError extends RendezvousError {
+  constructor() {
+    super(
+      ERROR_CODES.SECRET_MISSING,
+      'No signing secret: pass `secret` or set BLOCKING_COORDINATION_SECRET (generate one with `openssl rand -hex 32`). ' +
+        'For local development only, pass `allowGeneratedSecret: true` or set RENDEZVOUS_DEV_SECRET=1.',
+    );
+  }
+}
+
+/** A signing secret is shorter than the 32 bytes HMAC-SHA256 needs to be safe. */
+export class SecretTooShortError extends RendezvousError {
+  constructor(which: string, bytes: number, minimum: number) {
+    super(
+      ERROR_CODES.SECRET_TOO_SHORT,
+      `The ${which} secret is ${bytes} bytes; at least ${minimum} are required (generate one with \`openssl rand -hex 32\`).`,
+      { which, bytes, minimum },
+    );
+  }
+}
+
+/** A wait reached its timeout without the signal it was waiting for. */
+export class SignalTimeoutError extends RendezvousError {
+  constructor(coordinatorId: string, timeoutMs: number, filter: Record<string, unknown>) {
+    super(
+      ERROR_CODES.TIMEOUT,
+      `Coordinator ${coordinatorId} received no matching signal within ${timeoutMs} ms; ` +
+        'check that the sender runs, shares the secret, and addresses this id and swarm.',
+      { coordinatorId, timeoutMs, filter },
+    );
+  }
+}
+
+/** The coordinator was shut down while the call was in progress, or the call came after shutdown. */
+export class CoordinatorShutdownError extends RendezvousError {
+  constructor(coordinatorId: string) {
+    super(ERROR_CODES.SHUTDOWN, `Coordinator ${coordinatorId} is shut down; create a new one to continue.`, { coordinatorId });
+  }
+}
+
+/** A method that needs `initialize()` was called before it. */
+export class NotInitializedError extends RendezvousError {
+  constructor(coordinatorId: string, method: string) {
+    super(ERROR_CODES.NOT_INITIALIZED, `Call initialize() on coordinator ${coordinatorId} before ${method}().`, { coordinatorId, method });
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortedError extends RendezvousError {
+  constructor(coordinatorId: string, reason?: unknown) {
+    super(ERROR_CODES.ABORTED, `The wait of coordinator ${coordinatorId} was aborted by its caller.`, { coordinatorId, reason });
+  }
+}
+
+/** acknowledge() was given something that is not a signal this coordinator received. */
+export class InvalidSignalError extends RendezvousError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super(ERROR_CODES.INVALID_SIGNAL, message, context);
+  }
+}
+
+/** A payload cannot be sent: not JSON-serialisable, or larger than the limit. */
+export class InvalidPayloadError extends RendezvousError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super(ERROR_CODES.INVALID_PAYLOAD, message, context);
+  }
+}
+
+/** The store could not be reached or refused the operation. Nothing was lost: retry later. */
+export class StoreUnavailableError extends RendezvousError {
+  constructor(operation: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      ERROR_CODES.STORE_UNAVAILABLE,
+      `Store operation ${operation} failed (${detail}); check REDIS_URL and that Redis answers PING, then retry.`,
+      { operation },
+      { cause },
+    );
+  }
+}
+
+/** The store was closed; create a new one. */
+export class StoreClosedError extends RendezvousError {
+  constructor(operation: string) {
+    super(ERROR_CODES.STORE_CLOSED, `Store is closed; ${operation} needs a store from createStore().`, { operation });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Key names. They keep the runbooks' prefixes so `redis-cli --scan --pattern 'blocking:heartbeat:*'`
+ * and friends work. Everything a script needs together lives in the swarm's hash slot
+ * (`{swarm}`), so each multi-key operation is one Lua script on one slot, also on Redis Cluster.
+ * Ids cannot contain `:` or braces (see ids.ts), so each segment is delimited exactly.
+ */
+export const CONSUMER_GROUP = 'rendezvous';
+
+export const keys = {
+  /** Stream: a receiver's durable inbox, read through the consumer group. TTL: signal TTL, refreshed by each send. */
+  inbox: (swarmId: string, coordinatorId: string) => `blocking:signal:{${swarmId}}:${coordinatorId}`,
+  /** String: messageId stored under an idempotency key, per receiver. TTL: signal TTL. */
+  idempotency: (swarmId: string, receiverId: string, idempotencyKey: string) =>
+    `blocking:idempotency:{${swarmId}}:${receiverId}:${idempotencyKey}`,
+  /** String: the signed ACK a coordinator gave for a message; its presence marks the message processed. TTL: ACK TTL. */
+  ack: (swarmId: string, ackerId: string, messageId: string) => `blocking:ack:{${swarmId}}:${ackerId}:${messageId}`,
+  /** Stream: ACK notices for a sender, read by waitForAcks. Capped; TTL: ACK TTL. */
+  ackNotices: (swarmId: string, senderId: string) => `blocking:acks:{${swarmId}}:${senderId}`,
+  /** String (JSON): a coordinator's heartbeat. TTL: heartbeat TTL. */
+  heartbeat: (coordinatorId: string) => `blocking:heartbeat:${coordinatorId}`,
+  /** Sorted set: coordinator id -> last heartbeat (store ms); outlives heartbeat keys. TTL: registry TTL, refreshed by each beat. */
+  registry: (swarmId: string) => `coordinator:registry:{${swarmId}}`,
+  /** Set: every swarm that has registered a coordinator. Permanent (a handful of short strings). */
+  swarms: () => 'coordinator:swarms',
+} as const;

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { canonicalHash } from './canonical-json.js';
+import { isValidId } from './ids.js';
+import type { Keyring } from './keyring.js';
+import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
+
+/** The signal types the runbooks name; any other id-shaped string is a valid custom type. */
+export const SIGNAL_TYPES = ['wake', 'completion', 'validate', 'decide', 'checkpoint', 'status_update', 'retry_request', 'error'] as const;
+export type KnownSignalType = (typeof SIGNAL_TYPES)[number];
+/** A known type, or any custom string of the id alphabet (autocompletes the known ones). */
+export type SignalType = KnownSignalType | (string & {});
+
+/** A verified signal, as blockUntilSignal returns it. */
+export interface Signal<P = unknown> {
+  /** `<senderId>:<type>:<timestamp>`, unique per sender; derived from signed fields. */
+  messageId: string;
+  senderId: string;
+  receiverId: string;
+  type: SignalType;
+  /** Store-clock ms at signing. */
+  timestamp: number;
+  iteration?: number;
+  payload?: P;
+  idempotencyKey?: string;
+  /** Hex HMAC-SHA256 over signalSigningString(). */
+  signature: string;
+  /** The inbox entry that carried it (used to acknowledge); absent on signals built by hand. */
+  deliveryId?: string;
+}
+
+export type UnsignedSignal<P = unknown> = Omit<Signal<P>, 'signature' | 'deliveryId' | 'messageId'>;
+
+const id = z.string().refine(isValidId, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+const signalSchema = z.object({
+  v: z.literal(1),
+  messageId: z.string().min(1).max(256),
+  senderId: id,
+  receiverId: id,
+  type: id,
+  timestamp: z.number().int().nonnegative(),
+  iteration: z.number().int().nonnegative().optional(),
+  payload: z.unknown().optional(),
+  idempotencyKey: id.optional(),
+  signature: z.string().optional(),
+});
+
+export function deriveMessageId(senderId: string, type: string, timestamp: number): string {
+  return `${senderId}:${type}:${timestamp}`;
+}
+
+/**
+ * What a signal's signature covers. With no iteration, payload or idempotency key it is exactly
+ * `senderId:receiverId:type:timestamp` (the runbook's openssl recipe); otherwise these are
+ * appended in this order: `:iteration=<n>`, `:payload=<sha256 of key-sorted JSON>`,
+ * `:idempotencyKey=<key>`. The messageId is derived from signed fields, so it is covered too.
+ */
+export function signalSigningString(s: UnsignedSignal): string {
+  let text = `${s.senderId}:${s.receiverId}:${s.type}:${s.timestamp}`;
+  if (s.iteration !== undefined) text += `:iteration=${s.iteration}`;
+  if (s.payload !== undefined) text += `:payload=${canonicalHash(s.payload)}`;
+  if (s.idempotencyKey !== undefined) text += `:idempotencyKey=${s.idempotencyKey}`;
+  return text;
+}
+
+/** Signs and serialises a signal for the store. `payload` must already be normalised. */
+export function encodeSignal<P>(unsigned: UnsignedSignal<P>, keyring: Keyring): { body: string; signal: Signal<P> } {
+  const signal: Signal<P> = {
+    messageId: deriveMessageId(unsigned.senderId, unsigned.type, unsigned.timestamp),
+    ...unsigned,
+    signature: keyring.sign(signalSigningString(unsigned)),
+  };
+  return { body: JSON.stringify({ v: 1, ...signal }), signal };
+}
+
+export interface SignalCheck {
+  keyring: Keyring;
+  receiverId: string;
+  replayWindowMs: number;
+}
+
+/** Parses and verifies a stored signal. Never throws; a bad message is a rejection with a reason. */
+export function decodeSignal(body: string, entryTime: number, check: SignalCheck): Decoded<Signal> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return rejected('malformed', 'signal body is not JSON');
+  }
+  const parsed = signalSchema.safeParse(json);
+  if (!parsed.success) return rejected('malformed', `signal schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  const { v: _v, signature, ...fields } = parsed.data;
+  const messageId = fields.messageId;
+  if (fields.receiverId !== check.receiverId) {
+    return rejected('wrong_receiver', `addressed to ${fields.receiverId}, read by ${check.receiverId}`, messageId);
+  }
+  if (messageId !== deriveMessageId(fields.senderId, fields.type, fields.timestamp)) {
+    return rejected('message_id_mismatch', `messageId ${messageId} does not follow from sender, type and timestamp`, messageId);
+  }
+  const { messageId: _m, ...unsigned } = fields;
+  const verdict = check.keyring.verify(signalSigningString(unsigned), signature);
+  if (verdict !== 'ok') return rejected(verdict, `signal signature: ${verdict}`, messageId);
+  const replay = checkReplayWindow(fields.timestamp, entryTime, check.replayWindowMs);
+  if (replay) return rejected('replay_window', `signal ${replay}`, messageId);
+  return { ok: true, value: { ...fields, signature: signature as string } };
+}

@@ -1,0 +1,54 @@
+import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import { InvalidConfigError, StoreUnavailableError } from '../protocol/errors.js';
+import { MemoryStore } from './memory/memory-store.js';
+import type { Store } from './port.js';
+import { RedisStore } from './redis/redis-store.js';
+
+export interface CreateStoreOptions {
+  /** Force an adapter; by default Redis when `url`, `client`, `cluster` or REDIS_URL is given, else memory. */
+  kind?: 'memory' | 'redis';
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Default: REDIS_URL. */
+  url?: string;
+  /** An existing ioredis client (standalone, Sentinel or Cluster); it stays yours to close. */
+  client?: Redis | Cluster;
+  /** Redis Cluster seed nodes. */
+  cluster?: ClusterNode[];
+  /** Password when the URL has none. Default: REDIS_PASSWORD. */
+  password?: string;
+  /** Extra ioredis options for connections this function creates. */
+  redisOptions?: RedisOptions;
+  /** Environment to read REDIS_URL and REDIS_PASSWORD from. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The store every coordinator of a process shares. Without arguments (and no REDIS_URL) it is
+ * the embedded in-process store; with a URL, client or cluster nodes it is Redis.
+ */
+export async function createStore(options: CreateStoreOptions = {}): Promise<Store> {
+  const env = options.env ?? process.env;
+  const url = options.url ?? (options.kind === 'memory' ? undefined : env.REDIS_URL || undefined);
+  const kind = options.kind ?? (url || options.client || options.cluster ? 'redis' : 'memory');
+  if (kind === 'memory') return new MemoryStore();
+
+  if (options.client) return new RedisStore(options.client, { ownsClient: false });
+  const password = options.password ?? (env.REDIS_PASSWORD || undefined);
+  const base: RedisOptions = { lazyConnect: true, ...(password ? { password } : {}), ...options.redisOptions };
+
+  let client: Redis | Cluster;
+  if (options.cluster) {
+    client = new Cluster(options.cluster, { lazyConnect: true, redisOptions: base });
+  } else if (url) {
+    if (!/^rediss?:\/\//.test(url)) throw new InvalidConfigError(`REDIS_URL must start with redis:// or rediss://, got ${JSON.stringify(url)}`);
+    client = new Redis(url, base);
+  } else {
+    throw new InvalidConfigError('a Redis store needs `url`, `client`, `cluster` or REDIS_URL');
+  }
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new StoreUnavailableError('connect', error);
+  }
+  return new RedisStore(client, { ownsClient: true });
+}

@@ -1,0 +1,98 @@
+import type { StreamEntry } from '../port.js';
+
+interface Entry {
+  ms: number;
+  seq: number;
+  body: string;
+}
+
+export function entryId(ms: number, seq: number): string {
+  return `${ms}-${seq}`;
+}
+
+/** Parses a stream id (`ms-seq`, or `ms` alone) into comparable numbers. */
+export function parseEntryId(id: string): [number, number] {
+  const [ms, seq] = id.split('-');
+  return [Number(ms ?? 0), Number(seq ?? 0)];
+}
+
+function isAfter(ms: number, seq: number, id: [number, number]): boolean {
+  return ms > id[0] || (ms === id[0] && seq > id[1]);
+}
+
+/** An append-only stream with one consumer group, as Redis streams behave for Rendezvous. */
+export class MemoryStream {
+  readonly #entries = new Map<string, Entry>();
+  #last: [number, number] = [0, 0];
+  #lastDelivered: [number, number] = [0, 0];
+  /** Pending entry ids -> consumer. */
+  readonly #pending = new Map<string, string>();
+
+  /** The newest id ever appended ('0-0' when none). */
+  get lastId(): string {
+    return entryId(this.#last[0], this.#last[1]);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Appends with an id from the store clock, strictly above the last one. */
+  append(body: string, now: number): string {
+    const ms = Math.max(now, this.#last[0]);
+    const seq = ms === this.#last[0] ? this.#last[1] + 1 : 0;
+    this.#last = [ms, seq];
+    const id = entryId(ms, seq);
+    this.#entries.set(id, { ms, seq, body });
+    return id;
+  }
+
+  /** Like XREADGROUP `>`: undelivered entries become pending for `consumer`. */
+  deliverNew(consumer: string, count: number): StreamEntry[] {
+    const out: StreamEntry[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (out.length >= count) break;
+      if (!isAfter(entry.ms, entry.seq, this.#lastDelivered)) continue;
+      this.#lastDelivered = [entry.ms, entry.seq];
+      this.#pending.set(id, consumer);
+      out.push({ id, time: entry.ms, body: entry.body });
+    }
+    return out;
+  }
+
+  /** Like XREADGROUP with an id: this consumer's pending entries after `afterId`. */
+  pendingFor(consumer: string, afterId: string, count: number): StreamEntry[] {
+    const from = parseEntryId(afterId);
+    const mine = [...this.#pending]
+      .filter(([, owner]) => owner === consumer)
+      .map(([id]) => ({ id, key: parseEntryId(id) }))
+      .filter(({ key }) => isAfter(key[0], key[1], from))
+      .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
+    return mine.slice(0, count).map(({ id, key }) => ({ id, time: key[0], body: this.#entries.get(id)?.body ?? null }));
+  }
+
+  /** Like XREAD: entries after `afterId`, no group. */
+  readAfter(afterId: string, count: number): StreamEntry[] {
+    const from = parseEntryId(afterId);
+    const out: StreamEntry[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (out.length >= count) break;
+      if (isAfter(entry.ms, entry.seq, from)) out.push({ id, time: entry.ms, body: entry.body });
+    }
+    return out;
+  }
+
+  /** XACK + XDEL. */
+  remove(id: string): void {
+    this.#pending.delete(id);
+    this.#entries.delete(id);
+  }
+
+  /** Drops the oldest entries beyond `maxLen`. */
+  trim(maxLen: number): void {
+    for (const id of this.#entries.keys()) {
+      if (this.#entries.size <= maxLen) break;
+      this.#entries.delete(id);
+    }
+  }
+}

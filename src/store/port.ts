@@ -1,0 +1,126 @@
+/**
+ * The Store port: the semantic operations coordination needs. Each is one Lua script (or one
+ * single-key command) on Redis and one synchronous step on the memory store; the conformance
+ * suite holds every adapter to the same behaviour.
+ */
+
+/** Where a coordinator's inbox (and the ACKs it gives) live: its swarm and its id. */
+export interface InboxRef {
+  swarmId: string;
+  coordinatorId: string;
+}
+
+/** One stream entry. `time` is the store-clock ms at which the store appended it. */
+export interface StreamEntry {
+  id: string;
+  time: number;
+  /** The stored message, or null when the entry was deleted while still pending. */
+  body: string | null;
+}
+
+export interface BlockingRead {
+  count: number;
+  /** Longest time to block when nothing is there, ms (>= 1). */
+  blockMs: number;
+  /** Aborting ends the read at once with an empty result. */
+  signal?: AbortSignal;
+}
+
+export interface AppendResult {
+  messageId: string;
+  isDuplicate: boolean;
+}
+
+export interface AckResult {
+  /** The stored ACK: the new one, or the one recorded earlier for this message. */
+  body: string;
+  created: boolean;
+}
+
+export interface AckSnapshot {
+  acks: (string | null)[];
+  cursor: string;
+}
+
+export interface RegistryEntry {
+  coordinatorId: string;
+  /** Store ms of its last heartbeat. */
+  lastSeen: number;
+}
+
+export interface StoredHeartbeat {
+  body: string;
+  /** Remaining lifetime, ms. */
+  ttlMs: number;
+}
+
+export interface HeartbeatWrite {
+  swarmId: string;
+  coordinatorId: string;
+  body: string;
+  timestamp: number;
+  ttlMs: number;
+  registryTtlMs: number;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+
+  /** The store's clock, ms. */
+  time(): Promise<number>;
+
+  /**
+   * Appends a signal to an inbox. With an idempotency key, the first append wins atomically and
+   * later ones return its messageId with isDuplicate. The inbox is created with its group if new.
+   */
+  appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult>;
+
+  /** Creates the inbox and its consumer group if missing (entries sent earlier stay readable). */
+  ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void>;
+
+  /** Entries delivered to this inbox's consumer and not yet acknowledged, after `afterId`, oldest first. */
+  readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]>;
+
+  /** Entries never delivered before; they become pending. Blocks up to blockMs when there are none. */
+  readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]>;
+
+  /** Whether `coordinatorId` already acknowledged `messageId` (the store-side replay check). */
+  isProcessed(inbox: InboxRef, messageId: string): Promise<boolean>;
+
+  /** Removes a rejected or redundant entry from the inbox (acknowledged and deleted). */
+  discard(inbox: InboxRef, entryId: string): Promise<void>;
+
+  /**
+   * Records the ACK of a message exactly once, acknowledges its inbox entry, and appends a notice
+   * to the sender's ACK stream, atomically. A second call returns the first ACK unchanged.
+   */
+  acknowledge(
+    inbox: InboxRef,
+    options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
+  ): Promise<AckResult>;
+
+  /** ACK notices for `sender` after `afterId`; blocks up to blockMs when there are none. */
+  readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]>;
+
+  /**
+   * Atomically: the ACKs already stored for one message from these ackers (null where none), and
+   * the id of the sender's newest ACK notice, after which any later ACK's notice will appear.
+   */
+  ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot>;
+
+  /** Writes the heartbeat key and refreshes the coordinator's registry entry. */
+  beat(heartbeat: HeartbeatWrite): Promise<void>;
+
+  /** Records a coordinator in its swarm's registry and the swarm in the swarm set. */
+  register(heartbeat: HeartbeatWrite): Promise<void>;
+
+  /** Graceful leave: deletes the heartbeat key and the registry entry. */
+  deregister(swarmId: string, coordinatorId: string): Promise<void>;
+
+  getHeartbeat(coordinatorId: string): Promise<StoredHeartbeat | null>;
+
+  listRegistry(swarmId: string): Promise<RegistryEntry[]>;
+
+  /** Closes connections and timers; later calls fail with StoreClosedError. Idempotent. */
+  close(): Promise<void>;
+}

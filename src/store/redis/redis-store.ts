@@ -1,0 +1,231 @@
+import type { Cluster, Redis } from 'ioredis';
+import { DEFAULTS } from '../../protocol/defaults.js';
+import { StoreClosedError, StoreUnavailableError } from '../../protocol/errors.js';
+import { CONSUMER_GROUP, keys } from '../../protocol/keys.js';
+import type {
+  AckResult,
+  AckSnapshot,
+  AppendResult,
+  BlockingRead,
+  HeartbeatWrite,
+  InboxRef,
+  RegistryEntry,
+  Store,
+  StoredHeartbeat,
+  StreamEntry,
+} from '../port.js';
+import { BlockingConnections } from './blocking-connections.js';
+import { scripts, type RedisClient } from './lua-script.js';
+
+type RawEntry = [id: string, fields: string[] | null];
+type RawStreams = [key: string, entries: RawEntry[]][] | null;
+
+/** Turns XREAD/XREADGROUP replies into entries; the body is the entry's one field value. */
+function toEntries(reply: RawStreams): StreamEntry[] {
+  const entries = reply?.[0]?.[1] ?? [];
+  return entries.map(([id, fields]) => ({ id, time: Number(id.slice(0, id.indexOf('-'))), body: fields?.[1] ?? null }));
+}
+
+/**
+ * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
+ * Lua scripts on one swarm slot; blocking reads use borrowed connections (blocking-connections.ts).
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly client: RedisClient;
+  readonly #ownsClient: boolean;
+  readonly #blocking: BlockingConnections;
+  readonly #inboxTtlMs: number;
+  #closed = false;
+
+  constructor(client: Redis | Cluster, options: { ownsClient: boolean; inboxTtlMs?: number }) {
+    this.client = client;
+    this.#ownsClient = options.ownsClient;
+    this.#inboxTtlMs = options.inboxTtlMs ?? DEFAULTS.signalTtlMs;
+    this.#blocking = new BlockingConnections(client);
+  }
+
+  time(): Promise<number> {
+    return this.#call('time', async () => {
+      const [seconds, micros] = await this.client.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    });
+  }
+
+  appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
+    return this.#call('appendSignal', async () => {
+      const idem = options.idempotencyKey;
+      const reply = (await scripts.appendSignal.run(
+        this.client,
+        [keys.inbox(to.swarmId, to.coordinatorId), keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-')],
+        [body, options.messageId, options.ttlMs, idem === undefined ? '0' : '1', CONSUMER_GROUP],
+      )) as [string, number];
+      return { messageId: reply[0], isDuplicate: reply[1] === 1 };
+    });
+  }
+
+  ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
+    return this.#call('ensureInbox', async () => {
+      await scripts.ensureInbox.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, ttlMs]);
+    });
+  }
+
+  readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    return this.#call('readPending', () =>
+      this.#withGroup(inbox, async () => {
+        const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
+        const reply = (await this.client.xreadgroup('GROUP', CONSUMER_GROUP, inbox.coordinatorId, 'COUNT', count, 'STREAMS', key, afterId)) as RawStreams;
+        return toEntries(reply);
+      }),
+    );
+  }
+
+  readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]> {
+    const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
+    return this.#call('readNew', () =>
+      this.#withGroup(inbox, () =>
+        this.#blocking.use(
+          async (connection) => {
+            const reply = (await connection.xreadgroup(
+              'GROUP', CONSUMER_GROUP, inbox.coordinatorId,
+              'COUNT', read.count, 'BLOCK', Math.max(1, Math.ceil(read.blockMs)),
+              'STREAMS', key, '>',
+            )) as RawStreams;
+            return toEntries(reply);
+          },
+          read.signal,
+          [],
+        ),
+      ),
+    );
+  }
+
+  isProcessed(inbox: InboxRef, messageId: string): Promise<boolean> {
+    return this.#call('isProcessed', async () => (await this.client.exists(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId))) === 1);
+  }
+
+  discard(inbox: InboxRef, entryId: string): Promise<void> {
+    return this.#call('discard', async () => {
+      await scripts.discardEntry.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, entryId]);
+    });
+  }
+
+  acknowledge(
+    inbox: InboxRef,
+    options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
+  ): Promise<AckResult> {
+    return this.#call('acknowledge', async () => {
+      const reply = (await scripts.acknowledge.run(
+        this.client,
+        [
+          keys.inbox(inbox.swarmId, inbox.coordinatorId),
+          keys.ack(inbox.swarmId, inbox.coordinatorId, options.messageId),
+          keys.ackNotices(inbox.swarmId, options.senderId),
+        ],
+        [CONSUMER_GROUP, options.entryId ?? '', options.body, options.ttlMs, options.noticeMaxLen],
+      )) as [string, number];
+      return { body: reply[0], created: reply[1] === 1 };
+    });
+  }
+
+  readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    const key = keys.ackNotices(sender.swarmId, sender.coordinatorId);
+    return this.#call('readAckNotices', () =>
+      this.#blocking.use(
+        async (connection) => {
+          const reply = (await connection.xread('COUNT', read.count, 'BLOCK', Math.max(1, Math.ceil(read.blockMs)), 'STREAMS', key, afterId)) as RawStreams;
+          return toEntries(reply);
+        },
+        read.signal,
+        [],
+      ),
+    );
+  }
+
+  ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {
+    return this.#call('ackSnapshot', async () => {
+      const reply = (await scripts.ackSnapshot.run(
+        this.client,
+        [keys.ackNotices(sender.swarmId, sender.coordinatorId), ...ackerIds.map((acker) => keys.ack(sender.swarmId, acker, messageId))],
+        [],
+      )) as [string, ...(string | null)[]];
+      const [cursor, ...acks] = reply;
+      return { cursor, acks: acks.map((body) => body ?? null) };
+    });
+  }
+
+  beat(hb: HeartbeatWrite): Promise<void> {
+    return this.#call('beat', async () => {
+      const registry = keys.registry(hb.swarmId);
+      // Separate single-key commands: the heartbeat key and the swarm registry live in different slots.
+      await Promise.all([
+        this.client.set(keys.heartbeat(hb.coordinatorId), hb.body, 'PX', hb.ttlMs),
+        this.client.zadd(registry, hb.timestamp, hb.coordinatorId),
+        this.client.pexpire(registry, hb.registryTtlMs),
+      ]);
+    });
+  }
+
+  register(hb: HeartbeatWrite): Promise<void> {
+    return this.#call('register', async () => {
+      await this.client.sadd(keys.swarms(), hb.swarmId);
+      await this.beat(hb);
+    });
+  }
+
+  deregister(swarmId: string, coordinatorId: string): Promise<void> {
+    return this.#call('deregister', async () => {
+      await Promise.all([this.client.del(keys.heartbeat(coordinatorId)), this.client.zrem(keys.registry(swarmId), coordinatorId)]);
+    });
+  }
+
+  getHeartbeat(coordinatorId: string): Promise<StoredHeartbeat | null> {
+    return this.#call('getHeartbeat', async () => {
+      const key = keys.heartbeat(coordinatorId);
+      const [body, ttlMs] = await Promise.all([this.client.get(key), this.client.pttl(key)]);
+      return body === null || ttlMs < 0 ? null : { body, ttlMs };
+    });
+  }
+
+  listRegistry(swarmId: string): Promise<RegistryEntry[]> {
+    return this.#call('listRegistry', async () => {
+      const flat = await this.client.zrange(keys.registry(swarmId), 0, -1, 'WITHSCORES');
+      const out: RegistryEntry[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ coordinatorId: flat[i]!, lastSeen: Number(flat[i + 1]) });
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#blocking.close();
+    if (!this.#ownsClient) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** Recreates a missing inbox group (its stream expired or was deleted) and retries once. */
+  async #withGroup<T>(inbox: InboxRef, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOGROUP')) throw error;
+      await scripts.ensureInbox.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, this.#inboxTtlMs]);
+      return read();
+    }
+  }
+
+  async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreClosedError(operation);
+    try {
+      return await run();
+    } catch (error) {
+      if (this.#closed) throw new StoreClosedError(operation);
+      throw new StoreUnavailableError(operation, error);
+    }
+  }
+}
