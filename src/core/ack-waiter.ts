@@ -2,6 +2,7 @@ import { decodeAck, type Ack } from '../protocol/ack.js';
 import { CoordinatorShutdownError, InvalidSignalError } from '../protocol/errors.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
+import type { RejectionReason } from '../protocol/rejection.js';
 import type { InboxRef, Store, StreamEntry } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';
@@ -16,6 +17,8 @@ export interface AckWaitDeps {
   logger: Logger;
   stop: AbortSignal;
   onRejected(event: RejectionEvent): void;
+  /** Called once the wait has its snapshot: from here on, every new ACK notice is seen. */
+  onWaiting(): void;
 }
 
 function assertMessageId(messageId: string): void {
@@ -29,74 +32,101 @@ function assertMessageId(messageId: string): void {
  * what arrived by the timeout, never throws for what did not.
  */
 export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, timeoutMs: number): Promise<Map<string, Ack>> {
-  const { store, sender, keyring, config, logger, stop } = deps;
-  const check = { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs };
-  const wanted = new Set(ackerIds);
-  const acks = new Map<string, Ack>();
   assertMessageId(messageId);
-  const deadline = performance.now() + timeoutMs;
-  let cursor: string | undefined;
-  let failures = 0;
+  const wait = new AckWait(deps, ackerIds, messageId);
+  // The deadline is kept here, not by the store: a read that started late (a new connection) must not delay the answer.
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<'time-up'>((resolve) => (timer = setTimeout(() => resolve('time-up'), timeoutMs)));
+  try {
+    await wait.collect(performance.now() + timeoutMs, timeUp);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.sender.coordinatorId);
+  await wait.readMissingKeys();
+  return wait.acks;
+}
 
-  const reject = (reason: RejectionEvent['reason'], detail: string, entryId?: string) => {
-    const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: sender.coordinatorId, messageId };
-    if (entryId !== undefined) event.entryId = entryId;
-    deps.onRejected(event);
-  };
-  const consider = (body: string | null, entryTime: number | undefined, entryId?: string) => {
+class AckWait {
+  readonly acks = new Map<string, Ack>();
+  readonly #deps: AckWaitDeps;
+  readonly #wanted: ReadonlySet<string>;
+  readonly #messageId: string;
+
+  constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string) {
+    this.#deps = deps;
+    this.#wanted = new Set(ackerIds);
+    this.#messageId = messageId;
+  }
+
+  async collect(deadline: number, timeUp: Promise<'time-up'>): Promise<void> {
+    const { store, sender, config, logger, stop } = this.#deps;
+    let cursor: string | undefined;
+    let failures = 0;
+    while (this.acks.size < this.#wanted.size && !stop.aborted) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      try {
+        if (cursor === undefined) {
+          const snapshot = await store.ackSnapshot(sender, [...this.#wanted], this.#messageId);
+          for (const body of snapshot.acks) this.#consider(body, undefined);
+          cursor = snapshot.cursor;
+          this.#deps.onWaiting();
+          continue;
+        }
+        const reading = store.readAckNotices(sender, cursor, {
+          count: config.readBatchSize,
+          blockMs: Math.max(1, Math.min(config.maxBlockMs, Math.ceil(remaining))),
+          signal: stop,
+        });
+        const result: StreamEntry[] | 'time-up' = await Promise.race([reading, timeUp]);
+        if (result === 'time-up') {
+          reading.catch(() => undefined); // reading consumes nothing: abandoning the read loses nothing
+          return;
+        }
+        failures = 0;
+        for (const entry of result) {
+          cursor = entry.id;
+          this.#consider(entry.body, entry.time, entry.id);
+        }
+      } catch (error) {
+        failures += 1;
+        logger.warn({ err: error, failures, messageId: this.#messageId }, 'ACK notice read failed; retrying');
+        await pauseBeforeRetry(failures, stop);
+      }
+    }
+  }
+
+  /** A notice can be trimmed away under a flood; the ACK keys are the record. One read, at the end. */
+  async readMissingKeys(): Promise<void> {
+    const missing = [...this.#wanted].filter((id) => !this.acks.has(id));
+    if (missing.length === 0) return;
+    try {
+      const snapshot = await this.#deps.store.ackSnapshot(this.#deps.sender, missing, this.#messageId);
+      for (const body of snapshot.acks) this.#consider(body, undefined);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error, messageId: this.#messageId }, 'could not read ACK keys; returning the ACKs already seen');
+    }
+  }
+
+  #consider(body: string | null, entryTime: number | undefined, entryId?: string): void {
     if (body === null) return;
-    const decoded = decodeAck(body, entryTime, check);
+    const { keyring, sender, config } = this.#deps;
+    const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs });
     if (!decoded.ok) {
       // Notices of other messages are another wait's business; only count what concerns this one.
-      if (decoded.messageId === undefined || decoded.messageId === messageId) reject(decoded.reason, decoded.detail, entryId);
+      if (decoded.messageId === undefined || decoded.messageId === this.#messageId) this.#reject(decoded.reason, decoded.detail, entryId);
       return;
     }
     const ack = decoded.value;
-    if (ack.messageId !== messageId || !wanted.has(ack.coordinatorId)) return;
-    if (acks.has(ack.coordinatorId)) return reject('replay_processed', `a second ACK from ${ack.coordinatorId}`, entryId);
-    acks.set(ack.coordinatorId, ack);
-  };
-
-  while (acks.size < wanted.size) {
-    if (stop.aborted) throw new CoordinatorShutdownError(sender.coordinatorId);
-    const remaining = deadline - performance.now();
-    if (remaining <= 0) break;
-    let entries: StreamEntry[];
-    try {
-      if (cursor === undefined) {
-        const snapshot = await store.ackSnapshot(sender, [...wanted], messageId);
-        for (const body of snapshot.acks) consider(body, undefined);
-        cursor = snapshot.cursor;
-        continue;
-      }
-      entries = await store.readAckNotices(sender, cursor, {
-        count: config.readBatchSize,
-        blockMs: Math.max(1, Math.min(config.maxBlockMs, Math.ceil(remaining))),
-        signal: stop,
-      });
-      failures = 0;
-    } catch (error) {
-      failures += 1;
-      logger.warn({ err: error, failures, messageId }, 'ACK notice read failed; retrying');
-      await pauseBeforeRetry(failures, stop);
-      continue;
-    }
-    for (const entry of entries) {
-      cursor = entry.id;
-      consider(entry.body, entry.time, entry.id);
-    }
+    if (ack.messageId !== this.#messageId || !this.#wanted.has(ack.coordinatorId)) return;
+    if (this.acks.has(ack.coordinatorId)) return this.#reject('replay_processed', `a second ACK from ${ack.coordinatorId}`, entryId);
+    this.acks.set(ack.coordinatorId, ack);
   }
-  if (stop.aborted) throw new CoordinatorShutdownError(sender.coordinatorId);
 
-  // A notice can be trimmed away under a flood; the ACK keys are the record. One read, at the end.
-  const missing = [...wanted].filter((id) => !acks.has(id));
-  if (missing.length > 0) {
-    try {
-      const snapshot = await store.ackSnapshot(sender, missing, messageId);
-      for (const body of snapshot.acks) consider(body, undefined);
-    } catch (error) {
-      logger.warn({ err: error, messageId }, 'could not read ACK keys; returning the ACKs already seen');
-    }
+  #reject(reason: RejectionReason, detail: string, entryId?: string): void {
+    const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: this.#deps.sender.coordinatorId, messageId: this.#messageId };
+    if (entryId !== undefined) event.entryId = entryId;
+    this.#deps.onRejected(event);
   }
-  return acks;
 }

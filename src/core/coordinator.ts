@@ -67,7 +67,13 @@ export interface CoordinatorEvents {
   'message:rejected': [event: RejectionEvent];
   heartbeat: [heartbeat: Heartbeat];
   'heartbeat:failed': [error: unknown];
+  /** A wait began: from here on, what it waits for is seen (used by tests and deadlock detection). */
+  'wait:started': [wait: WaitDescription];
 }
+
+export type WaitDescription =
+  | { kind: 'signal'; coordinatorId: string; from?: string[]; types?: string[]; iteration?: number }
+  | { kind: 'acks'; coordinatorId: string; from: string[]; messageId: string };
 
 type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
 
@@ -228,7 +234,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     this.#assertRunning('blockUntilSignal');
     try {
-      return (await this.#inbox.take(filter, timeoutMs, options.signal)) as Signal<P>;
+      const taking = this.#inbox.take(filter, timeoutMs, options.signal);
+      this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() });
+      return (await taking) as Signal<P>;
     } catch (error) {
       if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') this.#metrics.waitTimeouts += 1;
       throw error;
@@ -311,6 +319,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
           logger: this.#logger,
           stop: this.#stop.signal,
           onRejected: (event) => this.#rejected(event),
+          onWaiting: () => this.emit('wait:started', { kind: 'acks', coordinatorId: this.id, from: [...coordinatorIds], messageId }),
         },
         coordinatorIds,
         messageId,

@@ -16,7 +16,7 @@ export interface CompiledFilter {
   types?: ReadonlySet<string>;
   from?: ReadonlySet<string>;
   iteration?: number;
-  describe(): Record<string, unknown>;
+  describe(): { types?: string[]; from?: string[]; iteration?: number };
 }
 
 const asList = (value: string | readonly string[]): string[] => (typeof value === 'string' ? [value] : [...value]);
@@ -30,9 +30,11 @@ export function compileFilter(filter: SignalFilter): CompiledFilter {
   if (filter.iteration !== undefined && !(Number.isInteger(filter.iteration) && filter.iteration >= 0)) {
     throw new InvalidSignalError(`iteration filter must be a non-negative integer, got ${String(filter.iteration)}`);
   }
-  const compiled: CompiledFilter = {
-    describe: () => ({ types, from, iteration: filter.iteration }),
-  };
+  const described: ReturnType<CompiledFilter['describe']> = {};
+  if (types) described.types = types;
+  if (from) described.from = from;
+  if (filter.iteration !== undefined) described.iteration = filter.iteration;
+  const compiled: CompiledFilter = { describe: () => ({ ...described }) };
   if (types) compiled.types = new Set(types);
   if (from) compiled.from = new Set(from);
   if (filter.iteration !== undefined) compiled.iteration = filter.iteration;

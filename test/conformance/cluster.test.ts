@@ -1,0 +1,4 @@
+import { clusterHarness } from './harness.js';
+import { conformanceSuite } from './suite.js';
+
+conformanceSuite(clusterHarness);

@@ -1,0 +1,4 @@
+import { memoryHarness } from './harness.js';
+import { conformanceSuite } from './suite.js';
+
+conformanceSuite(memoryHarness);

@@ -1,0 +1,4 @@
+import { redisHarness } from './harness.js';
+import { conformanceSuite } from './suite.js';
+
+conformanceSuite(redisHarness);

@@ -1,0 +1,15 @@
+import { deliveryBehaviour } from './delivery.js';
+import type { Harness } from './harness.js';
+import { heartbeatAndIdsBehaviour } from './heartbeat-and-ids.js';
+import { rejectionBehaviour } from './rejection.js';
+import { rotationAndClockBehaviour } from './rotation-and-clock.js';
+import { timeoutBehaviour } from './timeouts.js';
+
+/** The conformance suite: every adapter and topology is held to these behaviours. */
+export function conformanceSuite(harness: () => Harness): void {
+  deliveryBehaviour(harness());
+  rejectionBehaviour(harness());
+  rotationAndClockBehaviour(harness());
+  heartbeatAndIdsBehaviour(harness());
+  timeoutBehaviour(harness());
+}
