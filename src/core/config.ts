@@ -46,19 +46,22 @@ const configSchema = z
 
 /** The runbooks' environment variables, with the unit each is written in. */
 function fromEnv(env: NodeJS.ProcessEnv): CoordinatorTimings {
-  const read = (name: string, scale = 1): number | undefined => {
+  // Milliseconds are whole numbers; seconds may have a fraction (HEARTBEAT_TTL=0.5).
+  const read = (name: string, unit: 'ms' | 's' = 'ms'): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new InvalidConfigError(`${name}=${JSON.stringify(raw)} is not a number`, { name });
-    return Math.round(value * scale);
+    const pattern = unit === 'ms' ? /^\d+$/ : /^\d+(\.\d+)?$/;
+    if (!pattern.test(raw.trim())) {
+      throw new InvalidConfigError(`${name}=${JSON.stringify(raw)} is not a ${unit === 'ms' ? 'whole number of milliseconds' : 'number of seconds'}`, { name });
+    }
+    return unit === 'ms' ? Number(raw) : Math.round(Number(raw) * 1000);
   };
   const out: CoordinatorTimings = {};
   const set = <K extends keyof CoordinatorTimings>(key: K, value: number | undefined) => {
     if (value !== undefined) out[key] = value;
   };
   set('heartbeatIntervalMs', read('HEARTBEAT_INTERVAL'));
-  set('heartbeatTtlMs', read('HEARTBEAT_TTL', 1000)); // seconds, as the runbooks write it
+  set('heartbeatTtlMs', read('HEARTBEAT_TTL', 's')); // seconds, as the runbooks write it
   set('blockingTimeoutMs', read('BLOCKING_TIMEOUT_MS'));
   return out;
 }

@@ -19,12 +19,18 @@ export interface CompiledFilter {
   describe(): { types?: string[]; from?: string[]; iteration?: number };
 }
 
-const asList = (value: string | readonly string[]): string[] => (typeof value === 'string' ? [value] : [...value]);
+function asList(value: unknown, name: string): string[] {
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidSignalError(`filter \`${name}\` must be a string or a non-empty list of strings`, { [name]: value });
+  }
+  return [...(value as unknown[])] as string[];
+}
 
 /** Validates a filter (ids before any I/O) and compiles it for fast matching. */
 export function compileFilter(filter: SignalFilter): CompiledFilter {
-  const types = filter.types === undefined ? undefined : asList(filter.types);
-  const from = filter.from === undefined ? undefined : asList(filter.from);
+  const types = filter.types === undefined ? undefined : asList(filter.types, 'types');
+  const from = filter.from === undefined ? undefined : asList(filter.from, 'from');
   if (types) for (const type of types) assertId(type, 'signal type');
   if (from) assertIds(from, 'coordinator id');
   if (filter.iteration !== undefined && !(Number.isInteger(filter.iteration) && filter.iteration >= 0)) {

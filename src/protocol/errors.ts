@@ -35,8 +35,16 @@ export class RendezvousError extends Error {
 /** An id (coordinator, swarm, namespace, task, signal type, idempotency key) broke the id rule. */
 export class InvalidIdError extends RendezvousError {
   constructor(kind: string, value: unknown, rule: string) {
-    super(ERROR_CODES.INVALID_ID, `Invalid ${kind} ${JSON.stringify(value)}: ${rule}.`, { kind, value });
+    super(ERROR_CODES.INVALID_ID, `Invalid ${kind} ${describeValue(value)}: ${rule}.`, { kind, value });
   }
+}
+
+/** A short, never-throwing rendering of any value for an error message. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  if (value === null || ['number', 'boolean', 'undefined'].includes(typeof value)) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return `(${Array.isArray(value) ? 'array' : typeof value})`;
 }
 
 /** An option or environment variable is missing, of the wrong type or out of range. */

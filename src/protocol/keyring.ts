@@ -3,7 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Why a signature did not verify. `ok` when it did. */
 export type SignatureVerdict = 'ok' | 'unsigned' | 'signature_length' | 'bad_signature';
 
-const HEX_SIGNATURE = /^[0-9a-f]*$/i;
+/** Lower-case hex only, as `digest('hex')` and openssl print it: one message has one valid signature string. */
+const HEX_SIGNATURE = /^[0-9a-f]*$/;
 const SIGNATURE_HEX_LENGTH = 64;
 
 /**

@@ -11,6 +11,8 @@ export class BlockingConnections {
   readonly #base: RedisClient;
   readonly #idle: RedisClient[] = [];
   readonly #busy = new Set<RedisClient>();
+  /** Disconnect each connection once: ioredis arms a 2 s timer on every disconnect() of a closed stream. */
+  readonly #dropped = new WeakSet<RedisClient>();
   #closed = false;
 
   constructor(base: RedisClient) {
@@ -21,30 +23,35 @@ export class BlockingConnections {
     if (signal?.aborted) return onAbort;
     const connection = this.#idle.pop() ?? this.#base.duplicate();
     this.#busy.add(connection);
-    let aborted = false;
+    let reusable = true;
     const abort = () => {
-      aborted = true;
-      connection.disconnect();
+      reusable = false;
+      this.#drop(connection);
     };
     signal?.addEventListener('abort', abort, { once: true });
     try {
       return await read(connection);
     } catch (error) {
-      if (aborted || this.#closed) return onAbort;
-      aborted = true; // a failed connection is not reused
+      if (!reusable || this.#closed) return onAbort;
+      reusable = false; // a connection that failed a read is not trusted again
       throw error;
     } finally {
       signal?.removeEventListener('abort', abort);
       this.#busy.delete(connection);
-      if (aborted || this.#closed || this.#idle.length >= MAX_IDLE) connection.disconnect();
-      else this.#idle.push(connection);
+      if (reusable && !this.#closed && this.#idle.length < MAX_IDLE) this.#idle.push(connection);
+      else this.#drop(connection);
     }
   }
 
   close(): void {
     this.#closed = true;
-    for (const connection of [...this.#idle, ...this.#busy]) connection.disconnect();
+    for (const connection of [...this.#idle, ...this.#busy]) this.#drop(connection);
     this.#idle.length = 0;
-    this.#busy.clear();
+  }
+
+  #drop(connection: RedisClient): void {
+    if (this.#dropped.has(connection)) return;
+    this.#dropped.add(connection);
+    connection.disconnect();
   }
 }

@@ -1,0 +1,79 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AbortedError,
+  CoordinatorShutdownError,
+  ERROR_CODES,
+  InvalidConfigError,
+  InvalidIdError,
+  InvalidPayloadError,
+  InvalidSignalError,
+  NotInitializedError,
+  RendezvousError,
+  SecretMissingError,
+  SecretTooShortError,
+  SignalTimeoutError,
+  StoreClosedError,
+  StoreUnavailableError,
+} from '../../src/protocol/errors.js';
+
+describe('error catalogue', () => {
+  const cause = new Error('ECONNREFUSED');
+  const instances: [RendezvousError, string, string][] = [
+    [new InvalidIdError('swarm id', 'a:b', 'rule'), 'RDV_ERR_INVALID_ID', 'InvalidIdError'],
+    [new InvalidConfigError('bad', { name: 'X' }), 'RDV_ERR_INVALID_CONFIG', 'InvalidConfigError'],
+    [new SecretMissingError(), 'RDV_ERR_SECRET_MISSING', 'SecretMissingError'],
+    [new SecretTooShortError('BLOCKING_COORDINATION_SECRET', 31, 32), 'RDV_ERR_SECRET_TOO_SHORT', 'SecretTooShortError'],
+    [new SignalTimeoutError('coord-1', 100, { types: ['wake'] }), 'RDV_ERR_TIMEOUT', 'SignalTimeoutError'],
+    [new CoordinatorShutdownError('coord-1'), 'RDV_ERR_SHUTDOWN', 'CoordinatorShutdownError'],
+    [new NotInitializedError('coord-1', 'send'), 'RDV_ERR_NOT_INITIALIZED', 'NotInitializedError'],
+    [new AbortedError('coord-1', 'bye'), 'RDV_ERR_ABORTED', 'AbortedError'],
+    [new InvalidSignalError('not a signal this coordinator received'), 'RDV_ERR_INVALID_SIGNAL', 'InvalidSignalError'],
+    [new InvalidPayloadError('payload is not JSON-serialisable'), 'RDV_ERR_INVALID_PAYLOAD', 'InvalidPayloadError'],
+    [new StoreUnavailableError('appendSignal', cause), 'RDV_ERR_STORE_UNAVAILABLE', 'StoreUnavailableError'],
+    [new StoreClosedError('send'), 'RDV_ERR_STORE_CLOSED', 'StoreClosedError'],
+  ];
+
+  for (const [error, code, name] of instances) {
+    test(`${name} has code ${code}, its class name and a message`, () => {
+      assert.ok(error instanceof RendezvousError);
+      assert.ok(error instanceof Error);
+      assert.equal(error.code, code);
+      assert.equal(error.name, name);
+      assert.ok(error.message.length > 10);
+      assert.equal(typeof error.context, 'object');
+      assert.ok(String(error.stack).includes(name));
+    });
+  }
+
+  test('every catalogue code is used by exactly one class, and codes are unique RDV_ERR_* strings', () => {
+    const codes = Object.values(ERROR_CODES);
+    assert.equal(new Set(codes).size, codes.length);
+    for (const code of codes) assert.match(code, /^RDV_ERR_[A-Z_]+$/);
+    assert.deepEqual(new Set(instances.map(([e]) => e.code)), new Set(codes));
+  });
+
+  test('context fields carry what the caller needs', () => {
+    const short = new SecretTooShortError('BLOCKING_COORDINATION_SECRET_NEW', 31, 32);
+    assert.deepEqual(short.context, { which: 'BLOCKING_COORDINATION_SECRET_NEW', bytes: 31, minimum: 32 });
+    assert.match(short.message, /31 bytes/);
+    assert.match(short.message, /openssl rand/);
+    const timeout = new SignalTimeoutError('coord-1', 100, { types: ['wake'] });
+    assert.deepEqual(timeout.context, { coordinatorId: 'coord-1', timeoutMs: 100, filter: { types: ['wake'] } });
+  });
+
+  test('StoreUnavailableError keeps its cause and says what to do', () => {
+    const error = new StoreUnavailableError('appendSignal', cause);
+    assert.equal(error.cause, cause);
+    assert.match(error.message, /ECONNREFUSED/);
+    assert.match(error.message, /REDIS_URL/);
+    assert.match(new StoreUnavailableError('x', 'plain string').message, /plain string/);
+  });
+
+  test('SecretMissingError explains both the production and the development way out', () => {
+    const message = new SecretMissingError().message;
+    assert.match(message, /BLOCKING_COORDINATION_SECRET/);
+    assert.match(message, /RENDEZVOUS_DEV_SECRET=1/);
+    assert.match(message, /allowGeneratedSecret/);
+  });
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/port.js';
+import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+
+/** `cmdstat_<name>:calls=N,...` lines of INFO commandstats. */
+function commandCalls(info: string): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+  return calls;
+}
+
+let server: RedisServer;
+let store: Store;
+let admin: Redis;
+before(async () => {
+  server = await startRedis();
+  store = await createStore({ url: server.url });
+  admin = new Redis(server.port, server.host);
+});
+after(async () => {
+  await store.close();
+  admin.disconnect();
+  await server.stop();
+});
+
+/** Behaviour 6: while coordinators wait idle, Redis receives only their blocking reads and heartbeats. */
+test('idle waiters cost one blocking read each and their heartbeats, nothing else', async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  const ids = ['idle-1', 'idle-2', 'idle-3'];
+  const waiters = await Promise.all(ids.map((id) => c.start(id, { maxBlockMs: 30_000 })));
+  const owner = await c.start('idle-owner', { maxBlockMs: 30_000 });
+  const { messageId } = await owner.sendSignal('idle-1', 'validate');
+  await waiters[0]!.acknowledge(await waiters[0]!.blockUntilSignal({ timeoutMs: 1_000 }));
+
+  const started = [...waiters, owner].map((w) => once(w, 'wait:started'));
+  const pending = [
+    ...waiters.map((w) => w.blockUntilSignal({ timeoutMs: 20_000 }).catch(() => undefined)),
+    owner.waitForAcks(['idle-2', 'idle-3'], messageId, 20_000).catch(() => undefined),
+  ];
+  await Promise.all(started);
+  await once(owner, 'heartbeat'); // every waiter's read is now issued
+  await admin.config('RESETSTAT');
+
+  let beats = 0;
+  for (const w of [...waiters, owner]) w.on('heartbeat', () => (beats += 1));
+  while (beats < 4 * 8) await once(owner, 'heartbeat'); // 8 heartbeat rounds of the 4 coordinators
+  const calls = commandCalls(await admin.info('commandstats'));
+  await c.shutdownAll();
+  await Promise.all(pending);
+
+  calls.delete('config|resetstat');
+  calls.delete('info');
+  const heartbeatCommands = ['set', 'zadd', 'pexpire'];
+  const other = [...calls.keys()].filter((name) => !heartbeatCommands.includes(name) && name !== 'xreadgroup' && name !== 'xread');
+  assert.deepEqual(other, [], `only heartbeats and blocking reads, saw ${JSON.stringify(Object.fromEntries(calls))}`);
+  assert.ok((calls.get('set') ?? 0) >= beats - 4, 'each heartbeat is one SET');
+  assert.equal(calls.get('set'), calls.get('zadd'), 'and one registry refresh');
+  // Blocked reads are counted when they return; none returned, so no read was repeated.
+  assert.ok((calls.get('xreadgroup') ?? 0) + (calls.get('xread') ?? 0) <= ids.length + 1, 'no read loop');
+});
