@@ -20,7 +20,7 @@ import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from '
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
 import { Inbox } from './inbox.js';
-import { defaultLogger } from './logger.js';
+import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { resolveKeyring, type SecretOptions } from './secrets.js';
 import { compileFilter, type SignalFilter } from './signal-filter.js';

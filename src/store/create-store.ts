@@ -1,5 +1,7 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
 import { InvalidConfigError, StoreUnavailableError } from '../protocol/errors.js';
+import type { Logger } from '../protocol/logger.js';
+import { defaultLogger } from './default-logger.js';
 import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
 import { RedisStore } from './redis/redis-store.js';
@@ -19,6 +21,8 @@ export interface CreateStoreOptions {
   redisOptions?: RedisOptions;
   /** Environment to read REDIS_URL and REDIS_PASSWORD from. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Where connection errors are logged. Default: pino on stderr. */
+  logger?: Logger;
 }
 
 /**
@@ -31,9 +35,12 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const kind = options.kind ?? (url || options.client || options.cluster ? 'redis' : 'memory');
   if (kind === 'memory') return new MemoryStore();
 
-  if (options.client) return new RedisStore(options.client, { ownsClient: false });
+  const logger = options.logger ?? defaultLogger();
+  if (options.client) return new RedisStore(options.client, { ownsClient: false, logger });
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
-  const base: RedisOptions = { lazyConnect: true, ...(password ? { password } : {}), ...options.redisOptions };
+  // A command waits through at most 3 reconnection attempts (about 300 ms) before failing with a
+  // typed error: callers decide whether to retry; the coordinator's own loops always do.
+  const base: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 3, ...(password ? { password } : {}), ...options.redisOptions };
 
   let client: Redis | Cluster;
   if (options.cluster) {
@@ -50,5 +57,5 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     client.disconnect();
     throw new StoreUnavailableError('connect', error);
   }
-  return new RedisStore(client, { ownsClient: true });
+  return new RedisStore(client, { ownsClient: true, logger });
 }

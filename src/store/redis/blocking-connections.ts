@@ -1,3 +1,5 @@
+import type { Logger } from '../../protocol/logger.js';
+import { logConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './lua-script.js';
 
 const MAX_IDLE = 8;
@@ -9,19 +11,21 @@ const MAX_IDLE = 8;
  */
 export class BlockingConnections {
   readonly #base: RedisClient;
+  readonly #logger: Logger;
   readonly #idle: RedisClient[] = [];
   readonly #busy = new Set<RedisClient>();
   /** Disconnect each connection once: ioredis arms a 2 s timer on every disconnect() of a closed stream. */
   readonly #dropped = new WeakSet<RedisClient>();
   #closed = false;
 
-  constructor(base: RedisClient) {
+  constructor(base: RedisClient, logger: Logger) {
     this.#base = base;
+    this.#logger = logger;
   }
 
   async use<T>(read: (connection: RedisClient) => Promise<T>, signal: AbortSignal | undefined, onAbort: T): Promise<T> {
     if (signal?.aborted) return onAbort;
-    const connection = this.#idle.pop() ?? this.#base.duplicate();
+    const connection = this.#idle.pop() ?? this.#open();
     this.#busy.add(connection);
     let reusable = true;
     const abort = () => {
@@ -47,6 +51,12 @@ export class BlockingConnections {
     this.#closed = true;
     for (const connection of [...this.#idle, ...this.#busy]) this.#drop(connection);
     this.#idle.length = 0;
+  }
+
+  #open(): RedisClient {
+    const connection = this.#base.duplicate();
+    logConnectionErrors(connection, this.#logger, 'blocking-read');
+    return connection;
   }
 
   #drop(connection: RedisClient): void {

@@ -14,7 +14,10 @@ import type {
   StoredHeartbeat,
   StreamEntry,
 } from '../port.js';
+import type { Logger } from '../../protocol/logger.js';
+import { defaultLogger } from '../default-logger.js';
 import { BlockingConnections } from './blocking-connections.js';
+import { logConnectionErrors } from './connection-errors.js';
 import { scripts, type RedisClient } from './lua-script.js';
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -38,11 +41,14 @@ export class RedisStore implements Store {
   readonly #inboxTtlMs: number;
   #closed = false;
 
-  constructor(client: Redis | Cluster, options: { ownsClient: boolean; inboxTtlMs?: number }) {
+  constructor(client: Redis | Cluster, options: { ownsClient: boolean; inboxTtlMs?: number; logger?: Logger }) {
+    const logger = options.logger ?? defaultLogger();
     this.client = client;
     this.#ownsClient = options.ownsClient;
     this.#inboxTtlMs = options.inboxTtlMs ?? DEFAULTS.signalTtlMs;
-    this.#blocking = new BlockingConnections(client);
+    this.#blocking = new BlockingConnections(client, logger);
+    // A client handed to us keeps its owner's error handling; ours log theirs.
+    if (options.ownsClient) logConnectionErrors(client, logger, 'commands');
   }
 
   time(): Promise<number> {

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, test } from 'node:test';
+import { SignalTimeoutError, StoreUnavailableError } from '../../src/protocol/errors.js';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/port.js';
+import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+let store: Store;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+before(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  server = await startRedis();
+  store = await createStore({ url: server.url });
+});
+after(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await server.stop();
+});
+
+test('a dead Redis gives typed errors and timeouts: no crash, no unhandled rejection, no waiter hung', async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  const [a, b] = await Promise.all([c.start('dead-a'), c.start('dead-b')]);
+  const started = once(b, 'wait:started');
+  const waiting = b.blockUntilSignal({ timeoutMs: 800 }).catch((e: unknown) => e);
+  const acking = a.waitForAcks(['dead-b'], 'dead-a:wake:1', 800);
+  await started;
+
+  const heartbeatFailed = once(a, 'heartbeat:failed');
+  server.kill('SIGKILL');
+  await once(server.process, 'exit');
+
+  const sendStarted = performance.now();
+  await assert.rejects(a.sendSignal('dead-b', 'wake'), StoreUnavailableError);
+  assert.ok(performance.now() - sendStarted < 5_000, 'the send failed promptly');
+  assert.ok((await waiting) instanceof SignalTimeoutError, 'the waiter timed out instead of hanging');
+  assert.equal((await acking).size, 0, 'waitForAcks returned, empty');
+  const [error] = await heartbeatFailed;
+  assert.ok(error instanceof StoreUnavailableError);
+
+  await c.shutdownAll(); // deregistering fails, is logged, and does not throw
+  await store.close();
+  assert.deepEqual(unhandled, []);
+});
