@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+/** The built package (what `import 'rendezvous'` loads): `npm test` builds before it runs the tests. */
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: { '.': { import: string; types: string } } };
+const entry = new URL(`../${pkg.exports['.'].import}`, import.meta.url);
+
+test('dist exposes the fixed public API with type declarations and its Lua scripts', async () => {
+  assert.ok(existsSync(entry), `${entry.pathname} exists (run npm run build)`);
+  assert.ok(existsSync(new URL(`../${pkg.exports['.'].types}`, import.meta.url)), 'type declarations are built');
+  const api = (await import(entry.href)) as Record<string, unknown>;
+  for (const name of ['createStore', 'BlockingCoordinator', 'SIGNAL_TYPES', 'RendezvousError', 'SignalTimeoutError', 'DEFAULTS', 'keys']) {
+    assert.ok(name in api, `exports ${name}`);
+  }
+  for (const script of ['append-signal', 'acknowledge', 'ack-snapshot', 'discard-entry', 'ensure-inbox']) {
+    assert.ok(existsSync(new URL(`../dist/store/redis/lua/${script}.lua`, import.meta.url)), `${script}.lua is shipped`);
+  }
+});
+
+test('the built package runs a signal round trip on the embedded store', async () => {
+  const { createStore, BlockingCoordinator } = (await import(entry.href)) as typeof import('../src/index.js');
+  const store = await createStore({ kind: 'memory' });
+  const secret = 'package-test-secret-0123456789abcdef';
+  const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } };
+  const a = new BlockingCoordinator({ id: 'pkg-a', store, secret, logger: silent, env: {} });
+  const b = new BlockingCoordinator({ id: 'pkg-b', store, secret, logger: silent, env: {} });
+  await Promise.all([a.initialize(), b.initialize()]);
+  const { messageId } = await a.sendSignal('pkg-b', 'wake');
+  await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 1_000 }));
+  assert.equal((await a.waitForAcks(['pkg-b'], messageId, 1_000)).size, 1);
+  await Promise.all([a.shutdown(), b.shutdown()]);
+  await store.close();
+});
