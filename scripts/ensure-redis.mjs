@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-const REQUIRED = ['redis-server', 'redis-cli', 'jq'];
-const APT_PACKAGES = ['redis-server', 'redis-tools', 'jq'];
+const REQUIRED = ['redis-server', 'redis-cli', 'jq', 'openssl'];
+const APT_PACKAGES = ['redis-server', 'redis-tools', 'jq', 'openssl'];
 const INSTALL_CMD = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
 
 function onPath(binary) {

@@ -11,6 +11,7 @@ export {
   type BlockOptions,
   type AckOptions,
   type CoordinatorEvents,
+  type WaitDescription,
 } from './core/coordinator.js';
 export type { CoordinatorMetrics } from './core/coordinator-metrics.js';
 export type { CoordinatorTimings, CoordinatorConfig } from './core/config.js';

@@ -1,5 +1,6 @@
 import { decodeAck, type Ack } from '../protocol/ack.js';
 import { CoordinatorShutdownError, InvalidSignalError } from '../protocol/errors.js';
+import { isValidId } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
@@ -10,8 +11,10 @@ import { pauseBeforeRetry } from './retry-pause.js';
 
 export interface AckWaitDeps {
   store: Store;
-  /** The waiting sender, in the swarm of the receivers. */
+  /** The message's sender (from its messageId), in the swarm of the receivers: its ACK notices are read. */
   sender: InboxRef;
+  /** The coordinator waiting, for logs and events (usually the sender itself). */
+  waiterId: string;
   keyring: Keyring;
   config: CoordinatorConfig;
   logger: Logger;
@@ -21,9 +24,14 @@ export interface AckWaitDeps {
   onWaiting(): void;
 }
 
-function assertMessageId(messageId: string): void {
+/** The sender named by a messageId (`<senderId>:<type>:<timestamp>`), whose ACK notices carry its ACKs. */
+export function senderOfMessage(messageId: string): string {
+  const sender = messageId.slice(0, messageId.indexOf(':'));
   const timestamp = Number(messageId.slice(messageId.lastIndexOf(':') + 1));
-  if (!Number.isSafeInteger(timestamp)) throw new InvalidSignalError(`${JSON.stringify(messageId)} is not a messageId from sendSignal()`, { messageId });
+  if (!isValidId(sender) || !Number.isSafeInteger(timestamp)) {
+    throw new InvalidSignalError(`${JSON.stringify(messageId)} is not a messageId from sendSignal()`, { messageId });
+  }
+  return sender;
 }
 
 /**
@@ -32,7 +40,6 @@ function assertMessageId(messageId: string): void {
  * what arrived by the timeout, never throws for what did not.
  */
 export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, timeoutMs: number): Promise<Map<string, Ack>> {
-  assertMessageId(messageId);
   const wait = new AckWait(deps, ackerIds, messageId);
   // The deadline is kept here, not by the store: a read that started late (a new connection) must not delay the answer.
   let timer: NodeJS.Timeout | undefined;
@@ -42,7 +49,7 @@ export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[]
   } finally {
     clearTimeout(timer);
   }
-  if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.sender.coordinatorId);
+  if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.waiterId);
   await wait.readMissingKeys();
   return wait.acks;
 }
@@ -125,7 +132,7 @@ class AckWait {
   }
 
   #reject(reason: RejectionReason, detail: string, entryId?: string): void {
-    const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: this.#deps.sender.coordinatorId, messageId: this.#messageId };
+    const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: this.#deps.waiterId, messageId: this.#messageId };
     if (entryId !== undefined) event.entryId = entryId;
     this.#deps.onRejected(event);
   }

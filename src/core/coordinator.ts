@@ -15,7 +15,7 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
 import type { AppendResult, InboxRef, Store } from '../store/port.js';
-import { waitForAcks } from './ack-waiter.js';
+import { senderOfMessage, waitForAcks } from './ack-waiter.js';
 import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
@@ -249,6 +249,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
    */
   async waitForSignals<P = unknown>(fromIds: readonly string[], options: Omit<BlockOptions, 'from'> = {}): Promise<Map<string, Signal<P>>> {
     assertIds(fromIds, 'coordinator id');
+    this.#assertRunning('waitForSignals');
     const deadline = performance.now() + this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     const got = new Map<string, Signal<P>>();
     while (got.size < new Set(fromIds).size) {
@@ -286,8 +287,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       },
       this.#keyring,
     );
+    const entryId = signal.deliveryId ?? this.#inbox.deliveryIdOf(signal.messageId);
     const result = await this.#store.acknowledge(this.#ref(), {
-      ...(signal.deliveryId !== undefined ? { entryId: signal.deliveryId } : {}),
+      ...(entryId !== undefined ? { entryId } : {}),
       messageId: signal.messageId,
       senderId: signal.senderId,
       body,
@@ -302,10 +304,15 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     return parseAck(result.body) ?? ack;
   }
 
-  /** Waits for verified ACKs of `messageId` from `coordinatorIds`; returns those that arrived (never throws for missing ones). */
+  /**
+   * Waits for verified ACKs of `messageId` from `coordinatorIds`; returns those that arrived (never
+   * throws for missing ones). Any coordinator may wait on any message: a sender whose send was a
+   * duplicate waits on the messageId it was given back.
+   */
   async waitForAcks(coordinatorIds: readonly string[], messageId: string, timeoutMs: number, options: { swarmId?: string } = {}): Promise<Map<string, Ack>> {
     assertIds(coordinatorIds, 'coordinator id');
     if (options.swarmId !== undefined) assertId(options.swarmId, 'swarm id');
+    const senderId = senderOfMessage(messageId);
     this.#timeout(timeoutMs);
     this.#assertRunning('waitForAcks');
     this.#ackWaits += 1;
@@ -313,7 +320,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       const acks = await waitForAcks(
         {
           store: this.#store,
-          sender: { swarmId: options.swarmId ?? this.swarmId, coordinatorId: this.id },
+          sender: { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderId },
+          waiterId: this.id,
           keyring: this.#keyring,
           config: this.config,
           logger: this.#logger,

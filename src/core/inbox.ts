@@ -100,9 +100,15 @@ export class Inbox {
     });
   }
 
-  /** The signal was acknowledged: forget it. */
+  /** The signal was acknowledged (whether or not a wait took it): forget it. */
   settle(messageId: string): void {
     this.#handedOut.delete(messageId);
+    this.#pending.delete(messageId);
+  }
+
+  /** The inbox entry of a signal still here, for an ACK given to a signal object without one. */
+  deliveryIdOf(messageId: string): string | undefined {
+    return this.#pending.get(messageId)?.deliveryId;
   }
 
   /** Ends the blocking read and rejects every wait. */
@@ -163,8 +169,9 @@ export class Inbox {
       logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
     }
     if (processed) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    this.#pending.set(signal.messageId, { ...signal, deliveryId: entry.id });
-    this.#deps.onAccepted(signal);
+    const delivered = { ...signal, deliveryId: entry.id };
+    this.#pending.set(signal.messageId, delivered);
+    this.#deps.onAccepted(delivered);
   }
 
   async #reject(entryId: string, reason: RejectionReason, detail: string, messageId?: string): Promise<void> {

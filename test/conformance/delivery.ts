@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { SignalTimeoutError } from '../../src/protocol/errors.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
@@ -141,9 +142,34 @@ export function deliveryBehaviour(h: Harness): void {
         assert.equal(new Set(forKey.map((r) => r.messageId)).size, 1, `one messageId for ${key}`);
       }
       const delivered = [];
-      for (let i = 0; i < keys.length; i++) delivered.push((await b.blockUntilSignal({ timeoutMs: 2_000 })).idempotencyKey);
+      for (let i = 0; i < keys.length; i++) {
+        const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
+        delivered.push(signal.idempotencyKey);
+        await b.acknowledge(signal);
+      }
       assert.deepEqual([...delivered].sort(), [...keys].sort());
       await assert.rejects(b.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);
+      // The sender whose send was the duplicate waits on the messageId it got back, and sees the ACK.
+      const lost = results.find((r) => r.isDuplicate)!;
+      const loser = lost.messageId.startsWith('sender-1:') ? s2 : s1;
+      assert.equal((await loser.waitForAcks(['coord-b'], lost.messageId, 2_000)).size, 1);
+    });
+
+    test('acknowledging a signal seen through the signal:received event settles it for good', async () => {
+      fresh();
+      const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b')]);
+      const received = once(b, 'signal:received');
+      const waiting = b.blockUntilSignal({ types: 'never', timeoutMs: 2_000 }).catch(() => undefined); // reads the inbox
+      const { messageId } = await a.sendSignal('coord-b', 'wake');
+      const [seen] = await received;
+      await b.acknowledge(seen);
+      assert.equal((await a.waitForAcks(['coord-b'], messageId, 2_000)).size, 1);
+      await assert.rejects(b.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);
+      await b.shutdown();
+      await waiting;
+      const next = await c.start('coord-b', { store: await h.newStore() });
+      await assert.rejects(next.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);
+      assert.deepEqual(next.getMetrics().signalsRejected, {}, 'the entry itself was removed, not left to be rejected as a replay');
     });
 
     test('the barrier waits for every listed sender and returns partial results on timeout', async () => {
