@@ -24,11 +24,11 @@ export interface AckWaitDeps {
   onWaiting(): void;
 }
 
-/** The sender named by a messageId (`<senderId>:<type>:<timestamp>`), whose ACK notices carry its ACKs. */
+/** The sender named by a messageId (`<senderId>:<type>:<timestamp>[.<seq>]`), whose ACK notices carry its ACKs. */
 export function senderOfMessage(messageId: string): string {
   const sender = messageId.slice(0, messageId.indexOf(':'));
-  const timestamp = Number(messageId.slice(messageId.lastIndexOf(':') + 1));
-  if (!isValidId(sender) || !Number.isSafeInteger(timestamp)) {
+  const stamp = messageId.slice(messageId.lastIndexOf(':') + 1);
+  if (!isValidId(sender) || !/^\d{1,16}(\.\d{1,9})?$/.test(stamp)) {
     throw new InvalidSignalError(`${JSON.stringify(messageId)} is not a messageId from sendSignal()`, { messageId });
   }
   return sender;

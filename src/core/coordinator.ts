@@ -96,7 +96,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #lifecycle: Lifecycle = 'new';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
-  #lastTimestamp = 0;
+  #lastStamp = { timestamp: 0, seq: 0 };
   #ackWaits = 0;
   #iteration = 0;
   #phase = 'idle';
@@ -166,6 +166,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#lifecycle = 'starting';
     try {
       await this.#clock.sync(this.#store);
+      // A previous instance of this id stopped before this one started: stamping after "now" plus
+      // the clock's uncertainty keeps this instance's messageIds distinct from its.
+      this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
       await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
       await this.#inbox.load();
       await this.#heartbeat.start();
@@ -205,7 +208,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       senderId: this.id,
       receiverId,
       type,
-      timestamp: this.#nextTimestamp(),
+      ...this.#nextStamp(),
       ...(options.iteration !== undefined ? { iteration: options.iteration } : {}),
       ...(options.payload !== undefined ? { payload: normalizePayload(options.payload) } : {}),
       ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
@@ -381,10 +384,17 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     return timeoutMs;
   }
 
-  /** Store-clock ms, strictly increasing per coordinator so messageIds never collide. */
-  #nextTimestamp(): number {
-    this.#lastTimestamp = Math.max(this.#clock.now(), this.#lastTimestamp + 1);
-    return this.#lastTimestamp;
+  /**
+   * Store-clock ms plus a sequence number for further signals in the same ms, so messageIds never
+   * collide and timestamps never run ahead of the clock however fast a coordinator sends. The floor
+   * initialize() sets has seq -1, so the first stamp at it gets seq 0 (none).
+   */
+  #nextStamp(): { timestamp: number; seq?: number } {
+    const now = this.#clock.now();
+    const last = this.#lastStamp;
+    this.#lastStamp = now > last.timestamp ? { timestamp: now, seq: 0 } : { timestamp: last.timestamp, seq: last.seq + 1 };
+    const { timestamp, seq } = this.#lastStamp;
+    return seq === 0 ? { timestamp } : { timestamp, seq };
   }
 
   #rejected(event: RejectionEvent): void {

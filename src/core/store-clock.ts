@@ -12,23 +12,30 @@ export const monotonicClock: LocalClock = () => performance.timeOrigin + perform
 export class StoreClock {
   readonly #local: LocalClock;
   #offset = 0;
+  #uncertainty = 0;
   #syncedAt = Number.NEGATIVE_INFINITY;
 
   constructor(local: LocalClock = monotonicClock) {
     this.#local = local;
   }
 
-  async sync(store: Store): Promise<void> {
+  async sync(store: Pick<Store, 'time'>): Promise<void> {
     const before = this.#local();
     const storeTime = await store.time();
     const after = this.#local();
     this.#offset = storeTime - (before + after) / 2;
+    this.#uncertainty = (after - before) / 2;
     this.#syncedAt = performance.now();
   }
 
   /** Whether the last sync is older than `intervalMs` (measured monotonically). */
   isStale(intervalMs: number): boolean {
     return performance.now() - this.#syncedAt >= intervalMs;
+  }
+
+  /** How far now() may be from the store's clock at the last sync: half its round trip, ms. */
+  get uncertaintyMs(): number {
+    return this.#uncertainty;
   }
 
   now(): number {

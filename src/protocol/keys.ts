@@ -23,3 +23,29 @@ export const keys = {
   /** Set: every swarm that has registered a coordinator. Permanent (a handful of short strings). */
   swarms: () => 'coordinator:swarms',
 } as const;
+
+/**
+ * Keys of the namespaced leader election (the global coordinator), all in the namespace's slot so
+ * acquire, renew, release and fenced writes are single scripts.
+ */
+export const globalKeys = {
+  /** Hash {workerId, epoch, since}: the current leader. TTL: the lease (server-side expiry). */
+  leader: (namespace: string) => `coordinator:global:{${namespace}}:leader`,
+  /** Integer: the last epoch handed out. Permanent: epochs must never go back. */
+  epoch: (namespace: string) => `coordinator:global:{${namespace}}:epoch`,
+  /** Stream of leadership events (acquired, released); followers block on it. Capped; TTL refreshed. */
+  events: (namespace: string) => `coordinator:global:{${namespace}}:events`,
+  /** Sorted set: worker id -> last heartbeat (store ms). TTL refreshed by every heartbeat. */
+  workers: (namespace: string) => `coordinator:global:{${namespace}}:workers`,
+  /** Hash: worker id -> JSON {startTime, plugins}. Cleaned with the sorted set. */
+  workerInfo: (namespace: string) => `coordinator:global:{${namespace}}:worker-info`,
+  /** Integer: the highest epoch that wrote into this slot (`tag` is the slot's hash tag). TTL refreshed. */
+  fence: (tag: string, namespace: string) => `coordinator:fence:{${tag}}:${namespace}`,
+} as const;
+
+/** The hash tag Redis Cluster places a key by: the text between the first `{` and the next `}`. */
+export function hashTagOf(key: string): string | undefined {
+  const open = key.indexOf('{');
+  const close = open >= 0 ? key.indexOf('}', open + 1) : -1;
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
+}

@@ -12,13 +12,15 @@ export type SignalType = KnownSignalType | (string & {});
 
 /** A verified signal, as blockUntilSignal returns it. */
 export interface Signal<P = unknown> {
-  /** `<senderId>:<type>:<timestamp>`, unique per sender; derived from signed fields. */
+  /** `<senderId>:<type>:<timestamp>[.<seq>]`, unique per sender; derived from signed fields. */
   messageId: string;
   senderId: string;
   receiverId: string;
   type: SignalType;
   /** Store-clock ms at signing. */
   timestamp: number;
+  /** 1, 2, ... for further signals a sender signs within the same ms; absent for the first. */
+  seq?: number;
   iteration?: number;
   payload?: P;
   idempotencyKey?: string;
@@ -38,24 +40,26 @@ const signalSchema = z.object({
   receiverId: id,
   type: id,
   timestamp: z.number().int().nonnegative(),
+  seq: z.number().int().positive().optional(),
   iteration: z.number().int().nonnegative().optional(),
   payload: z.unknown().optional(),
   idempotencyKey: id.optional(),
   signature: z.string().optional(),
 });
 
-export function deriveMessageId(senderId: string, type: string, timestamp: number): string {
-  return `${senderId}:${type}:${timestamp}`;
+export function deriveMessageId(senderId: string, type: string, timestamp: number, seq?: number): string {
+  return `${senderId}:${type}:${timestamp}${seq === undefined ? '' : `.${seq}`}`;
 }
 
 /**
- * What a signal's signature covers. With no iteration, payload or idempotency key it is exactly
- * `senderId:receiverId:type:timestamp` (the runbook's openssl recipe); otherwise these are
- * appended in this order: `:iteration=<n>`, `:payload=<sha256 of key-sorted JSON>`,
+ * What a signal's signature covers. With no seq, iteration, payload or idempotency key it is
+ * exactly `senderId:receiverId:type:timestamp` (the runbook's openssl recipe); otherwise these are
+ * appended in this order: `:seq=<n>`, `:iteration=<n>`, `:payload=<sha256 of key-sorted JSON>`,
  * `:idempotencyKey=<key>`. The messageId is derived from signed fields, so it is covered too.
  */
 export function signalSigningString(s: UnsignedSignal): string {
   let text = `${s.senderId}:${s.receiverId}:${s.type}:${s.timestamp}`;
+  if (s.seq !== undefined) text += `:seq=${s.seq}`;
   if (s.iteration !== undefined) text += `:iteration=${s.iteration}`;
   if (s.payload !== undefined) text += `:payload=${canonicalHash(s.payload)}`;
   if (s.idempotencyKey !== undefined) text += `:idempotencyKey=${s.idempotencyKey}`;
@@ -65,7 +69,7 @@ export function signalSigningString(s: UnsignedSignal): string {
 /** Signs and serialises a signal for the store. `payload` must already be normalised. */
 export function encodeSignal<P>(unsigned: UnsignedSignal<P>, keyring: Keyring): { body: string; signal: Signal<P> } {
   const signal: Signal<P> = {
-    messageId: deriveMessageId(unsigned.senderId, unsigned.type, unsigned.timestamp),
+    messageId: deriveMessageId(unsigned.senderId, unsigned.type, unsigned.timestamp, unsigned.seq),
     ...unsigned,
     signature: keyring.sign(signalSigningString(unsigned)),
   };
@@ -93,8 +97,8 @@ export function decodeSignal(body: string, entryTime: number, check: SignalCheck
   if (fields.receiverId !== check.receiverId) {
     return rejected('wrong_receiver', `addressed to ${fields.receiverId}, read by ${check.receiverId}`, messageId);
   }
-  if (messageId !== deriveMessageId(fields.senderId, fields.type, fields.timestamp)) {
-    return rejected('message_id_mismatch', `messageId ${messageId} does not follow from sender, type and timestamp`, messageId);
+  if (messageId !== deriveMessageId(fields.senderId, fields.type, fields.timestamp, fields.seq)) {
+    return rejected('message_id_mismatch', `messageId ${messageId} does not follow from sender, type, timestamp and seq`, messageId);
   }
   const { messageId: _m, ...unsigned } = fields;
   const verdict = check.keyring.verify(signalSigningString(unsigned), signature);

@@ -155,6 +155,20 @@ export function deliveryBehaviour(h: Harness): void {
       assert.equal((await loser.waitForAcks(['coord-b'], lost.messageId, 2_000)).size, 1);
     });
 
+    test('a fast sender never runs ahead of the store clock and its messageIds stay unique across a restart', async () => {
+      fresh();
+      const a = await c.start('coord-fast');
+      const ids = new Set<string>();
+      for (let i = 0; i < 500; i++) ids.add((await a.sendSignal('coord-b', 'wake')).messageId);
+      const lastStamp = Number([...ids].at(-1)!.split(':')[2]!.split('.')[0]);
+      assert.equal(ids.size, 500, 'unique messageIds');
+      assert.ok(lastStamp <= (await h.store().time()) + 50, 'timestamps follow the store clock');
+      await a.shutdown();
+      const restarted = await c.start('coord-fast', { store: await h.newStore() });
+      const { messageId } = await restarted.sendSignal('coord-b', 'wake');
+      assert.ok(!ids.has(messageId), 'a restarted sender does not reuse a messageId');
+    });
+
     test('acknowledging a signal seen through the signal:received event settles it for good', async () => {
       fresh();
       const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b')]);

@@ -6,33 +6,14 @@ import type { Store } from '../../src/store/port.js';
 const STORE_NOW = 1_700_000_000_000;
 const TEN_MINUTES = 10 * 60_000;
 
-/** A store whose clock reads `time()` and counts the calls; everything else is unused here. */
-function fakeStore(time: () => number): Store & { calls: number } {
-  const unused = () => {
-    throw new Error('not used by StoreClock');
-  };
+/** A store clock source that reads `time()` and counts the calls (StoreClock needs nothing else). */
+function fakeStore(time: () => number): Pick<Store, 'time'> & { calls: number } {
   const store = {
-    kind: 'memory' as const,
     calls: 0,
     time: async () => {
       store.calls++;
       return time();
     },
-    appendSignal: unused,
-    ensureInbox: unused,
-    readPending: unused,
-    readNew: unused,
-    isProcessed: unused,
-    discard: unused,
-    acknowledge: unused,
-    readAckNotices: unused,
-    ackSnapshot: unused,
-    beat: unused,
-    register: unused,
-    deregister: unused,
-    getHeartbeat: unused,
-    listRegistry: unused,
-    close: unused,
   };
   return store;
 }

@@ -80,6 +80,12 @@ describe('signalSigningString', () => {
     assert.equal(signalSigningString({ ...bare, idempotencyKey: 'k-1' }), 'coord-1:coord-2:wake:1700000000000:idempotencyKey=k-1');
   });
 
+  test('appends :seq=<n> first, and the messageId carries it as .<n>', () => {
+    assert.equal(signalSigningString({ ...bare, seq: 2, iteration: 1 }), 'coord-1:coord-2:wake:1700000000000:seq=2:iteration=1');
+    assert.equal(deriveMessageId('coord-1', 'wake', T, 2), `coord-1:wake:${T}.2`);
+    assert.equal(deriveMessageId('coord-1', 'wake', T), `coord-1:wake:${T}`);
+  });
+
   test('appends all fields in the documented order: iteration, payload, idempotencyKey', () => {
     assert.equal(
       signalSigningString(full),
@@ -312,6 +318,15 @@ describe('decodeSignal rejections', () => {
         expectRejected(decodeSignal(body, T, check()), 'bad_signature');
       });
     }
+
+    test('seq added → message_id_mismatch; seq and messageId added consistently → bad_signature', () => {
+      expectRejected(decodeSignal(mutate(fullBody, (j) => (j.seq = 1)), T, check()), 'message_id_mismatch');
+      const body = mutate(fullBody, (j) => {
+        j.seq = 1;
+        j.messageId = `${String(j.messageId)}.1`;
+      });
+      expectRejected(decodeSignal(body, T, check()), 'bad_signature');
+    });
 
     test('messageId alone changed → message_id_mismatch', () => {
       const result = decodeSignal(mutate(fullBody, (j) => (j.messageId = 'coord-1:completion:1700000000001')), T, check());

@@ -1,4 +1,3 @@
-import { StoreClosedError } from '../../protocol/errors.js';
 import { keys } from '../../protocol/keys.js';
 import type {
   AckResult,
@@ -12,159 +11,127 @@ import type {
   StoredHeartbeat,
   StreamEntry,
 } from '../port.js';
-import { ExpiringMap } from './expiring-map.js';
-import { MemoryStream } from './memory-stream.js';
-
-const SWEEP_INTERVAL_MS = 1_000;
+import { MemoryLeases } from './memory-leases.js';
 
 /**
  * The embedded in-process store: the same semantics as the Redis adapter, each operation one
  * synchronous step (so atomic), blocking reads woken by appends. Its clock is the machine's.
  */
-export class MemoryStore implements Store {
+export class MemoryStore extends MemoryLeases implements Store {
   readonly kind = 'memory' as const;
-  readonly #strings: ExpiringMap<string>;
-  readonly #streams: ExpiringMap<MemoryStream>;
-  readonly #registries: ExpiringMap<Map<string, number>>;
-  readonly #swarms = new Set<string>();
-  /** Blocked readers per stream key; kept outside the streams so expiry cannot strand them. */
-  readonly #wakers = new Map<string, Set<() => void>>();
-  readonly #sweeper: NodeJS.Timeout;
-  #closed = false;
-
-  constructor() {
-    const now = () => Date.now();
-    this.#strings = new ExpiringMap(now);
-    this.#streams = new ExpiringMap(now);
-    this.#registries = new ExpiringMap(now);
-    this.#sweeper = setInterval(() => {
-      this.#strings.sweep();
-      this.#streams.sweep();
-      this.#registries.sweep();
-    }, SWEEP_INTERVAL_MS);
-    this.#sweeper.unref();
-  }
 
   async time(): Promise<number> {
-    this.#open('time');
+    this.open('time');
     return Date.now();
   }
 
   async appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
-    this.#open('appendSignal');
+    this.open('appendSignal');
     if (options.idempotencyKey !== undefined) {
       const idemKey = keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey);
-      const existing = this.#strings.get(idemKey);
+      const existing = this.strings.get(idemKey);
       if (existing !== undefined) return { messageId: existing, isDuplicate: true };
-      this.#strings.set(idemKey, options.messageId, options.ttlMs);
+      this.strings.set(idemKey, options.messageId, options.ttlMs);
     }
-    this.#appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
+    this.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
     return { messageId: options.messageId, isDuplicate: false };
   }
 
   async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
-    this.#open('ensureInbox');
-    this.#stream(keys.inbox(inbox.swarmId, inbox.coordinatorId), ttlMs);
+    this.open('ensureInbox');
+    this.stream(keys.inbox(inbox.swarmId, inbox.coordinatorId), ttlMs);
   }
 
   async readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
-    this.#open('readPending');
-    const stream = this.#streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId));
+    this.open('readPending');
+    const stream = this.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId));
     return stream ? stream.pendingFor(inbox.coordinatorId, afterId, count) : [];
   }
 
   async readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]> {
-    this.#open('readNew');
+    this.open('readNew');
     const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
-    return this.#blockingRead(key, read, () => this.#streams.get(key)?.deliverNew(inbox.coordinatorId, read.count) ?? []);
+    return this.blockingRead(key, read, () => this.streams.get(key)?.deliverNew(inbox.coordinatorId, read.count) ?? []);
   }
 
   async isProcessed(inbox: InboxRef, messageId: string): Promise<boolean> {
-    this.#open('isProcessed');
-    return this.#strings.get(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId)) !== undefined;
+    this.open('isProcessed');
+    return this.strings.get(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId)) !== undefined;
   }
 
   async discard(inbox: InboxRef, entryId: string): Promise<void> {
-    this.#open('discard');
-    this.#streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(entryId);
+    this.open('discard');
+    this.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(entryId);
   }
 
   async acknowledge(
     inbox: InboxRef,
     options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
   ): Promise<AckResult> {
-    this.#open('acknowledge');
-    if (options.entryId !== undefined) this.#streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(options.entryId);
+    this.open('acknowledge');
+    if (options.entryId !== undefined) this.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(options.entryId);
     const ackKey = keys.ack(inbox.swarmId, inbox.coordinatorId, options.messageId);
-    const existing = this.#strings.get(ackKey);
+    const existing = this.strings.get(ackKey);
     if (existing !== undefined) return { body: existing, created: false };
-    this.#strings.set(ackKey, options.body, options.ttlMs);
+    this.strings.set(ackKey, options.body, options.ttlMs);
     const noticeKey = keys.ackNotices(inbox.swarmId, options.senderId);
-    this.#appendEntry(noticeKey, options.body, options.ttlMs);
-    this.#streams.get(noticeKey)?.trim(options.noticeMaxLen);
+    this.appendEntry(noticeKey, options.body, options.ttlMs);
+    this.streams.get(noticeKey)?.trim(options.noticeMaxLen);
     return { body: options.body, created: true };
   }
 
   async readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
-    this.#open('readAckNotices');
+    this.open('readAckNotices');
     const key = keys.ackNotices(sender.swarmId, sender.coordinatorId);
     let cursor = afterId;
-    return this.#blockingRead(key, read, () => {
-      const got = this.#streams.get(key)?.readAfter(cursor, read.count) ?? [];
+    return this.blockingRead(key, read, () => {
+      const got = this.streams.get(key)?.readAfter(cursor, read.count) ?? [];
       if (got.length > 0) cursor = got[got.length - 1]!.id;
       return got;
     });
   }
 
   async ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {
-    this.#open('ackSnapshot');
+    this.open('ackSnapshot');
     return {
-      acks: ackerIds.map((acker) => this.#strings.get(keys.ack(sender.swarmId, acker, messageId)) ?? null),
-      cursor: this.#streams.get(keys.ackNotices(sender.swarmId, sender.coordinatorId))?.lastId ?? '0-0',
+      acks: ackerIds.map((acker) => this.strings.get(keys.ack(sender.swarmId, acker, messageId)) ?? null),
+      cursor: this.streams.get(keys.ackNotices(sender.swarmId, sender.coordinatorId))?.lastId ?? '0-0',
     };
   }
 
   async beat(hb: HeartbeatWrite): Promise<void> {
-    this.#open('beat');
-    this.#strings.set(keys.heartbeat(hb.coordinatorId), hb.body, hb.ttlMs);
-    this.#touchRegistry(hb);
+    this.open('beat');
+    this.strings.set(keys.heartbeat(hb.coordinatorId), hb.body, hb.ttlMs);
+    const registry = keys.registry(hb.swarmId);
+    this.mapAt(this.sortedSets, registry, hb.registryTtlMs).set(hb.coordinatorId, hb.timestamp);
+    this.sortedSets.expire(registry, hb.registryTtlMs);
   }
 
   async register(hb: HeartbeatWrite): Promise<void> {
-    this.#open('register');
-    this.#swarms.add(hb.swarmId);
+    this.open('register');
+    const swarms = this.sets.get(keys.swarms()) ?? new Set<string>();
+    this.sets.set(keys.swarms(), swarms.add(hb.swarmId));
     await this.beat(hb);
   }
 
   async deregister(swarmId: string, coordinatorId: string): Promise<void> {
-    this.#open('deregister');
-    this.#strings.delete(keys.heartbeat(coordinatorId));
-    this.#registries.get(keys.registry(swarmId))?.delete(coordinatorId);
+    this.open('deregister');
+    this.strings.delete(keys.heartbeat(coordinatorId));
+    this.sortedSets.get(keys.registry(swarmId))?.delete(coordinatorId);
   }
 
   async getHeartbeat(coordinatorId: string): Promise<StoredHeartbeat | null> {
-    this.#open('getHeartbeat');
+    this.open('getHeartbeat');
     const key = keys.heartbeat(coordinatorId);
-    const body = this.#strings.get(key);
-    const ttlMs = this.#strings.ttl(key);
+    const body = this.strings.get(key);
+    const ttlMs = this.strings.ttl(key);
     return body === undefined || ttlMs === undefined ? null : { body, ttlMs };
   }
 
   async listRegistry(swarmId: string): Promise<RegistryEntry[]> {
-    this.#open('listRegistry');
-    const registry = this.#registries.get(keys.registry(swarmId));
+    this.open('listRegistry');
+    const registry = this.sortedSets.get(keys.registry(swarmId));
     return registry ? [...registry].map(([coordinatorId, lastSeen]) => ({ coordinatorId, lastSeen })) : [];
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#sweeper);
-    for (const wakers of this.#wakers.values()) for (const wake of wakers) wake();
-    this.#wakers.clear();
-    this.#strings.clear();
-    this.#streams.clear();
-    this.#registries.clear();
   }
 
   /**
@@ -172,65 +139,13 @@ export class MemoryStore implements Store {
    * `redis-cli XADD`, for diagnostics and for tests that forge or tamper with messages.
    */
   appendRawEntry(key: string, body: string, ttlMs = 3_600_000): string {
-    this.#open('appendRawEntry');
-    return this.#appendEntry(key, body, ttlMs);
+    this.open('appendRawEntry');
+    return this.appendEntry(key, body, ttlMs);
   }
 
-  #appendEntry(key: string, body: string, ttlMs: number): string {
-    const stream = this.#stream(key, ttlMs);
-    this.#streams.expire(key, ttlMs);
-    const id = stream.append(body, Date.now());
-    const wakers = this.#wakers.get(key);
-    if (wakers) for (const wake of [...wakers]) wake();
-    return id;
-  }
-
-  #stream(key: string, ttlMs: number): MemoryStream {
-    let stream = this.#streams.get(key);
-    if (!stream) {
-      stream = new MemoryStream();
-      this.#streams.set(key, stream, ttlMs);
-    }
-    return stream;
-  }
-
-  #touchRegistry(hb: HeartbeatWrite): void {
-    const key = keys.registry(hb.swarmId);
-    let registry = this.#registries.get(key);
-    if (!registry) {
-      registry = new Map();
-      this.#registries.set(key, registry, hb.registryTtlMs);
-    }
-    registry.set(hb.coordinatorId, hb.timestamp);
-    this.#registries.expire(key, hb.registryTtlMs);
-  }
-
-  /** Takes what `take` finds now, or waits for an append, the block time or an abort. */
-  #blockingRead(key: string, read: BlockingRead, take: () => StreamEntry[]): Promise<StreamEntry[]> {
-    const now = take();
-    if (now.length > 0 || read.signal?.aborted) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      let wakers = this.#wakers.get(key);
-      if (!wakers) this.#wakers.set(key, (wakers = new Set()));
-      const finish = (result: () => StreamEntry[]) => {
-        clearTimeout(timer);
-        read.signal?.removeEventListener('abort', onAbort);
-        wakers.delete(onAppend);
-        if (wakers.size === 0 && this.#wakers.get(key) === wakers) this.#wakers.delete(key);
-        resolve(this.#closed ? [] : result());
-      };
-      const onAppend = () => {
-        const got = this.#closed ? [] : take();
-        if (got.length > 0 || this.#closed) finish(() => got);
-      };
-      const onAbort = () => finish(() => []);
-      const timer = setTimeout(() => finish(take), Math.max(1, read.blockMs));
-      wakers.add(onAppend);
-      read.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  #open(operation: string): void {
-    if (this.#closed) throw new StoreClosedError(operation);
+  /** The bodies of a stream's entries, oldest first: the in-memory `XRANGE key - +`. */
+  rawStream(key: string): string[] {
+    this.open('rawStream');
+    return (this.streams.get(key)?.readAfter('0-0', Number.MAX_SAFE_INTEGER) ?? []).map((e) => e.body ?? '');
   }
 }

@@ -36,4 +36,12 @@ export const scripts = {
   discardEntry: new LuaScript('discard-entry.lua'),
   acknowledge: new LuaScript('acknowledge.lua'),
   ackSnapshot: new LuaScript('ack-snapshot.lua'),
+  leaseAcquire: new LuaScript('lease-acquire.lua'),
+  leaseRenew: new LuaScript('lease-renew.lua'),
+  leaseRelease: new LuaScript('lease-release.lua'),
+  leaseRead: new LuaScript('lease-read.lua'),
+  workerTouch: new LuaScript('worker-touch.lua'),
+  workerList: new LuaScript('worker-list.lua'),
+  workerRemove: new LuaScript('worker-remove.lua'),
+  fencedWrite: new LuaScript('fenced-write.lua'),
 };

@@ -1,6 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
 import { DEFAULTS } from '../../protocol/defaults.js';
-import { StoreClosedError, StoreUnavailableError } from '../../protocol/errors.js';
 import { CONSUMER_GROUP, keys } from '../../protocol/keys.js';
 import type {
   AckResult,
@@ -14,52 +13,32 @@ import type {
   StoredHeartbeat,
   StreamEntry,
 } from '../port.js';
-import type { Logger } from '../../protocol/logger.js';
-import { defaultLogger } from '../default-logger.js';
-import { BlockingConnections } from './blocking-connections.js';
-import { logConnectionErrors } from './connection-errors.js';
-import { scripts, type RedisClient } from './lua-script.js';
-
-type RawEntry = [id: string, fields: string[] | null];
-type RawStreams = [key: string, entries: RawEntry[]][] | null;
-
-/** Turns XREAD/XREADGROUP replies into entries; the body is the entry's one field value. */
-function toEntries(reply: RawStreams): StreamEntry[] {
-  const entries = reply?.[0]?.[1] ?? [];
-  return entries.map(([id, fields]) => ({ id, time: Number(id.slice(0, id.indexOf('-'))), body: fields?.[1] ?? null }));
-}
+import { toEntries, type RawStreams, type RedisStoreOptions } from './redis-base.js';
+import { RedisLeases } from './redis-leases.js';
+import { scripts } from './lua-script.js';
 
 /**
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
  * Lua scripts on one swarm slot; blocking reads use borrowed connections (blocking-connections.ts).
  */
-export class RedisStore implements Store {
+export class RedisStore extends RedisLeases implements Store {
   readonly kind = 'redis' as const;
-  readonly client: RedisClient;
-  readonly #ownsClient: boolean;
-  readonly #blocking: BlockingConnections;
   readonly #inboxTtlMs: number;
-  #closed = false;
 
-  constructor(client: Redis | Cluster, options: { ownsClient: boolean; inboxTtlMs?: number; logger?: Logger }) {
-    const logger = options.logger ?? defaultLogger();
-    this.client = client;
-    this.#ownsClient = options.ownsClient;
+  constructor(client: Redis | Cluster, options: RedisStoreOptions) {
+    super(client, options);
     this.#inboxTtlMs = options.inboxTtlMs ?? DEFAULTS.signalTtlMs;
-    this.#blocking = new BlockingConnections(client, logger);
-    // A client handed to us keeps its owner's error handling; ours log theirs.
-    if (options.ownsClient) logConnectionErrors(client, logger, 'commands');
   }
 
   time(): Promise<number> {
-    return this.#call('time', async () => {
+    return this.call('time', async () => {
       const [seconds, micros] = await this.client.time();
       return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     });
   }
 
   appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
-    return this.#call('appendSignal', async () => {
+    return this.call('appendSignal', async () => {
       const idem = options.idempotencyKey;
       const reply = (await scripts.appendSignal.run(
         this.client,
@@ -71,13 +50,13 @@ export class RedisStore implements Store {
   }
 
   ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
-    return this.#call('ensureInbox', async () => {
+    return this.call('ensureInbox', async () => {
       await scripts.ensureInbox.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, ttlMs]);
     });
   }
 
   readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
-    return this.#call('readPending', () =>
+    return this.call('readPending', () =>
       this.#withGroup(inbox, async () => {
         const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
         const reply = (await this.client.xreadgroup('GROUP', CONSUMER_GROUP, inbox.coordinatorId, 'COUNT', count, 'STREAMS', key, afterId)) as RawStreams;
@@ -88,9 +67,9 @@ export class RedisStore implements Store {
 
   readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]> {
     const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
-    return this.#call('readNew', () =>
+    return this.call('readNew', () =>
       this.#withGroup(inbox, () =>
-        this.#blocking.use(
+        this.blocking.use(
           async (connection) => {
             const reply = (await connection.xreadgroup(
               'GROUP', CONSUMER_GROUP, inbox.coordinatorId,
@@ -107,11 +86,11 @@ export class RedisStore implements Store {
   }
 
   isProcessed(inbox: InboxRef, messageId: string): Promise<boolean> {
-    return this.#call('isProcessed', async () => (await this.client.exists(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId))) === 1);
+    return this.call('isProcessed', async () => (await this.client.exists(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId))) === 1);
   }
 
   discard(inbox: InboxRef, entryId: string): Promise<void> {
-    return this.#call('discard', async () => {
+    return this.call('discard', async () => {
       await scripts.discardEntry.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, entryId]);
     });
   }
@@ -120,7 +99,7 @@ export class RedisStore implements Store {
     inbox: InboxRef,
     options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
   ): Promise<AckResult> {
-    return this.#call('acknowledge', async () => {
+    return this.call('acknowledge', async () => {
       const reply = (await scripts.acknowledge.run(
         this.client,
         [
@@ -136,8 +115,8 @@ export class RedisStore implements Store {
 
   readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
     const key = keys.ackNotices(sender.swarmId, sender.coordinatorId);
-    return this.#call('readAckNotices', () =>
-      this.#blocking.use(
+    return this.call('readAckNotices', () =>
+      this.blocking.use(
         async (connection) => {
           const reply = (await connection.xread('COUNT', read.count, 'BLOCK', Math.max(1, Math.ceil(read.blockMs)), 'STREAMS', key, afterId)) as RawStreams;
           return toEntries(reply);
@@ -149,7 +128,7 @@ export class RedisStore implements Store {
   }
 
   ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {
-    return this.#call('ackSnapshot', async () => {
+    return this.call('ackSnapshot', async () => {
       const reply = (await scripts.ackSnapshot.run(
         this.client,
         [keys.ackNotices(sender.swarmId, sender.coordinatorId), ...ackerIds.map((acker) => keys.ack(sender.swarmId, acker, messageId))],
@@ -161,7 +140,7 @@ export class RedisStore implements Store {
   }
 
   beat(hb: HeartbeatWrite): Promise<void> {
-    return this.#call('beat', async () => {
+    return this.call('beat', async () => {
       const registry = keys.registry(hb.swarmId);
       // Separate single-key commands: the heartbeat key and the swarm registry live in different slots.
       await Promise.all([
@@ -173,20 +152,20 @@ export class RedisStore implements Store {
   }
 
   register(hb: HeartbeatWrite): Promise<void> {
-    return this.#call('register', async () => {
+    return this.call('register', async () => {
       await this.client.sadd(keys.swarms(), hb.swarmId);
       await this.beat(hb);
     });
   }
 
   deregister(swarmId: string, coordinatorId: string): Promise<void> {
-    return this.#call('deregister', async () => {
+    return this.call('deregister', async () => {
       await Promise.all([this.client.del(keys.heartbeat(coordinatorId)), this.client.zrem(keys.registry(swarmId), coordinatorId)]);
     });
   }
 
   getHeartbeat(coordinatorId: string): Promise<StoredHeartbeat | null> {
-    return this.#call('getHeartbeat', async () => {
+    return this.call('getHeartbeat', async () => {
       const key = keys.heartbeat(coordinatorId);
       const [body, ttlMs] = await Promise.all([this.client.get(key), this.client.pttl(key)]);
       return body === null || ttlMs < 0 ? null : { body, ttlMs };
@@ -194,24 +173,12 @@ export class RedisStore implements Store {
   }
 
   listRegistry(swarmId: string): Promise<RegistryEntry[]> {
-    return this.#call('listRegistry', async () => {
+    return this.call('listRegistry', async () => {
       const flat = await this.client.zrange(keys.registry(swarmId), 0, -1, 'WITHSCORES');
       const out: RegistryEntry[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) out.push({ coordinatorId: flat[i]!, lastSeen: Number(flat[i + 1]) });
       return out;
     });
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#blocking.close();
-    if (!this.#ownsClient) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
   }
 
   /** Recreates a missing inbox group (its stream expired or was deleted) and retries once. */
@@ -222,16 +189,6 @@ export class RedisStore implements Store {
       if (!(error instanceof Error) || !error.message.startsWith('NOGROUP')) throw error;
       await scripts.ensureInbox.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, this.#inboxTtlMs]);
       return read();
-    }
-  }
-
-  async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new StoreClosedError(operation);
-    try {
-      return await run();
-    } catch (error) {
-      if (this.#closed) throw new StoreClosedError(operation);
-      throw new StoreUnavailableError(operation, error);
     }
   }
 }

@@ -1,0 +1,65 @@
+import { AbortedError, BlockingCoordinator, CoordinatorShutdownError, type Signal, type SignalFilter } from '../src/index.js';
+import type { ScenarioContext } from './scenario.js';
+
+/** Builds and initializes one coordinator per id in the scenario's swarm. */
+export async function startCoordinators(context: ScenarioContext, ids: readonly string[]): Promise<BlockingCoordinator[]> {
+  const coordinators = ids.map((id) => new BlockingCoordinator({ id, store: context.store, secret: context.secret, swarmId: context.swarmId }));
+  try {
+    await Promise.all(coordinators.map((c) => c.initialize()));
+  } catch (error) {
+    await Promise.allSettled(coordinators.map((c) => c.shutdown()));
+    throw error;
+  }
+  return coordinators;
+}
+
+/**
+ * A responder: blocks for signals matching `filter` and hands each to `handle`, until `stop`
+ * aborts or the coordinator shuts down. Resolves when the loop has ended; rejects on any other error.
+ */
+export async function respondLoop(
+  coordinator: BlockingCoordinator,
+  filter: SignalFilter,
+  handle: (signal: Signal) => Promise<void>,
+  stop: AbortSignal,
+): Promise<void> {
+  while (!stop.aborted) {
+    let signal: Signal;
+    try {
+      // The wait is ended by `stop`, not by a timeout; the default timeout (30 min) never fires here.
+      signal = await coordinator.blockUntilSignal({ ...filter, signal: stop });
+    } catch (error) {
+      if (error instanceof AbortedError || error instanceof CoordinatorShutdownError) return;
+      throw error;
+    }
+    await handle(signal);
+  }
+}
+
+/**
+ * Runs `body` with responder loops started by `startLoops`, then stops the loops and shuts every
+ * coordinator down, whatever happened. A loop that failed fails the scenario.
+ */
+export async function withLoops<T>(
+  coordinators: readonly BlockingCoordinator[],
+  startLoops: (stop: AbortSignal) => Promise<void>[],
+  body: () => Promise<T>,
+): Promise<T> {
+  const stop = new AbortController();
+  const loops = startLoops(stop.signal);
+  // Surface a loop failure while the body is still running, instead of a 10 s step timeout.
+  const loopFailure = Promise.all(loops).then(() => new Promise<never>(() => undefined));
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+  try {
+    outcome = { ok: true, value: await Promise.race([body(), loopFailure]) };
+  } catch (error) {
+    outcome = { ok: false, error };
+  }
+  stop.abort();
+  const settled = await Promise.allSettled(loops);
+  await Promise.allSettled(coordinators.map((c) => c.shutdown()));
+  if (!outcome.ok) throw outcome.error;
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcome.value;
+}

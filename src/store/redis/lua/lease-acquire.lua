@@ -1,0 +1,27 @@
+-- Takes a namespace's leader lease if nobody holds it, with the next epoch; the lease expires on
+-- the server (PX). A lease the caller holds under another epoch than it knows (it stepped down
+-- locally) is given up first, so every new term has a new epoch.
+-- KEYS[1] leader hash, KEYS[2] epoch counter, KEYS[3] events stream (one namespace slot)
+-- ARGV[1] worker id, ARGV[2] epoch the caller knows ('0' when none), ARGV[3] lease ms, ARGV[4] events ttl ms
+-- Returns { acquired (0|1), holder or '', epoch, lease ms left, newest event id }.
+local function newest()
+  local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+  if last[1] then return last[1][1] end
+  return '0-0'
+end
+local holder = redis.call('HGET', KEYS[1], 'workerId')
+if holder == ARGV[1] and redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[2] then
+  redis.call('DEL', KEYS[1])
+  holder = false
+end
+if holder then
+  return { 0, holder, redis.call('HGET', KEYS[1], 'epoch'), redis.call('PTTL', KEYS[1]), newest() }
+end
+local epoch = redis.call('INCR', KEYS[2])
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'epoch', epoch, 'since', now[1] * 1000 + math.floor(now[2] / 1000))
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local event = cjson.encode({ event = 'acquired', workerId = ARGV[1], epoch = epoch })
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100, '*', 'event', event)
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return { 1, ARGV[1], tostring(epoch), tonumber(ARGV[3]), id }

@@ -1,0 +1,76 @@
+import type { Cluster, Redis } from 'ioredis';
+import { StoreClosedError, StoreUnavailableError } from '../../protocol/errors.js';
+import type { Logger } from '../../protocol/logger.js';
+import type { StreamEntry } from '../port.js';
+import { defaultLogger } from '../default-logger.js';
+import { BlockingConnections } from './blocking-connections.js';
+import { logConnectionErrors } from './connection-errors.js';
+import type { RedisClient } from './lua-script.js';
+
+type RawEntry = [id: string, fields: string[] | null];
+export type RawStreams = [key: string, entries: RawEntry[]][] | null;
+
+/** Turns XREAD/XREADGROUP replies into entries; the body is the entry's one field value. */
+export function toEntries(reply: RawStreams): StreamEntry[] {
+  const entries = reply?.[0]?.[1] ?? [];
+  return entries.map(([id, fields]) => ({ id, time: Number(id.slice(0, id.indexOf('-'))), body: fields?.[1] ?? null }));
+}
+
+export interface RedisStoreOptions {
+  /** Whether close() quits the client (true when createStore made it). */
+  ownsClient: boolean;
+  inboxTtlMs?: number;
+  logger?: Logger;
+}
+
+/** The Redis connections of the adapter and its error mapping; the operations live in subclasses. */
+export class RedisBase {
+  readonly client: RedisClient;
+  protected readonly blocking: BlockingConnections;
+  readonly #ownsClient: boolean;
+  #closed = false;
+
+  constructor(client: Redis | Cluster, options: RedisStoreOptions) {
+    const logger = options.logger ?? defaultLogger();
+    this.client = client;
+    this.#ownsClient = options.ownsClient;
+    this.blocking = new BlockingConnections(client, logger);
+    // A client handed to us keeps its owner's error handling; ours log theirs.
+    if (options.ownsClient) logConnectionErrors(client, logger, 'commands');
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    const down = () => listener(false);
+    const up = () => listener(true);
+    this.client.on('close', down);
+    this.client.on('ready', up);
+    return () => {
+      this.client.off('close', down);
+      this.client.off('ready', up);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.blocking.close();
+    if (!this.#ownsClient) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after close). */
+  protected async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreClosedError(operation);
+    try {
+      return await run();
+    } catch (error) {
+      if (this.#closed) throw new StoreClosedError(operation);
+      if (error instanceof StoreUnavailableError || error instanceof StoreClosedError) throw error;
+      throw new StoreUnavailableError(operation, error);
+    }
+  }
+}
