@@ -13,6 +13,6 @@ export interface Profile {
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
-  full: { name: 'full', roundTrip: { warmup: 500, measured: 5_000 }, fanIn: { warmup: 200, measured: 2_000 } },
+  full: { name: 'full', roundTrip: { warmup: 3_000, measured: 5_000 }, fanIn: { warmup: 200, measured: 2_000 } },
   quick: { name: 'quick', roundTrip: { warmup: 200, measured: 1_000 }, fanIn: { warmup: 50, measured: 300 } },
 };

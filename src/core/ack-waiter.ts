@@ -39,8 +39,15 @@ export function senderOfMessage(messageId: string): string {
  * ACKs already stored, then blocking reads of the sender's ACK notices written after it. Returns
  * what arrived by the timeout, never throws for what did not.
  */
-export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, timeoutMs: number): Promise<Map<string, Ack>> {
-  const wait = new AckWait(deps, ackerIds, messageId);
+export async function waitForAcks(
+  deps: AckWaitDeps,
+  ackerIds: readonly string[],
+  messageId: string,
+  timeoutMs: number,
+  /** Where ACK notices of this message start, when the send told us (then no snapshot is needed). */
+  knownCursor?: string,
+): Promise<Map<string, Ack>> {
+  const wait = new AckWait(deps, ackerIds, messageId, knownCursor);
   // The deadline is kept here, not by the store: a read that started late (a new connection) must not delay the answer.
   let timer: NodeJS.Timeout | undefined;
   const timeUp = new Promise<'time-up'>((resolve) => (timer = setTimeout(() => resolve('time-up'), timeoutMs)));
@@ -59,16 +66,19 @@ class AckWait {
   readonly #deps: AckWaitDeps;
   readonly #wanted: ReadonlySet<string>;
   readonly #messageId: string;
+  readonly #knownCursor: string | undefined;
 
-  constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string) {
+  constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, knownCursor: string | undefined) {
     this.#deps = deps;
     this.#wanted = new Set(ackerIds);
     this.#messageId = messageId;
+    this.#knownCursor = knownCursor;
   }
 
   async collect(deadline: number, timeUp: Promise<'time-up'>): Promise<void> {
     const { store, sender, config, logger, stop } = this.#deps;
-    let cursor: string | undefined;
+    let cursor = this.#knownCursor;
+    if (cursor !== undefined) this.#deps.onWaiting();
     let failures = 0;
     while (this.acks.size < this.#wanted.size && !stop.aborted) {
       const remaining = deadline - performance.now();

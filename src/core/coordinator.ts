@@ -15,6 +15,7 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
 import type { AppendResult, InboxRef, Store } from '../store/port.js';
+import { AckCursors } from './ack-cursors.js';
 import { senderOfMessage, waitForAcks } from './ack-waiter.js';
 import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
@@ -97,6 +98,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
   #lastStamp = { timestamp: 0, seq: 0 };
+  readonly #ackCursors = new AckCursors();
   #ackWaits = 0;
   #iteration = 0;
   #phase = 'idle';
@@ -126,6 +128,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         this.#metrics.signalsReceived += 1;
         this.emit('signal:received', signal);
       },
+      now: () => this.#clock.now(),
     });
     this.#heartbeat = new HeartbeatLoop({
       store: this.#store,
@@ -220,12 +223,14 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const to: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: receiverId };
     const result = await this.#store.appendSignal(to, body, {
       messageId: signal.messageId,
+      senderId: this.id,
       ttlMs: this.config.signalTtlMs,
       ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
     });
     if (result.isDuplicate) this.#metrics.duplicateSends += 1;
     else this.#metrics.signalsSent += 1;
-    return result;
+    if (result.ackCursor !== undefined) this.#ackCursors.remember(signal.messageId, to.swarmId, result.ackCursor);
+    return { messageId: result.messageId, isDuplicate: result.isDuplicate };
   }
 
   /**
@@ -299,7 +304,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       ttlMs: this.config.ackTtlMs,
       noticeMaxLen: this.config.ackNoticeMaxLen,
     });
-    this.#inbox.settle(signal.messageId);
+    this.#inbox.settle(signal);
     if (result.created) {
       this.#metrics.acksSent += 1;
       return ack;
@@ -335,6 +340,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         coordinatorIds,
         messageId,
         timeoutMs,
+        this.#ackCursors.get(messageId, options.swarmId ?? this.swarmId),
       );
       this.#metrics.acksReceived += acks.size;
       return acks;

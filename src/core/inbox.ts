@@ -8,6 +8,7 @@ import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
 import { matches, type CompiledFilter } from './signal-filter.js';
+import { AckedMessages } from './acked-messages.js';
 
 interface Waiter {
   filter: CompiledFilter;
@@ -25,6 +26,8 @@ export interface InboxDeps {
   logger: Logger;
   onRejected(event: RejectionEvent): void;
   onAccepted(signal: Signal): void;
+  /** The store clock, ms. */
+  now(): number;
 }
 
 /**
@@ -41,12 +44,14 @@ export class Inbox {
   /** Handed out by a wait, not yet acknowledged. */
   readonly #handedOut = new Set<string>();
   readonly #waiters = new Set<Waiter>();
+  readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
   #pump: Promise<void> | undefined;
 
   constructor(deps: InboxDeps) {
     this.#deps = deps;
     this.#check = deps.check;
+    this.#acked = new AckedMessages(deps.config.replayWindowMs);
   }
 
   /** Verifies with new secrets from now on (a rotation without restart). */
@@ -61,6 +66,7 @@ export class Inbox {
   /** Reads what was delivered to this id before and never acknowledged (a previous instance's crash). */
   async load(): Promise<void> {
     const { store, ref, config } = this.#deps;
+    this.#acked.startAt(this.#deps.now());
     let after = '0-0';
     for (;;) {
       const entries = await store.readPending(ref, after, config.readBatchSize);
@@ -100,10 +106,11 @@ export class Inbox {
     });
   }
 
-  /** The signal was acknowledged (whether or not a wait took it): forget it. */
-  settle(messageId: string): void {
-    this.#handedOut.delete(messageId);
-    this.#pending.delete(messageId);
+  /** The signal was acknowledged (whether or not a wait took it): forget it, and remember it was. */
+  settle(signal: Pick<Signal, 'messageId' | 'timestamp'>): void {
+    this.#handedOut.delete(signal.messageId);
+    this.#pending.delete(signal.messageId);
+    this.#acked.remember(signal.messageId, signal.timestamp, this.#deps.now());
   }
 
   /** The inbox entry of a signal still here, for an ACK given to a signal object without one. */
@@ -161,12 +168,15 @@ export class Inbox {
     if (this.#pending.has(signal.messageId) || this.#handedOut.has(signal.messageId)) {
       return this.#reject(entry.id, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
     }
-    let processed = false;
-    try {
-      processed = await store.isProcessed(ref, signal.messageId);
-    } catch (error) {
-      // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
-      logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
+    const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
+    let processed = known ?? false;
+    if (known === undefined) {
+      try {
+        processed = await store.isProcessed(ref, signal.messageId);
+      } catch (error) {
+        // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
+        logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
+      }
     }
     if (processed) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
     const delivered = { ...signal, deliveryId: entry.id };

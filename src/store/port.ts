@@ -31,6 +31,11 @@ export interface BlockingRead {
 export interface AppendResult {
   messageId: string;
   isDuplicate: boolean;
+  /**
+   * For a new message: the newest ACK notice id of its sender when it was appended. Every ACK of
+   * this message is noticed after it, so waiting for them needs no snapshot.
+   */
+  ackCursor?: string;
 }
 
 export interface AckResult {
@@ -75,7 +80,7 @@ export interface Store {
    * Appends a signal to an inbox. With an idempotency key, the first append wins atomically and
    * later ones return its messageId with isDuplicate. The inbox is created with its group if new.
    */
-  appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult>;
+  appendSignal(to: InboxRef, body: string, options: { messageId: string; senderId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult>;
 
   /** Creates the inbox and its consumer group if missing (entries sent earlier stay readable). */
   ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void>;

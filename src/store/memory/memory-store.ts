@@ -25,7 +25,11 @@ export class MemoryStore extends MemoryLeases implements Store {
     return Date.now();
   }
 
-  async appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
+  async appendSignal(
+    to: InboxRef,
+    body: string,
+    options: { messageId: string; senderId: string; idempotencyKey?: string; ttlMs: number },
+  ): Promise<AppendResult> {
     this.open('appendSignal');
     if (options.idempotencyKey !== undefined) {
       const idemKey = keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey);
@@ -34,7 +38,8 @@ export class MemoryStore extends MemoryLeases implements Store {
       this.strings.set(idemKey, options.messageId, options.ttlMs);
     }
     this.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
-    return { messageId: options.messageId, isDuplicate: false };
+    const ackCursor = this.streams.get(keys.ackNotices(to.swarmId, options.senderId))?.lastId ?? '0-0';
+    return { messageId: options.messageId, isDuplicate: false, ackCursor };
   }
 
   async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {

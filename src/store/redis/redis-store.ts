@@ -37,15 +37,20 @@ export class RedisStore extends RedisLeases implements Store {
     });
   }
 
-  appendSignal(to: InboxRef, body: string, options: { messageId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
+  appendSignal(to: InboxRef, body: string, options: { messageId: string; senderId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
     return this.call('appendSignal', async () => {
       const idem = options.idempotencyKey;
       const reply = (await scripts.appendSignal.run(
         this.client,
-        [keys.inbox(to.swarmId, to.coordinatorId), keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-')],
+        [
+          keys.inbox(to.swarmId, to.coordinatorId),
+          keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-'),
+          keys.ackNotices(to.swarmId, options.senderId),
+        ],
         [body, options.messageId, options.ttlMs, idem === undefined ? '0' : '1', CONSUMER_GROUP],
-      )) as [string, number];
-      return { messageId: reply[0], isDuplicate: reply[1] === 1 };
+      )) as [string, number, string];
+      const [messageId, duplicate, ackCursor] = reply;
+      return duplicate === 1 ? { messageId, isDuplicate: true } : { messageId, isDuplicate: false, ackCursor };
     });
   }
 

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AckCursors } from '../../src/core/ack-cursors.js';
+import { AckedMessages } from '../../src/core/acked-messages.js';
+
+const START = 1_800_000_000_000;
+const WINDOW = 300_000;
+
+describe('AckedMessages', () => {
+  test('answers only for signals stamped after its start (plus a margin); the store answers for older ones', () => {
+    const acked = new AckedMessages(WINDOW);
+    assert.equal(acked.wasAcknowledged('a:wake:1', START + 5_000), undefined, 'nothing known before startAt');
+    acked.startAt(START);
+    assert.equal(acked.wasAcknowledged('a:wake:1', START - 1), undefined);
+    assert.equal(acked.wasAcknowledged('a:wake:1', START + 500), undefined, 'an earlier instance may have acknowledged it');
+    assert.equal(acked.wasAcknowledged('a:wake:2', START + 5_000), false);
+    acked.remember('a:wake:2', START + 5_000, START + 5_001);
+    assert.equal(acked.wasAcknowledged('a:wake:2', START + 5_000), true);
+  });
+
+  test('forgets entries older than the replay window (a replay of them fails the window check)', () => {
+    const acked = new AckedMessages(WINDOW);
+    acked.startAt(START);
+    acked.remember('a:wake:old', START + 2_000, START + 2_000);
+    acked.remember('a:wake:new', START + WINDOW + 10_000, START + WINDOW + 10_000);
+    assert.equal(acked.wasAcknowledged('a:wake:old', START + 2_000), false, 'forgotten');
+    assert.equal(acked.wasAcknowledged('a:wake:new', START + WINDOW + 10_000), true);
+  });
+
+  test('beyond 50,000 entries it forgets the oldest and hands their time range back to the store', () => {
+    const acked = new AckedMessages(WINDOW);
+    acked.startAt(START);
+    for (let i = 0; i < 50_001; i++) acked.remember(`a:wake:${i}`, START + 2_000 + i, START + 2_000 + i);
+    assert.equal(acked.wasAcknowledged('a:wake:0', START + 2_000), undefined, 'the oldest is asked of the store');
+    assert.equal(acked.wasAcknowledged('a:wake:50000', START + 52_000), true);
+  });
+});
+
+describe('AckCursors', () => {
+  test('returns the cursor of a remembered send in its swarm only, and forgets beyond 1,024', () => {
+    const cursors = new AckCursors();
+    cursors.remember('a:wake:1', 'swarm-1', '5-0');
+    assert.equal(cursors.get('a:wake:1', 'swarm-1'), '5-0');
+    assert.equal(cursors.get('a:wake:1', 'swarm-2'), undefined);
+    for (let i = 2; i <= 1_025; i++) cursors.remember(`a:wake:${i}`, 'swarm-1', `${i}-0`);
+    assert.equal(cursors.get('a:wake:1', 'swarm-1'), undefined);
+    assert.equal(cursors.get('a:wake:1025', 'swarm-1'), '1025-0');
+  });
+});
