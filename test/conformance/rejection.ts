@@ -82,6 +82,34 @@ export function rejectionBehaviour(h: Harness): void {
       }
     });
 
+    test('a replay of a signal this instance acknowledged is rejected without asking the store', async () => {
+      fresh();
+      const calls: string[] = [];
+      const counting = new Proxy(h.store(), {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(String(property));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const b = await c.start('coord-b', { store: counting });
+      // Stamped after b started (future by 2 s, inside the replay window): only b can have acknowledged it.
+      const { body } = encodeSignal({ senderId: 'coord-a', receiverId: 'coord-b', type: 'wake', timestamp: (await h.store().time()) + 2_000 }, good);
+      await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body);
+      await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 2_000 }));
+      calls.length = 0;
+      const rejected = once(b, 'message:rejected');
+      const waiting = b.blockUntilSignal({ timeoutMs: 2_000 }).catch(() => undefined);
+      await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body);
+      assert.equal((await rejected)[0].reason, 'replay_processed');
+      assert.ok(!calls.includes('isProcessed'), `no store check: ${calls.join(', ')}`);
+      await b.shutdown();
+      await waiting;
+    });
+
     test('bad ACKs are rejected with their reason and waitForAcks still returns the genuine one', async () => {
       fresh();
       const [a, b] = await Promise.all([c.start('coord-a', { replayWindowMs: REPLAY_WINDOW_MS }), c.start('coord-b')]);
