@@ -29,3 +29,10 @@ export { keys, CONSUMER_GROUP } from './protocol/keys.js';
 export { DEFAULTS } from './protocol/defaults.js';
 export { isValidId, assertId } from './protocol/ids.js';
 export * from './protocol/errors.js';
+
+export { GlobalCoordinator } from './supervision/global-coordinator.js';
+export { getGlobalCoordinator } from './supervision/global-coordinator-registry.js';
+export type { GlobalCoordinatorOptions, GlobalCoordinatorConfig } from './supervision/global-config.js';
+export type { LeaderChangedEvent, LeaderWorkContext, CoordinatorPlugin, ActiveWorker, GlobalCoordinatorMetrics } from './supervision/global-types.js';
+export type { FencedOp, FencedResult, LeaseState, AcquireResult, WorkerRecord } from './store/lease-types.js';
+export { globalKeys, hashTagOf } from './protocol/keys.js';

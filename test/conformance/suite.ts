@@ -1,4 +1,5 @@
 import { deliveryBehaviour } from './delivery.js';
+import { electionBehaviour } from './election.js';
 import type { Harness } from './harness.js';
 import { heartbeatAndIdsBehaviour } from './heartbeat-and-ids.js';
 import { rejectionBehaviour } from './rejection.js';
@@ -12,4 +13,5 @@ export function conformanceSuite(harness: () => Harness): void {
   rotationAndClockBehaviour(harness());
   heartbeatAndIdsBehaviour(harness());
   timeoutBehaviour(harness());
+  electionBehaviour(harness());
 }

@@ -1,0 +1,346 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assertId } from '../protocol/ids.js';
+import type { Logger } from '../protocol/logger.js';
+import { pauseBeforeRetry } from '../core/retry-pause.js';
+import { defaultLogger } from '../store/default-logger.js';
+import type { FencedOp } from '../store/lease-types.js';
+import type { Store } from '../store/port.js';
+import { resolveGlobalConfig, type GlobalCoordinatorConfig, type GlobalCoordinatorOptions } from './global-config.js';
+import type { ActiveWorker, CoordinatorPlugin, GlobalCoordinatorMetrics, LeaderChangedEvent } from './global-types.js';
+
+interface Events {
+  'leader:changed': [event: LeaderChangedEvent];
+  /** This worker renewed its lease (same epoch). */
+  'lease:renewed': [event: { namespace: string; epoch: number }];
+}
+
+interface Subscription {
+  plugin: CoordinatorPlugin;
+  /** Aborts the plugin's leader work of the current term. */
+  work?: AbortController;
+}
+
+/**
+ * A namespaced leader election on the Store port. The lease lives in the store and expires there
+ * (store clock); the epoch rises by one with every new term and fences the leader's writes. A
+ * leader counts itself leader only until its last confirmed renewal plus the lease minus a
+ * safety margin, on the monotonic clock, and steps down at once when a renewal fails or the store
+ * connection drops. Followers block on the namespace's leadership events: a released lease is
+ * taken within milliseconds, an expired one when it expires.
+ */
+export class GlobalCoordinator extends EventEmitter<Events> {
+  readonly namespace: string;
+  readonly workerId: string;
+  readonly config: GlobalCoordinatorConfig;
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #plugins = new Map<string, Subscription>();
+  readonly #metrics: GlobalCoordinatorMetrics = {
+    heartbeatCount: 0,
+    electionCount: 0,
+    leaderChanges: 0,
+    lastHeartbeatTime: 0,
+    workerRegistrations: 0,
+    workerTimeouts: 0,
+    renewFailures: 0,
+    fencedWrites: 0,
+    fencedRejections: 0,
+  };
+  #running = false;
+  #stop = new AbortController();
+  #watching: Promise<void> | undefined;
+  #startTime = 0;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #validityTimer: NodeJS.Timeout | undefined;
+  #unwatchConnection: (() => void) | undefined;
+  /** My epoch while I lead, else 0. */
+  #leaderEpoch = 0;
+  /** performance.now() until which my leadership is certain. */
+  #leaderUntil = 0;
+  #knownLeader: string | null = null;
+  #knownEpoch = 0;
+  /** Remaining lease of the current holder when last read, ms. */
+  #leaseTtl = 0;
+  #eventsCursor = '0-0';
+
+  constructor(store: Store, namespace: string, options: GlobalCoordinatorOptions & { logger?: Logger; workerId?: string } = {}) {
+    super();
+    assertId(namespace, 'namespace');
+    if (options.workerId !== undefined) assertId(options.workerId, 'coordinator id');
+    this.namespace = namespace;
+    this.config = resolveGlobalConfig(options);
+    this.workerId = options.workerId ?? `gcs-${namespace}-${Date.now()}-${randomBytes(3).toString('hex')}`;
+    this.#store = store;
+    this.#logger = (options.logger ?? defaultLogger()).child({ namespace, workerId: this.workerId });
+  }
+
+  get isRunning(): boolean {
+    return this.#running;
+  }
+
+  get subscribedPlugins(): ReadonlyMap<string, CoordinatorPlugin> {
+    return new Map([...this.#plugins].map(([name, s]) => [name, s.plugin]));
+  }
+
+  /** Whether this worker leads now: it holds the lease and its last renewal is recent enough. */
+  isLeader(): boolean {
+    return this.#leaderEpoch > 0 && performance.now() < this.#leaderUntil;
+  }
+
+  /** The epoch of the current term as this worker knows it. */
+  getEpoch(): number {
+    return this.#knownEpoch;
+  }
+
+  async getLeader(): Promise<string | null> {
+    return (await this.#store.readLease(this.namespace)).holder;
+  }
+
+  async getActiveWorkers(): Promise<ActiveWorker[]> {
+    const [workers, lease] = await Promise.all([this.#store.listWorkers(this.namespace, this.config.workerTimeout), this.#store.readLease(this.namespace)]);
+    return workers.map((w) => ({ ...w, isLeader: w.workerId === lease.holder }));
+  }
+
+  getMetrics(): GlobalCoordinatorMetrics {
+    return { ...this.#metrics };
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) {
+      this.#diag('Service already running');
+      return;
+    }
+    this.#running = true;
+    this.#stop = new AbortController();
+    this.#startTime = Date.now();
+    this.#unwatchConnection = this.#store.onConnectionChange((connected) => {
+      if (!connected) this.#stepDown('store connection lost');
+    });
+    await this.#heartbeat();
+    this.#metrics.workerRegistrations += 1;
+    this.#diag('Service started');
+    this.#diag('Worker registered');
+    await this.#tryAcquire().catch((error: unknown) => this.#logger.warn({ err: error }, 'first election failed; retrying'));
+    this.#watching = this.#watch(this.#stop.signal);
+  }
+
+  /** Stops leader work, releases the lease (another worker takes it at once) and leaves the worker list. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#stop.abort();
+    clearTimeout(this.#heartbeatTimer);
+    this.#unwatchConnection?.();
+    const epoch = this.#leaderEpoch;
+    this.#stepDown('stopped');
+    if (epoch > 0) await this.#store.releaseLease(this.namespace, this.workerId, epoch).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not release the lease; it expires'));
+    await this.#watching;
+    await this.#store.removeWorker(this.namespace, this.workerId).catch(() => undefined);
+    this.#diag('Service stopped');
+  }
+
+  /** Adds a plugin; if this worker leads already, it is told and its work starts at once. */
+  async subscribePlugin(name: string, plugin: CoordinatorPlugin): Promise<void> {
+    assertId(name, 'task id');
+    this.unsubscribePlugin(name);
+    const subscription: Subscription = { plugin };
+    this.#plugins.set(name, subscription);
+    this.#diag(`Plugin subscribed: ${name}`);
+    if (this.isLeader()) this.#promote(name, subscription, this.#event(this.workerId, this.workerId, this.#leaderEpoch));
+  }
+
+  /** Removes a plugin and stops its leader work. */
+  unsubscribePlugin(name: string): void {
+    const subscription = this.#plugins.get(name);
+    if (!subscription) return;
+    subscription.work?.abort();
+    this.#plugins.delete(name);
+  }
+
+  /**
+   * Performs `ops` only while `epoch` may write, checked inside the same atomic store operation:
+   * in the namespace's slot (the default) it must be the current term; in another slot (`tag`,
+   * e.g. a swarm) no newer term may have written there. Returns whether it was applied.
+   */
+  async fenced(epoch: number, ops: readonly FencedOp[], options: { tag?: string } = {}): Promise<boolean> {
+    const result = await this.#store.fencedWrite(this.namespace, options.tag ?? this.namespace, epoch, ops);
+    if (result.applied) this.#metrics.fencedWrites += 1;
+    else {
+      this.#metrics.fencedRejections += 1;
+      this.#logger.warn({ epoch, currentEpoch: result.currentEpoch }, 'fenced write rejected: a newer term exists');
+    }
+    return result.applied;
+  }
+
+  async #watch(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (this.#leaderEpoch === 0) await this.#tryAcquire();
+        // Block until something happens or the current lease could have expired: no polling.
+        const blockMs = this.#leaderEpoch > 0 ? this.config.leaseTimeout : Math.max(1, this.#leaseTtl + 1);
+        const events = await this.#store.readLeaseEvents(this.namespace, this.#eventsCursor, { count: 50, blockMs, signal });
+        failures = 0;
+        for (const event of events) {
+          this.#eventsCursor = event.id;
+          this.#onEvent(event.body);
+        }
+      } catch (error) {
+        failures += 1;
+        if (!signal.aborted) this.#logger.warn({ err: error, failures }, 'election cycle failed; retrying');
+        await pauseBeforeRetry(failures, signal);
+      }
+    }
+  }
+
+  async #tryAcquire(): Promise<void> {
+    this.#metrics.electionCount += 1;
+    const sentAt = performance.now();
+    const result = await this.#store.acquireLease(this.namespace, this.workerId, this.#leaderEpoch, this.config.leaseTimeout);
+    this.#eventsCursor = result.eventsCursor;
+    this.#leaseTtl = result.ttlMs;
+    if (result.acquired && !this.#running) {
+      await this.#store.releaseLease(this.namespace, this.workerId, result.epoch); // stopped meanwhile
+      return;
+    }
+    if (result.acquired) return this.#becomeLeader(result.epoch, sentAt);
+    this.#observe(result.holder, result.epoch);
+  }
+
+  #becomeLeader(epoch: number, sentAt: number): void {
+    const previous = this.#knownLeader;
+    this.#leaderEpoch = epoch;
+    this.#confirm(sentAt);
+    this.#observe(this.workerId, epoch);
+    const event = this.#event(previous, this.workerId, epoch);
+    for (const [name, subscription] of this.#plugins) this.#promote(name, subscription, event);
+  }
+
+  /** A renewal sent at `sentAt` succeeded: leadership is certain until sentAt + lease - margin. */
+  #confirm(sentAt: number): void {
+    this.#leaderUntil = sentAt + this.config.leaseTimeout - this.config.safetyMargin;
+    clearTimeout(this.#validityTimer);
+    this.#validityTimer = setTimeout(() => {
+      if (performance.now() >= this.#leaderUntil) this.#stepDown('lease not renewed in time');
+    }, Math.max(0, this.#leaderUntil - performance.now()));
+    clearTimeout(this.#renewTimer);
+    this.#renewTimer = setTimeout(() => void this.#renew(), Math.floor(this.config.leaseTimeout / 3));
+  }
+
+  async #renew(): Promise<void> {
+    const epoch = this.#leaderEpoch;
+    if (epoch === 0) return;
+    const sentAt = performance.now();
+    const renewed = await this.#store.renewLease(this.namespace, this.workerId, epoch, this.config.leaseTimeout).catch(() => false);
+    if (this.#leaderEpoch !== epoch) return; // stepped down meanwhile
+    if (renewed && performance.now() < this.#leaderUntil) {
+      this.#confirm(sentAt);
+      this.#diag('Coordinator epoch renewed', 'debug');
+      this.emit('lease:renewed', { namespace: this.namespace, epoch });
+      return;
+    }
+    this.#metrics.renewFailures += 1;
+    this.#stepDown('lease renewal failed');
+  }
+
+  #stepDown(reason: string): void {
+    const epoch = this.#leaderEpoch;
+    if (epoch === 0) return;
+    this.#leaderEpoch = 0;
+    this.#leaderUntil = 0;
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#validityTimer);
+    this.#logger.info({ epoch, reason }, 'stepped down');
+    for (const subscription of this.#plugins.values()) subscription.work?.abort();
+    this.#observe(null, epoch);
+    const event = this.#event(this.workerId, null, epoch);
+    for (const [name, { plugin }] of this.#plugins) this.#notify(name, plugin, false, event);
+  }
+
+  #onEvent(body: string | null): void {
+    let event: { event?: string; workerId?: string; epoch?: number };
+    try {
+      event = JSON.parse(body ?? '') as typeof event;
+    } catch {
+      return;
+    }
+    if (typeof event.workerId !== 'string' || typeof event.epoch !== 'number') return;
+    if (event.event === 'acquired' && event.workerId !== this.workerId) {
+      this.#stepDown('another worker took the lease');
+      this.#observe(event.workerId, event.epoch);
+    } else if (event.event === 'released' && event.workerId !== this.workerId) {
+      this.#observe(null, event.epoch);
+      this.#leaseTtl = 0;
+    }
+  }
+
+  #observe(holder: string | null, epoch: number): void {
+    if (holder === this.#knownLeader && epoch === this.#knownEpoch) return;
+    const previous = this.#knownLeader;
+    this.#knownLeader = holder;
+    this.#knownEpoch = Math.max(this.#knownEpoch, epoch);
+    if (holder === previous) return;
+    this.#metrics.leaderChanges += 1;
+    this.#diag(`Leader changed: ${previous ?? 'none'} → ${holder ?? 'none'} (epoch: ${epoch})`);
+    this.emit('leader:changed', this.#event(previous, holder, epoch));
+  }
+
+  /** Tells a plugin it leads and starts its leader work for this term. */
+  #promote(name: string, subscription: Subscription, event: LeaderChangedEvent): void {
+    subscription.work?.abort();
+    const work = new AbortController();
+    subscription.work = work;
+    this.#notify(name, subscription.plugin, true, event);
+    const job = subscription.plugin.leaderWork;
+    if (job) void this.#runWork(name, job, this.#leaderEpoch, work.signal);
+  }
+
+  /** Runs a plugin's leader work every intervalMs while this term lasts; a paused leader resumes to find it over. */
+  async #runWork(name: string, job: NonNullable<CoordinatorPlugin['leaderWork']>, epoch: number, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && this.isLeader() && this.#leaderEpoch === epoch) {
+      try {
+        await job.run({ epoch, signal });
+      } catch (error) {
+        this.#logger.warn({ err: error, plugin: name }, 'leader work failed');
+      }
+      await sleep(job.intervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  #notify(name: string, plugin: CoordinatorPlugin, isLeader: boolean, event: LeaderChangedEvent): void {
+    if (!plugin.onGlobalLeaderChange) return;
+    Promise.resolve()
+      .then(() => plugin.onGlobalLeaderChange!(isLeader, event))
+      .catch((error: unknown) => this.#logger.warn({ err: error, plugin: name }, 'plugin failed on a leader change'));
+  }
+
+  async #heartbeat(): Promise<void> {
+    try {
+      const removed = await this.#store.touchWorker(
+        this.namespace,
+        { workerId: this.workerId, startTime: this.#startTime, plugins: [...this.#plugins.keys()] },
+        this.config.workerTimeout,
+      );
+      this.#metrics.heartbeatCount += 1;
+      this.#metrics.lastHeartbeatTime = Date.now();
+      this.#metrics.workerTimeouts += removed.length;
+      if (removed.length > 0) this.#diag(`Worker timeout: ${removed.length} workers`);
+      this.#diag('Heartbeat cycle executed', 'debug');
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'Failed to register worker');
+    }
+    if (this.#running) this.#heartbeatTimer = setTimeout(() => void this.#heartbeat(), this.config.heartbeatInterval);
+  }
+
+  #event(previousLeader: string | null, newLeader: string | null, epoch: number): LeaderChangedEvent {
+    return { namespace: this.namespace, previousLeader, newLeader, epoch, timestamp: Date.now() };
+  }
+
+  /** The guide's log form: `[coordinator:global] [<namespace>] <message>`, when diagnostics are on. */
+  #diag(message: string, level: 'info' | 'debug' = 'info'): void {
+    if (this.config.diagnosticsEnabled) this.#logger[level]({ diagnostics: true }, `[coordinator:global] [${this.namespace}] ${message}`);
+  }
+}

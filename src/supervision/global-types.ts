@@ -1,0 +1,47 @@
+/** What `leader:changed` carries: this worker's view of the namespace's leader changed. */
+export interface LeaderChangedEvent {
+  namespace: string;
+  previousLeader: string | null;
+  newLeader: string | null;
+  epoch: number;
+  /** Wall-clock ms when this worker saw it (informational; no decision uses it). */
+  timestamp: number;
+}
+
+export interface LeaderWorkContext {
+  /** The epoch of this leadership: pass it to `fenced()`. */
+  epoch: number;
+  /** Aborted the moment this worker stops being leader. */
+  signal: AbortSignal;
+}
+
+/** A job that must run on one node only: told of leadership, and/or run periodically while leader. */
+export interface CoordinatorPlugin {
+  onGlobalLeaderChange?(isLeader: boolean, event: LeaderChangedEvent): void | Promise<void>;
+  leaderWork?: {
+    intervalMs: number;
+    run(context: LeaderWorkContext): void | Promise<void>;
+  };
+}
+
+export interface ActiveWorker {
+  workerId: string;
+  /** Store ms of its last heartbeat. */
+  lastHeartbeat: number;
+  startTime: number;
+  plugins: string[];
+  isLeader: boolean;
+}
+
+export interface GlobalCoordinatorMetrics {
+  heartbeatCount: number;
+  electionCount: number;
+  leaderChanges: number;
+  /** Wall-clock ms of the last worker heartbeat (0 before the first). */
+  lastHeartbeatTime: number;
+  workerRegistrations: number;
+  workerTimeouts: number;
+  renewFailures: number;
+  fencedWrites: number;
+  fencedRejections: number;
+}
