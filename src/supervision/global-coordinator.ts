@@ -222,12 +222,17 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   /** A renewal sent at `sentAt` succeeded: leadership is certain until sentAt + lease - margin. */
   #confirm(sentAt: number): void {
     this.#leaderUntil = sentAt + this.config.leaseTimeout - this.config.safetyMargin;
-    clearTimeout(this.#validityTimer);
-    this.#validityTimer = setTimeout(() => {
-      if (performance.now() >= this.#leaderUntil) this.#stepDown('lease not renewed in time');
-    }, Math.max(0, this.#leaderUntil - performance.now()));
+    this.#armValidityTimer();
     clearTimeout(this.#renewTimer);
     this.#renewTimer = setTimeout(() => void this.#renew(), Math.floor(this.config.leaseTimeout / 3));
+  }
+
+  /** Steps down when the certainty ends (timers can fire a little early: re-arm until it has). */
+  #armValidityTimer(): void {
+    clearTimeout(this.#validityTimer);
+    const left = this.#leaderUntil - performance.now();
+    if (left <= 0) return this.#stepDown('lease not renewed in time');
+    this.#validityTimer = setTimeout(() => this.#armValidityTimer(), Math.ceil(left));
   }
 
   async #renew(): Promise<void> {
