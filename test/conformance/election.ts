@@ -105,6 +105,9 @@ export function electionBehaviour(h: Harness): void {
       const elapsed = performance.now() - stopped;
       assert.ok(elapsed < 200, `new leader after ${elapsed.toFixed(1)} ms`);
       assert.equal(event.epoch, 2);
+      // The other follower may hear of it before the winner's own reply is processed.
+      const winner = [b, c].find((gc) => gc.workerId === event.newLeader)!;
+      if (!winner.isLeader()) await nextLeader(winner, (e) => e.newLeader === winner.workerId);
       assert.equal([b, c].filter((gc) => gc.isLeader()).length, 1);
     });
 
