@@ -36,3 +36,4 @@ export type { GlobalCoordinatorOptions, GlobalCoordinatorConfig } from './superv
 export type { LeaderChangedEvent, LeaderWorkContext, CoordinatorPlugin, ActiveWorker, GlobalCoordinatorMetrics } from './supervision/global-types.js';
 export type { FencedOp, FencedResult, LeaseState, AcquireResult, WorkerRecord } from './store/lease-types.js';
 export { globalKeys, hashTagOf } from './protocol/keys.js';
+export { cleanupStaleState, type CleanupOptions, type CleanupReport } from './supervision/cleanup.js';

@@ -22,7 +22,24 @@ export const keys = {
   registry: (swarmId: string) => `coordinator:registry:{${swarmId}}`,
   /** Set: every swarm that has registered a coordinator. Permanent (a handful of short strings). */
   swarms: () => 'coordinator:swarms',
+  /** String: the supervisor's warning count for a coordinator. TTL: refreshed with each warning. */
+  warning: (swarmId: string, coordinatorId: string) => `blocking:warning:{${swarmId}}:${coordinatorId}`,
+  /** String (JSON): activity recorded for a coordinator (iteration, phase, waitingFor, timestamp). TTL: stale threshold x 2. */
+  activity: (swarmId: string, coordinatorId: string) => `coordinator:activity:{${swarmId}}:${coordinatorId}`,
 } as const;
+
+/**
+ * The coordinator a key belongs to, for the key kinds that hold one coordinator's transient state
+ * (what cleanup may remove); undefined for anything else. Parsing relies on ids never holding `:`.
+ */
+export function ownerOfKey(key: string): string | undefined {
+  const heartbeat = /^blocking:heartbeat:([^:{}]+)$/.exec(key);
+  if (heartbeat) return heartbeat[1];
+  const tagged = /^(?:blocking:(?:signal|acks|warning)|coordinator:activity):\{[^}]+\}:([^:{}]+)$/.exec(key);
+  if (tagged) return tagged[1];
+  const prefixed = /^blocking:(?:ack|idempotency):\{[^}]+\}:([^:{}]+):/.exec(key);
+  return prefixed?.[1];
+}
 
 /**
  * Keys of the namespaced leader election (the global coordinator), all in the namespace's slot so

@@ -163,6 +163,32 @@ export interface Store {
    */
   fencedWrite(namespace: string, tag: string, epoch: number, ops: readonly FencedOp[]): Promise<FencedResult>;
 
+  // --- maintenance (supervision/cleanup.ts) ---
+
+  /** Every swarm that registered a coordinator. */
+  listSwarms(): Promise<string[]>;
+
+  /** Removes coordinators from a swarm's registry. */
+  unregister(swarmId: string, coordinatorIds: readonly string[]): Promise<void>;
+
+  /**
+   * The keys matching a glob pattern, a batch at a time: SCAN on Redis (on every master of a
+   * Cluster), never KEYS, so the store is never held for more than one small step.
+   */
+  scanKeys(pattern: string, batchSize: number): AsyncIterable<string[]>;
+
+  /** Values of string keys (null where missing or not a string). */
+  readStrings(keys: readonly string[]): Promise<(string | null)[]>;
+
+  /** Remaining lifetime per key, ms: -1 when it has none, -2 when it does not exist. */
+  keyTtls(keys: readonly string[]): Promise<number[]>;
+
+  /** Deletes keys; returns how many existed. */
+  deleteKeys(keys: readonly string[]): Promise<number>;
+
+  /** Gives keys that have no lifetime this one; returns how many were changed. */
+  expireKeysWithoutTtl(keys: readonly string[], ttlMs: number): Promise<number>;
+
   /** Calls `listener(false)` when the connection to the store drops and `listener(true)` when it is back. */
   onConnectionChange(listener: (connected: boolean) => void): () => void;
 

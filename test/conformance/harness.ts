@@ -15,6 +15,8 @@ export interface Harness {
   newStore(): Promise<Store>;
   /** Appends a raw entry to a stream, bypassing every check: what `redis-cli XADD key * field body` does. */
   injectRaw(key: string, field: string, body: string): Promise<void>;
+  /** Stores a string with no TTL, bypassing every operation: what `redis-cli SET key value` does. */
+  setRaw(key: string, value: string): Promise<void>;
   /** How a child process reaches the same store (JSON for test/fixtures), or undefined for memory. */
   childStoreSpec(): string | undefined;
 }
@@ -33,6 +35,9 @@ export function memoryHarness(): Harness {
     newStore: async () => store!,
     async injectRaw(key, _field, body) {
       store!.appendRawEntry(key, body);
+    },
+    async setRaw(key, value) {
+      store!.setRawString(key, value);
     },
     childStoreSpec: () => undefined,
   };
@@ -64,6 +69,9 @@ export function redisHarness(): Harness {
     async injectRaw(key, field, body) {
       await raw!.xadd(key, '*', field, body);
     },
+    async setRaw(key, value) {
+      await raw!.set(key, value);
+    },
     childStoreSpec: () => JSON.stringify({ url: server!.url }),
   };
 }
@@ -93,6 +101,9 @@ export function clusterHarness(): Harness {
     },
     async injectRaw(key, field, body) {
       await raw!.xadd(key, '*', field, body);
+    },
+    async setRaw(key, value) {
+      await raw!.set(key, value);
     },
     childStoreSpec: () => JSON.stringify({ cluster: cluster!.nodes }),
   };

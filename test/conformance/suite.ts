@@ -1,3 +1,4 @@
+import { cleanupBehaviour } from './cleanup.js';
 import { deliveryBehaviour } from './delivery.js';
 import { electionBehaviour } from './election.js';
 import type { Harness } from './harness.js';
@@ -14,4 +15,5 @@ export function conformanceSuite(harness: () => Harness): void {
   heartbeatAndIdsBehaviour(harness());
   timeoutBehaviour(harness());
   electionBehaviour(harness());
+  cleanupBehaviour(harness());
 }

@@ -17,6 +17,7 @@ export class ExpiringMap<V> {
     return item.value;
   }
 
+  /** ttlMs Infinity: a key without a lifetime (as a key Redis holds with no TTL). */
   set(key: string, value: V, ttlMs: number): void {
     this.#items.set(key, { value, expiresAt: this.#now() + ttlMs });
   }
@@ -29,11 +30,18 @@ export class ExpiringMap<V> {
     return true;
   }
 
+  /** Remaining lifetime, ms (Infinity for none); undefined when missing or expired. */
   ttl(key: string): number | undefined {
     const item = this.#items.get(key);
     if (!item) return undefined;
     const left = item.expiresAt - this.#now();
     return left > 0 ? left : undefined;
+  }
+
+  /** Live keys. */
+  *keys(): IterableIterator<string> {
+    const now = this.#now();
+    for (const [key, item] of this.#items) if (item.expiresAt > now) yield key;
   }
 
   delete(key: string): void {

@@ -5,6 +5,26 @@ import { MemoryStream } from './memory-stream.js';
 
 const SWEEP_INTERVAL_MS = 1_000;
 
+/** A Redis glob (`*`, `?`, `[...]`, backslash escapes) as a regular expression. */
+function globToRegExp(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else if (char === '\\' && i + 1 < pattern.length) source += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (char === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${pattern.slice(i + 1, end)}]`;
+        i = end;
+      }
+    } else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
 /**
  * The embedded store's data: strings, hashes, sorted sets and streams with expiry, and blocking
  * reads woken by appends. Its clock is the machine's. The operations (memory-store.ts,
@@ -36,6 +56,66 @@ export class MemoryKeyspace {
     this.#wakers.clear();
     for (const map of [this.strings, this.streams, this.hashes, this.sortedSets]) map.clear();
     this.sets.clear();
+  }
+
+  async *scanKeys(pattern: string, batchSize: number): AsyncIterable<string[]> {
+    this.open('scanKeys');
+    const match = globToRegExp(pattern);
+    const all = [...this.#spaces().flatMap((space) => [...space.keys()]), ...this.sets.keys()].filter((key) => match.test(key));
+    for (let i = 0; i < all.length; i += batchSize) yield all.slice(i, i + batchSize);
+  }
+
+  async readStrings(keys: readonly string[]): Promise<(string | null)[]> {
+    this.open('readStrings');
+    return keys.map((key) => this.strings.get(key) ?? null);
+  }
+
+  async keyTtls(keys: readonly string[]): Promise<number[]> {
+    this.open('keyTtls');
+    return keys.map((key) => {
+      if (this.sets.has(key)) return -1;
+      for (const space of this.#spaces()) {
+        const ttl = space.ttl(key);
+        if (ttl !== undefined) return ttl === Number.POSITIVE_INFINITY ? -1 : Math.ceil(ttl);
+      }
+      return -2;
+    });
+  }
+
+  async deleteKeys(keys: readonly string[]): Promise<number> {
+    this.open('deleteKeys');
+    let deleted = 0;
+    for (const key of keys) {
+      const existed = this.#spaces().some((space) => space.ttl(key) !== undefined) || this.sets.has(key);
+      for (const space of this.#spaces()) space.delete(key);
+      this.sets.delete(key);
+      if (existed) deleted += 1;
+    }
+    return deleted;
+  }
+
+  async expireKeysWithoutTtl(keys: readonly string[], ttlMs: number): Promise<number> {
+    this.open('expireKeysWithoutTtl');
+    let changed = 0;
+    for (const key of keys) {
+      for (const space of this.#spaces()) {
+        if (space.ttl(key) === Number.POSITIVE_INFINITY && space.expire(key, ttlMs)) changed += 1;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Stores a string with no lifetime, bypassing every operation: the in-memory `redis-cli SET`,
+   * for diagnostics and for tests of cleanup.
+   */
+  setRawString(key: string, value: string, ttlMs = Number.POSITIVE_INFINITY): void {
+    this.open('setRawString');
+    this.strings.set(key, value, ttlMs);
+  }
+
+  #spaces(): ExpiringMap<unknown>[] {
+    return [this.strings, this.streams, this.hashes, this.sortedSets] as ExpiringMap<unknown>[];
   }
 
   /** Throws StoreClosedError after close(). Every operation starts with it. */

@@ -139,6 +139,17 @@ export class MemoryStore extends MemoryLeases implements Store {
     return registry ? [...registry].map(([coordinatorId, lastSeen]) => ({ coordinatorId, lastSeen })) : [];
   }
 
+  async listSwarms(): Promise<string[]> {
+    this.open('listSwarms');
+    return [...(this.sets.get(keys.swarms()) ?? [])];
+  }
+
+  async unregister(swarmId: string, coordinatorIds: readonly string[]): Promise<void> {
+    this.open('unregister');
+    const registry = this.sortedSets.get(keys.registry(swarmId));
+    for (const id of coordinatorIds) registry?.delete(id);
+  }
+
   /**
    * Appends a raw entry to any stream key, bypassing every check: the in-memory equivalent of
    * `redis-cli XADD`, for diagnostics and for tests that forge or tamper with messages.

@@ -1,0 +1,143 @@
+import { DEFAULTS } from '../protocol/defaults.js';
+import { InvalidConfigError } from '../protocol/errors.js';
+import { parseHeartbeat } from '../protocol/heartbeat.js';
+import { ownerOfKey } from '../protocol/keys.js';
+import type { Logger } from '../protocol/logger.js';
+import { defaultLogger } from '../store/default-logger.js';
+import type { Store } from '../store/port.js';
+
+/** A `blocking:*` key found without a lifetime gets this one. */
+const MISSING_TTL_MS = 86_400_000;
+
+export interface CleanupOptions {
+  /** A coordinator is stale when its last heartbeat and activity are older than this, ms. Default 600 000. */
+  staleThresholdMs?: number;
+  /** List what would be deleted and fixed; change nothing. Default false. */
+  dryRun?: boolean;
+  /** Keys per SCAN step and per batch of commands. Default 500. */
+  batchSize?: number;
+  logger?: Logger;
+}
+
+export interface CleanupReport {
+  /** Coordinators examined. */
+  checked: number;
+  /** Coordinators found stale. */
+  stale: number;
+  keysDeleted: number;
+  ttlsFixed: number;
+  /** Batches that failed (the sweep goes on with the next). */
+  errors: number;
+  dryRun: boolean;
+  staleCoordinators: string[];
+  /** In a dry run: the keys that would be deleted, and those that would get a TTL. */
+  wouldDelete: string[];
+  wouldFixTtl: string[];
+  durationMs: number;
+}
+
+interface Seen {
+  swarms: Set<string>;
+  /** Store ms of the last sign of life (heartbeat or recorded activity). */
+  lastSeen: number;
+}
+
+/**
+ * Removes the transient state (heartbeat, inbox, ACKs, idempotency records, warnings, activity)
+ * of coordinators whose last heartbeat and last activity are older than the threshold, and
+ * nothing of live ones; gives a 24 h TTL to any `blocking:*` key that has none. Works in SCAN
+ * batches, so the store is never held for more than one small step. Ages are compared in whole
+ * seconds: exactly at the threshold is kept, a second past is removed. Work items, escalation
+ * records and spawn requests are the supervisor's, and are never touched here.
+ */
+export async function cleanupStaleState(store: Store, options: CleanupOptions = {}): Promise<CleanupReport> {
+  const started = performance.now();
+  const threshold = options.staleThresholdMs ?? DEFAULTS.staleThresholdMs;
+  const batchSize = options.batchSize ?? 500;
+  const dryRun = options.dryRun ?? false;
+  const logger = options.logger ?? defaultLogger();
+  if (!(Number.isInteger(threshold) && threshold > 0 && Number.isInteger(batchSize) && batchSize > 0)) {
+    throw new InvalidConfigError('staleThresholdMs and batchSize must be positive whole numbers', { threshold, batchSize });
+  }
+  const report: CleanupReport = { checked: 0, stale: 0, keysDeleted: 0, ttlsFixed: 0, errors: 0, dryRun, staleCoordinators: [], wouldDelete: [], wouldFixTtl: [], durationMs: 0 };
+  const guarded = async (what: string, step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      report.errors += 1;
+      logger.warn({ err: error, step: what }, 'cleanup step failed; going on');
+    }
+  };
+
+  const now = await store.time();
+  const seen = new Map<string, Seen>();
+  const saw = (id: string, at: number, swarm?: string) => {
+    const entry = seen.get(id) ?? { swarms: new Set<string>(), lastSeen: Number.NEGATIVE_INFINITY };
+    entry.lastSeen = Math.max(entry.lastSeen, at);
+    if (swarm !== undefined) entry.swarms.add(swarm);
+    seen.set(id, entry);
+  };
+
+  for (const swarm of await store.listSwarms()) {
+    await guarded(`registry ${swarm}`, async () => {
+      for (const { coordinatorId, lastSeen } of await store.listRegistry(swarm)) saw(coordinatorId, lastSeen, swarm);
+    });
+  }
+  for (const pattern of ['blocking:heartbeat:*', 'coordinator:activity:*']) {
+    for await (const batch of store.scanKeys(pattern, batchSize)) {
+      await guarded(`read ${pattern}`, async () => {
+        const bodies = await store.readStrings(batch);
+        batch.forEach((key, i) => {
+          const id = ownerOfKey(key);
+          const at = timestampOf(bodies[i] ?? null);
+          if (id !== undefined && at !== undefined) saw(id, at);
+        });
+      });
+    }
+  }
+
+  const secondsOld = (at: number) => Math.floor((now - at) / 1000);
+  const stale = new Set([...seen].filter(([, s]) => secondsOld(s.lastSeen) > threshold / 1000).map(([id]) => id));
+  report.checked = seen.size;
+  report.stale = stale.size;
+  report.staleCoordinators = [...stale].sort();
+
+  for (const pattern of ['blocking:*', 'coordinator:activity:*']) {
+    for await (const batch of store.scanKeys(pattern, batchSize)) {
+      const doomed = batch.filter((key) => stale.has(ownerOfKey(key) ?? ''));
+      const kept = pattern === 'blocking:*' ? batch.filter((key) => !doomed.includes(key)) : [];
+      await guarded('delete', async () => {
+        if (dryRun) report.wouldDelete.push(...doomed);
+        else report.keysDeleted += await store.deleteKeys(doomed);
+      });
+      await guarded('ttl', async () => {
+        const ttls = await store.keyTtls(kept);
+        const endless = kept.filter((_, i) => ttls[i] === -1);
+        if (dryRun) report.wouldFixTtl.push(...endless);
+        else report.ttlsFixed += await store.expireKeysWithoutTtl(endless, MISSING_TTL_MS);
+      });
+    }
+  }
+  if (!dryRun) {
+    const bySwarm = new Map<string, string[]>();
+    for (const id of stale) for (const swarm of seen.get(id)!.swarms) bySwarm.set(swarm, [...(bySwarm.get(swarm) ?? []), id]);
+    for (const [swarm, ids] of bySwarm) await guarded(`unregister ${swarm}`, () => store.unregister(swarm, ids));
+  }
+  report.durationMs = Math.round(performance.now() - started);
+  logger.info({ ...report, staleCoordinators: report.staleCoordinators.length, wouldDelete: report.wouldDelete.length, wouldFixTtl: report.wouldFixTtl.length }, dryRun ? 'cleanup dry run' : 'cleanup complete');
+  return report;
+}
+
+/** The store-ms timestamp of a heartbeat or activity record. */
+function timestampOf(body: string | null): number | undefined {
+  if (body === null) return undefined;
+  const heartbeat = parseHeartbeat(body);
+  if (heartbeat) return heartbeat.timestamp;
+  try {
+    const timestamp = (JSON.parse(body) as { timestamp?: unknown }).timestamp;
+    return typeof timestamp === 'number' ? timestamp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
