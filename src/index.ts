@@ -22,6 +22,7 @@ export type { LocalClock } from './core/store-clock.js';
 export { SIGNAL_TYPES, signalSigningString, deriveMessageId, type Signal, type SignalType, type KnownSignalType } from './protocol/signal.js';
 export { ackSigningString, type Ack } from './protocol/ack.js';
 export type { Heartbeat, CoordinatorStatus } from './protocol/heartbeat.js';
+export type { WorkItem } from './protocol/work-item.js';
 export type { RejectionReason } from './protocol/rejection.js';
 export type { Logger } from './protocol/logger.js';
 export { Keyring } from './protocol/keyring.js';

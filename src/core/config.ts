@@ -16,6 +16,7 @@ export interface CoordinatorTimings {
   ackNoticeMaxLen?: number;
   maxSignalBytes?: number;
   readBatchSize?: number;
+  workTtlMs?: number;
 }
 
 export type CoordinatorConfig = Required<CoordinatorTimings>;
@@ -35,6 +36,7 @@ const configSchema = z
     ackNoticeMaxLen: positive,
     maxSignalBytes: positive,
     readBatchSize: positive,
+    workTtlMs: positive,
   })
   .refine((c) => c.heartbeatTtlMs > c.heartbeatIntervalMs, {
     message: 'heartbeatTtlMs must exceed heartbeatIntervalMs, or a live coordinator loses its key between beats',
@@ -93,5 +95,6 @@ function pickDefaults(): CoordinatorConfig {
     ackNoticeMaxLen: d.ackNoticeMaxLen,
     maxSignalBytes: d.maxSignalBytes,
     readBatchSize: d.readBatchSize,
+    workTtlMs: d.workTtlMs,
   };
 }

@@ -14,6 +14,7 @@ import { assertId, assertIds } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
+import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
 import type { AppendResult, InboxRef, Store } from '../store/port.js';
 import { AckCursors } from './ack-cursors.js';
 import { senderOfMessage, waitForAcks } from './ack-waiter.js';
@@ -347,6 +348,24 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     } finally {
       this.#ackWaits -= 1;
     }
+  }
+
+  /** Records a work item owned by this coordinator (in its swarm); escalation hands it to a replacement. */
+  async assignWork<D = unknown>(taskId: string, data: D): Promise<WorkItem<D>> {
+    assertId(taskId, 'task id');
+    this.#assertRunning('assignWork');
+    const item: WorkItem<D> = { taskId, swarmId: this.swarmId, assignedTo: this.id, assignedAt: this.#clock.now(), data: normalizePayload(data) as D };
+    await this.#store.putWork(this.#ref(), taskId, JSON.stringify(item), this.config.workTtlMs);
+    return item;
+  }
+
+  /** This coordinator's work items, oldest first, then by task id (with transfer metadata for items it inherited). */
+  async listWork(): Promise<WorkItem[]> {
+    this.#assertRunning('listWork');
+    const bodies = await this.#store.listWork(this.#ref());
+    return [...bodies.values()]
+      .flatMap((body) => parseWorkItem(body) ?? [])
+      .sort((a, b) => a.assignedAt - b.assignedAt || a.taskId.localeCompare(b.taskId));
   }
 
   getMetrics(): CoordinatorMetrics {

@@ -23,6 +23,8 @@ export const DEFAULTS = {
   blockingTimeoutMs: 1_800_000,
   /** Longest single blocking read, ms; a longer wait re-issues it (a dead socket is noticed within this). */
   maxBlockMs: 30_000,
+  /** Lifetime of a coordinator's work items, refreshed by each assignment, ms. */
+  workTtlMs: 7 * 86_400_000,
   /** Lifetime of a swarm's coordinator registry, refreshed by every heartbeat, ms. */
   registryTtlMs: 7 * 86_400_000,
   /** Store clock re-synchronisation period, ms. */

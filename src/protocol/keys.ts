@@ -24,6 +24,8 @@ export const keys = {
   swarms: () => 'coordinator:swarms',
   /** String: the supervisor's warning count for a coordinator. TTL: refreshed with each warning. */
   warning: (swarmId: string, coordinatorId: string) => `blocking:warning:{${swarmId}}:${coordinatorId}`,
+  /** Hash: a coordinator's work items, task id -> JSON. TTL: work TTL, refreshed by each assignment. */
+  work: (swarmId: string, coordinatorId: string) => `coordinator:work:{${swarmId}}:${coordinatorId}`,
   /** String (JSON): activity recorded for a coordinator (iteration, phase, waitingFor, timestamp). TTL: stale threshold x 2. */
   activity: (swarmId: string, coordinatorId: string) => `coordinator:activity:{${swarmId}}:${coordinatorId}`,
 } as const;

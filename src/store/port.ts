@@ -128,6 +128,12 @@ export interface Store {
 
   listRegistry(swarmId: string): Promise<RegistryEntry[]>;
 
+  /** Records (or replaces) one work item of a coordinator. */
+  putWork(owner: InboxRef, taskId: string, body: string, ttlMs: number): Promise<void>;
+
+  /** A coordinator's work items: task id -> body. */
+  listWork(owner: InboxRef): Promise<Map<string, string>>;
+
   // --- leader election (supervision/global-coordinator.ts) ---
 
   /**

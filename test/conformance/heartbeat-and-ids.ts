@@ -116,6 +116,23 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
       assert.deepEqual(calls, []);
     });
 
+    test('work items: assigned per coordinator and swarm, replaced by task id', async () => {
+      fresh();
+      const one = await c.start('coord-1');
+      const ten = await c.start('coord-10');
+      await one.assignWork('task-a', { step: 1 });
+      await one.assignWork('task-b', { step: 2 });
+      await ten.assignWork('task-a', { step: 10 });
+      await one.assignWork('task-a', { step: 3 });
+      const items = (await one.listWork()).sort((a, b) => a.taskId.localeCompare(b.taskId));
+      assert.deepEqual(items.map((i) => [i.taskId, (i.data as { step: number }).step, i.assignedTo, i.swarmId]), [
+        ['task-a', 3, 'coord-1', swarm],
+        ['task-b', 2, 'coord-1', swarm],
+      ]);
+      assert.deepEqual((await ten.listWork()).map((i) => i.data), [{ step: 10 }]);
+      await assert.rejects(one.assignWork('bad id', {}), InvalidIdError);
+    });
+
     test('coord-1 and coord-10 never see each other\'s signals or state', async () => {
       fresh();
       const sender = await c.start('sender');

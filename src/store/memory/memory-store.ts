@@ -139,6 +139,18 @@ export class MemoryStore extends MemoryLeases implements Store {
     return registry ? [...registry].map(([coordinatorId, lastSeen]) => ({ coordinatorId, lastSeen })) : [];
   }
 
+  async putWork(owner: InboxRef, taskId: string, body: string, ttlMs: number): Promise<void> {
+    this.open('putWork');
+    const key = keys.work(owner.swarmId, owner.coordinatorId);
+    this.mapAt(this.hashes, key, ttlMs).set(taskId, body);
+    this.hashes.expire(key, ttlMs);
+  }
+
+  async listWork(owner: InboxRef): Promise<Map<string, string>> {
+    this.open('listWork');
+    return new Map(this.hashes.get(keys.work(owner.swarmId, owner.coordinatorId)) ?? []);
+  }
+
   async listSwarms(): Promise<string[]> {
     this.open('listSwarms');
     return [...(this.sets.get(keys.swarms()) ?? [])];

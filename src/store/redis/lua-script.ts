@@ -44,4 +44,5 @@ export const scripts = {
   workerList: new LuaScript('worker-list.lua'),
   workerRemove: new LuaScript('worker-remove.lua'),
   fencedWrite: new LuaScript('fenced-write.lua'),
+  putWork: new LuaScript('put-work.lua'),
 };

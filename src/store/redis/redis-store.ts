@@ -186,6 +186,16 @@ export class RedisStore extends RedisMaintenance implements Store {
     });
   }
 
+  putWork(owner: InboxRef, taskId: string, body: string, ttlMs: number): Promise<void> {
+    return this.call('putWork', async () => {
+      await scripts.putWork.run(this.client, [keys.work(owner.swarmId, owner.coordinatorId)], [taskId, body, ttlMs]);
+    });
+  }
+
+  listWork(owner: InboxRef): Promise<Map<string, string>> {
+    return this.call('listWork', async () => new Map(Object.entries(await this.client.hgetall(keys.work(owner.swarmId, owner.coordinatorId)))));
+  }
+
   /** Recreates a missing inbox group (its stream expired or was deleted) and retries once. */
   async #withGroup<T>(inbox: InboxRef, read: () => Promise<T>): Promise<T> {
     try {
