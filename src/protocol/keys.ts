@@ -26,6 +26,14 @@ export const keys = {
   warning: (swarmId: string, coordinatorId: string) => `blocking:warning:{${swarmId}}:${coordinatorId}`,
   /** Hash: a coordinator's work items, task id -> JSON. TTL: work TTL, refreshed by each assignment. */
   work: (swarmId: string, coordinatorId: string) => `coordinator:work:{${swarmId}}:${coordinatorId}`,
+  /** String (JSON): the record of a dead coordinator's escalation; its presence makes escalation idempotent. TTL: 7 days. */
+  escalation: (swarmId: string, deadId: string) => `coordinator:escalation:{${swarmId}}:${deadId}`,
+  /** String (JSON): a request to start a replacement coordinator. TTL: 7 days. */
+  spawn: (swarmId: string, newId: string) => `coordinator:spawn:{${swarmId}}:${newId}`,
+  /** Stream: the swarm's durable event log (replacements), for late readers. Capped; TTL 7 days. */
+  swarmEvents: (swarmId: string) => `swarm:{${swarmId}}:events`,
+  /** Pub/sub channel announcing replacements (the runbooks' name). */
+  replacementChannel: (swarmId: string) => `swarm:${swarmId}:coordinator:replacement`,
   /** String (JSON): activity recorded for a coordinator (iteration, phase, waitingFor, timestamp). TTL: stale threshold x 2. */
   activity: (swarmId: string, coordinatorId: string) => `coordinator:activity:{${swarmId}}:${coordinatorId}`,
 } as const;

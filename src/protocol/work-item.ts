@@ -24,11 +24,28 @@ const workItemSchema = z.object({
   transferredAt: z.number().optional(),
 });
 
+const transferSchema = z.object({ assignedTo: z.string(), transferredFrom: z.string(), transferredAt: z.number(), previous: z.unknown() });
+
+/**
+ * Reads a stored work item. An item moved by escalation is stored as `{assignedTo,
+ * transferredFrom, transferredAt, previous: <the item as it was>}` (the script never re-encodes
+ * user data); this unwraps it, the latest transfer winning.
+ */
 export function parseWorkItem(body: string): WorkItem | undefined {
   try {
-    const parsed = workItemSchema.safeParse(JSON.parse(body));
-    return parsed.success ? (parsed.data as WorkItem) : undefined;
+    return fromJson(JSON.parse(body));
   } catch {
     return undefined;
   }
+}
+
+function fromJson(json: unknown): WorkItem | undefined {
+  const transfer = transferSchema.safeParse(json);
+  if (transfer.success) {
+    const { previous, ...moved } = transfer.data;
+    const base = fromJson(previous);
+    return base && { ...base, ...moved };
+  }
+  const parsed = workItemSchema.safeParse(json);
+  return parsed.success ? (parsed.data as WorkItem) : undefined;
 }

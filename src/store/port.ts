@@ -44,6 +44,19 @@ export interface AckResult {
   created: boolean;
 }
 
+/** The supervisor's term: writes are fenced by the leader epoch of `namespace`. */
+export interface Fence {
+  namespace: string;
+  epoch: number;
+}
+
+export interface EscalationResult {
+  newCoordinatorId: string;
+  /** `created` by this call, `existing` from an earlier one, or `fenced` out by a newer term. */
+  outcome: 'created' | 'existing' | 'fenced';
+  workItemsMoved: number;
+}
+
 export interface AckSnapshot {
   acks: (string | null)[];
   cursor: string;
@@ -133,6 +146,24 @@ export interface Store {
 
   /** A coordinator's work items: task id -> body. */
   listWork(owner: InboxRef): Promise<Map<string, string>>;
+
+  // --- supervision (supervision/timeout-handler.ts); `fence` is the supervisor's term ---
+
+  /** Records activity reported for a coordinator (JSON with a store-ms `timestamp`). */
+  recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void>;
+
+  /** One more warning for a silent coordinator; the new count, or -1 when a newer term wrote here. */
+  warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number>;
+
+  /** Clears a coordinator's warnings; the count it had (0 if none), or -1 when fenced out. */
+  clearWarnings(owner: InboxRef, fence: Fence): Promise<number>;
+
+  /**
+   * Escalates a dead coordinator exactly once, in one atomic step: escalation record, spawn
+   * request, all its work items moved to `newId`, the swarm's event log and replacement channel,
+   * warnings cleared, registry entry removed. A later call returns the first replacement.
+   */
+  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: { recordTtlMs: number; workTtlMs: number }): Promise<EscalationResult>;
 
   // --- leader election (supervision/global-coordinator.ts) ---
 

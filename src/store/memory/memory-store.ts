@@ -11,13 +11,13 @@ import type {
   StoredHeartbeat,
   StreamEntry,
 } from '../port.js';
-import { MemoryLeases } from './memory-leases.js';
+import { MemorySupervision } from './memory-supervision.js';
 
 /**
  * The embedded in-process store: the same semantics as the Redis adapter, each operation one
  * synchronous step (so atomic), blocking reads woken by appends. Its clock is the machine's.
  */
-export class MemoryStore extends MemoryLeases implements Store {
+export class MemoryStore extends MemorySupervision implements Store {
   readonly kind = 'memory' as const;
 
   async time(): Promise<number> {

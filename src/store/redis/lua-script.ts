@@ -45,4 +45,7 @@ export const scripts = {
   workerRemove: new LuaScript('worker-remove.lua'),
   fencedWrite: new LuaScript('fenced-write.lua'),
   putWork: new LuaScript('put-work.lua'),
+  warn: new LuaScript('warn.lua'),
+  clearWarning: new LuaScript('clear-warning.lua'),
+  escalate: new LuaScript('escalate.lua'),
 };

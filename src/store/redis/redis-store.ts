@@ -14,14 +14,14 @@ import type {
   StreamEntry,
 } from '../port.js';
 import { toEntries, type RawStreams, type RedisStoreOptions } from './redis-base.js';
-import { RedisMaintenance } from './redis-maintenance.js';
+import { RedisSupervision } from './redis-supervision.js';
 import { scripts } from './lua-script.js';
 
 /**
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
  * Lua scripts on one swarm slot; blocking reads use borrowed connections (blocking-connections.ts).
  */
-export class RedisStore extends RedisMaintenance implements Store {
+export class RedisStore extends RedisSupervision implements Store {
   readonly kind = 'redis' as const;
   readonly #inboxTtlMs: number;
 

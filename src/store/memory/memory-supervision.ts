@@ -1,0 +1,70 @@
+import { globalKeys, keys } from '../../protocol/keys.js';
+import type { EscalationResult, Fence, InboxRef } from '../port.js';
+import { MemoryLeases } from './memory-leases.js';
+
+const FENCE_TTL_MS = 7 * 86_400_000;
+const EVENT_LOG_CAP = 1_000;
+
+/** The supervision operations of the embedded store, with the semantics of the Lua scripts. */
+export class MemorySupervision extends MemoryLeases {
+  async recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
+    this.open('recordActivity');
+    this.strings.set(keys.activity(owner.swarmId, owner.coordinatorId), body, ttlMs);
+  }
+
+  async warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number> {
+    this.open('warnCoordinator');
+    if (!this.#pass(owner.swarmId, fence)) return -1;
+    const key = keys.warning(owner.swarmId, owner.coordinatorId);
+    const count = Number(this.strings.get(key) ?? 0) + 1;
+    this.strings.set(key, String(count), ttlMs);
+    return count;
+  }
+
+  async clearWarnings(owner: InboxRef, fence: Fence): Promise<number> {
+    this.open('clearWarnings');
+    const key = keys.warning(owner.swarmId, owner.coordinatorId);
+    const count = Number(this.strings.get(key) ?? 0);
+    if (count === 0) return 0;
+    if (!this.#pass(owner.swarmId, fence)) return -1;
+    this.strings.delete(key);
+    return count;
+  }
+
+  async escalate(dead: InboxRef, newId: string, fence: Fence, ttls: { recordTtlMs: number; workTtlMs: number }): Promise<EscalationResult> {
+    this.open('escalate');
+    const { swarmId, coordinatorId: deadId } = dead;
+    const recordKey = keys.escalation(swarmId, deadId);
+    const existing = this.strings.get(recordKey);
+    if (existing !== undefined) return { newCoordinatorId: (JSON.parse(existing) as { newCoordinatorId: string }).newCoordinatorId, outcome: 'existing', workItemsMoved: 0 };
+    if (!this.#pass(swarmId, fence)) return { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0 };
+    const now = Date.now();
+    const items = this.hashes.get(keys.work(swarmId, deadId)) ?? new Map<string, string>();
+    if (items.size > 0) {
+      const target = this.mapAt(this.hashes, keys.work(swarmId, newId), ttls.workTtlMs);
+      for (const [taskId, body] of items) {
+        target.set(taskId, `{"assignedTo":"${newId}","transferredFrom":"${deadId}","transferredAt":${now},"previous":${body}}`);
+      }
+      this.hashes.expire(keys.work(swarmId, newId), ttls.workTtlMs);
+    }
+    this.hashes.delete(keys.work(swarmId, deadId));
+    const record = { deadCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, escalatedAt: now, workItems: items.size };
+    this.strings.set(recordKey, JSON.stringify(record), ttls.recordTtlMs);
+    const request = { newCoordinatorId: newId, replaces: deadId, swarmId, requestedAt: now, status: 'requested' };
+    this.strings.set(keys.spawn(swarmId, newId), JSON.stringify(request), ttls.recordTtlMs);
+    const event = { type: 'replacement', oldCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, at: now };
+    this.appendEntry(keys.swarmEvents(swarmId), JSON.stringify(event), ttls.recordTtlMs);
+    this.streams.get(keys.swarmEvents(swarmId))?.trim(EVENT_LOG_CAP);
+    this.strings.delete(keys.warning(swarmId, deadId));
+    this.sortedSets.get(keys.registry(swarmId))?.delete(deadId);
+    return { newCoordinatorId: newId, outcome: 'created', workItemsMoved: items.size };
+  }
+
+  /** The fence check of the scripts: a term below the newest that wrote in this swarm's slot is out. */
+  #pass(swarmId: string, fence: Fence): boolean {
+    const key = globalKeys.fence(swarmId, fence.namespace);
+    if (fence.epoch < Number(this.strings.get(key) ?? 0)) return false;
+    this.strings.set(key, String(fence.epoch), FENCE_TTL_MS);
+    return true;
+  }
+}

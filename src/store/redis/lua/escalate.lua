@@ -1,0 +1,46 @@
+-- Escalates a dead coordinator exactly once, atomically: records the escalation and the spawn
+-- request, moves all its work items to the replacement (each wrapped with transferredFrom,
+-- transferredAt and assignedTo, the original JSON kept verbatim), logs and announces the
+-- replacement, clears its warnings and takes it off the registry. A second call, from any
+-- supervisor, returns the first call's replacement and changes nothing.
+-- KEYS[1] fence, KEYS[2] escalation record, KEYS[3] spawn request, KEYS[4] dead work hash,
+-- KEYS[5] new work hash, KEYS[6] swarm event log, KEYS[7] warning counter, KEYS[8] registry
+-- (one swarm slot)
+-- ARGV[1] epoch, ARGV[2] swarm, ARGV[3] dead id, ARGV[4] new id, ARGV[5] fence ttl ms,
+-- ARGV[6] record ttl ms, ARGV[7] work ttl ms, ARGV[8] replacement channel, ARGV[9] event log cap
+-- Returns { replacement id, created (1) or existing (0) or fenced out (-1), work items moved }.
+local existing = redis.call('GET', KEYS[2])
+if existing then
+  return { cjson.decode(existing).newCoordinatorId, 0, 0 }
+end
+local epoch = tonumber(ARGV[1])
+if epoch < tonumber(redis.call('GET', KEYS[1]) or '0') then return { '', -1, 0 } end
+redis.call('SET', KEYS[1], epoch, 'PX', ARGV[5])
+
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local items = redis.call('HGETALL', KEYS[4])
+for i = 1, #items, 2 do
+  local wrapped = '{"assignedTo":"' .. ARGV[4] .. '","transferredFrom":"' .. ARGV[3] ..
+    '","transferredAt":' .. string.format('%d', now) .. ',"previous":' .. items[i + 1] .. '}'
+  redis.call('HSET', KEYS[5], items[i], wrapped)
+end
+if #items > 0 then redis.call('PEXPIRE', KEYS[5], ARGV[7]) end
+redis.call('DEL', KEYS[4])
+
+local record = cjson.encode({
+  deadCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4], swarmId = ARGV[2],
+  epoch = epoch, escalatedAt = now, workItems = #items / 2,
+})
+redis.call('SET', KEYS[2], record, 'PX', ARGV[6])
+redis.call('SET', KEYS[3], cjson.encode({
+  newCoordinatorId = ARGV[4], replaces = ARGV[3], swarmId = ARGV[2], requestedAt = now, status = 'requested',
+}), 'PX', ARGV[6])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[9], '*', 'event', cjson.encode({
+  type = 'replacement', oldCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4], swarmId = ARGV[2], epoch = epoch, at = now,
+}))
+redis.call('PEXPIRE', KEYS[6], ARGV[6])
+redis.call('DEL', KEYS[7])
+redis.call('ZREM', KEYS[8], ARGV[3])
+redis.call('PUBLISH', ARGV[8], cjson.encode({ oldCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4] }))
+return { ARGV[4], 1, #items / 2 }

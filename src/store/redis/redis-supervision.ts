@@ -1,0 +1,52 @@
+import { globalKeys, keys } from '../../protocol/keys.js';
+import type { EscalationResult, Fence, InboxRef } from '../port.js';
+import { scripts } from './lua-script.js';
+import { RedisMaintenance } from './redis-maintenance.js';
+
+const FENCE_TTL_MS = 7 * 86_400_000;
+const EVENT_LOG_CAP = 1_000;
+
+/** The supervision operations of the Redis adapter: one Lua script each, on the swarm's slot. */
+export class RedisSupervision extends RedisMaintenance {
+  recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
+    return this.call('recordActivity', async () => {
+      await this.client.set(keys.activity(owner.swarmId, owner.coordinatorId), body, 'PX', ttlMs);
+    });
+  }
+
+  warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number> {
+    return this.call('warnCoordinator', async () => {
+      const keyList = [globalKeys.fence(owner.swarmId, fence.namespace), keys.warning(owner.swarmId, owner.coordinatorId)];
+      return Number(await scripts.warn.run(this.client, keyList, [fence.epoch, ttlMs, FENCE_TTL_MS]));
+    });
+  }
+
+  clearWarnings(owner: InboxRef, fence: Fence): Promise<number> {
+    return this.call('clearWarnings', async () => {
+      const keyList = [globalKeys.fence(owner.swarmId, fence.namespace), keys.warning(owner.swarmId, owner.coordinatorId)];
+      return Number(await scripts.clearWarning.run(this.client, keyList, [fence.epoch, FENCE_TTL_MS]));
+    });
+  }
+
+  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: { recordTtlMs: number; workTtlMs: number }): Promise<EscalationResult> {
+    const { swarmId, coordinatorId: deadId } = dead;
+    return this.call('escalate', async () => {
+      const [replacement, outcome, moved] = (await scripts.escalate.run(
+        this.client,
+        [
+          globalKeys.fence(swarmId, fence.namespace),
+          keys.escalation(swarmId, deadId),
+          keys.spawn(swarmId, newId),
+          keys.work(swarmId, deadId),
+          keys.work(swarmId, newId),
+          keys.swarmEvents(swarmId),
+          keys.warning(swarmId, deadId),
+          keys.registry(swarmId),
+        ],
+        [fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs, keys.replacementChannel(swarmId), EVENT_LOG_CAP],
+      )) as [string, number, number];
+      const outcomes = { 1: 'created', 0: 'existing', [-1]: 'fenced' } as const;
+      return { newCoordinatorId: replacement, outcome: outcomes[outcome as 1 | 0 | -1], workItemsMoved: moved };
+    });
+  }
+}
