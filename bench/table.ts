@@ -1,66 +1,52 @@
-import type { Peer } from './peers.js';
-import type { Summary } from './stats.js';
+import { ratioOf, targetMet, type Figure, type Row } from './figures.js';
 
-/** A latency target for one row, e.g. p50 at most 400 µs. */
-export interface Target {
-  metric: 'p50Us' | 'p99Us';
-  maxUs: number;
+const number = (x: number, decimals = 0): string =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) : '-';
+
+const verdict = (figure: Figure): string => {
+  const met = targetMet(figure);
+  return met === undefined ? '' : `${figure.target!.label}: ${met ? 'PASS' : 'MISS'}`;
+};
+
+/** One line of cells per figure; the row's title only on its first line. */
+function cellsOf(row: Row): string[][] {
+  const lines = row.figures.map((f, i) => {
+    const ratio = ratioOf(f);
+    return [
+      i === 0 ? `${row.id} ${row.title}` : '',
+      `${f.metric} ${f.unit}`.trim(),
+      number(f.ours, f.decimals),
+      f.bullmq === undefined ? '-' : number(f.bullmq, f.decimals),
+      ratio === undefined ? '-' : `${ratio.toFixed(2)}×`,
+      verdict(f),
+    ];
+  });
+  for (const text of row.pending ?? []) lines.push([lines.length === 0 ? `${row.id} ${row.title}` : '', text, '', '', '', '']);
+  return lines;
 }
 
-export interface Row {
-  /** The scenario id, e.g. `round-trip`. */
-  scenario: string;
-  name: string;
-  store: string;
-  warmup: number;
-  summary: Summary;
-  /** The peer figure this row compares against, if any. */
-  peer?: Peer;
-  target?: Target;
-}
+const TITLES = ['row', 'figure', 'rendezvous', 'BullMQ', 'ratio', 'target'];
+const RIGHT = new Set([2, 3, 4]);
 
-export function targetMet(row: Row): boolean | undefined {
-  return row.target === undefined ? undefined : row.summary[row.target.metric] <= row.target.maxUs;
-}
-
-const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '-');
-
-type Align = 'left' | 'right';
-interface Column {
-  title: string;
-  align: Align;
-  cell(row: Row, index: number): string;
-}
-
-/** Formats rows as an aligned plain-text table, with footnotes for reference peers and targets. */
+/** Formats rows as an aligned plain-text table; a pending text spans the figure columns. */
 export function formatTable(rows: readonly Row[]): string {
-  const references = [...new Set(rows.flatMap((r) => (r.peer && !r.peer.measured ? [r.peer] : [])))];
-  const mark = (peer: Peer): string => '*'.repeat(references.indexOf(peer) + 1);
-  const columns: Column[] = [
-    { title: 'row', align: 'left', cell: (r) => r.name },
-    { title: 'store', align: 'left', cell: (r) => r.store },
-    { title: 'n', align: 'right', cell: (r) => int(r.summary.n) },
-    { title: 'p50 µs', align: 'right', cell: (r) => int(r.summary.p50Us) },
-    { title: 'p99 µs', align: 'right', cell: (r) => int(r.summary.p99Us) },
-    { title: 'rate/s', align: 'right', cell: (r) => int(r.summary.ratePerSec) },
-    {
-      title: 'peer p50 µs',
-      align: 'right',
-      cell: (r) => (r.peer === undefined ? '-' : r.peer.measured ? int(r.peer.p50Us) : `~${int(r.peer.p50Us)} ref${mark(r.peer)}`),
-    },
-    {
-      title: 'target',
-      align: 'left',
-      cell: (r) => (r.target === undefined ? '' : `${r.target.metric === 'p50Us' ? 'p50' : 'p99'} <= ${int(r.target.maxUs)}: ${targetMet(r) ? 'PASS' : 'MISS'}`),
-    },
-  ];
-  const cells = rows.map((row, i) => columns.map((c) => c.cell(row, i)));
-  const widths = columns.map((c, j) => Math.max(c.title.length, ...cells.map((line) => line[j]!.length)));
-  const pad = (text: string, j: number): string => (columns[j]!.align === 'left' ? text.padEnd(widths[j]!) : text.padStart(widths[j]!));
-  const line = (parts: string[]): string => parts.map(pad).join('  ').trimEnd();
-  const out = [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
-  for (const peer of references) {
-    out.push(`${mark(peer)} ${peer.label}, ${peer.source ?? 'reference'}: ~${int(peer.p50Us)} µs p50 (reference, not measured in this run)`);
-  }
-  return out.join('\n');
+  const cells = rows.flatMap(cellsOf);
+  const pendingLine = (line: string[]) => line[2] === '' && line[3] === '' && line[1] !== '';
+  const widths = TITLES.map((t, j) => Math.max(t.length, ...cells.filter((l) => !(j === 1 && pendingLine(l))).map((l) => l[j]!.length)));
+  const pad = (text: string, j: number): string => (RIGHT.has(j) ? text.padStart(widths[j]!) : text.padEnd(widths[j]!));
+  const line = (parts: string[]): string => (pendingLine(parts) ? `${pad(parts[0]!, 0)}  ${parts[1]}` : parts.map(pad).join('  ').trimEnd());
+  return [line(TITLES), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+/** The PASS/MISS lines under the table. */
+export function formatTargets(rows: readonly Row[]): string[] {
+  return rows.flatMap((row) =>
+    row.figures
+      .filter((f) => f.target)
+      .map((f) => {
+        const ratio = ratioOf(f);
+        const value = f.target!.on === 'ratio' ? `${ratio?.toFixed(2) ?? '-'}× (${number(f.ours, f.decimals)} vs ${number(f.bullmq ?? Number.NaN, f.decimals)} ${f.unit})` : `${number(f.ours, f.decimals)} ${f.unit}`;
+        return `target: ${row.title}, ${f.metric} ${f.target!.label}: ${targetMet(f) ? 'PASS' : 'MISS'} (${value})`;
+      }),
+  );
 }

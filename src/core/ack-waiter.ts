@@ -106,6 +106,8 @@ class AckWait {
           cursor = entry.id;
           this.#consider(entry.body, entry.time, entry.id);
         }
+        // A full batch means a busy stream, whose cap may have trimmed a notice: ask the ACK keys too.
+        if (result.length === config.readBatchSize) await this.readMissingKeys();
       } catch (error) {
         failures += 1;
         logger.warn({ err: error, failures, messageId: this.#messageId }, 'ACK notice read failed; retrying');

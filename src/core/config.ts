@@ -80,21 +80,22 @@ export function resolveConfig(options: CoordinatorTimings, env: NodeJS.ProcessEn
   return parsed.data;
 }
 
+const CONFIG_KEYS = [
+  'heartbeatIntervalMs',
+  'heartbeatTtlMs',
+  'replayWindowMs',
+  'signalTtlMs',
+  'ackTtlMs',
+  'blockingTimeoutMs',
+  'maxBlockMs',
+  'registryTtlMs',
+  'clockSyncIntervalMs',
+  'ackNoticeMaxLen',
+  'maxSignalBytes',
+  'readBatchSize',
+  'workTtlMs',
+] as const satisfies readonly (keyof CoordinatorConfig)[];
+
 function pickDefaults(): CoordinatorConfig {
-  const d = DEFAULTS;
-  return {
-    heartbeatIntervalMs: d.heartbeatIntervalMs,
-    heartbeatTtlMs: d.heartbeatTtlMs,
-    replayWindowMs: d.replayWindowMs,
-    signalTtlMs: d.signalTtlMs,
-    ackTtlMs: d.ackTtlMs,
-    blockingTimeoutMs: d.blockingTimeoutMs,
-    maxBlockMs: d.maxBlockMs,
-    registryTtlMs: d.registryTtlMs,
-    clockSyncIntervalMs: d.clockSyncIntervalMs,
-    ackNoticeMaxLen: d.ackNoticeMaxLen,
-    maxSignalBytes: d.maxSignalBytes,
-    readBatchSize: d.readBatchSize,
-    workTtlMs: d.workTtlMs,
-  };
+  return Object.fromEntries(CONFIG_KEYS.map((key) => [key, DEFAULTS[key]])) as CoordinatorConfig;
 }

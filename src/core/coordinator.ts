@@ -26,6 +26,7 @@ import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { resolveKeyring, type SecretOptions } from './secrets.js';
 import { compileFilter, type SignalFilter } from './signal-filter.js';
+import { emitSafely } from './safe-emit.js';
 import { StoreClock, type LocalClock } from './store-clock.js';
 
 /** Longest timeout setTimeout can honour (about 24.8 days). */
@@ -127,7 +128,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       onRejected: (event) => this.#rejected(event),
       onAccepted: (signal) => {
         this.#metrics.signalsReceived += 1;
-        this.emit('signal:received', signal);
+        emitSafely(this.#logger, 'signal:received', () => this.emit('signal:received', signal));
       },
       now: () => this.#clock.now(),
     });
@@ -141,11 +142,11 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       state: () => ({ iteration: this.#iteration, phase: this.#phase, status: this.status }),
       onBeat: (heartbeat) => {
         this.#metrics.heartbeats += 1;
-        this.emit('heartbeat', heartbeat);
+        emitSafely(this.#logger, 'heartbeat', () => this.emit('heartbeat', heartbeat));
       },
       onFailure: (error) => {
         this.#metrics.heartbeatFailures += 1;
-        this.emit('heartbeat:failed', error);
+        emitSafely(this.#logger, 'heartbeat:failed', () => this.emit('heartbeat:failed', error));
       },
     });
   }
@@ -244,7 +245,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#assertRunning('blockUntilSignal');
     try {
       const taking = this.#inbox.take(filter, timeoutMs, options.signal);
-      this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() });
+      emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() }));
       return (await taking) as Signal<P>;
     } catch (error) {
       if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') this.#metrics.waitTimeouts += 1;
@@ -270,6 +271,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         got.set(signal.senderId, signal);
       } catch (error) {
         if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') break;
+        this.#inbox.untake([...got.values()]); // not lost: a later wait can take them again
         throw error;
       }
     }
@@ -336,7 +338,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
           logger: this.#logger,
           stop: this.#stop.signal,
           onRejected: (event) => this.#rejected(event),
-          onWaiting: () => this.emit('wait:started', { kind: 'acks', coordinatorId: this.id, from: [...coordinatorIds], messageId }),
+          onWaiting: () => emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'acks', coordinatorId: this.id, from: [...coordinatorIds], messageId })),
         },
         coordinatorIds,
         messageId,
@@ -425,6 +427,6 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #rejected(event: RejectionEvent): void {
     countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
     this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
-    this.emit('message:rejected', event);
+    emitSafely(this.#logger, 'message:rejected', () => this.emit('message:rejected', event));
   }
 }

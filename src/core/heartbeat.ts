@@ -39,6 +39,7 @@ export class HeartbeatLoop {
 
   /** Registers the coordinator with a first beat, then keeps beating. */
   async start(): Promise<void> {
+    this.#stopped = false; // a retried initialize() starts it again
     const { write, heartbeat } = this.#next();
     await this.#deps.store.register(write);
     this.#deps.onBeat(heartbeat);

@@ -39,10 +39,14 @@ export interface InboxDeps {
 export class Inbox {
   readonly #deps: InboxDeps;
   #check: SignalCheck;
-  /** Verified, not yet handed out; messageId -> signal, in stream order. */
+  /** Verified, not yet handed out; messageId -> signal (with its deliveryId), in stream order. */
   readonly #pending = new Map<string, Signal>();
-  /** Handed out by a wait, not yet acknowledged. */
-  readonly #handedOut = new Set<string>();
+  /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
+  readonly #handedOut = new Map<string, Signal>();
+  /** Entry ids held in #pending or #handedOut: reading one again (a reload) is not a duplicate. */
+  readonly #entryIds = new Set<string>();
+  /** A read failed: entries may have been delivered to us without reaching us; re-read the pending list. */
+  #reloadPending = false;
   readonly #waiters = new Set<Waiter>();
   readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
@@ -65,8 +69,12 @@ export class Inbox {
 
   /** Reads what was delivered to this id before and never acknowledged (a previous instance's crash). */
   async load(): Promise<void> {
-    const { store, ref, config } = this.#deps;
     this.#acked.startAt(this.#deps.now());
+    await this.#readPendingList();
+  }
+
+  async #readPendingList(): Promise<void> {
+    const { store, ref, config } = this.#deps;
     let after = '0-0';
     for (;;) {
       const entries = await store.readPending(ref, after, config.readBatchSize);
@@ -108,14 +116,27 @@ export class Inbox {
 
   /** The signal was acknowledged (whether or not a wait took it): forget it, and remember it was. */
   settle(signal: Pick<Signal, 'messageId' | 'timestamp'>): void {
+    const held = this.#handedOut.get(signal.messageId) ?? this.#pending.get(signal.messageId);
+    if (held?.deliveryId !== undefined) this.#entryIds.delete(held.deliveryId);
     this.#handedOut.delete(signal.messageId);
     this.#pending.delete(signal.messageId);
     this.#acked.remember(signal.messageId, signal.timestamp, this.#deps.now());
   }
 
-  /** The inbox entry of a signal still here, for an ACK given to a signal object without one. */
+  /** The inbox entry of a signal held here, for an ACK given to a signal object without one. */
   deliveryIdOf(messageId: string): string | undefined {
-    return this.#pending.get(messageId)?.deliveryId;
+    return (this.#handedOut.get(messageId) ?? this.#pending.get(messageId))?.deliveryId;
+  }
+
+  /** Gives handed-out signals back (a barrier that failed): later waits can take them again. */
+  untake(signals: readonly Signal[]): void {
+    for (const signal of signals) {
+      const held = this.#handedOut.get(signal.messageId);
+      if (!held) continue;
+      this.#handedOut.delete(signal.messageId);
+      this.#pending.set(signal.messageId, held);
+    }
+    this.#dispatch();
   }
 
   /** Ends the blocking read and rejects every wait. */
@@ -139,10 +160,17 @@ export class Inbox {
     while (this.#waiters.size > 0 && !this.#stop.signal.aborted) {
       let entries: StreamEntry[];
       try {
+        if (this.#reloadPending) {
+          await this.#readPendingList();
+          this.#reloadPending = false;
+          this.#dispatch();
+        }
         entries = await store.readNew(ref, { count: config.readBatchSize, blockMs: this.#blockMs(), signal: this.#stop.signal });
         failures = 0;
       } catch (error) {
         failures += 1;
+        // The reply may have been lost after the store delivered entries: they are pending for us now.
+        this.#reloadPending = true;
         logger.warn({ err: error, failures }, 'inbox read failed; retrying');
         await pauseBeforeRetry(failures, this.#stop.signal);
         continue;
@@ -161,6 +189,7 @@ export class Inbox {
 
   async #accept(entry: StreamEntry): Promise<void> {
     const { store, ref, logger } = this.#deps;
+    if (this.#entryIds.has(entry.id)) return; // read again (a reload): already held here
     if (entry.body === null) return this.#discard(entry.id); // deleted while pending: nothing to deliver
     const decoded = decodeSignal(entry.body, entry.time, this.#check);
     if (!decoded.ok) return this.#reject(entry.id, decoded.reason, decoded.detail, decoded.messageId);
@@ -181,6 +210,7 @@ export class Inbox {
     if (processed) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
     const delivered = { ...signal, deliveryId: entry.id };
     this.#pending.set(signal.messageId, delivered);
+    this.#entryIds.add(entry.id);
     this.#deps.onAccepted(delivered);
   }
 
@@ -211,7 +241,7 @@ export class Inbox {
     for (const [messageId, signal] of this.#pending) {
       if (!matches(filter, signal)) continue;
       this.#pending.delete(messageId);
-      this.#handedOut.add(messageId);
+      this.#handedOut.set(messageId, signal);
       return signal;
     }
     return undefined;

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   INVALID_SIGNAL: 'RDV_ERR_INVALID_SIGNAL',
   INVALID_PAYLOAD: 'RDV_ERR_INVALID_PAYLOAD',
   STORE_UNAVAILABLE: 'RDV_ERR_STORE_UNAVAILABLE',
+  STORE_COMMAND: 'RDV_ERR_STORE_COMMAND',
   STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
 } as const;
 
@@ -130,6 +131,22 @@ export class StoreUnavailableError extends RendezvousError {
     super(
       ERROR_CODES.STORE_UNAVAILABLE,
       `Store operation ${operation} failed (${detail}); check REDIS_URL and that Redis answers PING, then retry.`,
+      { operation },
+      { cause },
+    );
+  }
+}
+
+/**
+ * The store refused an operation for a reason a retry does not fix: a key of the wrong type, a
+ * script error, data it could not read. Someone changed Rendezvous keys by hand, or a bug.
+ */
+export class StoreCommandError extends RendezvousError {
+  constructor(operation: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      ERROR_CODES.STORE_COMMAND,
+      `Store operation ${operation} was refused (${detail}); check the keys it names with redis-cli (docs/runbook.md), a retry will not help.`,
       { operation },
       { cause },
     );

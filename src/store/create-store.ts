@@ -38,9 +38,16 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const logger = options.logger ?? defaultLogger();
   if (options.client) return new RedisStore(options.client, { ownsClient: false, logger });
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
-  // A command waits through at most 3 reconnection attempts (about 300 ms) before failing with a
-  // typed error: callers decide whether to retry; the coordinator's own loops always do.
-  const base: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 3, ...(password ? { password } : {}), ...options.redisOptions };
+  // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
+  // most 5 s, before failing with a typed error: a blackholed connection is noticed, never waited
+  // on forever. Callers decide whether to retry; the coordinator's own loops always do.
+  const base: RedisOptions = {
+    lazyConnect: true,
+    maxRetriesPerRequest: 3,
+    commandTimeout: 5_000,
+    ...(password ? { password } : {}),
+    ...options.redisOptions,
+  };
 
   let client: Redis | Cluster;
   if (options.cluster) {

@@ -1,5 +1,12 @@
 /** Types of the Store port's leader-election operations (see port.ts). */
 
+/** Who holds or asks for a lease: the worker id, and a nonce of this process's instance of it. */
+export interface LeaseHolder {
+  workerId: string;
+  /** Two processes started with one worker id never take the lease from each other as if it were theirs. */
+  instance: string;
+}
+
 /** The lease of a namespace as the store sees it, on the store's clock. */
 export interface LeaseState {
   /** The leader's worker id, or null when nobody holds the lease. */

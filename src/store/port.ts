@@ -4,7 +4,7 @@
  * suite holds every adapter to the same behaviour.
  */
 
-import type { AcquireResult, FencedOp, FencedResult, LeaseState, WorkerRecord } from './lease-types.js';
+import type { AcquireResult, FencedOp, FencedResult, LeaseHolder, LeaseState, WorkerRecord } from './lease-types.js';
 
 /** Where a coordinator's inbox (and the ACKs it gives) live: its swarm and its id. */
 export interface InboxRef {
@@ -172,13 +172,13 @@ export interface Store {
    * leaseMs). A lease the caller still holds under another epoch than `knownEpoch` (it stepped
    * down locally) is given up and taken anew: every change of term gets a new epoch.
    */
-  acquireLease(namespace: string, workerId: string, knownEpoch: number, leaseMs: number): Promise<AcquireResult>;
+  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number): Promise<AcquireResult>;
 
   /** Extends the lease if `workerId` still holds it under `epoch`; false otherwise. */
-  renewLease(namespace: string, workerId: string, epoch: number, leaseMs: number): Promise<boolean>;
+  renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean>;
 
   /** Gives the lease up if `workerId` holds it under `epoch`, and tells the followers. */
-  releaseLease(namespace: string, workerId: string, epoch: number): Promise<boolean>;
+  releaseLease(namespace: string, worker: LeaseHolder, epoch: number): Promise<boolean>;
 
   readLease(namespace: string): Promise<LeaseState>;
 

@@ -44,7 +44,8 @@ export function resolveGlobalConfig(options: GlobalCoordinatorOptions): GlobalCo
   };
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
-    throw new InvalidConfigError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+    const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    throw new InvalidConfigError(detail, { issues: parsed.error.issues });
   }
   return parsed.data;
 }

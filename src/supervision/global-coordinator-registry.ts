@@ -16,12 +16,9 @@ export function getGlobalCoordinator(store: Store, namespace: string, options?: 
   if (!byNamespace) instances.set(store, (byNamespace = new Map()));
   const existing = byNamespace.get(namespace);
   if (existing) {
-    if (options !== undefined && !isDeepStrictEqual(resolveGlobalConfig(options), existing.config)) {
-      throw new InvalidConfigError(`the global coordinator of namespace ${namespace} already runs with another config`, {
-        namespace,
-        running: existing.config,
-        asked: resolveGlobalConfig(options),
-      });
+    const asked = options === undefined ? existing.config : resolveGlobalConfig(options);
+    if (!isDeepStrictEqual(asked, existing.config)) {
+      throw new InvalidConfigError(`the global coordinator of namespace ${namespace} already runs with another config`, { namespace, running: existing.config, asked });
     }
     return existing;
   }

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidConfigError } from '../protocol/errors.js';
 import { assertId } from '../protocol/ids.js';
+import { globalKeys, hashTagOf } from '../protocol/keys.js';
 import type { Logger } from '../protocol/logger.js';
 import { pauseBeforeRetry } from '../core/retry-pause.js';
+import { emitSafely } from '../core/safe-emit.js';
 import { defaultLogger } from '../store/default-logger.js';
-import type { FencedOp } from '../store/lease-types.js';
+import type { FencedOp, LeaseHolder } from '../store/lease-types.js';
 import type { Store } from '../store/port.js';
 import { resolveGlobalConfig, type GlobalCoordinatorConfig, type GlobalCoordinatorOptions } from './global-config.js';
 import type { ActiveWorker, CoordinatorPlugin, GlobalCoordinatorMetrics, LeaderChangedEvent } from './global-types.js';
@@ -36,6 +39,8 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   readonly config: GlobalCoordinatorConfig;
   readonly #store: Store;
   readonly #logger: Logger;
+  /** This process's instance of the worker id: a twin with the same id is a different holder. */
+  readonly #holder: LeaseHolder;
   readonly #plugins = new Map<string, Subscription>();
   readonly #metrics: GlobalCoordinatorMetrics = {
     heartbeatCount: 0,
@@ -65,6 +70,11 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   /** Remaining lease of the current holder when last read, ms. */
   #leaseTtl = 0;
   #eventsCursor = '0-0';
+  /** Ends the current wait for leadership events (a step-down should compete again at once). */
+  #readAbort = new AbortController();
+  readonly #electionKeys: ReadonlySet<string>;
+  /** Bumped by every start() and stop(): work of an older run stops rescheduling itself. */
+  #generation = 0;
 
   constructor(store: Store, namespace: string, options: GlobalCoordinatorOptions & { logger?: Logger; workerId?: string } = {}) {
     super();
@@ -74,6 +84,8 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     this.config = resolveGlobalConfig(options);
     this.workerId = options.workerId ?? `gcs-${namespace}-${Date.now()}-${randomBytes(3).toString('hex')}`;
     this.#store = store;
+    this.#holder = { workerId: this.workerId, instance: randomBytes(8).toString('hex') };
+    this.#electionKeys = new Set(Object.values(globalKeys).map((key) => key(namespace, namespace)));
     this.#logger = (options.logger ?? defaultLogger()).child({ namespace, workerId: this.workerId });
   }
 
@@ -114,15 +126,18 @@ export class GlobalCoordinator extends EventEmitter<Events> {
       return;
     }
     this.#running = true;
+    const generation = ++this.#generation;
     this.#stop = new AbortController();
     this.#startTime = Date.now();
     this.#unwatchConnection = this.#store.onConnectionChange((connected) => {
       if (!connected) this.#stepDown('store connection lost');
     });
-    await this.#heartbeat();
-    this.#metrics.workerRegistrations += 1;
+    if (await this.#heartbeat(generation)) {
+      this.#metrics.workerRegistrations += 1;
+      this.#diag('Worker registered');
+    }
+    if (generation !== this.#generation) return; // stopped meanwhile
     this.#diag('Service started');
-    this.#diag('Worker registered');
     await this.#tryAcquire().catch((error: unknown) => this.#logger.warn({ err: error }, 'first election failed; retrying'));
     this.#watching = this.#watch(this.#stop.signal);
   }
@@ -131,12 +146,13 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    this.#generation += 1;
     this.#stop.abort();
     clearTimeout(this.#heartbeatTimer);
     this.#unwatchConnection?.();
     const epoch = this.#leaderEpoch;
     this.#stepDown('stopped');
-    if (epoch > 0) await this.#store.releaseLease(this.namespace, this.workerId, epoch).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not release the lease; it expires'));
+    if (epoch > 0) await this.#store.releaseLease(this.namespace, this.#holder, epoch).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not release the lease; it expires'));
     await this.#watching;
     await this.#store.removeWorker(this.namespace, this.workerId).catch(() => undefined);
     this.#diag('Service stopped');
@@ -166,13 +182,23 @@ export class GlobalCoordinator extends EventEmitter<Events> {
    * e.g. a swarm) no newer term may have written there. Returns whether it was applied.
    */
   async fenced(epoch: number, ops: readonly FencedOp[], options: { tag?: string } = {}): Promise<boolean> {
-    const result = await this.#store.fencedWrite(this.namespace, options.tag ?? this.namespace, epoch, ops);
-    if (result.applied) this.#metrics.fencedWrites += 1;
-    else {
-      this.#metrics.fencedRejections += 1;
-      this.#logger.warn({ epoch, currentEpoch: result.currentEpoch }, 'fenced write rejected: a newer term exists');
+    const tag = options.tag ?? this.namespace;
+    for (const { key } of ops) {
+      if (hashTagOf(key) !== tag) throw new InvalidConfigError(`fenced key ${key} is not in the slot {${tag}}`);
+      if (this.#electionKeys.has(key)) throw new InvalidConfigError(`fenced writes may not touch the election's own key ${key}`);
     }
-    return result.applied;
+    // Only this worker's own, still certain term writes; the store then checks the term again, atomically.
+    if (epoch !== this.#leaderEpoch || !this.isLeader()) return this.#fencedOut(epoch, this.#knownEpoch);
+    const result = await this.#store.fencedWrite(this.namespace, tag, epoch, ops);
+    if (!result.applied) return this.#fencedOut(epoch, result.currentEpoch);
+    this.#metrics.fencedWrites += 1;
+    return true;
+  }
+
+  #fencedOut(epoch: number, currentEpoch: number): false {
+    this.#metrics.fencedRejections += 1;
+    this.#logger.warn({ epoch, currentEpoch }, 'fenced write rejected: not the current term');
+    return false;
   }
 
   async #watch(signal: AbortSignal): Promise<void> {
@@ -182,7 +208,9 @@ export class GlobalCoordinator extends EventEmitter<Events> {
         if (this.#leaderEpoch === 0) await this.#tryAcquire();
         // Block until something happens or the current lease could have expired: no polling.
         const blockMs = this.#leaderEpoch > 0 ? this.config.leaseTimeout : Math.max(1, this.#leaseTtl + 1);
-        const events = await this.#store.readLeaseEvents(this.namespace, this.#eventsCursor, { count: 50, blockMs, signal });
+        this.#readAbort = new AbortController();
+        const read = AbortSignal.any([signal, this.#readAbort.signal]);
+        const events = await this.#store.readLeaseEvents(this.namespace, this.#eventsCursor, { count: 50, blockMs, signal: read });
         failures = 0;
         for (const event of events) {
           this.#eventsCursor = event.id;
@@ -199,11 +227,11 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   async #tryAcquire(): Promise<void> {
     this.#metrics.electionCount += 1;
     const sentAt = performance.now();
-    const result = await this.#store.acquireLease(this.namespace, this.workerId, this.#leaderEpoch, this.config.leaseTimeout);
+    const result = await this.#store.acquireLease(this.namespace, this.#holder, this.#leaderEpoch, this.config.leaseTimeout);
     this.#eventsCursor = result.eventsCursor;
     this.#leaseTtl = result.ttlMs;
     if (result.acquired && !this.#running) {
-      await this.#store.releaseLease(this.namespace, this.workerId, result.epoch); // stopped meanwhile
+      await this.#store.releaseLease(this.namespace, this.#holder, result.epoch); // stopped meanwhile
       return;
     }
     if (result.acquired) return this.#becomeLeader(result.epoch, sentAt);
@@ -239,12 +267,12 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     const epoch = this.#leaderEpoch;
     if (epoch === 0) return;
     const sentAt = performance.now();
-    const renewed = await this.#store.renewLease(this.namespace, this.workerId, epoch, this.config.leaseTimeout).catch(() => false);
+    const renewed = await this.#store.renewLease(this.namespace, this.#holder, epoch, this.config.leaseTimeout).catch(() => false);
     if (this.#leaderEpoch !== epoch) return; // stepped down meanwhile
     if (renewed && performance.now() < this.#leaderUntil) {
       this.#confirm(sentAt);
       this.#diag('Coordinator epoch renewed', 'debug');
-      this.emit('lease:renewed', { namespace: this.namespace, epoch });
+      emitSafely(this.#logger, 'lease:renewed', () => this.emit('lease:renewed', { namespace: this.namespace, epoch }));
       return;
     }
     this.#metrics.renewFailures += 1;
@@ -260,6 +288,11 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     clearTimeout(this.#validityTimer);
     this.#logger.info({ epoch, reason }, 'stepped down');
     for (const subscription of this.#plugins.values()) subscription.work?.abort();
+    // Compete again at once; and hand the lease over now if it is still ours in the store.
+    this.#readAbort.abort();
+    if (reason !== 'stopped' && reason !== 'another worker took the lease') {
+      void this.#store.releaseLease(this.namespace, this.#holder, epoch).catch(() => undefined);
+    }
     this.#observe(null, epoch);
     const event = this.#event(this.workerId, null, epoch);
     for (const [name, { plugin }] of this.#plugins) this.#notify(name, plugin, false, event);
@@ -273,7 +306,8 @@ export class GlobalCoordinator extends EventEmitter<Events> {
       return;
     }
     if (typeof event.workerId !== 'string' || typeof event.epoch !== 'number') return;
-    if (event.event === 'acquired' && event.workerId !== this.workerId) {
+    if (event.event === 'acquired' && !(event.workerId === this.workerId && event.epoch === this.#leaderEpoch)) {
+      // Someone else's term (a twin with this worker id included): whatever this worker thought, it does not lead.
       this.#stepDown('another worker took the lease');
       this.#observe(event.workerId, event.epoch);
     } else if (event.event === 'released' && event.workerId !== this.workerId) {
@@ -290,7 +324,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     if (holder === previous) return;
     this.#metrics.leaderChanges += 1;
     this.#diag(`Leader changed: ${previous ?? 'none'} → ${holder ?? 'none'} (epoch: ${epoch})`);
-    this.emit('leader:changed', this.#event(previous, holder, epoch));
+    emitSafely(this.#logger, 'leader:changed', () => this.emit('leader:changed', this.#event(previous, holder, epoch)));
   }
 
   /** Tells a plugin it leads and starts its leader work for this term. */
@@ -322,7 +356,9 @@ export class GlobalCoordinator extends EventEmitter<Events> {
       .catch((error: unknown) => this.#logger.warn({ err: error, plugin: name }, 'plugin failed on a leader change'));
   }
 
-  async #heartbeat(): Promise<void> {
+  /** One worker heartbeat, then the next is scheduled while this run lasts; true when it was stored. */
+  async #heartbeat(generation: number): Promise<boolean> {
+    let stored = false;
     try {
       const removed = await this.#store.touchWorker(
         this.namespace,
@@ -334,10 +370,14 @@ export class GlobalCoordinator extends EventEmitter<Events> {
       this.#metrics.workerTimeouts += removed.length;
       if (removed.length > 0) this.#diag(`Worker timeout: ${removed.length} workers`);
       this.#diag('Heartbeat cycle executed', 'debug');
+      stored = true;
     } catch (error) {
       this.#logger.warn({ err: error }, 'Failed to register worker');
     }
-    if (this.#running) this.#heartbeatTimer = setTimeout(() => void this.#heartbeat(), this.config.heartbeatInterval);
+    if (this.#running && generation === this.#generation) {
+      this.#heartbeatTimer = setTimeout(() => void this.#heartbeat(generation), this.config.heartbeatInterval);
+    }
+    return stored;
   }
 
   #event(previousLeader: string | null, newLeader: string | null, epoch: number): LeaderChangedEvent {

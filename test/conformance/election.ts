@@ -151,6 +151,11 @@ export function electionBehaviour(h: Harness): void {
       assert.equal(await stale.fenced(1, [{ op: 'xadd', key: log, body: '{"epoch":1}' }]), false, 'not the current term');
       assert.equal(await stale.fenced(1, [{ op: 'set', key: swarmKey, value: 'stale' }], { tag: `${ns}-swarm` }), false, 'a newer term wrote there');
       assert.equal(stale.getMetrics().fencedRejections, 2);
+      // The store checks the term itself, whatever a caller believes.
+      assert.equal((await h.store().fencedWrite(ns, ns, 1, [{ op: 'xadd', key: log, body: '{}' }])).applied, false, 'an old term, in the store');
+      assert.equal((await h.store().fencedWrite(ns, `${ns}-swarm`, 1, [{ op: 'set', key: swarmKey, value: 'x' }])).applied, false, 'a newer term wrote there');
+      assert.equal((await h.store().fencedWrite(ns, `${ns}-fresh`, 0, [{ op: 'set', key: `t:{${ns}-fresh}:x`, value: 'x' }])).applied, false, 'epoch 0 never writes');
+      assert.equal(await b.fenced(1, [{ op: 'set', key: swarmKey, value: 'old' }], { tag: `${ns}-swarm` }), false, 'not its own term');
       await assert.rejects(a.fenced(2, [{ op: 'set', key: 'no-tag', value: 'x' }]), InvalidConfigError);
     });
 

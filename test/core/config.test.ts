@@ -17,6 +17,7 @@ const KEYS: (keyof CoordinatorConfig)[] = [
   'ackNoticeMaxLen',
   'maxSignalBytes',
   'readBatchSize',
+  'workTtlMs',
 ];
 
 function assertInvalidConfig(fn: () => unknown, pattern?: RegExp): void {
@@ -96,6 +97,7 @@ describe('resolveConfig precedence: options > env > defaults', () => {
       ackNoticeMaxLen: 7,
       maxSignalBytes: 2048,
       readBatchSize: 3,
+      workTtlMs: 5_000,
     };
     assert.deepEqual(resolveConfig(options, {}), options);
   });

@@ -34,11 +34,18 @@ export class WorkerProcess {
     });
   }
 
-  /** Resolves with the first line (already printed or to come) that matches. */
-  next(predicate: (line: Record<string, unknown>) => boolean, from = this.lines.length): Promise<Record<string, unknown>> {
+  /** Resolves with the first line (already printed or to come) that matches; fails after `limitMs`. */
+  next(predicate: (line: Record<string, unknown>) => boolean, from = this.lines.length, limitMs = 15_000): Promise<Record<string, unknown>> {
     const seen = this.lines.slice(from).find(predicate);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.#waiters.push({ predicate, resolve }));
+    return new Promise((resolve, reject) => {
+      const waiter = { predicate, resolve: (line: Record<string, unknown>) => (clearTimeout(timer), resolve(line)) };
+      const timer = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        reject(new Error(`worker ${this.workerId || this.child.pid} printed no matching line within ${limitMs} ms`));
+      }, limitMs);
+      this.#waiters.push(waiter);
+    });
   }
 
   async ready(): Promise<void> {

@@ -1,6 +1,6 @@
 import { InvalidConfigError } from '../../protocol/errors.js';
 import { globalKeys, hashTagOf } from '../../protocol/keys.js';
-import type { AcquireResult, FencedOp, FencedResult, LeaseState, WorkerRecord } from '../lease-types.js';
+import type { AcquireResult, FencedOp, FencedResult, LeaseHolder, LeaseState, WorkerRecord } from '../lease-types.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
 import { MemoryKeyspace } from './memory-keyspace.js';
 
@@ -13,32 +13,35 @@ const EVENTS_MAX_LEN = 100;
 export class MemoryLeases extends MemoryKeyspace {
   readonly #epochs = new Map<string, number>();
 
-  async acquireLease(namespace: string, workerId: string, knownEpoch: number, leaseMs: number): Promise<AcquireResult> {
+  async acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number): Promise<AcquireResult> {
     this.open('acquireLease');
+    const { workerId, instance } = worker;
     const key = globalKeys.leader(namespace);
     const lease = this.hashes.get(key);
-    if (lease && lease.get('workerId') === workerId && Number(lease.get('epoch')) !== knownEpoch) this.hashes.delete(key);
+    if (lease && lease.get('workerId') === workerId && lease.get('instance') === instance && Number(lease.get('epoch')) !== knownEpoch) {
+      this.hashes.delete(key);
+    }
     const held = this.hashes.get(key);
     if (held) return { ...this.#state(namespace), acquired: false };
     const epoch = (this.#epochs.get(namespace) ?? 0) + 1;
     this.#epochs.set(namespace, epoch);
-    this.hashes.set(key, new Map([['workerId', workerId], ['epoch', String(epoch)], ['since', String(Date.now())]]), leaseMs);
+    this.hashes.set(key, new Map([['workerId', workerId], ['instance', instance], ['epoch', String(epoch)], ['since', String(Date.now())]]), leaseMs);
     this.#event(namespace, { event: 'acquired', workerId, epoch });
     return { ...this.#state(namespace), acquired: true };
   }
 
-  async renewLease(namespace: string, workerId: string, epoch: number, leaseMs: number): Promise<boolean> {
+  async renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean> {
     this.open('renewLease');
     const key = globalKeys.leader(namespace);
-    if (!this.#holds(namespace, workerId, epoch)) return false;
+    if (!this.#holds(namespace, worker, epoch)) return false;
     return this.hashes.expire(key, leaseMs);
   }
 
-  async releaseLease(namespace: string, workerId: string, epoch: number): Promise<boolean> {
+  async releaseLease(namespace: string, worker: LeaseHolder, epoch: number): Promise<boolean> {
     this.open('releaseLease');
-    if (!this.#holds(namespace, workerId, epoch)) return false;
+    if (!this.#holds(namespace, worker, epoch)) return false;
     this.hashes.delete(globalKeys.leader(namespace));
-    this.#event(namespace, { event: 'released', workerId, epoch });
+    this.#event(namespace, { event: 'released', workerId: worker.workerId, epoch });
     return true;
   }
 
@@ -102,6 +105,7 @@ export class MemoryLeases extends MemoryKeyspace {
     }
     const fenceKey = globalKeys.fence(tag, namespace);
     const seen = Number(this.strings.get(fenceKey) ?? 0);
+    if (epoch < 1) return { applied: false, currentEpoch: 0 };
     if (epoch < seen) return { applied: false, currentEpoch: seen };
     if (tag === namespace) {
       const current = Number(this.hashes.get(globalKeys.leader(namespace))?.get('epoch') ?? 0);
@@ -138,9 +142,9 @@ export class MemoryLeases extends MemoryKeyspace {
     }
   }
 
-  #holds(namespace: string, workerId: string, epoch: number): boolean {
+  #holds(namespace: string, worker: LeaseHolder, epoch: number): boolean {
     const lease = this.hashes.get(globalKeys.leader(namespace));
-    return lease?.get('workerId') === workerId && Number(lease.get('epoch')) === epoch;
+    return lease?.get('workerId') === worker.workerId && lease.get('instance') === worker.instance && Number(lease.get('epoch')) === epoch;
   }
 
   #state(namespace: string): LeaseState {

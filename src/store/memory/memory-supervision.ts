@@ -63,7 +63,7 @@ export class MemorySupervision extends MemoryLeases {
   /** The fence check of the scripts: a term below the newest that wrote in this swarm's slot is out. */
   #pass(swarmId: string, fence: Fence): boolean {
     const key = globalKeys.fence(swarmId, fence.namespace);
-    if (fence.epoch < Number(this.strings.get(key) ?? 0)) return false;
+    if (fence.epoch < 1 || fence.epoch < Number(this.strings.get(key) ?? 0)) return false;
     this.strings.set(key, String(fence.epoch), FENCE_TTL_MS);
     return true;
   }

@@ -1,8 +1,11 @@
+import { Cluster } from 'ioredis';
 import type { Logger } from '../../protocol/logger.js';
 import { logConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './lua-script.js';
 
 const MAX_IDLE = 8;
+/** A blocking read that has not answered this long after its block time is given up (a dead socket). */
+const DEADLINE_GRACE_MS = 2_000;
 
 /**
  * Connections for blocking reads (a blocked connection can carry nothing else). A wait borrows
@@ -23,23 +26,34 @@ export class BlockingConnections {
     this.#logger = logger;
   }
 
-  async use<T>(read: (connection: RedisClient) => Promise<T>, signal: AbortSignal | undefined, onAbort: T): Promise<T> {
+  /**
+   * Runs one blocking read on a borrowed connection. An abort ends it at once with `onAbort`; a
+   * read still unanswered DEADLINE_GRACE_MS after `blockMs` fails (its connection is dropped).
+   */
+  async use<T>(read: (connection: RedisClient) => Promise<T>, blockMs: number, signal: AbortSignal | undefined, onAbort: T): Promise<T> {
     if (signal?.aborted) return onAbort;
     const connection = this.#idle.pop() ?? this.#open();
     this.#busy.add(connection);
     let reusable = true;
+    let overdue = false;
     const abort = () => {
       reusable = false;
       this.#drop(connection);
     };
+    const deadline = setTimeout(() => {
+      overdue = true;
+      abort();
+    }, blockMs + DEADLINE_GRACE_MS);
     signal?.addEventListener('abort', abort, { once: true });
     try {
       return await read(connection);
     } catch (error) {
+      if (overdue) throw new Error(`blocking read unanswered ${blockMs + DEADLINE_GRACE_MS} ms after it began`, { cause: error });
       if (!reusable || this.#closed) return onAbort;
       reusable = false; // a connection that failed a read is not trusted again
       throw error;
     } finally {
+      clearTimeout(deadline);
       signal?.removeEventListener('abort', abort);
       this.#busy.delete(connection);
       if (reusable && !this.#closed && this.#idle.length < MAX_IDLE) this.#idle.push(connection);
@@ -54,7 +68,12 @@ export class BlockingConnections {
   }
 
   #open(): RedisClient {
-    const connection = this.#base.duplicate();
+    // Blocking reads may wait longer than the command timeout: their deadline is the one above.
+    const base = this.#base;
+    const connection =
+      base instanceof Cluster
+        ? base.duplicate(undefined, { redisOptions: { ...base.options.redisOptions, commandTimeout: undefined } })
+        : base.duplicate({ commandTimeout: undefined });
     logConnectionErrors(connection, this.#logger, 'blocking-read');
     return connection;
   }

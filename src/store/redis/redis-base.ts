@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { StoreClosedError, StoreUnavailableError } from '../../protocol/errors.js';
+import { RendezvousError, StoreClosedError, StoreCommandError, StoreUnavailableError } from '../../protocol/errors.js';
 import type { Logger } from '../../protocol/logger.js';
-import type { StreamEntry } from '../port.js';
+import type { BlockingRead, StreamEntry } from '../port.js';
 import { defaultLogger } from '../default-logger.js';
 import { BlockingConnections } from './blocking-connections.js';
 import { logConnectionErrors } from './connection-errors.js';
@@ -14,6 +14,15 @@ export type RawStreams = [key: string, entries: RawEntry[]][] | null;
 export function toEntries(reply: RawStreams): StreamEntry[] {
   const entries = reply?.[0]?.[1] ?? [];
   return entries.map(([id, fields]) => ({ id, time: Number(id.slice(0, id.indexOf('-'))), body: fields?.[1] ?? null }));
+}
+
+/** Redis replies that mean "try again later" (loading, failover, cluster moving); other replies are refusals. */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|NOREPLICAS|MOVED|ASK)\b/;
+
+/** A reply error a retry will not fix, or data that could not be read. */
+function isRefusal(error: unknown): boolean {
+  if (error instanceof SyntaxError) return true;
+  return error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message);
 }
 
 export interface RedisStoreOptions {
@@ -62,6 +71,19 @@ export class RedisBase {
     }
   }
 
+  /** XREAD of one stream after `afterId`, blocking up to read.blockMs on a borrowed connection. */
+  protected readStreamBlocking(operation: string, key: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    const blockMs = Math.max(1, Math.ceil(read.blockMs));
+    return this.call(operation, () =>
+      this.blocking.use(
+        async (connection) => toEntries((await connection.xread('COUNT', read.count, 'BLOCK', blockMs, 'STREAMS', key, afterId)) as RawStreams),
+        blockMs,
+        read.signal,
+        [],
+      ),
+    );
+  }
+
   /** Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after close). */
   protected async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreClosedError(operation);
@@ -69,7 +91,8 @@ export class RedisBase {
       return await run();
     } catch (error) {
       if (this.#closed) throw new StoreClosedError(operation);
-      if (error instanceof StoreUnavailableError || error instanceof StoreClosedError) throw error;
+      if (error instanceof RendezvousError) throw error;
+      if (isRefusal(error)) throw new StoreCommandError(operation, error);
       throw new StoreUnavailableError(operation, error);
     }
   }

@@ -1,61 +1,58 @@
 import { InvalidConfigError } from '../../protocol/errors.js';
 import { globalKeys, hashTagOf } from '../../protocol/keys.js';
-import type { AcquireResult, FencedOp, FencedResult, LeaseState, WorkerRecord } from '../lease-types.js';
+import type { AcquireResult, FencedOp, FencedResult, LeaseHolder, LeaseState, WorkerRecord } from '../lease-types.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
 import { scripts } from './lua-script.js';
-import { RedisBase, toEntries, type RawStreams } from './redis-base.js';
+import { RedisBase } from './redis-base.js';
 
 const EVENTS_TTL_MS = 86_400_000;
 const WORKERS_TTL_MS = 86_400_000;
 const FENCE_TTL_MS = 7 * 86_400_000;
 const DEFAULT_WRITE_TTL_MS = 86_400_000;
 
+/** PTTL of a held lease; a leader key someone left without expiry (-1) counts as a full lease, never 0. */
+const leaseTtl = (pttl: number, leaseMs: number): number => (pttl === -1 ? leaseMs : Math.max(0, pttl));
+
 const leaseKeys = (namespace: string) => [globalKeys.leader(namespace), globalKeys.epoch(namespace), globalKeys.events(namespace)];
 
 /** The leader-election operations of the Redis adapter: one Lua script each, on the namespace's slot. */
 export class RedisLeases extends RedisBase {
-  acquireLease(namespace: string, workerId: string, knownEpoch: number, leaseMs: number): Promise<AcquireResult> {
+  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number): Promise<AcquireResult> {
     return this.call('acquireLease', async () => {
       const [acquired, holder, epoch, ttlMs, cursor] = (await scripts.leaseAcquire.run(this.client, leaseKeys(namespace), [
-        workerId,
+        worker.workerId,
         knownEpoch,
         leaseMs,
         EVENTS_TTL_MS,
+        worker.instance,
       ])) as [number, string, string, number, string];
-      return { acquired: acquired === 1, holder: holder || null, epoch: Number(epoch), ttlMs: Math.max(0, ttlMs), eventsCursor: cursor };
+      return { acquired: acquired === 1, holder: holder || null, epoch: Number(epoch), ttlMs: leaseTtl(ttlMs, leaseMs), eventsCursor: cursor };
     });
   }
 
-  renewLease(namespace: string, workerId: string, epoch: number, leaseMs: number): Promise<boolean> {
-    return this.call('renewLease', async () => (await scripts.leaseRenew.run(this.client, [globalKeys.leader(namespace)], [workerId, epoch, leaseMs])) === 1);
+  renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean> {
+    return this.call(
+      'renewLease',
+      async () => (await scripts.leaseRenew.run(this.client, [globalKeys.leader(namespace)], [worker.workerId, epoch, leaseMs, worker.instance])) === 1,
+    );
   }
 
-  releaseLease(namespace: string, workerId: string, epoch: number): Promise<boolean> {
+  releaseLease(namespace: string, worker: LeaseHolder, epoch: number): Promise<boolean> {
     return this.call('releaseLease', async () => {
       const keys = [globalKeys.leader(namespace), globalKeys.events(namespace)];
-      return (await scripts.leaseRelease.run(this.client, keys, [workerId, epoch, EVENTS_TTL_MS])) === 1;
+      return (await scripts.leaseRelease.run(this.client, keys, [worker.workerId, epoch, EVENTS_TTL_MS, worker.instance])) === 1;
     });
   }
 
   readLease(namespace: string): Promise<LeaseState> {
     return this.call('readLease', async () => {
       const [holder, epoch, ttlMs, cursor] = (await scripts.leaseRead.run(this.client, leaseKeys(namespace), [])) as [string, string, number, string];
-      return { holder: holder || null, epoch: Number(epoch), ttlMs: Math.max(0, ttlMs), eventsCursor: cursor };
+      return { holder: holder || null, epoch: Number(epoch), ttlMs: holder ? leaseTtl(ttlMs, Number.POSITIVE_INFINITY) : 0, eventsCursor: cursor };
     });
   }
 
   readLeaseEvents(namespace: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
-    const key = globalKeys.events(namespace);
-    return this.call('readLeaseEvents', () =>
-      this.blocking.use(
-        async (connection) => {
-          const reply = (await connection.xread('COUNT', read.count, 'BLOCK', Math.max(1, Math.ceil(read.blockMs)), 'STREAMS', key, afterId)) as RawStreams;
-          return toEntries(reply);
-        },
-        read.signal,
-        [],
-      ),
-    );
+    return this.readStreamBlocking('readLeaseEvents', globalKeys.events(namespace), afterId, read);
   }
 
   touchWorker(namespace: string, worker: Omit<WorkerRecord, 'lastHeartbeat'>, workerTimeoutMs: number): Promise<string[]> {
@@ -71,7 +68,7 @@ export class RedisLeases extends RedisBase {
       const keys = [globalKeys.workers(namespace), globalKeys.workerInfo(namespace)];
       const flat = (await scripts.workerList.run(this.client, keys, [workerTimeoutMs])) as (string | null)[];
       const out: WorkerRecord[] = [];
-      for (let i = 0; i + 2 < flat.length + 1; i += 3) {
+      for (let i = 0; i + 2 < flat.length; i += 3) {
         const info = JSON.parse(flat[i + 2] ?? '{"startTime":0,"plugins":[]}') as { startTime: number; plugins: string[] };
         out.push({ workerId: flat[i]!, lastHeartbeat: Number(flat[i + 1]), ...info });
       }

@@ -72,17 +72,19 @@ export class RedisStore extends RedisSupervision implements Store {
 
   readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]> {
     const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
+    const blockMs = Math.max(1, Math.ceil(read.blockMs));
     return this.call('readNew', () =>
       this.#withGroup(inbox, () =>
         this.blocking.use(
           async (connection) => {
             const reply = (await connection.xreadgroup(
               'GROUP', CONSUMER_GROUP, inbox.coordinatorId,
-              'COUNT', read.count, 'BLOCK', Math.max(1, Math.ceil(read.blockMs)),
+              'COUNT', read.count, 'BLOCK', blockMs,
               'STREAMS', key, '>',
             )) as RawStreams;
             return toEntries(reply);
           },
+          blockMs,
           read.signal,
           [],
         ),
@@ -119,17 +121,7 @@ export class RedisStore extends RedisSupervision implements Store {
   }
 
   readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
-    const key = keys.ackNotices(sender.swarmId, sender.coordinatorId);
-    return this.call('readAckNotices', () =>
-      this.blocking.use(
-        async (connection) => {
-          const reply = (await connection.xread('COUNT', read.count, 'BLOCK', Math.max(1, Math.ceil(read.blockMs)), 'STREAMS', key, afterId)) as RawStreams;
-          return toEntries(reply);
-        },
-        read.signal,
-        [],
-      ),
-    );
+    return this.readStreamBlocking('readAckNotices', keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId, read);
   }
 
   ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {
@@ -201,7 +193,8 @@ export class RedisStore extends RedisSupervision implements Store {
     try {
       return await read();
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOGROUP')) throw error;
+      // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on it.
+      if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED)/.test(error.message)) throw error;
       await scripts.ensureInbox.run(this.client, [keys.inbox(inbox.swarmId, inbox.coordinatorId)], [CONSUMER_GROUP, this.#inboxTtlMs]);
       return read();
     }

@@ -14,7 +14,7 @@ if existing then
   return { cjson.decode(existing).newCoordinatorId, 0, 0 }
 end
 local epoch = tonumber(ARGV[1])
-if epoch < tonumber(redis.call('GET', KEYS[1]) or '0') then return { '', -1, 0 } end
+if epoch < 1 or epoch < tonumber(redis.call('GET', KEYS[1]) or '0') then return { '', -1, 0 } end
 redis.call('SET', KEYS[1], epoch, 'PX', ARGV[5])
 
 local t = redis.call('TIME')

@@ -7,6 +7,7 @@
 --   where k is the index of the key in KEYS.
 -- Returns { applied (0|1), epoch that decided }.
 local epoch = tonumber(ARGV[1])
+if epoch < 1 then return { 0, 0 } end
 local seen = tonumber(redis.call('GET', KEYS[1]) or '0')
 if epoch < seen then return { 0, seen } end
 if ARGV[3] == '1' then

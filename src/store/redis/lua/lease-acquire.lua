@@ -2,7 +2,8 @@
 -- the server (PX). A lease the caller holds under another epoch than it knows (it stepped down
 -- locally) is given up first, so every new term has a new epoch.
 -- KEYS[1] leader hash, KEYS[2] epoch counter, KEYS[3] events stream (one namespace slot)
--- ARGV[1] worker id, ARGV[2] epoch the caller knows ('0' when none), ARGV[3] lease ms, ARGV[4] events ttl ms
+-- ARGV[1] worker id, ARGV[2] epoch the caller knows ('0' when none), ARGV[3] lease ms, ARGV[4] events ttl ms,
+-- ARGV[5] the caller's instance nonce (two processes started with one worker id are told apart)
 -- Returns { acquired (0|1), holder or '', epoch, lease ms left, newest event id }.
 local function newest()
   local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
@@ -10,7 +11,7 @@ local function newest()
   return '0-0'
 end
 local holder = redis.call('HGET', KEYS[1], 'workerId')
-if holder == ARGV[1] and redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[2] then
+if holder == ARGV[1] and redis.call('HGET', KEYS[1], 'instance') == ARGV[5] and redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[2] then
   redis.call('DEL', KEYS[1])
   holder = false
 end
@@ -19,7 +20,7 @@ if holder then
 end
 local epoch = redis.call('INCR', KEYS[2])
 local now = redis.call('TIME')
-redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'epoch', epoch, 'since', now[1] * 1000 + math.floor(now[2] / 1000))
+redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'instance', ARGV[5], 'epoch', epoch, 'since', now[1] * 1000 + math.floor(now[2] / 1000))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 local event = cjson.encode({ event = 'acquired', workerId = ARGV[1], epoch = epoch })
 local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100, '*', 'event', event)

@@ -1,0 +1,36 @@
+/**
+ * Sequential latency of two contenders measured in alternating blocks, so that both see the same
+ * machine: other work on the 2 cores comes and goes, and a ratio of figures taken minutes apart
+ * would measure that instead.
+ */
+import type { Counts } from './profile.js';
+import { elapsedUs, mark } from './timer.js';
+
+export type Step = (n: number) => Promise<void>;
+
+export interface Sequential {
+  samplesUs: number[];
+  /** Wall time of the timed operations only (the blocks added up), ms. */
+  elapsedMs: number;
+}
+
+/** Runs `counts.warmup` untimed steps of each, then `counts.measured` timed steps of each in `blocks` alternating blocks. */
+export async function alternate(counts: Counts, blocks: number, a: Step, b: Step): Promise<[Sequential, Sequential]> {
+  const sides = [a, b].map((step) => ({ step, n: 0, samplesUs: [] as number[], elapsedUs: 0 }));
+  for (const side of sides) for (let i = 0; i < counts.warmup; i += 1) await side.step(side.n++);
+  for (let block = 0; block < blocks; block += 1) {
+    const size = Math.floor(((block + 1) * counts.measured) / blocks) - Math.floor((block * counts.measured) / blocks);
+    // The side that goes first changes every block.
+    for (const side of block % 2 === 0 ? sides : [...sides].reverse()) {
+      const blockStart = mark();
+      for (let i = 0; i < size; i += 1) {
+        const start = mark();
+        await side.step(side.n++);
+        side.samplesUs.push(elapsedUs(start));
+      }
+      side.elapsedUs += elapsedUs(blockStart);
+    }
+  }
+  const [x, y] = sides.map((side) => ({ samplesUs: side.samplesUs, elapsedMs: side.elapsedUs / 1_000 }));
+  return [x!, y!];
+}

@@ -1,0 +1,69 @@
+import { createStore } from '../../src/index.js';
+import { ratioAtMost, type Row } from '../figures.js';
+import { alternate } from '../alternate.js';
+import { bullmqConnection, bullmqPrefix } from '../peers/bullmq-connection.js';
+import { withFlows } from '../peers/bullmq-flows.js';
+import { withJobQueue } from '../peers/bullmq-jobs.js';
+import type { Counts } from '../profile.js';
+import type { Scenario } from '../scenario.js';
+import { fanInScenario, withFanIn } from '../scenarios/fan-in.js';
+import { roundTripScenario, withRoundTrips } from '../scenarios/round-trip.js';
+import { summarize } from '../stats.js';
+import { contextFor, latencyFigures, type BenchEnv } from './context.js';
+
+/** Timed blocks per contender: Rendezvous and BullMQ take turns, each block run by both. */
+const BLOCKS = 10;
+
+/** Row 1: send → wake → ACK → sender sees the ACK; versus queue.add + job.waitUntilFinished. */
+export async function roundTripRow(env: BenchEnv): Promise<Row> {
+  const counts = env.profile.roundTrip;
+  env.log(`  1 round trip: ${counts.warmup} warm-up + ${counts.measured} timed each, Rendezvous and BullMQ in ${BLOCKS} alternating blocks ...`);
+  const [ours, bull] = await withRoundTrips(contextFor(env, 'round-trip'), (roundTrip) =>
+    withJobQueue(bullmqConnection(env.port), bullmqPrefix('round-trip'), 1, (queue) => alternate(counts, BLOCKS, roundTrip, (n) => queue.roundTrip(n))),
+  );
+  return {
+    id: '1',
+    key: 'round-trip',
+    title: 'round trip, sequential',
+    figures: latencyFigures(summarize(ours.samplesUs, ours.elapsedMs), summarize(bull.samplesUs, bull.elapsedMs), ratioAtMost(0.5)),
+    samples: { ours: ours.samplesUs, bullmq: bull.samplesUs },
+    details: { ...counts, blocks: BLOCKS, bullmq: 'queue.add + job.waitUntilFinished(queueEvents); Worker concurrency 1, returns at once' },
+  };
+}
+
+/** Row 2: an owner waits for 3 validators; versus a flow with a parent and 3 children. */
+export async function fanInRow(env: BenchEnv): Promise<Row> {
+  const counts = env.profile.fanIn;
+  env.log(`  2 fan-in: ${counts.warmup} warm-up + ${counts.measured} timed each, Rendezvous and BullMQ in ${BLOCKS} alternating blocks ...`);
+  const [ours, bull] = await withFanIn(contextFor(env, 'fan-in'), (round) =>
+    withFlows(bullmqConnection(env.port), bullmqPrefix('fan-in'), 3, (flows) => alternate(counts, BLOCKS, round, (n) => flows.round(n))),
+  );
+  return {
+    id: '2',
+    key: 'fan-in',
+    title: 'fan-in (owner + 3 validators), sequential',
+    figures: latencyFigures(summarize(ours.samplesUs, ours.elapsedMs), summarize(bull.samplesUs, bull.elapsedMs), ratioAtMost(0.5), 'rounds/s'),
+    samples: { ours: ours.samplesUs, bullmq: bull.samplesUs },
+    details: { ...counts, blocks: BLOCKS, bullmq: 'FlowProducer.add(parent + 3 children) + parent.waitUntilFinished; validate Worker concurrency 3, parent reads getChildrenValues' },
+  };
+}
+
+/** Rows 1 and 2 on the embedded (in-process) store, for reference: no BullMQ column. */
+export async function embeddedRows(env: BenchEnv): Promise<Row[]> {
+  const store = await createStore({ kind: 'memory' });
+  try {
+    const run = async (scenario: Scenario, counts: Counts) => {
+      env.log(`  ${scenario.id} on the embedded store: ${counts.warmup} warm-up + ${counts.measured} timed ...`);
+      const result = await scenario.run({ store, swarmId: `bench-${process.pid}-${scenario.id}-memory`, secret: env.secret, counts });
+      return { summary: summarize(result.samplesUs, result.elapsedMs), samplesUs: result.samplesUs };
+    };
+    const trip = await run(roundTripScenario, env.profile.roundTrip);
+    const fan = await run(fanInScenario, env.profile.fanIn);
+    return [
+      { id: '1e', key: 'round-trip-embedded', title: 'round trip, embedded store', figures: latencyFigures(trip.summary, undefined), samples: { ours: trip.samplesUs } },
+      { id: '2e', key: 'fan-in-embedded', title: 'fan-in, embedded store', figures: latencyFigures(fan.summary, undefined, undefined, 'rounds/s'), samples: { ours: fan.samplesUs } },
+    ];
+  } finally {
+    await store.close();
+  }
+}
