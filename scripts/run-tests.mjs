@@ -54,6 +54,8 @@ const nodeArgs = [
   '--test',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
+  // A test that hangs fails after 3 minutes instead of holding CI.
+  '--test-timeout=180000',
   ...concurrencyFlags,
   ...nodeFlags,
   ...files,
@@ -62,6 +64,15 @@ const nodeArgs = [
 console.log(`run-tests: ${files.length} file(s)${concurrencyFlags.length ? ` (${concurrencyFlags[0]})` : ''}`);
 
 const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' });
+
+// A test file whose process never exits (a timer or socket left open) would hold the run forever:
+// the whole suite takes about two minutes, so give up after fifteen and say so.
+const WATCHDOG_MS = Number(process.env.TEST_WATCHDOG_MS ?? 15 * 60_000);
+const watchdog = setTimeout(() => {
+  console.error(`run-tests: the suite ran longer than ${WATCHDOG_MS / 60_000} min; a test process is probably kept alive by a leftover timer or socket. Stopping.`);
+  child.kill('SIGTERM');
+}, WATCHDOG_MS);
+watchdog.unref();
 
 // Don't die before the child has cleaned up (its test processes stop their
 // redis-servers). Ctrl-C already reaches the whole foreground process group;
