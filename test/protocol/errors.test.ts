@@ -14,6 +14,7 @@ import {
   SecretTooShortError,
   SignalTimeoutError,
   StoreClosedError,
+  StoreCommandError,
   StoreUnavailableError,
 } from '../../src/protocol/errors.js';
 
@@ -32,6 +33,7 @@ describe('error catalogue', () => {
     [new InvalidPayloadError('payload is not JSON-serialisable'), 'RDV_ERR_INVALID_PAYLOAD', 'InvalidPayloadError'],
     [new StoreUnavailableError('appendSignal', cause), 'RDV_ERR_STORE_UNAVAILABLE', 'StoreUnavailableError'],
     [new StoreClosedError('send'), 'RDV_ERR_STORE_CLOSED', 'StoreClosedError'],
+    [new StoreCommandError('beat', cause), 'RDV_ERR_STORE_COMMAND', 'StoreCommandError'],
   ];
 
   for (const [error, code, name] of instances) {

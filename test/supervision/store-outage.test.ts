@@ -52,3 +52,20 @@ test('every worker steps down while Redis is frozen for twice the lease, and exa
   assert.ok([...epochs][0]! >= 2);
   await Promise.all(workers.map((gc) => gc.stop()));
 });
+
+/** Guarantee 2: when the store connection drops, the leader steps down at once, not at the end of its lease. */
+test('the leader steps down the moment its store connection drops', { timeout: 30_000 }, async () => {
+  const store = await createStore({ url: server.url, logger: recordingLogger() });
+  stores.push(store);
+  const gc = new GlobalCoordinator(store, 'dropped', { leaseTimeout: 3_000, heartbeatInterval: 100, workerTimeout: 5_000, logger: recordingLogger() });
+  await gc.start();
+  assert.ok(gc.isLeader());
+  const steppedDown = once(gc, 'leader:changed');
+  const killedAt = performance.now();
+  server.process.kill('SIGKILL'); // the socket closes: no lease renewal has failed yet
+  await steppedDown;
+  const elapsed = performance.now() - killedAt;
+  assert.ok(!gc.isLeader());
+  assert.ok(elapsed < 1_000, `stepped down after ${elapsed.toFixed(0)} ms, well inside its 3 s lease`);
+  await gc.stop();
+});

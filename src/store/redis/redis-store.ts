@@ -21,6 +21,8 @@ import { scripts } from './lua-script.js';
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
  * Lua scripts on one swarm slot; blocking reads use borrowed connections (blocking-connections.ts).
  */
+const REGISTRY_PAGE = 1_000;
+
 export class RedisStore extends RedisSupervision implements Store {
   readonly kind = 'redis' as const;
   readonly #inboxTtlMs: number;
@@ -169,12 +171,15 @@ export class RedisStore extends RedisSupervision implements Store {
     });
   }
 
+  /** The whole registry, a page of REGISTRY_PAGE at a time, so a big swarm never holds Redis long. */
   listRegistry(swarmId: string): Promise<RegistryEntry[]> {
     return this.call('listRegistry', async () => {
-      const flat = await this.client.zrange(keys.registry(swarmId), 0, -1, 'WITHSCORES');
       const out: RegistryEntry[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ coordinatorId: flat[i]!, lastSeen: Number(flat[i + 1]) });
-      return out;
+      for (let start = 0; ; start += REGISTRY_PAGE) {
+        const flat = await this.client.zrange(keys.registry(swarmId), start, start + REGISTRY_PAGE - 1, 'WITHSCORES');
+        for (let i = 0; i + 1 < flat.length; i += 2) out.push({ coordinatorId: flat[i]!, lastSeen: Number(flat[i + 1]) });
+        if (flat.length < 2 * REGISTRY_PAGE) return out;
+      }
     });
   }
 
