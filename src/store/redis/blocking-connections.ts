@@ -3,7 +3,11 @@ import type { Logger } from '../../protocol/logger.js';
 import { logConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './lua-script.js';
 
-const MAX_IDLE = 8;
+/**
+ * Idle connections kept for reuse. Opening one costs a TCP connect and a ready check, far more
+ * than a read: a process whose coordinators wait concurrently keeps as many as they use.
+ */
+const MAX_IDLE = 1_024;
 /** A blocking read that has not answered this long after its block time is given up (a dead socket). */
 const DEADLINE_GRACE_MS = 2_000;
 

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { RendezvousError, StoreClosedError, StoreCommandError, StoreUnavailableError } from '../../protocol/errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
@@ -82,6 +82,27 @@ export class RedisBase {
         [],
       ),
     );
+  }
+
+/**
+   * Sends single-key commands together: one pipeline on a standalone server; on a Cluster, each
+   * to its node at once. Results in order; a failed command throws, or gives `onError` if set.
+   */
+  protected async sendTogether(commands: readonly string[][], ...onError: [unknown?]): Promise<unknown[]> {
+    if (commands.length === 0) return [];
+    const settle = (error: unknown, result: unknown) => {
+      if (!error) return result;
+      if (onError.length > 0) return onError[0];
+      throw error;
+    };
+    if (this.client instanceof Cluster) {
+      const cluster = this.client;
+      return Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r) => r, (e: unknown) => settle(e, undefined))));
+    }
+    const pipeline = this.client.pipeline();
+    for (const [name, ...args] of commands) pipeline.call(name!, ...args);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, result]) => settle(error, result));
   }
 
   /** Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after close). */

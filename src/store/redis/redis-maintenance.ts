@@ -15,7 +15,7 @@ export class RedisMaintenance extends RedisLeases {
 
   unregister(swarmId: string, coordinatorIds: readonly string[]): Promise<void> {
     return this.call('unregister', async () => {
-      await this.#each(coordinatorIds.map((id) => ['zrem', keys.registry(swarmId), id]));
+      await this.sendTogether(coordinatorIds.map((id) => ['zrem', keys.registry(swarmId), id]));
     });
   }
 
@@ -29,40 +29,19 @@ export class RedisMaintenance extends RedisLeases {
 
   readStrings(keyList: readonly string[]): Promise<(string | null)[]> {
     // A key of another type answers WRONGTYPE: it is not a string, so null.
-    return this.call('readStrings', () => this.#each(keyList.map((key) => ['get', key]), null) as Promise<(string | null)[]>);
+    return this.call('readStrings', () => this.sendTogether(keyList.map((key) => ['get', key]), null) as Promise<(string | null)[]>);
   }
 
   keyTtls(keyList: readonly string[]): Promise<number[]> {
-    return this.call('keyTtls', () => this.#each(keyList.map((key) => ['pttl', key])) as Promise<number[]>);
+    return this.call('keyTtls', () => this.sendTogether(keyList.map((key) => ['pttl', key])) as Promise<number[]>);
   }
 
   deleteKeys(keyList: readonly string[]): Promise<number> {
-    return this.call('deleteKeys', async () => sum(await this.#each(keyList.map((key) => ['unlink', key]))));
+    return this.call('deleteKeys', async () => sum(await this.sendTogether(keyList.map((key) => ['unlink', key]))));
   }
 
   expireKeysWithoutTtl(keyList: readonly string[], ttlMs: number): Promise<number> {
-    return this.call('expireKeysWithoutTtl', async () => sum(await this.#each(keyList.map((key) => ['pexpire', key, String(ttlMs), 'NX']))));
-  }
-
-  /**
-   * Sends single-key commands together: one pipeline on a standalone server; on a Cluster, each
-   * to its node at once. Results in order; a failed command throws, or gives `onError` if set.
-   */
-  async #each(commands: readonly string[][], ...onError: [unknown?]): Promise<unknown[]> {
-    if (commands.length === 0) return [];
-    const settle = (error: unknown, result: unknown) => {
-      if (!error) return result;
-      if (onError.length > 0) return onError[0];
-      throw error;
-    };
-    if (this.client instanceof Cluster) {
-      const cluster = this.client;
-      return Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r) => r, (e: unknown) => settle(e, undefined))));
-    }
-    const pipeline = this.client.pipeline();
-    for (const [name, ...args] of commands) pipeline.call(name!, ...args);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, result]) => settle(error, result));
+    return this.call('expireKeysWithoutTtl', async () => sum(await this.sendTogether(keyList.map((key) => ['pexpire', key, String(ttlMs), 'NX']))));
   }
 }
 

@@ -141,11 +141,11 @@ export class RedisStore extends RedisSupervision implements Store {
   beat(hb: HeartbeatWrite): Promise<void> {
     return this.call('beat', async () => {
       const registry = keys.registry(hb.swarmId);
-      // Separate single-key commands: the heartbeat key and the swarm registry live in different slots.
-      await Promise.all([
-        this.client.set(keys.heartbeat(hb.coordinatorId), hb.body, 'PX', hb.ttlMs),
-        this.client.zadd(registry, hb.timestamp, hb.coordinatorId),
-        this.client.pexpire(registry, hb.registryTtlMs),
+      // Single-key commands (the heartbeat key and the swarm registry live in different slots), sent in one write.
+      await this.sendTogether([
+        ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)],
+        ['zadd', registry, String(hb.timestamp), hb.coordinatorId],
+        ['pexpire', registry, String(hb.registryTtlMs)],
       ]);
     });
   }
