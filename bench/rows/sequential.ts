@@ -14,6 +14,24 @@ import { contextFor, latencyFigures, type BenchEnv } from './context.js';
 /** Timed blocks per contender: Rendezvous and BullMQ take turns, each block run by both. */
 const BLOCKS = 10;
 
+/**
+ * Row 1a: the round trip with nothing else in the process (no BullMQ queue or worker alive), as
+ * the core issue's benchmark measured it; target p50 <= 400 µs.
+ */
+export async function roundTripAloneRow(env: BenchEnv): Promise<Row> {
+  const counts = env.profile.roundTrip;
+  env.log(`  1a round trip alone: ${counts.warmup} warm-up + ${counts.measured} timed ...`);
+  const result = await roundTripScenario.run({ ...contextFor(env, 'round-trip-alone'), counts });
+  return {
+    id: '1a',
+    key: 'round-trip-alone',
+    title: 'round trip, sequential, alone',
+    figures: latencyFigures(summarize(result.samplesUs, result.elapsedMs), undefined, { on: 'ours', op: '<=', limit: 400, label: '<= 400 µs' }),
+    samples: { ours: result.samplesUs },
+    details: { ...counts },
+  };
+}
+
 /** Row 1: send → wake → ACK → sender sees the ACK; versus queue.add + job.waitUntilFinished. */
 export async function roundTripRow(env: BenchEnv): Promise<Row> {
   const counts = env.profile.roundTrip;
