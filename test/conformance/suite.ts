@@ -5,6 +5,7 @@ import type { Harness } from './harness.js';
 import { heartbeatAndIdsBehaviour } from './heartbeat-and-ids.js';
 import { rejectionBehaviour } from './rejection.js';
 import { rotationAndClockBehaviour } from './rotation-and-clock.js';
+import { supervisionOpsBehaviour } from './supervision-ops.js';
 import { timeoutBehaviour } from './timeouts.js';
 
 /** The conformance suite: every adapter and topology is held to these behaviours. */
@@ -16,4 +17,5 @@ export function conformanceSuite(harness: () => Harness): void {
   timeoutBehaviour(harness());
   electionBehaviour(harness());
   cleanupBehaviour(harness());
+  supervisionOpsBehaviour(harness());
 }
