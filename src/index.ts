@@ -38,3 +38,5 @@ export type { LeaderChangedEvent, LeaderWorkContext, CoordinatorPlugin, ActiveWo
 export type { FencedOp, FencedResult, LeaseState, AcquireResult, WorkerRecord } from './store/lease-types.js';
 export { globalKeys, hashTagOf } from './protocol/keys.js';
 export { cleanupStaleState, type CleanupOptions, type CleanupReport } from './supervision/cleanup.js';
+export { CoordinatorTimeoutHandler, type TimeoutHandlerOptions, type TimeoutHandlerMetrics } from './supervision/timeout-handler.js';
+export { commandSpawner, recordOnlySpawner, type Spawner, type SpawnRequest } from './supervision/spawner.js';

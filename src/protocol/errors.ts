@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   INVALID_PAYLOAD: 'RDV_ERR_INVALID_PAYLOAD',
   STORE_UNAVAILABLE: 'RDV_ERR_STORE_UNAVAILABLE',
   STORE_COMMAND: 'RDV_ERR_STORE_COMMAND',
+  NOT_LEADER: 'RDV_ERR_NOT_LEADER',
   STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
 } as const;
 
@@ -149,6 +150,17 @@ export class StoreCommandError extends RendezvousError {
       `Store operation ${operation} was refused (${detail}); check the keys it names with redis-cli (docs/runbook.md), a retry will not help.`,
       { operation },
       { cause },
+    );
+  }
+}
+
+/** A supervisor action that only the leading supervisor may take was asked of one that does not lead. */
+export class NotLeaderError extends RendezvousError {
+  constructor(namespace: string, action: string) {
+    super(
+      ERROR_CODES.NOT_LEADER,
+      `${action} needs the leadership of namespace ${namespace}; this worker does not lead it. Call it on the leader, or wait for startMonitoring() to elect one.`,
+      { namespace, action },
     );
   }
 }

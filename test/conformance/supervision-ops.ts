@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { once } from 'node:events';
 import { keys } from '../../src/protocol/keys.js';
+import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import type { Harness } from './harness.js';
 
@@ -58,6 +61,51 @@ export function supervisionOpsBehaviour(h: Harness): void {
         ['coord-new', 2, 'coord-dead', 'requested', null],
       );
       assert.ok(!(await store.listRegistry(swarm)).some((e) => e.coordinatorId === 'coord-dead'), 'the dead one left the registry');
+    });
+
+    test('the handler warns a silent coordinator, escalates it after maxWarnings, and clears a recovered one', async () => {
+      fresh();
+      const store = h.store();
+      const alive = await c.start('coord-alive');
+      const old = (await store.time()) - 60_000;
+      const ghost = (id: string, at: number) =>
+        store.register({ swarmId: swarm, coordinatorId: id, body: JSON.stringify({ coordinatorId: id, timestamp: at }), timestamp: at, ttlMs: 50, registryTtlMs: 600_000 });
+      await ghost('coord-ghost', old);
+      await ghost('coord-napping', old);
+      await store.putWork({ swarmId: swarm, coordinatorId: 'coord-ghost' }, 'task-9', JSON.stringify({ taskId: 'task-9', swarmId: swarm, assignedTo: 'coord-ghost', assignedAt: old, data: 9 }), 600_000);
+
+      const handler = new CoordinatorTimeoutHandler({
+        store,
+        timeoutThreshold: 1_000,
+        checkInterval: 20,
+        maxWarnings: 3,
+        namespace: uniqueSwarm('sv'),
+        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        logger: recordingLogger(),
+      });
+      const warned: string[] = [];
+      handler.on('coordinator:warning', (e) => {
+        warned.push(`${e.coordinatorId}:${e.count}`);
+        if (e.coordinatorId === 'coord-napping' && e.count === 1) void ghost('coord-napping', old + 60_000); // it beats again
+      });
+      const recovered = once(handler, 'coordinator:recovered');
+      const escalated = once(handler, 'coordinator:escalated');
+      handler.startMonitoring();
+      const [event] = await escalated;
+      const [back] = await recovered;
+      await handler.stopMonitoring();
+
+      assert.equal(event.deadCoordinatorId, 'coord-ghost');
+      assert.equal(event.workItemsMoved, 1);
+      assert.deepEqual(warned.filter((w) => w.startsWith('coord-ghost')), ['coord-ghost:1', 'coord-ghost:2', 'coord-ghost:3']);
+      assert.ok(!warned.some((w) => w.startsWith('coord-alive')), 'a live coordinator is never warned');
+      assert.deepEqual([back.coordinatorId, back.warnings], ['coord-napping', 1]);
+      assert.ok(!alive.isRunning || (await store.getHeartbeat('coord-alive')) !== null);
+      const moved = await store.listWork({ swarmId: swarm, coordinatorId: event.newCoordinatorId });
+      assert.deepEqual([...moved.keys()], ['task-9']);
+      const metrics = handler.getMetrics();
+      assert.deepEqual([metrics.escalations, metrics.timeoutEventsTotal >= 2, metrics.cleanupsPerformed], [1, true, 1]);
+      assert.equal(await handler.checkCoordinatorTimeout('coord-alive', swarm), false);
     });
   });
 }

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import type { Logger } from '../protocol/logger.js';
+
+/** What a replacement needs to start: its id, the coordinator it replaces, and their swarm. */
+export interface SpawnRequest {
+  newCoordinatorId: string;
+  replaces: string;
+  swarmId: string;
+}
+
+/** The port that starts replacement coordinators. */
+export interface Spawner {
+  spawn(request: SpawnRequest): Promise<void>;
+}
+
+/** The default: escalation has already recorded the request (`coordinator:spawn:{swarm}:<new>`); an operator or an orchestrator acts on it. */
+export const recordOnlySpawner: Spawner = {
+  async spawn() {},
+};
+
+/**
+ * Runs a command template per replacement, e.g. `node agent.js --id {newId} --replaces {deadId}
+ * --swarm {swarmId}`. The template is split on spaces and run without a shell (ids never contain
+ * spaces or shell characters); the process is detached from the supervisor's lifetime. A command
+ * that cannot start rejects (the handler reports `escalation:failed`).
+ */
+export function commandSpawner(template: string, options: { logger?: Logger; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawner {
+  return {
+    spawn(request) {
+      const [command, ...args] = template
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((part) => part.replaceAll('{newId}', request.newCoordinatorId).replaceAll('{deadId}', request.replaces).replaceAll('{swarmId}', request.swarmId));
+      if (!command) return Promise.reject(new Error('empty spawn command template'));
+      return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('spawn', () => {
+          child.unref();
+          options.logger?.info({ ...request, pid: child.pid }, 'replacement coordinator started');
+          resolve();
+        });
+      });
+    },
+  };
+}
