@@ -16,6 +16,7 @@ import {
   StoreClosedError,
   StoreCommandError,
   StoreUnavailableError,
+  NotLeaderError,
 } from '../../src/protocol/errors.js';
 
 describe('error catalogue', () => {
@@ -34,6 +35,7 @@ describe('error catalogue', () => {
     [new StoreUnavailableError('appendSignal', cause), 'RDV_ERR_STORE_UNAVAILABLE', 'StoreUnavailableError'],
     [new StoreClosedError('send'), 'RDV_ERR_STORE_CLOSED', 'StoreClosedError'],
     [new StoreCommandError('beat', cause), 'RDV_ERR_STORE_COMMAND', 'StoreCommandError'],
+    [new NotLeaderError('supervisor', 'escalateDeadCoordinator'), 'RDV_ERR_NOT_LEADER', 'NotLeaderError'],
   ];
 
   for (const [error, code, name] of instances) {

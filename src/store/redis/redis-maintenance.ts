@@ -23,7 +23,12 @@ export class RedisMaintenance extends RedisLeases {
     const nodes: RedisClient[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
     for (const node of nodes) {
       const stream = (node as Exclude<RedisClient, Cluster>).scanStream({ match: pattern, count: batchSize });
-      for await (const batch of stream as AsyncIterable<string[]>) if (batch.length > 0) yield batch;
+      const batches = stream[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+      for (;;) {
+        const next = await this.call('scanKeys', () => batches.next()); // typed errors, like every other operation
+        if (next.done) break;
+        if (next.value.length > 0) yield next.value;
+      }
     }
   }
 
