@@ -5,8 +5,8 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { BlockingCoordinator } from '../../src/core/coordinator.js';
 import { InvalidIdError, SecretMissingError, SecretTooShortError, SignalTimeoutError } from '../../src/protocol/errors.js';
 import { parseHeartbeat } from '../../src/protocol/heartbeat.js';
-import type { Store } from '../../src/store/port.js';
 import { Coordinators, FAST, SECRET, uniqueSwarm } from '../support/coordinators.js';
+import { spyStore } from '../support/spy-store.js';
 import type { Harness } from './harness.js';
 
 /** Polls a condition that depends on a store TTL (nothing else can signal an expiry), bounded. */
@@ -16,22 +16,6 @@ async function until(condition: () => Promise<boolean>, limitMs: number): Promis
     if (performance.now() > deadline) throw new Error(`condition not met within ${limitMs} ms`);
     await sleep(20);
   }
-}
-
-/** A store that records every call, to prove invalid input is refused before any I/O. */
-function spyStore(store: Store): { store: Store; calls: string[] } {
-  const calls: string[] = [];
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
 }
 
 /** Behaviours 7 and 8: the heartbeat and registry; invalid ids refused before I/O; no prefix hazards. */

@@ -7,6 +7,7 @@ import { keys } from '../../src/protocol/keys.js';
 import type { RejectionReason } from '../../src/protocol/rejection.js';
 import { encodeSignal } from '../../src/protocol/signal.js';
 import { Coordinators, OTHER_SECRET, SECRET, uniqueSwarm } from '../support/coordinators.js';
+import { spyStore } from '../support/spy-store.js';
 import type { Harness } from './harness.js';
 
 const good = new Keyring(Buffer.from(SECRET));
@@ -84,17 +85,7 @@ export function rejectionBehaviour(h: Harness): void {
 
     test('a replay of a signal this instance acknowledged is rejected without asking the store', async () => {
       fresh();
-      const calls: string[] = [];
-      const counting = new Proxy(h.store(), {
-        get(target, property, receiver) {
-          const value = Reflect.get(target, property, receiver) as unknown;
-          if (typeof value !== 'function') return value;
-          return (...args: unknown[]) => {
-            calls.push(String(property));
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
+      const { store: counting, calls } = spyStore(h.store());
       const b = await c.start('coord-b', { store: counting });
       // Stamped after b started (future by 2 s, inside the replay window): only b can have acknowledged it.
       const { body } = encodeSignal({ senderId: 'coord-a', receiverId: 'coord-b', type: 'wake', timestamp: (await h.store().time()) + 2_000 }, good);
