@@ -4,7 +4,7 @@ import { runCleanup } from '../scenarios/cleanup.js';
 import { runFailover } from '../scenarios/failover.js';
 import type { BenchEnv } from './context.js';
 
-/** Row 6: leader failover after SIGKILL with a 1 s lease; dead-coordinator escalation is not built yet. */
+/** Row 6: leader failover after SIGKILL with a 1 s lease; detection-to-escalation is not measured yet. */
 export async function supervisionRow(env: BenchEnv): Promise<Row> {
   const counts = env.profile.failover;
   env.log(`  6 supervision: ${counts.failovers} leader failovers among ${counts.workers} worker processes, ${counts.leaseMs} ms lease ...`);
@@ -18,7 +18,7 @@ export async function supervisionRow(env: BenchEnv): Promise<Row> {
       { metric: 'failover p50', unit: 'ms', ours: percentile(sorted, 50) },
       { metric: 'failover max', unit: 'ms', ours: sorted[sorted.length - 1] ?? Number.NaN },
     ],
-    pending: ['dead coordinator detection to escalation: not built yet (issue 4)'],
+    pending: ['dead coordinator detection to escalation: not measured yet (CoordinatorTimeoutHandler exists; next session)'],
     samples: { ours: samplesMs },
     details: { ...counts },
   };
