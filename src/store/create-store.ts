@@ -4,6 +4,7 @@ import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from './default-logger.js';
 import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
+import { logConnectionErrors } from './redis/connection-errors.js';
 import { RedisStore } from './redis/redis-store.js';
 
 export interface CreateStoreOptions {
@@ -58,6 +59,8 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   } else {
     throw new InvalidConfigError('a Redis store needs `url`, `client`, `cluster` or REDIS_URL');
   }
+  // Ours log their connection errors from the first attempt on (a client handed to us keeps its owner's handling).
+  logConnectionErrors(client, logger, 'commands');
   try {
     await client.connect();
   } catch (error) {

@@ -45,3 +45,9 @@ test('a dead Redis gives typed errors and timeouts: no crash, no unhandled rejec
   await store.close();
   assert.deepEqual(unhandled, []);
 });
+
+test('createStore against a Redis that is not there fails with a typed error', async () => {
+  const { freePort } = await import('../support/redis-server.js');
+  const port = await freePort();
+  await assert.rejects(createStore({ url: `redis://127.0.0.1:${port}` }), StoreUnavailableError);
+});

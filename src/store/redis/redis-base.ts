@@ -4,7 +4,6 @@ import type { Logger } from '../../protocol/logger.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
 import { defaultLogger } from '../default-logger.js';
 import { BlockingConnections } from './blocking-connections.js';
-import { logConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './lua-script.js';
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -44,8 +43,6 @@ export class RedisBase {
     this.client = client;
     this.#ownsClient = options.ownsClient;
     this.blocking = new BlockingConnections(client, logger);
-    // A client handed to us keeps its owner's error handling; ours log theirs.
-    if (options.ownsClient) logConnectionErrors(client, logger, 'commands');
   }
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
