@@ -138,9 +138,11 @@ class AckWait {
       return;
     }
     const ack = decoded.value;
-    if (ack.messageId !== this.#messageId || !this.#wanted.has(ack.coordinatorId)) return;
-    if (this.acks.has(ack.coordinatorId)) return this.#reject('replay_processed', `a second ACK from ${ack.coordinatorId}`, entryId);
-    this.acks.set(ack.coordinatorId, ack);
+    // A replacement acknowledges for the coordinator it replaces: it counts as that one's ACK.
+    const from = this.#wanted.has(ack.coordinatorId) ? ack.coordinatorId : ack.onBehalfOf;
+    if (ack.messageId !== this.#messageId || from === undefined || !this.#wanted.has(from)) return;
+    if (this.acks.has(from)) return this.#reject('replay_processed', `a second ACK from ${from}`, entryId);
+    this.acks.set(from, ack);
   }
 
   #reject(reason: RejectionReason, detail: string, entryId?: string): void {

@@ -38,6 +38,12 @@ export interface BlockingCoordinatorOptions extends CoordinatorTimings, SecretOp
   store: Store;
   /** The swarm it belongs to; signals travel inside a swarm. Default `default`. */
   swarmId?: string;
+  /**
+   * The dead coordinator this one replaces (a spawn request's `replaces`): signals addressed to it,
+   * moved here by escalation, are this one's; its ACKs and signals carry `onBehalfOf` it, so peers
+   * waiting on the old id see them.
+   */
+  replaces?: string;
   /** Local clock, ms (tests inject a skewed one). Only its offset to the store clock is ever used. */
   clock?: LocalClock;
   logger?: Logger;
@@ -87,6 +93,7 @@ type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
 export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly id: string;
   readonly swarmId: string;
+  readonly replaces: string | undefined;
   readonly config: CoordinatorConfig;
   readonly #store: Store;
   readonly #logger: Logger;
@@ -110,10 +117,12 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     assertId(options.id, 'coordinator id');
     const swarmId = options.swarmId ?? 'default';
     assertId(swarmId, 'swarm id');
+    if (options.replaces !== undefined) assertId(options.replaces, 'coordinator id');
     if (!options.store) throw new InvalidConfigError('`store` is required (await createStore())');
     const env = options.env ?? process.env;
     this.id = options.id;
     this.swarmId = swarmId;
+    this.replaces = options.replaces;
     this.#store = options.store;
     this.#logger = (options.logger ?? defaultLogger()).child({ coordinatorId: this.id, swarmId });
     this.config = resolveConfig(options, env);
@@ -122,7 +131,12 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#inbox = new Inbox({
       store: this.#store,
       ref: this.#ref(),
-      check: { keyring: this.#keyring, receiverId: this.id, replayWindowMs: this.config.replayWindowMs },
+      check: {
+        keyring: this.#keyring,
+        receiverId: this.id,
+        ...(options.replaces !== undefined ? { alsoReceiverFor: options.replaces } : {}),
+        replayWindowMs: this.config.replayWindowMs,
+      },
       config: this.config,
       logger: this.#logger,
       onRejected: (event) => this.#rejected(event),
@@ -217,6 +231,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       ...(options.iteration !== undefined ? { iteration: options.iteration } : {}),
       ...(options.payload !== undefined ? { payload: normalizePayload(options.payload) } : {}),
       ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+      ...(this.replaces !== undefined ? { onBehalfOf: this.replaces } : {}),
     };
     const { body, signal } = encodeSignal(unsigned, this.#keyring);
     if (Buffer.byteLength(body) > this.config.maxSignalBytes) {
@@ -268,7 +283,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       const from = fromIds.filter((id) => !got.has(id));
       try {
         const signal = await this.blockUntilSignal<P>({ ...options, from, timeoutMs: remaining });
-        got.set(signal.senderId, signal);
+        // A replacement answers for the coordinator it replaces.
+        got.set(from.includes(signal.senderId) ? signal.senderId : signal.onBehalfOf!, signal);
       } catch (error) {
         if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') break;
         this.#inbox.untake([...got.values()]); // not lost: a later wait can take them again
@@ -280,7 +296,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Records a signed ACK for a received signal, exactly once: acknowledging again returns the same ACK. */
   async acknowledge(signal: Signal, options: AckOptions = {}): Promise<Ack> {
-    if (!signal || typeof signal.messageId !== 'string' || signal.receiverId !== this.id) {
+    if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
       throw new InvalidSignalError(`acknowledge() needs a signal received by ${this.id}`, { coordinatorId: this.id });
     }
     const status = options.status ?? 'received';
@@ -295,12 +311,14 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         status,
         timestamp: this.#clock.now(),
         ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
+        ...(signal.receiverId !== this.id ? { onBehalfOf: signal.receiverId } : {}),
       },
       this.#keyring,
     );
     const entryId = signal.deliveryId ?? this.#inbox.deliveryIdOf(signal.messageId);
     const result = await this.#store.acknowledge(this.#ref(), {
       ...(entryId !== undefined ? { entryId } : {}),
+      addressedTo: signal.receiverId,
       messageId: signal.messageId,
       senderId: signal.senderId,
       body,

@@ -201,7 +201,7 @@ export class Inbox {
     let processed = known ?? false;
     if (known === undefined) {
       try {
-        processed = await store.isProcessed(ref, signal.messageId);
+        processed = await store.isProcessed(ref, signal.messageId, signal.receiverId);
       } catch (error) {
         // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
         logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');

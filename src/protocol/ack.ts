@@ -15,6 +15,8 @@ export interface Ack {
   /** Store-clock ms at signing. */
   timestamp: number;
   iteration?: number;
+  /** Set when a replacement acknowledged a signal addressed to the coordinator it replaces. */
+  onBehalfOf?: string;
   signature: string;
 }
 
@@ -29,6 +31,7 @@ const ackSchema = z.object({
   status: id,
   timestamp: z.number().int().nonnegative(),
   iteration: z.number().int().nonnegative().optional(),
+  onBehalfOf: id.optional(),
   signature: z.string().optional(),
 });
 
@@ -39,6 +42,7 @@ const ackSchema = z.object({
 export function ackSigningString(a: UnsignedAck): string {
   let text = `rdv-ack-v1\n${a.coordinatorId}:${a.senderId}:${a.messageId}:${a.status}:${a.timestamp}`;
   if (a.iteration !== undefined) text += `:iteration=${a.iteration}`;
+  if (a.onBehalfOf !== undefined) text += `:onBehalfOf=${a.onBehalfOf}`;
   return text;
 }
 

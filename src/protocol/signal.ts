@@ -24,6 +24,8 @@ export interface Signal<P = unknown> {
   iteration?: number;
   payload?: P;
   idempotencyKey?: string;
+  /** Set by a replacement coordinator: it speaks for the coordinator it replaces (filters match either). */
+  onBehalfOf?: string;
   /** Hex HMAC-SHA256 over signalSigningString(). */
   signature: string;
   /** The inbox entry that carried it (used to acknowledge); absent on signals built by hand. */
@@ -44,6 +46,7 @@ const signalSchema = z.object({
   iteration: z.number().int().nonnegative().optional(),
   payload: z.unknown().optional(),
   idempotencyKey: id.optional(),
+  onBehalfOf: id.optional(),
   signature: z.string().optional(),
 });
 
@@ -55,7 +58,8 @@ export function deriveMessageId(senderId: string, type: string, timestamp: numbe
  * What a signal's signature covers. With no seq, iteration, payload or idempotency key it is
  * exactly `senderId:receiverId:type:timestamp` (the runbook's openssl recipe); otherwise these are
  * appended in this order: `:seq=<n>`, `:iteration=<n>`, `:payload=<sha256 of key-sorted JSON>`,
- * `:idempotencyKey=<key>`. The messageId is derived from signed fields, so it is covered too.
+ * `:idempotencyKey=<key>`, `:onBehalfOf=<id>`. The messageId is derived from signed fields, so it
+ * is covered too.
  */
 export function signalSigningString(s: UnsignedSignal): string {
   let text = `${s.senderId}:${s.receiverId}:${s.type}:${s.timestamp}`;
@@ -63,6 +67,7 @@ export function signalSigningString(s: UnsignedSignal): string {
   if (s.iteration !== undefined) text += `:iteration=${s.iteration}`;
   if (s.payload !== undefined) text += `:payload=${canonicalHash(s.payload)}`;
   if (s.idempotencyKey !== undefined) text += `:idempotencyKey=${s.idempotencyKey}`;
+  if (s.onBehalfOf !== undefined) text += `:onBehalfOf=${s.onBehalfOf}`;
   return text;
 }
 
@@ -79,6 +84,8 @@ export function encodeSignal<P>(unsigned: UnsignedSignal<P>, keyring: Keyring): 
 export interface SignalCheck {
   keyring: Keyring;
   receiverId: string;
+  /** The coordinator this one replaces: signals addressed to it are this one's too. */
+  alsoReceiverFor?: string;
   replayWindowMs: number;
 }
 
@@ -94,7 +101,7 @@ export function decodeSignal(body: string, entryTime: number, check: SignalCheck
   if (!parsed.success) return rejected('malformed', `signal schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   const { v: _v, signature, ...fields } = parsed.data;
   const messageId = fields.messageId;
-  if (fields.receiverId !== check.receiverId) {
+  if (fields.receiverId !== check.receiverId && fields.receiverId !== check.alsoReceiverFor) {
     return rejected('wrong_receiver', `addressed to ${fields.receiverId}, read by ${check.receiverId}`, messageId);
   }
   if (messageId !== deriveMessageId(fields.senderId, fields.type, fields.timestamp, fields.seq)) {

@@ -38,6 +38,18 @@ export interface AppendResult {
   ackCursor?: string;
 }
 
+export interface AckWrite {
+  /** The inbox entry to remove, when known. */
+  entryId?: string;
+  messageId: string;
+  senderId: string;
+  /** The coordinator the signal was addressed to (the replaced one, for a transferred signal); default: the inbox's. */
+  addressedTo?: string;
+  body: string;
+  ttlMs: number;
+  noticeMaxLen: number;
+}
+
 export interface AckResult {
   /** The stored ACK: the new one, or the one recorded earlier for this message. */
   body: string;
@@ -50,11 +62,19 @@ export interface Fence {
   epoch: number;
 }
 
+export interface EscalationTtls {
+  recordTtlMs: number;
+  workTtlMs: number;
+  inboxTtlMs: number;
+}
+
 export interface EscalationResult {
   newCoordinatorId: string;
   /** `created` by this call, `existing` from an earlier one, or `fenced` out by a newer term. */
   outcome: 'created' | 'existing' | 'fenced';
   workItemsMoved: number;
+  /** Signals still unacknowledged in the dead inbox, now in the replacement's (with their stream ids). */
+  signalsMoved: number;
 }
 
 export interface AckSnapshot {
@@ -104,8 +124,11 @@ export interface Store {
   /** Entries never delivered before; they become pending. Blocks up to blockMs when there are none. */
   readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]>;
 
-  /** Whether `coordinatorId` already acknowledged `messageId` (the store-side replay check). */
-  isProcessed(inbox: InboxRef, messageId: string): Promise<boolean>;
+  /**
+   * Whether `messageId`, addressed to `addressedTo` (default: the inbox's coordinator, or the one
+   * it replaces), was already acknowledged: the store-side replay check.
+   */
+  isProcessed(inbox: InboxRef, messageId: string, addressedTo?: string): Promise<boolean>;
 
   /** Removes a rejected or redundant entry from the inbox (acknowledged and deleted). */
   discard(inbox: InboxRef, entryId: string): Promise<void>;
@@ -116,7 +139,7 @@ export interface Store {
    */
   acknowledge(
     inbox: InboxRef,
-    options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
+    options: AckWrite,
   ): Promise<AckResult>;
 
   /** ACK notices for `sender` after `afterId`; blocks up to blockMs when there are none. */
@@ -160,10 +183,10 @@ export interface Store {
 
   /**
    * Escalates a dead coordinator exactly once, in one atomic step: escalation record, spawn
-   * request, all its work items moved to `newId`, the swarm's event log and replacement channel,
+   * request, all its work items and unacknowledged signals moved to `newId`, the swarm's event log and replacement channel,
    * warnings cleared, registry entry removed. A later call returns the first replacement.
    */
-  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: { recordTtlMs: number; workTtlMs: number }): Promise<EscalationResult>;
+  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult>;
 
   // --- leader election (supervision/global-coordinator.ts) ---
 

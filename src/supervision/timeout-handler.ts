@@ -51,7 +51,7 @@ interface Events {
   'coordinator:warning': [event: { coordinatorId: string; swarmId: string; count: number; ageMs: number }];
   'coordinator:recovered': [event: { coordinatorId: string; swarmId: string; warnings: number }];
   'coordinator:timeout': [event: { coordinatorId: string; swarmId: string; timeoutDuration: number; reason: 'heartbeat'; metadata: { lastSeen: number } }];
-  'coordinator:escalated': [event: { deadCoordinatorId: string; newCoordinatorId: string; swarmId: string; workItemsMoved: number }];
+  'coordinator:escalated': [event: { deadCoordinatorId: string; newCoordinatorId: string; swarmId: string; workItemsMoved: number; signalsMoved: number }];
   'escalation:failed': [event: { coordinatorId: string; swarmId: string; error: unknown }];
   'cleanup:complete': [event: { coordinatorId: string; swarmId: string; timestamp: number }];
   'cleanup:failed': [event: { coordinatorId: string; swarmId: string; error: unknown }];
@@ -207,12 +207,18 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
   async #escalate(deadId: string, swarmId: string, epoch: number): Promise<string> {
     const newId = `${deadId.slice(0, 55)}-r${randomBytes(3).toString('hex')}`;
     try {
-      const result = await this.#store.escalate({ swarmId, coordinatorId: deadId }, newId, { namespace: this.#options.namespace, epoch }, { recordTtlMs: RECORD_TTL_MS, workTtlMs: DEFAULTS.workTtlMs });
+      const result = await this.#store.escalate({ swarmId, coordinatorId: deadId }, newId, { namespace: this.#options.namespace, epoch }, { recordTtlMs: RECORD_TTL_MS, workTtlMs: DEFAULTS.workTtlMs, inboxTtlMs: DEFAULTS.signalTtlMs });
       if (result.outcome === 'fenced') throw new NotLeaderError(this.#options.namespace, 'escalation (a newer supervisor term exists)');
       if (result.outcome === 'created') {
         this.#metrics.escalations += 1;
         await this.#spawner.spawn({ newCoordinatorId: result.newCoordinatorId, replaces: deadId, swarmId });
-        this.#emit('coordinator:escalated', { deadCoordinatorId: deadId, newCoordinatorId: result.newCoordinatorId, swarmId, workItemsMoved: result.workItemsMoved });
+        this.#emit('coordinator:escalated', {
+          deadCoordinatorId: deadId,
+          newCoordinatorId: result.newCoordinatorId,
+          swarmId,
+          workItemsMoved: result.workItemsMoved,
+          signalsMoved: result.signalsMoved,
+        });
         if (this.#options.autoCleanup) await this.cleanupTimeoutCoordinator(deadId, swarmId);
       }
       return result.newCoordinatorId;

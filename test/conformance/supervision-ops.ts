@@ -7,7 +7,7 @@ import { recordingLogger } from '../support/recording-logger.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import type { Harness } from './harness.js';
 
-const TTLS = { recordTtlMs: 86_400_000, workTtlMs: 86_400_000 };
+const TTLS = { recordTtlMs: 86_400_000, workTtlMs: 86_400_000, inboxTtlMs: 86_400_000 };
 
 /** Issue 4's store operations: fenced warnings, and escalation that is atomic, idempotent and fenced. */
 export function supervisionOpsBehaviour(h: Harness): void {
@@ -43,8 +43,8 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const fence = { namespace: 'supervisor', epoch: 4 };
       const ref = { swarmId: swarm, coordinatorId: 'coord-dead' };
 
-      assert.deepEqual(await store.escalate(ref, 'coord-new', { ...fence, epoch: 0 }, TTLS), { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0 });
-      assert.deepEqual(await store.escalate(ref, 'coord-new', fence, TTLS), { newCoordinatorId: 'coord-new', outcome: 'created', workItemsMoved: 2 });
+      assert.deepEqual(await store.escalate(ref, 'coord-new', { ...fence, epoch: 0 }, TTLS), { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0, signalsMoved: 0 });
+      assert.deepEqual(await store.escalate(ref, 'coord-new', fence, TTLS), { newCoordinatorId: 'coord-new', outcome: 'created', workItemsMoved: 2, signalsMoved: 0 });
       const again = await Promise.all([store.escalate(ref, 'coord-other', fence, TTLS), store.escalate(ref, 'coord-third', { ...fence, epoch: 5 }, TTLS)]);
       assert.deepEqual(again.map((r) => [r.newCoordinatorId, r.outcome]), [['coord-new', 'existing'], ['coord-new', 'existing']], 'one replacement, whoever asks');
 
@@ -106,6 +106,41 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const metrics = handler.getMetrics();
       assert.deepEqual([metrics.escalations, metrics.timeoutEventsTotal >= 2, metrics.cleanupsPerformed], [1, true, 1]);
       assert.equal(await handler.checkCoordinatorTimeout('coord-alive', swarm), false);
+    });
+
+    test('escalation moves unacknowledged signals; the replacement answers and acknowledges for the one it replaces', async () => {
+      fresh();
+      const store = h.store();
+      const owner = await c.start('owner');
+      const first = await owner.sendSignal('v3', 'validate', { iteration: 1, payload: 'round 1' });
+      const dead = await c.start('v3');
+      assert.equal((await dead.blockUntilSignal({ timeoutMs: 1_000 })).messageId, first.messageId);
+      await dead.shutdown(); // taken, never acknowledged
+      const second = await owner.sendSignal('v3', 'validate', { iteration: 2 });
+
+      const result = await store.escalate({ swarmId: swarm, coordinatorId: 'v3' }, 'v3-r1', { namespace: 'supervisor', epoch: 1 }, TTLS);
+      assert.deepEqual([result.outcome, result.signalsMoved], ['created', 2]);
+
+      const replacement = await c.start('v3-r1', { replaces: 'v3' });
+      const got = [await replacement.blockUntilSignal({ timeoutMs: 1_000 }), await replacement.blockUntilSignal({ timeoutMs: 1_000 })];
+      assert.deepEqual(got.map((s) => [s.messageId, s.receiverId]), [
+        [first.messageId, 'v3'],
+        [second.messageId, 'v3'],
+      ]);
+      const ack = await replacement.acknowledge(got[0]!);
+      assert.deepEqual([ack.coordinatorId, ack.onBehalfOf], ['v3-r1', 'v3']);
+      const acks = await owner.waitForAcks(['v3'], first.messageId, 1_000);
+      assert.deepEqual(acks.get('v3'), ack, 'the owner waiting on v3 sees its replacement\'s ACK');
+
+      await replacement.sendSignal('owner', 'completion', { iteration: 1, payload: { confidence: 0.93 } });
+      const answers = await owner.waitForSignals(['v1', 'v3'], { types: 'completion', iteration: 1, timeoutMs: 300 });
+      assert.deepEqual([...answers.keys()], ['v3']);
+      assert.deepEqual([answers.get('v3')!.senderId, answers.get('v3')!.onBehalfOf], ['v3-r1', 'v3']);
+
+      await replacement.shutdown(); // the second signal was never acknowledged: a restart gets it again
+      const restarted = await c.start('v3-r1', { replaces: 'v3', store: await h.newStore() });
+      assert.equal((await restarted.blockUntilSignal({ timeoutMs: 1_000 })).messageId, second.messageId);
+      assert.deepEqual(restarted.getMetrics().signalsRejected, {});
     });
   });
 }

@@ -1,6 +1,7 @@
 import { keys } from '../../protocol/keys.js';
 import type {
   AckResult,
+  AckWrite,
   AckSnapshot,
   AppendResult,
   BlockingRead,
@@ -59,9 +60,9 @@ export class MemoryStore extends MemorySupervision implements Store {
     return this.blockingRead(key, read, () => this.streams.get(key)?.deliverNew(inbox.coordinatorId, read.count) ?? []);
   }
 
-  async isProcessed(inbox: InboxRef, messageId: string): Promise<boolean> {
+  async isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
     this.open('isProcessed');
-    return this.strings.get(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId)) !== undefined;
+    return this.strings.get(keys.ack(inbox.swarmId, addressedTo, messageId)) !== undefined;
   }
 
   async discard(inbox: InboxRef, entryId: string): Promise<void> {
@@ -71,11 +72,11 @@ export class MemoryStore extends MemorySupervision implements Store {
 
   async acknowledge(
     inbox: InboxRef,
-    options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
+    options: AckWrite,
   ): Promise<AckResult> {
     this.open('acknowledge');
     if (options.entryId !== undefined) this.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(options.entryId);
-    const ackKey = keys.ack(inbox.swarmId, inbox.coordinatorId, options.messageId);
+    const ackKey = keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId);
     const existing = this.strings.get(ackKey);
     if (existing !== undefined) return { body: existing, created: false };
     this.strings.set(ackKey, options.body, options.ttlMs);

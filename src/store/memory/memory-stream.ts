@@ -47,6 +47,20 @@ export class MemoryStream {
     return id;
   }
 
+  /** Appends under a given id if it is above the last one (XADD with an explicit id); else under a new one. */
+  appendWithId(id: string, body: string, now: number): string {
+    const [ms, seq] = parseEntryId(id);
+    if (!isAfter(ms, seq, this.#last)) return this.append(body, now);
+    this.#last = [ms, seq];
+    this.#entries.set(id, { ms, seq, body });
+    return id;
+  }
+
+  /** Every entry, oldest first (XRANGE - +). */
+  all(): StreamEntry[] {
+    return [...this.#entries].map(([id, entry]) => ({ id, time: entry.ms, body: entry.body }));
+  }
+
   /** Like XREADGROUP `>`: undelivered entries become pending for `consumer`. */
   deliverNew(consumer: string, count: number): StreamEntry[] {
     const out: StreamEntry[] = [];

@@ -1,5 +1,5 @@
 import { globalKeys, keys } from '../../protocol/keys.js';
-import type { EscalationResult, Fence, InboxRef } from '../port.js';
+import type { EscalationResult, EscalationTtls, Fence, InboxRef } from '../port.js';
 import { MemoryLeases } from './memory-leases.js';
 
 const FENCE_TTL_MS = 7 * 86_400_000;
@@ -31,13 +31,15 @@ export class MemorySupervision extends MemoryLeases {
     return count;
   }
 
-  async escalate(dead: InboxRef, newId: string, fence: Fence, ttls: { recordTtlMs: number; workTtlMs: number }): Promise<EscalationResult> {
+  async escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
     this.open('escalate');
     const { swarmId, coordinatorId: deadId } = dead;
     const recordKey = keys.escalation(swarmId, deadId);
     const existing = this.strings.get(recordKey);
-    if (existing !== undefined) return { newCoordinatorId: (JSON.parse(existing) as { newCoordinatorId: string }).newCoordinatorId, outcome: 'existing', workItemsMoved: 0 };
-    if (!this.#pass(swarmId, fence)) return { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0 };
+    if (existing !== undefined) {
+      return { newCoordinatorId: (JSON.parse(existing) as { newCoordinatorId: string }).newCoordinatorId, outcome: 'existing', workItemsMoved: 0, signalsMoved: 0 };
+    }
+    if (!this.#pass(swarmId, fence)) return { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0, signalsMoved: 0 };
     const now = Date.now();
     const items = this.hashes.get(keys.work(swarmId, deadId)) ?? new Map<string, string>();
     if (items.size > 0) {
@@ -48,7 +50,14 @@ export class MemorySupervision extends MemoryLeases {
       this.hashes.expire(keys.work(swarmId, newId), ttls.workTtlMs);
     }
     this.hashes.delete(keys.work(swarmId, deadId));
-    const record = { deadCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, escalatedAt: now, workItems: items.size };
+    const pending = this.streams.get(keys.inbox(swarmId, deadId))?.all() ?? [];
+    if (pending.length > 0) {
+      const inbox = this.stream(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
+      for (const entry of pending) if (entry.body !== null) inbox.appendWithId(entry.id, entry.body, now);
+      this.streams.expire(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
+    }
+    this.streams.delete(keys.inbox(swarmId, deadId));
+    const record = { deadCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, escalatedAt: now, workItems: items.size, signals: pending.length };
     this.strings.set(recordKey, JSON.stringify(record), ttls.recordTtlMs);
     const request = { newCoordinatorId: newId, replaces: deadId, swarmId, requestedAt: now, status: 'requested' };
     this.strings.set(keys.spawn(swarmId, newId), JSON.stringify(request), ttls.recordTtlMs);
@@ -57,7 +66,7 @@ export class MemorySupervision extends MemoryLeases {
     this.streams.get(keys.swarmEvents(swarmId))?.trim(EVENT_LOG_CAP);
     this.strings.delete(keys.warning(swarmId, deadId));
     this.sortedSets.get(keys.registry(swarmId))?.delete(deadId);
-    return { newCoordinatorId: newId, outcome: 'created', workItemsMoved: items.size };
+    return { newCoordinatorId: newId, outcome: 'created', workItemsMoved: items.size, signalsMoved: pending.length };
   }
 
   /** The fence check of the scripts: a term below the newest that wrote in this swarm's slot is out. */

@@ -3,6 +3,7 @@ import { DEFAULTS } from '../../protocol/defaults.js';
 import { CONSUMER_GROUP, keys } from '../../protocol/keys.js';
 import type {
   AckResult,
+  AckWrite,
   AckSnapshot,
   AppendResult,
   BlockingRead,
@@ -94,8 +95,8 @@ export class RedisStore extends RedisSupervision implements Store {
     );
   }
 
-  isProcessed(inbox: InboxRef, messageId: string): Promise<boolean> {
-    return this.call('isProcessed', async () => (await this.client.exists(keys.ack(inbox.swarmId, inbox.coordinatorId, messageId))) === 1);
+  isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
+    return this.call('isProcessed', async () => (await this.client.exists(keys.ack(inbox.swarmId, addressedTo, messageId))) === 1);
   }
 
   discard(inbox: InboxRef, entryId: string): Promise<void> {
@@ -106,14 +107,14 @@ export class RedisStore extends RedisSupervision implements Store {
 
   acknowledge(
     inbox: InboxRef,
-    options: { entryId?: string; messageId: string; senderId: string; body: string; ttlMs: number; noticeMaxLen: number },
+    options: AckWrite,
   ): Promise<AckResult> {
     return this.call('acknowledge', async () => {
       const reply = (await scripts.acknowledge.run(
         this.client,
         [
           keys.inbox(inbox.swarmId, inbox.coordinatorId),
-          keys.ack(inbox.swarmId, inbox.coordinatorId, options.messageId),
+          keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId),
           keys.ackNotices(inbox.swarmId, options.senderId),
         ],
         [CONSUMER_GROUP, options.entryId ?? '', options.body, options.ttlMs, options.noticeMaxLen],

@@ -1,5 +1,5 @@
-import { globalKeys, keys } from '../../protocol/keys.js';
-import type { EscalationResult, Fence, InboxRef } from '../port.js';
+import { CONSUMER_GROUP, globalKeys, keys } from '../../protocol/keys.js';
+import type { EscalationResult, EscalationTtls, Fence, InboxRef } from '../port.js';
 import { scripts } from './lua-script.js';
 import { RedisMaintenance } from './redis-maintenance.js';
 
@@ -28,10 +28,10 @@ export class RedisSupervision extends RedisMaintenance {
     });
   }
 
-  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: { recordTtlMs: number; workTtlMs: number }): Promise<EscalationResult> {
+  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
     const { swarmId, coordinatorId: deadId } = dead;
     return this.call('escalate', async () => {
-      const [replacement, outcome, moved] = (await scripts.escalate.run(
+      const [replacement, outcome, moved, signals] = (await scripts.escalate.run(
         this.client,
         [
           globalKeys.fence(swarmId, fence.namespace),
@@ -42,11 +42,16 @@ export class RedisSupervision extends RedisMaintenance {
           keys.swarmEvents(swarmId),
           keys.warning(swarmId, deadId),
           keys.registry(swarmId),
+          keys.inbox(swarmId, deadId),
+          keys.inbox(swarmId, newId),
         ],
-        [fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs, keys.replacementChannel(swarmId), EVENT_LOG_CAP],
-      )) as [string, number, number];
+        [
+          fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs,
+          keys.replacementChannel(swarmId), EVENT_LOG_CAP, CONSUMER_GROUP, ttls.inboxTtlMs,
+        ],
+      )) as [string, number, number, number];
       const outcomes = { 1: 'created', 0: 'existing', [-1]: 'fenced' } as const;
-      return { newCoordinatorId: replacement, outcome: outcomes[outcome as 1 | 0 | -1], workItemsMoved: moved };
+      return { newCoordinatorId: replacement, outcome: outcomes[outcome as 1 | 0 | -1], workItemsMoved: moved, signalsMoved: signals };
     });
   }
 }

@@ -1,20 +1,22 @@
 -- Escalates a dead coordinator exactly once, atomically: records the escalation and the spawn
 -- request, moves all its work items to the replacement (each wrapped with transferredFrom,
--- transferredAt and assignedTo, the original JSON kept verbatim), logs and announces the
+-- transferredAt and assignedTo, the original JSON kept verbatim) and the signals still in its
+-- inbox (with their original stream ids, so their age is kept), logs and announces the
 -- replacement, clears its warnings and takes it off the registry. A second call, from any
 -- supervisor, returns the first call's replacement and changes nothing.
 -- KEYS[1] fence, KEYS[2] escalation record, KEYS[3] spawn request, KEYS[4] dead work hash,
--- KEYS[5] new work hash, KEYS[6] swarm event log, KEYS[7] warning counter, KEYS[8] registry
--- (one swarm slot)
+-- KEYS[5] new work hash, KEYS[6] swarm event log, KEYS[7] warning counter, KEYS[8] registry,
+-- KEYS[9] dead inbox, KEYS[10] new inbox (one swarm slot)
 -- ARGV[1] epoch, ARGV[2] swarm, ARGV[3] dead id, ARGV[4] new id, ARGV[5] fence ttl ms,
--- ARGV[6] record ttl ms, ARGV[7] work ttl ms, ARGV[8] replacement channel, ARGV[9] event log cap
--- Returns { replacement id, created (1) or existing (0) or fenced out (-1), work items moved }.
+-- ARGV[6] record ttl ms, ARGV[7] work ttl ms, ARGV[8] replacement channel, ARGV[9] event log cap,
+-- ARGV[10] consumer group, ARGV[11] inbox ttl ms
+-- Returns { replacement id, created (1) or existing (0) or fenced out (-1), work items moved, signals moved }.
 local existing = redis.call('GET', KEYS[2])
 if existing then
-  return { cjson.decode(existing).newCoordinatorId, 0, 0 }
+  return { cjson.decode(existing).newCoordinatorId, 0, 0, 0 }
 end
 local epoch = tonumber(ARGV[1])
-if epoch < 1 or epoch < tonumber(redis.call('GET', KEYS[1]) or '0') then return { '', -1, 0 } end
+if epoch < 1 or epoch < tonumber(redis.call('GET', KEYS[1]) or '0') then return { '', -1, 0, 0 } end
 redis.call('SET', KEYS[1], epoch, 'PX', ARGV[5])
 
 local t = redis.call('TIME')
@@ -28,9 +30,25 @@ end
 if #items > 0 then redis.call('PEXPIRE', KEYS[5], ARGV[7]) end
 redis.call('DEL', KEYS[4])
 
+-- The signals it never acknowledged (acknowledged entries were deleted) go to the new inbox.
+local pending = redis.call('XRANGE', KEYS[9], '-', '+')
+if #pending > 0 then
+  if redis.call('EXISTS', KEYS[10]) == 0 then
+    redis.call('XGROUP', 'CREATE', KEYS[10], ARGV[10], '0', 'MKSTREAM')
+  end
+  for _, entry in ipairs(pending) do
+    local kept = redis.pcall('XADD', KEYS[10], entry[1], unpack(entry[2]))
+    if type(kept) == 'table' and kept.err then
+      redis.call('XADD', KEYS[10], '*', unpack(entry[2])) -- its id is taken: keep the signal under a new one
+    end
+  end
+  redis.call('PEXPIRE', KEYS[10], ARGV[11])
+end
+redis.call('DEL', KEYS[9])
+
 local record = cjson.encode({
   deadCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4], swarmId = ARGV[2],
-  epoch = epoch, escalatedAt = now, workItems = #items / 2,
+  epoch = epoch, escalatedAt = now, workItems = #items / 2, signals = #pending,
 })
 redis.call('SET', KEYS[2], record, 'PX', ARGV[6])
 redis.call('SET', KEYS[3], cjson.encode({
@@ -43,4 +61,4 @@ redis.call('PEXPIRE', KEYS[6], ARGV[6])
 redis.call('DEL', KEYS[7])
 redis.call('ZREM', KEYS[8], ARGV[3])
 redis.call('PUBLISH', ARGV[8], cjson.encode({ oldCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4] }))
-return { ARGV[4], 1, #items / 2 }
+return { ARGV[4], 1, #items / 2, #pending }
