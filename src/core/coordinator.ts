@@ -108,7 +108,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #stopping: Promise<void> | undefined;
   #lastStamp = { timestamp: 0, seq: 0 };
   readonly #ackCursors = new AckCursors();
-  #ackWaits = 0;
+  /** Coordinators each running waitForAcks waits on (one entry per wait). */
+  readonly #ackWaits = new Set<readonly string[]>();
   #iteration = 0;
   #phase = 'idle';
 
@@ -153,7 +154,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       logger: this.#logger,
       coordinatorId: this.id,
       swarmId,
-      state: () => ({ iteration: this.#iteration, phase: this.#phase, status: this.status }),
+      state: () => ({ iteration: this.#iteration, phase: this.#phase, status: this.status, waitingFor: this.#waitingFor() }),
       onBeat: (heartbeat) => {
         this.#metrics.heartbeats += 1;
         emitSafely(this.#logger, 'heartbeat', () => this.emit('heartbeat', heartbeat));
@@ -167,7 +168,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   get status(): CoordinatorStatus {
     if (this.#lifecycle === 'stopped') return 'stopping';
-    return this.#inbox.waiting > 0 || this.#ackWaits > 0 ? 'waiting' : 'active';
+    return this.#inbox.waiting > 0 || this.#ackWaits.size > 0 ? 'waiting' : 'active';
   }
 
   get isRunning(): boolean {
@@ -344,7 +345,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const senderId = senderOfMessage(messageId);
     this.#timeout(timeoutMs);
     this.#assertRunning('waitForAcks');
-    this.#ackWaits += 1;
+    const waitingOn = [...coordinatorIds];
+    this.#ackWaits.add(waitingOn);
     try {
       const acks = await waitForAcks(
         {
@@ -366,7 +368,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#metrics.acksReceived += acks.size;
       return acks;
     } finally {
-      this.#ackWaits -= 1;
+      this.#ackWaits.delete(waitingOn);
     }
   }
 
@@ -411,6 +413,11 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     } catch (error) {
       this.#logger.warn({ err: error }, 'could not remove the heartbeat on shutdown; it expires with its TTL');
     }
+  }
+
+  /** Who this coordinator's waits are waiting for, for the supervisor's deadlock detection. */
+  #waitingFor(): string[] {
+    return [...new Set([...this.#inbox.waitingFor(), ...[...this.#ackWaits].flat()])].sort();
   }
 
   #ref(): InboxRef {

@@ -8,6 +8,7 @@ export interface HeartbeatState {
   iteration: number;
   phase: string;
   status: CoordinatorStatus;
+  waitingFor: string[];
 }
 
 export interface HeartbeatDeps {

@@ -67,6 +67,11 @@ export class Inbox {
     return this.#waiters.size;
   }
 
+  /** The senders the current waits are limited to (a wait without `from` waits for no one in particular). */
+  waitingFor(): string[] {
+    return [...this.#waiters].flatMap((waiter) => [...(waiter.filter.from ?? [])]);
+  }
+
   /** Reads what was delivered to this id before and never acknowledged (a previous instance's crash). */
   async load(): Promise<void> {
     this.#acked.startAt(this.#deps.now());

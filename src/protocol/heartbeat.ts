@@ -13,6 +13,8 @@ export interface Heartbeat {
   status: CoordinatorStatus;
   /** Increases by one with every beat of one coordinator instance. */
   sequence: number;
+  /** The coordinators its waits are waiting for right now (blockUntilSignal `from`, waitForAcks ids): the supervisor's wait-for graph. */
+  waitingFor: string[];
 }
 
 const heartbeatSchema = z.object({
@@ -23,6 +25,7 @@ const heartbeatSchema = z.object({
   phase: z.string(),
   status: z.enum(['active', 'waiting', 'stopping']),
   sequence: z.number(),
+  waitingFor: z.array(z.string()).default([]),
 });
 
 export function parseHeartbeat(body: string): Heartbeat | undefined {

@@ -34,6 +34,8 @@ export const keys = {
   swarmEvents: (swarmId: string) => `swarm:{${swarmId}}:events`,
   /** Pub/sub channel announcing replacements (the runbooks' name). */
   replacementChannel: (swarmId: string) => `swarm:${swarmId}:coordinator:replacement`,
+  /** String (JSON): a wait-for cycle the supervisor reported, so it is reported once. TTL: 1 hour. */
+  deadlock: (swarmId: string, cycleHash: string) => `coordinator:deadlock:{${swarmId}}:${cycleHash}`,
   /** String (JSON): activity recorded for a coordinator (iteration, phase, waitingFor, timestamp). TTL: stale threshold x 2. */
   activity: (swarmId: string, coordinatorId: string) => `coordinator:activity:{${swarmId}}:${coordinatorId}`,
 } as const;

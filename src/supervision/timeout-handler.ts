@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { StoreClock } from '../core/store-clock.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { DEFAULTS } from '../protocol/defaults.js';
 import { NotLeaderError } from '../protocol/errors.js';
 import { assertId, assertIds } from '../protocol/ids.js';
+import { parseHeartbeat } from '../protocol/heartbeat.js';
 import { keys } from '../protocol/keys.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
@@ -13,6 +14,7 @@ import type { GlobalCoordinatorOptions } from './global-config.js';
 import { getGlobalCoordinator } from './global-coordinator-registry.js';
 import type { GlobalCoordinator } from './global-coordinator.js';
 import { recordOnlySpawner, type Spawner } from './spawner.js';
+import { findCycles } from './wait-for-graph.js';
 
 const PLUGIN = 'coordinator-timeout-handler';
 const RECORD_TTL_MS = 7 * 86_400_000;
@@ -180,6 +182,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
       const lastSeen = await this.#lastSeen(swarmId);
       const ids = [...lastSeen.keys()];
       const warnings = await this.#store.readStrings(ids.map((id) => keys.warning(swarmId, id)));
+      await this.#detectDeadlocks(swarmId, ids.filter((id) => now - lastSeen.get(id)! <= this.#options.timeoutThreshold), epoch);
       for (const [i, coordinatorId] of ids.entries()) {
         if (!this.#gc?.isLeader()) return; // the term ended during the check
         const ageMs = now - lastSeen.get(coordinatorId)!;
@@ -228,6 +231,31 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
     }
   }
 
+  /**
+   * Builds the swarm's wait-for graph from what live coordinators' waits record (heartbeats carry
+   * `waitingFor`; so does recorded activity) and reports each cycle once, fenced by the term.
+   */
+  async #detectDeadlocks(swarmId: string, live: string[], epoch: number): Promise<void> {
+    const [beats, activity] = await Promise.all([
+      this.#store.readStrings(live.map((id) => keys.heartbeat(id))),
+      this.#store.readStrings(live.map((id) => keys.activity(swarmId, id))),
+    ]);
+    const graph = new Map<string, Set<string>>();
+    live.forEach((id, i) => {
+      const waits = new Set([...(parseHeartbeat(beats[i] ?? '')?.waitingFor ?? []), ...waitingForOf(activity[i] ?? null)]);
+      if (waits.size > 0) graph.set(id, waits);
+    });
+    for (const cycle of findCycles(graph)) {
+      const key = keys.deadlock(swarmId, createHash('sha256').update(cycle.join(' ')).digest('hex').slice(0, 32));
+      const [reported] = await this.#store.readStrings([key]);
+      if (reported !== null) continue;
+      const written = await this.#gc?.fenced(epoch, [{ op: 'set', key, value: JSON.stringify({ cycle, swarmId }), ttlMs: 3_600_000 }], { tag: swarmId });
+      if (!written) continue;
+      this.#metrics.deadlocksDetected += 1;
+      this.#emit('deadlock:detected', { cycle, swarmId });
+    }
+  }
+
   /** Last sign of life per registered coordinator of a swarm: the later of its heartbeat (registry) and recorded activity. */
   async #lastSeen(swarmId: string): Promise<Map<string, number>> {
     const entries = await this.#store.listRegistry(swarmId);
@@ -253,5 +281,15 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
 
   #emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
     emitSafely(this.#logger, event, () => (this.emit as (e: K, ...a: Events[K]) => boolean)(event, ...args));
+  }
+}
+
+/** The `waitingFor` list of a recorded activity. */
+function waitingForOf(body: string | null): string[] {
+  try {
+    const waiting = (JSON.parse(body ?? 'null') as { waitingFor?: unknown } | null)?.waitingFor;
+    return Array.isArray(waiting) ? waiting.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
   }
 }

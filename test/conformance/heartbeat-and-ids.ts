@@ -41,7 +41,7 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
         const stored = (await h.store().getHeartbeat('coord-hb'))!;
         assert.ok(stored.ttlMs > 0 && stored.ttlMs <= FAST.heartbeatTtlMs, `ttl ${stored.ttlMs} <= ${FAST.heartbeatTtlMs}`);
         const json = parseHeartbeat(stored.body)!;
-        assert.deepEqual(Object.keys(JSON.parse(stored.body)).sort(), ['coordinatorId', 'iteration', 'phase', 'sequence', 'status', 'swarmId', 'timestamp']);
+        assert.deepEqual(Object.keys(JSON.parse(stored.body)).sort(), ['coordinatorId', 'iteration', 'phase', 'sequence', 'status', 'swarmId', 'timestamp', 'waitingFor']);
         assert.deepEqual([json.coordinatorId, json.swarmId, json.iteration, json.phase, json.status], ['coord-hb', swarm, 4, 'validation', 'active']);
         assert.ok(json.sequence >= beat.sequence);
         sequences.push(json.sequence);

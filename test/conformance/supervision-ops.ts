@@ -142,5 +142,38 @@ export function supervisionOpsBehaviour(h: Harness): void {
       assert.equal((await restarted.blockUntilSignal({ timeoutMs: 1_000 })).messageId, second.messageId);
       assert.deepEqual(restarted.getMetrics().signalsRejected, {});
     });
+
+    test('a wait-for cycle is reported once as deadlock:detected; a chain never is', async () => {
+      fresh();
+      const [x, y, z, p, q, r] = await Promise.all(['dl-x', 'dl-y', 'dl-z', 'ch-p', 'ch-q', 'ch-r'].map((id) => c.start(id)));
+      const waits = [
+        x!.blockUntilSignal({ from: 'dl-y', timeoutMs: 5_000 }),
+        y!.blockUntilSignal({ from: 'dl-z', timeoutMs: 5_000 }),
+        z!.waitForAcks(['dl-x'], 'dl-z:wake:1', 5_000),
+        p!.blockUntilSignal({ from: 'ch-q', timeoutMs: 5_000 }),
+        q!.blockUntilSignal({ from: 'ch-r', timeoutMs: 5_000 }),
+      ].map((w) => (w as Promise<unknown>).catch(() => undefined));
+      void r;
+      const handler = new CoordinatorTimeoutHandler({
+        store: h.store(),
+        timeoutThreshold: 60_000,
+        checkInterval: 20,
+        namespace: uniqueSwarm('sv'),
+        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        logger: recordingLogger(),
+      });
+      const reports: string[][] = [];
+      handler.on('deadlock:detected', (e) => reports.push(e.cycle));
+      const detected = once(handler, 'deadlock:detected');
+      handler.startMonitoring();
+      await detected;
+      const checks = handler.getMetrics().totalChecks;
+      while (handler.getMetrics().totalChecks < checks + 5) await new Promise((resolve) => setTimeout(resolve, 20)); // more checks run
+      await handler.stopMonitoring();
+      assert.deepEqual(reports, [['dl-x', 'dl-y', 'dl-z']], 'the cycle once; the chain p -> q -> r never');
+      assert.equal(handler.getMetrics().deadlocksDetected, 1);
+      await c.shutdownAll();
+      await Promise.all(waits);
+    });
   });
 }

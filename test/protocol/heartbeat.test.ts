@@ -10,6 +10,7 @@ const beat: Heartbeat = {
   phase: 'loop3',
   status: 'active',
   sequence: 17,
+  waitingFor: ['coord-2'],
 };
 
 describe('parseHeartbeat', () => {
@@ -18,6 +19,11 @@ describe('parseHeartbeat', () => {
     for (const status of ['active', 'waiting', 'stopping'] as const) {
       assert.deepEqual(parseHeartbeat(JSON.stringify({ ...beat, status })), { ...beat, status });
     }
+  });
+
+  test('reads a heartbeat written before waitingFor existed as waiting for no one', () => {
+    const { waitingFor: _w, ...older } = beat;
+    assert.deepEqual(parseHeartbeat(JSON.stringify(older)), { ...beat, waitingFor: [] });
   });
 
   test('rejects other formats (the seeds had three) and malformed bodies', () => {
