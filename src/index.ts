@@ -18,6 +18,7 @@ export type { CoordinatorTimings, CoordinatorConfig } from './core/config.js';
 export type { SignalFilter } from './core/signal-filter.js';
 export type { RejectionEvent } from './core/rejection-event.js';
 export type { LocalClock } from './core/store-clock.js';
+export type { HookName, HookOptions } from './core/hooks.js';
 
 export { SIGNAL_TYPES, signalSigningString, deriveMessageId, type Signal, type SignalType, type KnownSignalType } from './protocol/signal.js';
 export { ackSigningString, type Ack } from './protocol/ack.js';

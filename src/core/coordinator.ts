@@ -21,6 +21,7 @@ import { senderOfMessage, waitForAcks } from './ack-waiter.js';
 import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
+import { Hooks, type HookOptions } from './hooks.js';
 import { Inbox } from './inbox.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
@@ -47,6 +48,8 @@ export interface BlockingCoordinatorOptions extends CoordinatorTimings, SecretOp
   /** Local clock, ms (tests inject a skewed one). Only its offset to the store clock is ever used. */
   clock?: LocalClock;
   logger?: Logger;
+  /** Lifecycle hooks (shell commands); off unless ENABLE_TIMEOUT_HOOKS=true. */
+  hooks?: HookOptions;
   /** Environment for the runbooks' variables. Default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -101,6 +104,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #keyring: Keyring;
   readonly #inbox: Inbox;
   readonly #heartbeat: HeartbeatLoop;
+  readonly #hooks: Hooks;
   readonly #stop = new AbortController();
   readonly #metrics = emptyMetrics();
   #lifecycle: Lifecycle = 'new';
@@ -129,6 +133,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.config = resolveConfig(options, env);
     this.#keyring = resolveKeyring(options, env, this.#logger);
     this.#clock = new StoreClock(options.clock);
+    this.#hooks = new Hooks({ env, ...options.hooks }, this.#logger);
     this.#inbox = new Inbox({
       store: this.#store,
       ref: this.#ref(),
@@ -259,12 +264,19 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const filter = compileFilter(options);
     const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     this.#assertRunning('blockUntilSignal');
+    const about = { AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: this.#iteration, PHASE: this.#phase };
     try {
       const taking = this.#inbox.take(filter, timeoutMs, options.signal);
       emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() }));
-      return (await taking) as Signal<P>;
+      void this.#hooks.run('on_blocking_start', { ...about, WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs });
+      const signal = (await taking) as Signal<P>;
+      void this.#hooks.run('on_signal_received', { ...about, SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId });
+      return signal;
     } catch (error) {
-      if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') this.#metrics.waitTimeouts += 1;
+      if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') {
+        this.#metrics.waitTimeouts += 1;
+        void this.#hooks.run('on_blocking_timeout', { ...about, MISSING_COORDINATORS: filter.describe().from, TIMEOUT_MS: timeoutMs });
+      }
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { Hooks, type HookOptions } from '../core/hooks.js';
 import { StoreClock } from '../core/store-clock.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { DEFAULTS } from '../protocol/defaults.js';
@@ -36,6 +37,8 @@ export interface TimeoutHandlerOptions {
   namespace?: string;
   /** Options of that global coordinator (when this handler is the first to ask for it). */
   election?: GlobalCoordinatorOptions;
+  /** Lifecycle hooks `on_coordinator_dead` and `on_escalation`; off unless ENABLE_TIMEOUT_HOOKS=true. */
+  hooks?: HookOptions;
   logger?: Logger;
 }
 
@@ -70,11 +73,12 @@ interface Events {
  */
 export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
   readonly #store: Store;
-  readonly #options: Required<Omit<TimeoutHandlerOptions, 'store' | 'spawner' | 'election' | 'logger'>>;
+  readonly #options: Required<Omit<TimeoutHandlerOptions, 'store' | 'spawner' | 'election' | 'logger' | 'hooks'>>;
   readonly #spawner: Spawner;
   readonly #election: GlobalCoordinatorOptions | undefined;
   readonly #logger: Logger;
   readonly #clock = new StoreClock();
+  readonly #hooks: Hooks;
   readonly #metrics: TimeoutHandlerMetrics = {
     totalChecks: 0,
     timeoutEventsTotal: 0,
@@ -103,6 +107,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
     this.#spawner = options.spawner ?? recordOnlySpawner;
     this.#election = options.election;
     this.#logger = (options.logger ?? defaultLogger()).child({ component: 'timeout-handler' });
+    this.#hooks = new Hooks(options.hooks ?? {}, this.#logger);
   }
 
   /** Joins the supervisors' election; while this worker leads, it checks every checkInterval. */
@@ -200,6 +205,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
         if (count === 1) {
           this.#metrics.timeoutEventsTotal += 1;
           this.#emit('coordinator:timeout', { coordinatorId, swarmId, timeoutDuration: ageMs, reason: 'heartbeat', metadata: { lastSeen: lastSeen.get(coordinatorId)! } });
+          void this.#hooks.run('on_coordinator_dead', { AGENT_ID: coordinatorId, SWARM_ID: swarmId, SILENT_MS: ageMs });
         }
         this.#emit('coordinator:warning', { coordinatorId, swarmId, count, ageMs });
         if (count >= this.#options.maxWarnings && this.#options.autoEscalate) await this.#escalate(coordinatorId, swarmId, epoch).catch(() => undefined);
@@ -215,6 +221,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
       if (result.outcome === 'created') {
         this.#metrics.escalations += 1;
         await this.#spawner.spawn({ newCoordinatorId: result.newCoordinatorId, replaces: deadId, swarmId });
+        void this.#hooks.run('on_escalation', { AGENT_ID: deadId, NEW_AGENT_ID: result.newCoordinatorId, SWARM_ID: swarmId, WORK_ITEMS: result.workItemsMoved });
         this.#emit('coordinator:escalated', {
           deadCoordinatorId: deadId,
           newCoordinatorId: result.newCoordinatorId,

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import type { Logger } from '../protocol/logger.js';
+
+/** The lifecycle hooks of the runbooks, plus the supervisor's two. */
+export type HookName = 'on_blocking_start' | 'on_blocking_timeout' | 'on_signal_received' | 'on_coordinator_dead' | 'on_escalation';
+
+export interface HookOptions {
+  /** Shell command per hook; default: env HOOK_<NAME> (e.g. HOOK_ON_BLOCKING_TIMEOUT). */
+  commands?: Partial<Record<HookName, string>>;
+  /** Run hooks at all; default: env ENABLE_TIMEOUT_HOOKS is `true` or `1`. */
+  enabled?: boolean;
+  /** A hook still running after this is killed, ms. Default 5 000. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the operator's lifecycle hooks: a shell command per event, with the event in environment
+ * variables (AGENT_ID, SWARM_ID, ITERATION, PHASE, MISSING_COORDINATORS, ...). Fire and forget:
+ * a hook that fails or outlives its timeout is logged and killed, never awaited by the caller and
+ * never fatal.
+ */
+export class Hooks {
+  readonly #commands: Partial<Record<HookName, string>>;
+  readonly #enabled: boolean;
+  readonly #timeoutMs: number;
+  readonly #logger: Logger;
+
+  constructor(options: HookOptions, logger: Logger) {
+    const env = options.env ?? process.env;
+    this.#enabled = options.enabled ?? ['true', '1'].includes(env.ENABLE_TIMEOUT_HOOKS ?? '');
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#logger = logger;
+    const names: HookName[] = ['on_blocking_start', 'on_blocking_timeout', 'on_signal_received', 'on_coordinator_dead', 'on_escalation'];
+    this.#commands = Object.fromEntries(names.flatMap((name) => {
+      const command = options.commands?.[name] ?? env[`HOOK_${name.toUpperCase()}`];
+      return command ? [[name, command]] : [];
+    }));
+  }
+
+  /** Starts the hook's command if hooks are enabled and it has one; resolves when it has ended (for tests). */
+  run(name: HookName, variables: Record<string, string | number | readonly string[] | undefined>): Promise<void> {
+    const command = this.#commands[name];
+    if (!this.#enabled || !command) return Promise.resolve();
+    const env: NodeJS.ProcessEnv = { ...process.env, HOOK: name };
+    for (const [key, value] of Object.entries(variables)) if (value !== undefined) env[key] = Array.isArray(value) ? value.join(',') : String(value);
+    return new Promise((resolve) => {
+      const child = spawn(command, { shell: true, env, stdio: 'ignore', timeout: this.#timeoutMs, killSignal: 'SIGKILL' });
+      child.once('error', (error) => {
+        this.#logger.warn({ err: error, hook: name }, 'hook could not start');
+        resolve();
+      });
+      child.once('exit', (code, signal) => {
+        if (signal) this.#logger.warn({ hook: name, signal, timeoutMs: this.#timeoutMs }, 'hook killed: it ran past its timeout');
+        else if (code !== 0) this.#logger.warn({ hook: name, code }, 'hook failed');
+        resolve();
+      });
+    });
+  }
+}
