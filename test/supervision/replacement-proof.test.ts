@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/port.js';
+import { commandSpawner } from '../../src/supervision/spawner.js';
+import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
+import { Coordinators, SECRET } from '../support/coordinators.js';
+import { recordingLogger } from '../support/recording-logger.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+
+const AGENT = fileURLToPath(new URL('../fixtures/agent-process.ts', import.meta.url));
+const SWARM = 'proof-swarm';
+const AGENTS = ['agent-1', 'agent-2', 'agent-3', 'agent-4', 'agent-5'];
+
+let server: RedisServer;
+let store: Store;
+const children: ChildProcess[] = [];
+before(async () => {
+  server = await startRedis();
+  store = await createStore({ url: server.url, logger: recordingLogger() });
+});
+after(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await store.close();
+  await server.stop();
+});
+
+function startAgent(id: string): Promise<ChildProcess> {
+  const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'error' };
+  const child = spawn(process.execPath, ['--import', 'tsx', AGENT, '--id', id, '--swarm', SWARM], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
+}
+
+/** Issue 4's proof: one of five agent processes is SIGKILLed; the supervisor escalates, the command spawner starts a replacement process that gets the dead one's work and pending signal, and the owner's round completes. */
+test('a killed agent is replaced by a spawned process that takes its work and signal and finishes the round', { timeout: 60_000 }, async () => {
+  const agents = new Map(await Promise.all(AGENTS.map(async (id) => [id, await startAgent(id)] as const)));
+  const c = new Coordinators(() => store, SWARM);
+  const owner = await c.start('owner', { heartbeatIntervalMs: 50, heartbeatTtlMs: 300 });
+
+  const victim = agents.get('agent-3')!;
+  victim.kill('SIGKILL');
+  await once(victim, 'exit');
+  for (const id of AGENTS) await owner.sendSignal(id, 'validate', { iteration: 1, payload: { task: 'review' } });
+
+  const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'error' };
+  const spawner = commandSpawner(`${process.execPath} --import tsx ${AGENT} --id {newId} --replaces {deadId} --swarm {swarmId}`, { env });
+  const handler = new CoordinatorTimeoutHandler({
+    store,
+    timeoutThreshold: 600,
+    checkInterval: 100,
+    maxWarnings: 2,
+    spawner,
+    namespace: 'proof-supervisor',
+    election: { leaseTimeout: 900, heartbeatInterval: 100, workerTimeout: 2_000 },
+    logger: recordingLogger(),
+  });
+  const escalated = once(handler, 'coordinator:escalated');
+  handler.startMonitoring();
+  const answers = await owner.waitForSignals(AGENTS, { types: 'completion', iteration: 1, timeoutMs: 30_000 });
+  const [event] = await escalated;
+  await handler.stopMonitoring();
+
+  assert.deepEqual([...answers.keys()].sort(), AGENTS, 'every agent answered, agent-3 through its replacement');
+  assert.deepEqual([event.deadCoordinatorId, event.workItemsMoved, event.signalsMoved], ['agent-3', 1, 1]);
+  const fromReplacement = answers.get('agent-3')!;
+  assert.deepEqual([fromReplacement.senderId, fromReplacement.onBehalfOf], [event.newCoordinatorId, 'agent-3']);
+  assert.deepEqual((fromReplacement.payload as { work: unknown[] }).work, [{ taskId: 'task-of-agent-3', transferredFrom: 'agent-3' }]);
+  await owner.sendSignal(event.newCoordinatorId, 'stop'); // the spawned process is detached: it ends on this
+  await c.shutdownAll();
+});
