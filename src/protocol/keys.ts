@@ -30,6 +30,8 @@ export const keys = {
   escalation: (swarmId: string, deadId: string) => `coordinator:escalation:{${swarmId}}:${deadId}`,
   /** String (JSON): a request to start a replacement coordinator. TTL: 7 days. */
   spawn: (swarmId: string, newId: string) => `coordinator:spawn:{${swarmId}}:${newId}`,
+  /** Sorted set: spawn requests not yet carried out (new id -> requested at, store ms). TTL 7 days. */
+  pendingSpawns: (swarmId: string) => `coordinator:spawns:{${swarmId}}`,
   /** Stream: the swarm's durable event log (replacements), for late readers. Capped; TTL 7 days. */
   swarmEvents: (swarmId: string) => `swarm:{${swarmId}}:events`,
   /** Pub/sub channel announcing replacements (the runbooks' name). */

@@ -188,6 +188,12 @@ export interface Store {
    */
   escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult>;
 
+  /** Spawn requests of a swarm not yet carried out: a supervisor killed mid-escalation leaves one for the next. */
+  pendingSpawns(swarmId: string): Promise<{ newCoordinatorId: string; replaces: string; requestedAt: number }[]>;
+
+  /** Marks a spawn request carried out; false when fenced out or unknown. */
+  markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean>;
+
   // --- leader election (supervision/global-coordinator.ts) ---
 
   /**

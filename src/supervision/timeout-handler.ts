@@ -14,7 +14,7 @@ import type { Store } from '../store/port.js';
 import type { GlobalCoordinatorOptions } from './global-config.js';
 import { getGlobalCoordinator } from './global-coordinator-registry.js';
 import type { GlobalCoordinator } from './global-coordinator.js';
-import { recordOnlySpawner, type Spawner } from './spawner.js';
+import { recordOnlySpawner, type SpawnRequest, type Spawner } from './spawner.js';
 import { findCycles } from './wait-for-graph.js';
 
 const PLUGIN = 'coordinator-timeout-handler';
@@ -184,6 +184,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
     this.#metrics.totalChecks += 1;
     const now = await this.#now();
     for (const swarmId of await this.#store.listSwarms()) {
+      await this.#resumeSpawns(swarmId, now, epoch);
       const lastSeen = await this.#lastSeen(swarmId);
       const ids = [...lastSeen.keys()];
       const warnings = await this.#store.readStrings(ids.map((id) => keys.warning(swarmId, id)));
@@ -220,7 +221,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
       if (result.outcome === 'fenced') throw new NotLeaderError(this.#options.namespace, 'escalation (a newer supervisor term exists)');
       if (result.outcome === 'created') {
         this.#metrics.escalations += 1;
-        await this.#spawner.spawn({ newCoordinatorId: result.newCoordinatorId, replaces: deadId, swarmId });
+        await this.#spawn({ newCoordinatorId: result.newCoordinatorId, replaces: deadId, swarmId }, epoch);
         void this.#hooks.run('on_escalation', { AGENT_ID: deadId, NEW_AGENT_ID: result.newCoordinatorId, SWARM_ID: swarmId, WORK_ITEMS: result.workItemsMoved });
         this.#emit('coordinator:escalated', {
           deadCoordinatorId: deadId,
@@ -260,6 +261,26 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
       if (!written) continue;
       this.#metrics.deadlocksDetected += 1;
       this.#emit('deadlock:detected', { cycle, swarmId });
+    }
+  }
+
+  /** Starts a replacement and marks its request carried out (fenced: a newer term's request stays for it). */
+  async #spawn(request: SpawnRequest, epoch: number): Promise<void> {
+    await this.#spawner.spawn(request);
+    await this.#store.markSpawned(request.swarmId, request.newCoordinatorId, { namespace: this.#options.namespace, epoch });
+  }
+
+  /**
+   * Carries out spawn requests an earlier leader recorded but did not see through (killed between
+   * the escalation and the spawn). Requests younger than two checks may still be in the hands of
+   * the escalation that made them.
+   */
+  async #resumeSpawns(swarmId: string, now: number, epoch: number): Promise<void> {
+    for (const pending of await this.#store.pendingSpawns(swarmId)) {
+      if (pending.requestedAt > now - 2 * this.#options.checkInterval) continue;
+      const request = { newCoordinatorId: pending.newCoordinatorId, replaces: pending.replaces, swarmId };
+      await this.#spawn(request, epoch).catch((error: unknown) => this.#emit('escalation:failed', { coordinatorId: pending.replaces, swarmId, error }));
+      this.#logger.info(request, 'resumed a spawn request an earlier supervisor left');
     }
   }
 

@@ -175,5 +175,40 @@ export function supervisionOpsBehaviour(h: Harness): void {
       await c.shutdownAll();
       await Promise.all(waits);
     });
+
+    test('a supervisor killed between escalation and spawn leaves the request; the next leader spawns it exactly once', async () => {
+      fresh();
+      const store = h.store();
+      const namespace = uniqueSwarm('sv');
+      const old = (await store.time()) - 60_000;
+      await store.register({ swarmId: swarm, coordinatorId: 'coord-lost', body: '{}', timestamp: old, ttlMs: 50, registryTtlMs: 600_000 });
+      // The earlier leader's escalation ran; it died before starting the replacement.
+      const escalation = await store.escalate({ swarmId: swarm, coordinatorId: 'coord-lost' }, 'coord-lost-r1', { namespace, epoch: 1 }, TTLS);
+      assert.equal(escalation.outcome, 'created');
+      assert.deepEqual((await store.pendingSpawns(swarm)).map((p) => p.newCoordinatorId), ['coord-lost-r1']);
+
+      const spawned: string[] = [];
+      let first!: () => void;
+      const spawnedOnce = new Promise<void>((resolve) => (first = resolve));
+      const handler = new CoordinatorTimeoutHandler({
+        store,
+        timeoutThreshold: 1_000,
+        checkInterval: 20,
+        namespace,
+        spawner: { spawn: async (request) => void (spawned.push(`${request.replaces}->${request.newCoordinatorId}`), first()) },
+        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        logger: recordingLogger(),
+      });
+      handler.startMonitoring();
+      await spawnedOnce;
+      const checks = handler.getMetrics().totalChecks;
+      while (handler.getMetrics().totalChecks < checks + 5) await new Promise((resolve) => setTimeout(resolve, 20)); // more checks run
+      await handler.stopMonitoring();
+      assert.deepEqual(spawned, ['coord-lost->coord-lost-r1'], 'started once, and no second replacement');
+      assert.equal(handler.getMetrics().escalations, 0);
+      assert.deepEqual(await store.pendingSpawns(swarm), []);
+      const [request] = await store.readStrings([keys.spawn(swarm, 'coord-lost-r1')]);
+      assert.equal(JSON.parse(request!).status, 'spawned');
+    });
   });
 }

@@ -61,12 +61,35 @@ export class MemorySupervision extends MemoryLeases {
     this.strings.set(recordKey, JSON.stringify(record), ttls.recordTtlMs);
     const request = { newCoordinatorId: newId, replaces: deadId, swarmId, requestedAt: now, status: 'requested' };
     this.strings.set(keys.spawn(swarmId, newId), JSON.stringify(request), ttls.recordTtlMs);
+    this.mapAt(this.sortedSets, keys.pendingSpawns(swarmId), ttls.recordTtlMs).set(newId, now);
+    this.sortedSets.expire(keys.pendingSpawns(swarmId), ttls.recordTtlMs);
     const event = { type: 'replacement', oldCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, at: now };
     this.appendEntry(keys.swarmEvents(swarmId), JSON.stringify(event), ttls.recordTtlMs);
     this.streams.get(keys.swarmEvents(swarmId))?.trim(EVENT_LOG_CAP);
     this.strings.delete(keys.warning(swarmId, deadId));
     this.sortedSets.get(keys.registry(swarmId))?.delete(deadId);
     return { newCoordinatorId: newId, outcome: 'created', workItemsMoved: items.size, signalsMoved: pending.length };
+  }
+
+  async pendingSpawns(swarmId: string): Promise<{ newCoordinatorId: string; replaces: string; requestedAt: number }[]> {
+    this.open('pendingSpawns');
+    const pending = [...(this.sortedSets.get(keys.pendingSpawns(swarmId)) ?? [])].sort((a, b) => a[1] - b[1]);
+    return pending.flatMap(([newCoordinatorId, requestedAt]) => {
+      const request = this.strings.get(keys.spawn(swarmId, newCoordinatorId));
+      const replaces = request ? (JSON.parse(request) as { replaces?: string }).replaces : undefined;
+      return replaces ? [{ newCoordinatorId, replaces, requestedAt }] : [];
+    });
+  }
+
+  async markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean> {
+    this.open('markSpawned');
+    if (!this.#pass(swarmId, fence)) return false;
+    this.sortedSets.get(keys.pendingSpawns(swarmId))?.delete(newId);
+    const key = keys.spawn(swarmId, newId);
+    const request = this.strings.get(key);
+    if (request === undefined) return false;
+    this.strings.set(key, JSON.stringify({ ...(JSON.parse(request) as object), status: 'spawned' }), this.strings.ttl(key) ?? 1);
+    return true;
   }
 
   /** The fence check of the scripts: a term below the newest that wrote in this swarm's slot is out. */

@@ -48,4 +48,5 @@ export const scripts = {
   warn: new LuaScript('warn.lua'),
   clearWarning: new LuaScript('clear-warning.lua'),
   escalate: new LuaScript('escalate.lua'),
+  markSpawned: new LuaScript('mark-spawned.lua'),
 };

@@ -44,6 +44,7 @@ export class RedisSupervision extends RedisMaintenance {
           keys.registry(swarmId),
           keys.inbox(swarmId, deadId),
           keys.inbox(swarmId, newId),
+          keys.pendingSpawns(swarmId),
         ],
         [
           fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs,
@@ -52,6 +53,25 @@ export class RedisSupervision extends RedisMaintenance {
       )) as [string, number, number, number];
       const outcomes = { 1: 'created', 0: 'existing', [-1]: 'fenced' } as const;
       return { newCoordinatorId: replacement, outcome: outcomes[outcome as 1 | 0 | -1], workItemsMoved: moved, signalsMoved: signals };
+    });
+  }
+
+  pendingSpawns(swarmId: string): Promise<{ newCoordinatorId: string; replaces: string; requestedAt: number }[]> {
+    return this.call('pendingSpawns', async () => {
+      const flat = await this.client.zrange(keys.pendingSpawns(swarmId), 0, -1, 'WITHSCORES');
+      const ids = flat.filter((_, i) => i % 2 === 0);
+      const requests = ids.length > 0 ? await this.client.mget(ids.map((id) => keys.spawn(swarmId, id))) : [];
+      return ids.flatMap((newCoordinatorId, i) => {
+        const request = requests[i] ? (JSON.parse(requests[i]!) as { replaces?: string }) : undefined;
+        return request?.replaces ? [{ newCoordinatorId, replaces: request.replaces, requestedAt: Number(flat[2 * i + 1]) }] : [];
+      });
+    });
+  }
+
+  markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean> {
+    return this.call('markSpawned', async () => {
+      const keyList = [globalKeys.fence(swarmId, fence.namespace), keys.spawn(swarmId, newId), keys.pendingSpawns(swarmId)];
+      return Number(await scripts.markSpawned.run(this.client, keyList, [fence.epoch, FENCE_TTL_MS, newId])) === 1;
     });
   }
 }

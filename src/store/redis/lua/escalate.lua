@@ -6,7 +6,7 @@
 -- supervisor, returns the first call's replacement and changes nothing.
 -- KEYS[1] fence, KEYS[2] escalation record, KEYS[3] spawn request, KEYS[4] dead work hash,
 -- KEYS[5] new work hash, KEYS[6] swarm event log, KEYS[7] warning counter, KEYS[8] registry,
--- KEYS[9] dead inbox, KEYS[10] new inbox (one swarm slot)
+-- KEYS[9] dead inbox, KEYS[10] new inbox, KEYS[11] pending spawn requests (one swarm slot)
 -- ARGV[1] epoch, ARGV[2] swarm, ARGV[3] dead id, ARGV[4] new id, ARGV[5] fence ttl ms,
 -- ARGV[6] record ttl ms, ARGV[7] work ttl ms, ARGV[8] replacement channel, ARGV[9] event log cap,
 -- ARGV[10] consumer group, ARGV[11] inbox ttl ms
@@ -54,6 +54,8 @@ redis.call('SET', KEYS[2], record, 'PX', ARGV[6])
 redis.call('SET', KEYS[3], cjson.encode({
   newCoordinatorId = ARGV[4], replaces = ARGV[3], swarmId = ARGV[2], requestedAt = now, status = 'requested',
 }), 'PX', ARGV[6])
+redis.call('ZADD', KEYS[11], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[11], ARGV[6])
 redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[9], '*', 'event', cjson.encode({
   type = 'replacement', oldCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4], swarmId = ARGV[2], epoch = epoch, at = now,
 }))
