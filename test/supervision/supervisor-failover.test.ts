@@ -29,9 +29,9 @@ after(async () => {
   await server.stop();
 });
 
-function startSupervisor(): Supervisor {
+function startSupervisor(namespace: string, extraEnv: Record<string, string> = {}): Supervisor {
   const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR], {
-    env: { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), NAMESPACE: 'failover', RENDEZVOUS_LOG_LEVEL: 'error' },
+    env: { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), NAMESPACE: namespace, RENDEZVOUS_LOG_LEVEL: 'error', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.push(child);
@@ -65,7 +65,7 @@ function startSupervisor(): Supervisor {
 test('the leading supervisor is killed after two warnings; the other continues the count and escalates once', { timeout: 60_000 }, async (t) => {
   const old = (await store.time()) - 60_000;
   await store.register({ swarmId: 'sv-swarm', coordinatorId: 'silent-1', body: '{}', timestamp: old, ttlMs: 50, registryTtlMs: 600_000 });
-  const [a, b] = [startSupervisor(), startSupervisor()];
+  const [a, b] = [startSupervisor('failover'), startSupervisor('failover')];
   await Promise.all([a.next((l) => l.type === 'ready'), b.next((l) => l.type === 'ready')]);
 
   const secondWarning = await Promise.race([a, b].map((s) => s.next((l) => l.type === 'warning' && l.count === 2).then(() => s)));
@@ -83,5 +83,27 @@ test('the leading supervisor is killed after two warnings; the other continues t
   assert.equal([...secondWarning.lines, ...survivor.lines].filter((l) => l.type === 'spawn').length, 1, 'one replacement');
   assert.ok(takeover < 5_000, `taken over and escalated ${takeover.toFixed(0)} ms after the kill`);
   t.diagnostic(`supervisor killed after warning 2 (lease 600 ms, check every 150 ms): the other escalated ${takeover.toFixed(0)} ms later`);
+  survivor.child.kill('SIGTERM');
+});
+
+/** Issue 4: the supervisor leader is killed in the middle of an escalation: still exactly one replacement. */
+test('a supervisor killed in the middle of an escalation: the other finishes it, one replacement', { timeout: 60_000 }, async () => {
+  const old = (await store.time()) - 60_000;
+  await store.register({ swarmId: 'sv-swarm-2', coordinatorId: 'silent-2', body: '{}', timestamp: old, ttlMs: 50, registryTtlMs: 600_000 });
+  const [a, b] = [startSupervisor('mid-escalation', { SLOW_SPAWN: '1' }), startSupervisor('mid-escalation', { SLOW_SPAWN: '1' })];
+  await Promise.all([a.next((l) => l.type === 'ready'), b.next((l) => l.type === 'ready')]);
+  // The escalation's store step ran; the replacement is being started: now the leader dies.
+  const spawning = await Promise.race([a, b].map((s) => s.next((l) => l.type === 'spawning' && l.replaces === 'silent-2').then((line) => ({ s, line }))));
+  spawning.s.child.kill('SIGKILL');
+  await once(spawning.s.child, 'exit');
+  const survivor = spawning.s === a ? b : a;
+  const resumed = await survivor.next((l) => l.type === 'spawn' && l.replaces === 'silent-2');
+  assert.equal(resumed.newCoordinatorId, spawning.line.newCoordinatorId, 'the same replacement, resumed');
+  assert.equal(survivor.lines.filter((l) => l.type === 'escalated').length, 0, 'no second escalation');
+  const deadline = performance.now() + 5_000; // the request is marked done just after the spawn returns
+  while ((await store.pendingSpawns('sv-swarm-2')).length > 0) {
+    assert.ok(performance.now() < deadline, 'the resumed request is marked carried out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   survivor.child.kill('SIGTERM');
 });
