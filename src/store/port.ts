@@ -188,6 +188,9 @@ export interface Store {
    */
   escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult>;
 
+  /** The swarm's durable event log (replacements) after `afterId` ('0-0' for all): a late reader still finds them. */
+  readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]>;
+
   /** Spawn requests of a swarm not yet carried out: a supervisor killed mid-escalation leaves one for the next. */
   pendingSpawns(swarmId: string): Promise<{ newCoordinatorId: string; replaces: string; requestedAt: number }[]>;
 

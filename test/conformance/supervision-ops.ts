@@ -61,6 +61,12 @@ export function supervisionOpsBehaviour(h: Harness): void {
         ['coord-new', 2, 'coord-dead', 'requested', null],
       );
       assert.ok(!(await store.listRegistry(swarm)).some((e) => e.coordinatorId === 'coord-dead'), 'the dead one left the registry');
+      const log = await store.readSwarmEvents(swarm, '0-0', { count: 10, blockMs: 1 });
+      assert.deepEqual(
+        log.map((e) => JSON.parse(e.body!) as { type: string; oldCoordinatorId: string; newCoordinatorId: string }).map((e) => [e.type, e.oldCoordinatorId, e.newCoordinatorId]),
+        [['replacement', 'coord-dead', 'coord-new']],
+        'a late reader finds the replacement in the swarm event log',
+      );
     });
 
     test('the handler warns a silent coordinator, escalates it after maxWarnings, and clears a recovered one', async () => {

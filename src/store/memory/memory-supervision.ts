@@ -1,5 +1,5 @@
 import { globalKeys, keys } from '../../protocol/keys.js';
-import type { EscalationResult, EscalationTtls, Fence, InboxRef } from '../port.js';
+import type { BlockingRead, EscalationResult, EscalationTtls, Fence, InboxRef, StreamEntry } from '../port.js';
 import { MemoryLeases } from './memory-leases.js';
 
 const FENCE_TTL_MS = 7 * 86_400_000;
@@ -90,6 +90,17 @@ export class MemorySupervision extends MemoryLeases {
     if (request === undefined) return false;
     this.strings.set(key, JSON.stringify({ ...(JSON.parse(request) as object), status: 'spawned' }), this.strings.ttl(key) ?? 1);
     return true;
+  }
+
+  async readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    this.open('readSwarmEvents');
+    const key = keys.swarmEvents(swarmId);
+    let cursor = afterId;
+    return this.blockingRead(key, read, () => {
+      const got = this.streams.get(key)?.readAfter(cursor, read.count) ?? [];
+      if (got.length > 0) cursor = got[got.length - 1]!.id;
+      return got;
+    });
   }
 
   /** The fence check of the scripts: a term below the newest that wrote in this swarm's slot is out. */

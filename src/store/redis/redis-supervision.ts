@@ -1,5 +1,5 @@
 import { CONSUMER_GROUP, globalKeys, keys } from '../../protocol/keys.js';
-import type { EscalationResult, EscalationTtls, Fence, InboxRef } from '../port.js';
+import type { BlockingRead, EscalationResult, EscalationTtls, Fence, InboxRef, StreamEntry } from '../port.js';
 import { scripts } from './lua-script.js';
 import { RedisMaintenance } from './redis-maintenance.js';
 
@@ -73,5 +73,9 @@ export class RedisSupervision extends RedisMaintenance {
       const keyList = [globalKeys.fence(swarmId, fence.namespace), keys.spawn(swarmId, newId), keys.pendingSpawns(swarmId)];
       return Number(await scripts.markSpawned.run(this.client, keyList, [fence.epoch, FENCE_TTL_MS, newId])) === 1;
     });
+  }
+
+  readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    return this.readStreamBlocking('readSwarmEvents', keys.swarmEvents(swarmId), afterId, read);
   }
 }
