@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { keys } from '../../src/protocol/keys.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
 import { commandSpawner } from '../../src/supervision/spawner.js';
@@ -59,6 +61,9 @@ test('a killed agent is replaced by a spawned process that takes its work and si
     logger: recordingLogger(),
   });
   const escalated = once(handler, 'coordinator:escalated');
+  const listener = new Redis(server.port, server.host);
+  await listener.subscribe(keys.replacementChannel(SWARM));
+  const announced = once(listener, 'message');
   handler.startMonitoring();
   const answers = await owner.waitForSignals(AGENTS, { types: 'completion', iteration: 1, timeoutMs: 30_000 });
   const [event] = await escalated;
@@ -69,6 +74,10 @@ test('a killed agent is replaced by a spawned process that takes its work and si
   const fromReplacement = answers.get('agent-3')!;
   assert.deepEqual([fromReplacement.senderId, fromReplacement.onBehalfOf], [event.newCoordinatorId, 'agent-3']);
   assert.deepEqual((fromReplacement.payload as { work: unknown[] }).work, [{ taskId: 'task-of-agent-3', transferredFrom: 'agent-3' }]);
+  const [channel, message] = (await announced) as [string, string];
+  listener.disconnect();
+  assert.equal(channel, 'swarm:proof-swarm:coordinator:replacement');
+  assert.deepEqual(JSON.parse(message), { oldCoordinatorId: 'agent-3', newCoordinatorId: event.newCoordinatorId });
   await owner.sendSignal(event.newCoordinatorId, 'stop'); // the spawned process is detached: it ends on this
   await c.shutdownAll();
 });
