@@ -151,6 +151,11 @@ export class MemoryKeyspace {
     return map;
   }
 
+  /** XREAD of one stream: entries after `afterId`, blocking up to read.blockMs when there are none. */
+  protected readStreamAfter(key: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    return this.blockingRead(key, read, () => this.streams.get(key)?.readAfter(afterId, read.count) ?? []);
+  }
+
   /** Takes what `take` finds now, or waits for an append, the block time or an abort. */
   protected blockingRead(key: string, read: BlockingRead, take: () => StreamEntry[]): Promise<StreamEntry[]> {
     const now = take();

@@ -52,13 +52,7 @@ export class MemoryLeases extends MemoryKeyspace {
 
   async readLeaseEvents(namespace: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
     this.open('readLeaseEvents');
-    const key = globalKeys.events(namespace);
-    let cursor = afterId;
-    return this.blockingRead(key, read, () => {
-      const got = this.streams.get(key)?.readAfter(cursor, read.count) ?? [];
-      if (got.length > 0) cursor = got[got.length - 1]!.id;
-      return got;
-    });
+    return this.readStreamAfter(globalKeys.events(namespace), afterId, read);
   }
 
   async touchWorker(namespace: string, worker: Omit<WorkerRecord, 'lastHeartbeat'>, workerTimeoutMs: number): Promise<string[]> {

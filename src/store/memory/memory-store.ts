@@ -88,13 +88,7 @@ export class MemoryStore extends MemorySupervision implements Store {
 
   async readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
     this.open('readAckNotices');
-    const key = keys.ackNotices(sender.swarmId, sender.coordinatorId);
-    let cursor = afterId;
-    return this.blockingRead(key, read, () => {
-      const got = this.streams.get(key)?.readAfter(cursor, read.count) ?? [];
-      if (got.length > 0) cursor = got[got.length - 1]!.id;
-      return got;
-    });
+    return this.readStreamAfter(keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId, read);
   }
 
   async ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {

@@ -94,13 +94,7 @@ export class MemorySupervision extends MemoryLeases {
 
   async readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
     this.open('readSwarmEvents');
-    const key = keys.swarmEvents(swarmId);
-    let cursor = afterId;
-    return this.blockingRead(key, read, () => {
-      const got = this.streams.get(key)?.readAfter(cursor, read.count) ?? [];
-      if (got.length > 0) cursor = got[got.length - 1]!.id;
-      return got;
-    });
+    return this.readStreamAfter(keys.swarmEvents(swarmId), afterId, read);
   }
 
   /** The fence check of the scripts: a term below the newest that wrote in this swarm's slot is out. */
