@@ -1,8 +1,8 @@
 import { Cluster, Redis } from 'ioredis';
-import { createStore } from '../../src/store/create-store.js';
+import { createStore, type CreateStoreOptions } from '../../src/store/create-store.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
-import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from '../support/redis-server.js';
+import { startRedis, startRedisCluster } from '../support/redis-server.js';
 
 /** One adapter and topology under the conformance suite. */
 export interface Harness {
@@ -43,68 +43,57 @@ export function memoryHarness(): Harness {
   };
 }
 
-export function redisHarness(): Harness {
-  let server: RedisServer | undefined;
+/** What differs between a private Redis and a private Cluster: how to start it, reach it and stop it. */
+interface Topology {
+  /** Starts the servers; returns the createStore options that reach them, a raw client, and a stop. */
+  start(): Promise<{ spec: CreateStoreOptions; raw: Redis | Cluster; stop(): Promise<void> }>;
+}
+
+function serverHarness(name: 'redis' | 'cluster', topology: Topology): Harness {
+  let running: Awaited<ReturnType<Topology['start']>> | undefined;
   let store: Store | undefined;
-  let raw: Redis | undefined;
   const extra: Store[] = [];
   return {
-    name: 'redis',
+    name,
     async setup() {
-      server = await startRedis();
-      store = await createStore({ url: server.url });
-      raw = new Redis(server.port, server.host);
+      running = await topology.start();
+      store = await createStore(running.spec);
     },
     async teardown() {
       await Promise.all([store, ...extra].map((s) => s?.close()));
-      raw?.disconnect();
-      await server?.stop();
+      running?.raw.disconnect();
+      await running?.stop();
     },
     store: () => store!,
     async newStore() {
-      const s = await createStore({ url: server!.url });
+      const s = await createStore(running!.spec);
       extra.push(s);
       return s;
     },
     async injectRaw(key, field, body) {
-      await raw!.xadd(key, '*', field, body);
+      await running!.raw.xadd(key, '*', field, body);
     },
     async setRaw(key, value) {
-      await raw!.set(key, value);
+      await running!.raw.set(key, value);
     },
-    childStoreSpec: () => JSON.stringify({ url: server!.url }),
+    childStoreSpec: () => JSON.stringify(running!.spec),
   };
 }
 
+export function redisHarness(): Harness {
+  return serverHarness('redis', {
+    async start() {
+      const server = await startRedis();
+      return { spec: { url: server.url }, raw: new Redis(server.port, server.host), stop: () => server.stop() };
+    },
+  });
+}
+
 export function clusterHarness(): Harness {
-  let cluster: RedisCluster | undefined;
-  let store: Store | undefined;
-  let raw: Cluster | undefined;
-  const extra: Store[] = [];
-  return {
-    name: 'cluster',
-    async setup() {
-      cluster = await startRedisCluster(3);
-      store = await createStore({ cluster: cluster.nodes });
-      raw = new Cluster(cluster.nodes);
+  return serverHarness('cluster', {
+    async start() {
+      const cluster = await startRedisCluster(3);
+      return { spec: { cluster: cluster.nodes }, raw: new Cluster(cluster.nodes), stop: () => cluster.stop() };
     },
-    async teardown() {
-      await Promise.all([store, ...extra].map((s) => s?.close()));
-      raw?.disconnect();
-      await cluster?.stop();
-    },
-    store: () => store!,
-    async newStore() {
-      const s = await createStore({ cluster: cluster!.nodes });
-      extra.push(s);
-      return s;
-    },
-    async injectRaw(key, field, body) {
-      await raw!.xadd(key, '*', field, body);
-    },
-    async setRaw(key, value) {
-      await raw!.set(key, value);
-    },
-    childStoreSpec: () => JSON.stringify({ cluster: cluster!.nodes }),
-  };
+  });
 }
