@@ -4,7 +4,8 @@ import { isValidId } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
-import type { InboxRef, Store, StreamEntry } from '../store/port.js';
+import type { InboxRef, Store } from '../store/port.js';
+import type { AckFeed } from './ack-feed.js';
 import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
@@ -13,6 +14,8 @@ export interface AckWaitDeps {
   store: Store;
   /** The message's sender (from its messageId), in the swarm of the receivers: its ACK notices are read. */
   sender: InboxRef;
+  /** That sender's ACK notices, as pushed to this coordinator. */
+  feed: AckFeed;
   /** The coordinator waiting, for logs and events (usually the sender itself). */
   waiterId: string;
   keyring: Keyring;
@@ -20,7 +23,7 @@ export interface AckWaitDeps {
   logger: Logger;
   stop: AbortSignal;
   onRejected(event: RejectionEvent): void;
-  /** Called once the wait has its snapshot: from here on, every new ACK notice is seen. */
+  /** Called once the wait has what arrived before it: from here on, every new ACK notice is seen. */
   onWaiting(): void;
 }
 
@@ -35,26 +38,25 @@ export function senderOfMessage(messageId: string): string {
 }
 
 /**
- * Waits for verified ACKs of one message from a set of coordinators: one atomic snapshot of the
- * ACKs already stored, then blocking reads of the sender's ACK notices written after it. Returns
- * what arrived by the timeout, never throws for what did not.
+ * Waits for verified ACKs of one message from a set of coordinators: the notices pushed since the
+ * send (or, when those are not all known, the ACK keys), then every notice pushed while it waits.
+ * Returns what arrived by the timeout, never throws for what did not.
  */
-export async function waitForAcks(
-  deps: AckWaitDeps,
-  ackerIds: readonly string[],
-  messageId: string,
-  timeoutMs: number,
-  /** Where ACK notices of this message start, when the send told us (then no snapshot is needed). */
-  knownCursor?: string,
-): Promise<Map<string, Ack>> {
-  const wait = new AckWait(deps, ackerIds, messageId, knownCursor);
-  // The deadline is kept here, not by the store: a read that started late (a new connection) must not delay the answer.
-  let timer: NodeJS.Timeout | undefined;
-  const timeUp = new Promise<'time-up'>((resolve) => (timer = setTimeout(() => resolve('time-up'), timeoutMs)));
+export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, timeoutMs: number): Promise<Map<string, Ack>> {
+  const wait = new AckWait(deps, ackerIds, messageId);
+  const deadline = performance.now() + timeoutMs;
+  const unwatch = deps.feed.watch(messageId, {
+    notice: (entry) => wait.consider(entry.body, entry.time, entry.id),
+    gap: () => void wait.readMissingKeys(),
+  });
   try {
-    await wait.collect(performance.now() + timeoutMs, timeUp);
+    const soFar = deps.feed.noticesSoFar(messageId);
+    if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.id);
+    else await wait.readKeysUntil(deadline);
+    deps.onWaiting();
+    await wait.complete(deadline);
   } finally {
-    clearTimeout(timer);
+    unwatch();
   }
   if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.waiterId);
   await wait.readMissingKeys();
@@ -66,69 +68,65 @@ class AckWait {
   readonly #deps: AckWaitDeps;
   readonly #wanted: ReadonlySet<string>;
   readonly #messageId: string;
-  readonly #knownCursor: string | undefined;
+  #onComplete: (() => void) | undefined;
 
-  constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, knownCursor: string | undefined) {
+  constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string) {
     this.#deps = deps;
     this.#wanted = new Set(ackerIds);
     this.#messageId = messageId;
-    this.#knownCursor = knownCursor;
   }
 
-  async collect(deadline: number, timeUp: Promise<'time-up'>): Promise<void> {
-    const { store, sender, config, logger, stop } = this.#deps;
-    let cursor = this.#knownCursor;
-    if (cursor !== undefined) this.#deps.onWaiting();
-    let failures = 0;
-    while (this.acks.size < this.#wanted.size && !stop.aborted) {
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return;
+  get #done(): boolean {
+    return this.acks.size >= this.#wanted.size;
+  }
+
+  /** Resolves when every ACK is in, at the deadline, or when the coordinator stops. */
+  complete(deadline: number): Promise<void> {
+    const { stop } = this.#deps;
+    if (this.#done || stop.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', finish);
+        this.#onComplete = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, Math.max(0, deadline - performance.now()));
+      stop.addEventListener('abort', finish, { once: true });
+      this.#onComplete = finish;
+    });
+  }
+
+  /** The ACK keys of those still missing, retried on failure until the deadline. */
+  async readKeysUntil(deadline: number): Promise<void> {
+    const { logger, stop } = this.#deps;
+    for (let failures = 1; !this.#done && !stop.aborted && performance.now() < deadline; failures += 1) {
       try {
-        if (cursor === undefined) {
-          const snapshot = await store.ackSnapshot(sender, [...this.#wanted], this.#messageId);
-          for (const body of snapshot.acks) this.#consider(body, undefined);
-          cursor = snapshot.cursor;
-          this.#deps.onWaiting();
-          continue;
-        }
-        const reading = store.readAckNotices(sender, cursor, {
-          count: config.readBatchSize,
-          blockMs: Math.max(1, Math.min(config.maxBlockMs, Math.ceil(remaining))),
-          signal: stop,
-        });
-        const result: StreamEntry[] | 'time-up' = await Promise.race([reading, timeUp]);
-        if (result === 'time-up') {
-          reading.catch(() => undefined); // reading consumes nothing: abandoning the read loses nothing
-          return;
-        }
-        failures = 0;
-        for (const entry of result) {
-          cursor = entry.id;
-          this.#consider(entry.body, entry.time, entry.id);
-        }
-        // A full batch means a busy stream, whose cap may have trimmed a notice: ask the ACK keys too.
-        if (result.length === config.readBatchSize) await this.readMissingKeys();
+        return await this.#readKeys();
       } catch (error) {
-        failures += 1;
-        logger.warn({ err: error, failures, messageId: this.#messageId }, 'ACK notice read failed; retrying');
+        logger.warn({ err: error, failures, messageId: this.#messageId }, 'could not read ACK keys; retrying');
         await pauseBeforeRetry(failures, stop);
       }
     }
   }
 
-  /** A notice can be trimmed away under a flood; the ACK keys are the record. One read, at the end. */
+  /** The ACK keys are the record (a notice can be trimmed or missed): one read of those still missing. */
   async readMissingKeys(): Promise<void> {
-    const missing = [...this.#wanted].filter((id) => !this.acks.has(id));
-    if (missing.length === 0) return;
     try {
-      const snapshot = await this.#deps.store.ackSnapshot(this.#deps.sender, missing, this.#messageId);
-      for (const body of snapshot.acks) this.#consider(body, undefined);
+      await this.#readKeys();
     } catch (error) {
       this.#deps.logger.warn({ err: error, messageId: this.#messageId }, 'could not read ACK keys; returning the ACKs already seen');
     }
   }
 
-  #consider(body: string | null, entryTime: number | undefined, entryId?: string): void {
+  async #readKeys(): Promise<void> {
+    const missing = [...this.#wanted].filter((id) => !this.acks.has(id));
+    if (missing.length === 0) return;
+    const snapshot = await this.#deps.store.ackSnapshot(this.#deps.sender, missing, this.#messageId);
+    for (const body of snapshot.acks) this.consider(body, undefined);
+  }
+
+  consider(body: string | null, entryTime: number | undefined, entryId?: string): void {
     if (body === null) return;
     const { keyring, sender, config } = this.#deps;
     const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs });
@@ -141,10 +139,15 @@ class AckWait {
     // A replacement acknowledges for the coordinator it replaces: it counts as that one's ACK.
     const from = this.#wanted.has(ack.coordinatorId) ? ack.coordinatorId : ack.onBehalfOf;
     if (ack.messageId !== this.#messageId || from === undefined || !this.#wanted.has(from)) return;
-    if (this.acks.has(from)) return this.#reject('replay_processed', `a second ACK from ${from}`, entryId);
+    const known = this.acks.get(from);
+    if (known) {
+      // The same ACK seen twice (its key and its notice) is one ACK; a different one is a replay.
+      if (known.signature !== ack.signature) this.#reject('replay_processed', `a second ACK from ${from}`, entryId);
+      return;
+    }
     this.acks.set(from, ack);
+    if (this.#done) this.#onComplete?.();
   }
-
   #reject(reason: RejectionReason, detail: string, entryId?: string): void {
     const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: this.#deps.waiterId, messageId: this.#messageId };
     if (entryId !== undefined) event.entryId = entryId;

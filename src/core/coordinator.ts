@@ -16,7 +16,7 @@ import type { Logger } from '../protocol/logger.js';
 import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
 import type { AppendResult, InboxRef, Store } from '../store/port.js';
-import { AckCursors } from './ack-cursors.js';
+import { AckFeed } from './ack-feed.js';
 import { senderOfMessage, waitForAcks } from './ack-waiter.js';
 import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
@@ -111,7 +111,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
   #lastStamp = { timestamp: 0, seq: 0 };
-  readonly #ackCursors = new AckCursors();
+  /** ACK notice feeds by sender (`swarm/sender`): its own, for its lifetime; others while a wait uses them. */
+  readonly #feeds = new Map<string, { ready: Promise<AckFeed>; users: number }>();
+  #ownFeed: AckFeed | undefined;
   /** Coordinators each running waitForAcks waits on (one entry per wait). */
   readonly #ackWaits = new Set<readonly string[]>();
   #iteration = 0;
@@ -195,7 +197,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       // the clock's uncertainty keeps this instance's messageIds distinct from its.
       this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
       await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
-      await this.#inbox.load();
+      await this.#inbox.open();
+      this.#ownFeed ??= await this.#acquireFeed(this.#ref());
       await this.#heartbeat.start();
       this.#lifecycle = 'running';
       this.#logger.debug({}, 'coordinator initialized');
@@ -252,7 +255,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     });
     if (result.isDuplicate) this.#metrics.duplicateSends += 1;
     else this.#metrics.signalsSent += 1;
-    if (result.ackCursor !== undefined) this.#ackCursors.remember(signal.messageId, to.swarmId, result.ackCursor);
+    if (!result.isDuplicate && to.swarmId === this.swarmId) this.#ownFeed?.expect(signal.messageId);
     return { messageId: result.messageId, isDuplicate: result.isDuplicate };
   }
 
@@ -358,12 +361,14 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#timeout(timeoutMs);
     this.#assertRunning('waitForAcks');
     const waitingOn = [...coordinatorIds];
+    const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderId };
     this.#ackWaits.add(waitingOn);
     try {
       const acks = await waitForAcks(
         {
           store: this.#store,
-          sender: { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderId },
+          sender,
+          feed: await this.#acquireFeed(sender),
           waiterId: this.id,
           keyring: this.#keyring,
           config: this.config,
@@ -375,13 +380,38 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         coordinatorIds,
         messageId,
         timeoutMs,
-        this.#ackCursors.get(messageId, options.swarmId ?? this.swarmId),
       );
       this.#metrics.acksReceived += acks.size;
       return acks;
     } finally {
       this.#ackWaits.delete(waitingOn);
+      this.#releaseFeed(sender);
     }
+  }
+
+  /** The ACK notice feed of `sender`, opened on first use; each use is released (its own stays open until shutdown). */
+  #acquireFeed(sender: InboxRef): Promise<AckFeed> {
+    const key = `${sender.swarmId}/${sender.coordinatorId}`;
+    let entry = this.#feeds.get(key);
+    if (!entry) {
+      const feed = new AckFeed({ store: this.#store, sender, config: this.config, logger: this.#logger, stop: this.#stop.signal });
+      const ready = feed.open().then(() => feed);
+      const created = { ready, users: 0 };
+      ready.catch(() => this.#feeds.get(key) === created && this.#feeds.delete(key));
+      this.#feeds.set(key, (entry = created));
+    }
+    entry.users += 1;
+    return entry.ready;
+  }
+
+  #releaseFeed(sender: InboxRef): void {
+    const key = `${sender.swarmId}/${sender.coordinatorId}`;
+    const entry = this.#feeds.get(key);
+    if (!entry) return;
+    entry.users -= 1;
+    if (entry.users > 0 || (sender.swarmId === this.swarmId && sender.coordinatorId === this.id)) return;
+    this.#feeds.delete(key);
+    void entry.ready.then((feed) => feed.close(), () => undefined);
   }
 
   /** Records a work item owned by this coordinator (in its swarm); escalation hands it to a replacement. */
@@ -419,6 +449,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#heartbeat.stop();
     this.#stop.abort();
     await this.#inbox.close();
+    await Promise.allSettled([...this.#feeds.values()].map((entry) => entry.ready.then((feed) => feed.close())));
+    this.#feeds.clear();
     if (!wasStarted) return;
     try {
       await this.#store.deregister(this.swarmId, this.id);

@@ -3,7 +3,8 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import { decodeSignal, type Signal, type SignalCheck } from '../protocol/signal.js';
-import type { InboxRef, Store, StreamEntry } from '../store/port.js';
+import { compareEntryIds } from '../store/entry-id.js';
+import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
@@ -30,11 +31,16 @@ export interface InboxDeps {
   now(): number;
 }
 
+/** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
+const RECENTLY_SETTLED = 1_024;
+
 /**
- * A coordinator's side of its durable inbox. Verified signals wait here in stream order until a
- * wait whose filter matches takes them; one blocking read serves every concurrent wait, and only
- * while there is one (no polling). A signal handed out stays pending in the store until
- * acknowledged, so a crash before the ACK means redelivery to the next instance of this id.
+ * A coordinator's side of its durable inbox. The store pushes each signal appended to it (no read
+ * command, no polling); a catch-up read (at open, and when the store says pushes may have been
+ * missed) takes what was not pushed. Entries are handled one at a time in the order they came,
+ * and verified signals wait here in stream order until a wait whose filter matches takes them.
+ * Whatever is not acknowledged stays in the store, so a crash before the ACK means redelivery to
+ * the next instance of this id.
  */
 export class Inbox {
   readonly #deps: InboxDeps;
@@ -43,14 +49,18 @@ export class Inbox {
   readonly #pending = new Map<string, Signal>();
   /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
   readonly #handedOut = new Map<string, Signal>();
-  /** Entry ids held in #pending or #handedOut: reading one again (a reload) is not a duplicate. */
+  /** Entry ids held in #pending or #handedOut: reading one again (a catch-up) is not a duplicate. */
   readonly #entryIds = new Set<string>();
-  /** A read failed: entries may have been delivered to us without reaching us; re-read the pending list. */
-  #reloadPending = false;
+  readonly #settledEntryIds = new Set<string>();
   readonly #waiters = new Set<Waiter>();
   readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
-  #pump: Promise<void> | undefined;
+  #subscription: Subscription | undefined;
+  /** The tail of the work queue: pushes and catch-ups run one after another, in arrival order. */
+  #work: Promise<void> = Promise.resolve();
+  #catchUpQueued = false;
+  /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
+  #newestHeld: string | undefined;
 
   constructor(deps: InboxDeps) {
     this.#deps = deps;
@@ -72,23 +82,63 @@ export class Inbox {
     return [...this.#waiters].flatMap((waiter) => [...(waiter.filter.from ?? [])]);
   }
 
-  /** Reads what was delivered to this id before and never acknowledged (a previous instance's crash). */
-  async load(): Promise<void> {
+  /**
+   * Subscribes to the pushes, then reads what is already there: entries delivered before and
+   * never acknowledged (a previous instance's crash), and entries never delivered.
+   */
+  async open(): Promise<void> {
+    const { store, ref } = this.#deps;
     this.#acked.startAt(this.#deps.now());
-    await this.#readPendingList();
+    this.#subscription ??= await store.subscribe(ref, {
+      signal: (entry) => void this.#enqueue(() => this.#acceptAll([entry])),
+      resync: () => this.#requestCatchUp(),
+    });
+    await this.#enqueue(() => this.#catchUp()); // on failure the subscription stays, for a retried open() or close()
   }
 
-  async #readPendingList(): Promise<void> {
-    const { store, ref, config } = this.#deps;
-    let after = '0-0';
-    for (;;) {
-      const entries = await store.readPending(ref, after, config.readBatchSize);
-      if (entries.length === 0) return;
-      for (const entry of entries) {
-        after = entry.id;
-        await this.#accept(entry);
+  /** Runs `task` after everything queued before it; a failure reaches the caller, not the queue. */
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.#work.then(task);
+    this.#work = run.catch((error: unknown) => this.#deps.logger.error({ err: error }, 'inbox task failed'));
+    return run;
+  }
+
+  /** A catch-up read after the ones already queued, retried until it succeeds or the inbox closes. */
+  #requestCatchUp(): void {
+    if (this.#catchUpQueued || this.#stop.signal.aborted) return;
+    this.#catchUpQueued = true;
+    void this.#enqueue(async () => {
+      this.#catchUpQueued = false;
+      for (let failures = 1; !this.#stop.signal.aborted; failures += 1) {
+        try {
+          return await this.#catchUp();
+        } catch (error) {
+          this.#deps.logger.warn({ err: error, failures }, 'inbox catch-up read failed; retrying');
+          await pauseBeforeRetry(failures, this.#stop.signal);
+        }
       }
+    });
+  }
+
+  /** Everything in the store for this inbox that is not here: the pending list (replies a failure lost included), then entries never delivered. */
+  async #catchUp(): Promise<void> {
+    const { store, ref, config } = this.#deps;
+    for (let after = '0-0'; ; ) {
+      const entries = await store.readPending(ref, after, config.readBatchSize);
+      await this.#acceptAll(entries);
+      if (entries.length < config.readBatchSize) break;
+      after = entries.at(-1)!.id;
     }
+    for (;;) {
+      const entries = await store.readNew(ref, config.readBatchSize);
+      await this.#acceptAll(entries);
+      if (entries.length < config.readBatchSize) return;
+    }
+  }
+
+  async #acceptAll(entries: readonly StreamEntry[]): Promise<void> {
+    for (const entry of entries) await this.#accept(entry);
+    this.#dispatch();
   }
 
   /** Resolves with the first pending or arriving signal that matches, or rejects on timeout, abort or shutdown. */
@@ -115,14 +165,17 @@ export class Inbox {
       const timer = setTimeout(() => waiter.reject(new SignalTimeoutError(id, timeoutMs, filter.describe())), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
-      this.#startPump();
     });
   }
 
   /** The signal was acknowledged (whether or not a wait took it): forget it, and remember it was. */
   settle(signal: Pick<Signal, 'messageId' | 'timestamp'>): void {
     const held = this.#handedOut.get(signal.messageId) ?? this.#pending.get(signal.messageId);
-    if (held?.deliveryId !== undefined) this.#entryIds.delete(held.deliveryId);
+    if (held?.deliveryId !== undefined) {
+      this.#entryIds.delete(held.deliveryId);
+      this.#settledEntryIds.add(held.deliveryId);
+      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.values().next().value!);
+    }
     this.#handedOut.delete(signal.messageId);
     this.#pending.delete(signal.messageId);
     this.#acked.remember(signal.messageId, signal.timestamp, this.#deps.now());
@@ -144,57 +197,17 @@ export class Inbox {
     this.#dispatch();
   }
 
-  /** Ends the blocking read and rejects every wait. */
+  /** Stops the pushes and rejects every wait. */
   async close(): Promise<void> {
     this.#stop.abort();
     for (const waiter of this.#waiters) waiter.reject(new CoordinatorShutdownError(this.#deps.ref.coordinatorId));
-    await this.#pump;
-  }
-
-  #startPump(): void {
-    if (this.#pump) return;
-    this.#pump = this.#run().finally(() => {
-      this.#pump = undefined;
-      if (this.#waiters.size > 0 && !this.#stop.signal.aborted) this.#startPump();
-    });
-  }
-
-  async #run(): Promise<void> {
-    const { store, ref, config, logger } = this.#deps;
-    let failures = 0;
-    while (this.#waiters.size > 0 && !this.#stop.signal.aborted) {
-      let entries: StreamEntry[];
-      try {
-        if (this.#reloadPending) {
-          await this.#readPendingList();
-          this.#reloadPending = false;
-          this.#dispatch();
-        }
-        entries = await store.readNew(ref, { count: config.readBatchSize, blockMs: this.#blockMs(), signal: this.#stop.signal });
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        // The reply may have been lost after the store delivered entries: they are pending for us now.
-        this.#reloadPending = true;
-        logger.warn({ err: error, failures }, 'inbox read failed; retrying');
-        await pauseBeforeRetry(failures, this.#stop.signal);
-        continue;
-      }
-      for (const entry of entries) await this.#accept(entry);
-      this.#dispatch();
-    }
-  }
-
-  /** Block until the latest waiter's deadline, capped so a dead socket is noticed. */
-  #blockMs(): number {
-    let latest = 0;
-    for (const waiter of this.#waiters) latest = Math.max(latest, waiter.deadline);
-    return Math.max(1, Math.min(this.#deps.config.maxBlockMs, Math.ceil(latest - performance.now())));
+    await this.#subscription?.close().catch(() => undefined);
+    await this.#work;
   }
 
   async #accept(entry: StreamEntry): Promise<void> {
     const { store, ref, logger } = this.#deps;
-    if (this.#entryIds.has(entry.id)) return; // read again (a reload): already held here
+    if (this.#entryIds.has(entry.id) || this.#settledEntryIds.has(entry.id)) return; // read again by a catch-up: already handled
     if (entry.body === null) return this.#discard(entry.id); // deleted while pending: nothing to deliver
     const decoded = decodeSignal(entry.body, entry.time, this.#check);
     if (!decoded.ok) return this.#reject(entry.id, decoded.reason, decoded.detail, decoded.messageId);
@@ -214,9 +227,21 @@ export class Inbox {
     }
     if (processed) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
     const delivered = { ...signal, deliveryId: entry.id };
-    this.#pending.set(signal.messageId, delivered);
+    this.#hold(delivered, entry.id);
     this.#entryIds.add(entry.id);
     this.#deps.onAccepted(delivered);
+  }
+
+  /** Keeps stream order: an entry older than those held (found by a catch-up) goes before them. */
+  #hold(signal: Signal, entryId: string): void {
+    this.#pending.set(signal.messageId, signal);
+    if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
+      this.#newestHeld = entryId;
+      return;
+    }
+    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.deliveryId!, b.deliveryId!));
+    this.#pending.clear();
+    for (const held of ordered) this.#pending.set(held.messageId, held);
   }
 
   async #reject(entryId: string, reason: RejectionReason, detail: string, messageId?: string): Promise<void> {
@@ -230,7 +255,7 @@ export class Inbox {
     try {
       await this.#deps.store.discard(this.#deps.ref, entryId);
     } catch (error) {
-      // It stays pending in the store and is examined again by the next instance's load().
+      // It stays pending in the store and is examined again by the next catch-up.
       this.#deps.logger.warn({ err: error, entryId }, 'could not discard an inbox entry');
     }
   }

@@ -16,6 +16,11 @@ export const keys = {
   ack: (swarmId: string, ackerId: string, messageId: string) => `blocking:ack:{${swarmId}}:${ackerId}:${messageId}`,
   /** Stream: ACK notices for a sender, read by waitForAcks. Capped; TTL: ACK TTL. */
   ackNotices: (swarmId: string, senderId: string) => `blocking:acks:{${swarmId}}:${senderId}`,
+  /**
+   * Pub/sub channel (not a key): what is appended to a coordinator's inbox and to its ACK notice
+   * stream is pushed here too, so a waiting coordinator needs no read command (store/push.ts).
+   */
+  push: (swarmId: string, coordinatorId: string) => `blocking:push:{${swarmId}}:${coordinatorId}`,
   /** String (JSON): a coordinator's heartbeat. TTL: heartbeat TTL. */
   heartbeat: (coordinatorId: string) => `blocking:heartbeat:${coordinatorId}`,
   /** Sorted set: coordinator id -> last heartbeat (store ms); outlives heartbeat keys. TTL: registry TTL, refreshed by each beat. */

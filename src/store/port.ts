@@ -31,11 +31,22 @@ export interface BlockingRead {
 export interface AppendResult {
   messageId: string;
   isDuplicate: boolean;
-  /**
-   * For a new message: the newest ACK notice id of its sender when it was appended. Every ACK of
-   * this message is noticed after it, so waiting for them needs no snapshot.
-   */
-  ackCursor?: string;
+}
+
+/**
+ * What a coordinator's push channel carries (keys.push): each entry appended to its inbox or to
+ * its ACK notice stream by a store operation, in stream order. Entries added any other way (a raw
+ * XADD, an escalation moving signals) are found by the next catch-up read, which `resync` asks for.
+ */
+export interface PushListener {
+  signal?(entry: StreamEntry): void;
+  ackNotice?(entry: StreamEntry): void;
+  /** Pushes may have been missed (the subscription was re-established) or entries were added out of band: read the streams again. */
+  resync(): void;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
 }
 
 export interface AckWrite {
@@ -121,8 +132,14 @@ export interface Store {
   /** Entries delivered to this inbox's consumer and not yet acknowledged, after `afterId`, oldest first. */
   readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]>;
 
-  /** Entries never delivered before; they become pending. Blocks up to blockMs when there are none. */
-  readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]>;
+  /** Entries never delivered before (up to `count`, oldest first); they become pending. Does not block. */
+  readNew(inbox: InboxRef, count: number): Promise<StreamEntry[]>;
+
+  /**
+   * Listens to a coordinator's push channel. Resolves once the subscription is active: whatever a
+   * store operation appends to its inbox or ACK notice stream from then on reaches `listener`.
+   */
+  subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription>;
 
   /**
    * Whether `messageId`, addressed to `addressedTo` (default: the inbox's coordinator, or the one
@@ -142,8 +159,8 @@ export interface Store {
     options: AckWrite,
   ): Promise<AckResult>;
 
-  /** ACK notices for `sender` after `afterId`; blocks up to blockMs when there are none. */
-  readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]>;
+  /** ACK notices for `sender` after `afterId` (up to `count`, oldest first). Does not block. */
+  readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]>;
 
   /**
    * Atomically: the ACKs already stored for one message from these ackers (null where none), and

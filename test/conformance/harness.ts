@@ -2,6 +2,7 @@ import { Cluster, Redis } from 'ioredis';
 import { createStore, type CreateStoreOptions } from '../../src/store/create-store.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
+import { PUSH_RESYNC } from '../../src/store/push.js';
 import { startRedis, startRedisCluster } from '../support/redis-server.js';
 
 /** One adapter and topology under the conformance suite. */
@@ -13,8 +14,12 @@ export interface Harness {
   store(): Store;
   /** A second, independent connection to the same data (a restarted process); the memory store has only one. */
   newStore(): Promise<Store>;
-  /** Appends a raw entry to a stream, bypassing every check: what `redis-cli XADD key * field body` does. */
-  injectRaw(key: string, field: string, body: string): Promise<void>;
+  /**
+   * Appends a raw entry to a stream, bypassing every check: what `redis-cli XADD key * field body`
+   * does; then, with `wake` (a push channel), what `redis-cli PUBLISH <wake> r` does, so a running
+   * coordinator reads it now rather than at its next catch-up.
+   */
+  injectRaw(key: string, field: string, body: string, wake?: string): Promise<void>;
   /** Stores a string with no TTL, bypassing every operation: what `redis-cli SET key value` does. */
   setRaw(key: string, value: string): Promise<void>;
   /** How a child process reaches the same store (JSON for test/fixtures), or undefined for memory. */
@@ -33,8 +38,9 @@ export function memoryHarness(): Harness {
     },
     store: () => store!,
     newStore: async () => store!,
-    async injectRaw(key, _field, body) {
+    async injectRaw(key, _field, body, wake) {
       store!.appendRawEntry(key, body);
+      if (wake !== undefined) store!.publish(wake, PUSH_RESYNC);
     },
     async setRaw(key, value) {
       store!.setRawString(key, value);
@@ -70,8 +76,9 @@ function serverHarness(name: 'redis' | 'cluster', topology: Topology): Harness {
       extra.push(s);
       return s;
     },
-    async injectRaw(key, field, body) {
+    async injectRaw(key, field, body, wake) {
       await running!.raw.xadd(key, '*', field, body);
+      if (wake !== undefined) await running!.raw.publish(wake, PUSH_RESYNC);
     },
     async setRaw(key, value) {
       await running!.raw.set(key, value);

@@ -64,7 +64,7 @@ export function rejectionBehaviour(h: Harness): void {
       const rejected: RejectionReason[] = [];
       b.on('message:rejected', (e) => rejected.push(e.reason));
       const waiting = b.blockUntilSignal({ timeoutMs: 5_000 });
-      for (const [, raw] of cases) await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', raw);
+      for (const [, raw] of cases) await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', raw, keys.push(swarm, 'coord-b'));
       const sent = await a.sendSignal('coord-b', 'completion', { iteration: 2, payload: { confidence: 0.5 }, idempotencyKey: 'k-1' });
       const signal = await waiting;
       assert.equal(signal.messageId, sent.messageId, 'the waiter got the genuine signal');
@@ -89,12 +89,12 @@ export function rejectionBehaviour(h: Harness): void {
       const b = await c.start('coord-b', { store: counting });
       // Stamped after b started (future by 2 s, inside the replay window): only b can have acknowledged it.
       const { body } = encodeSignal({ senderId: 'coord-a', receiverId: 'coord-b', type: 'wake', timestamp: (await h.store().time()) + 2_000 }, good);
-      await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body);
+      await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body, keys.push(swarm, 'coord-b'));
       await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 2_000 }));
       calls.length = 0;
       const rejected = once(b, 'message:rejected');
       const waiting = b.blockUntilSignal({ timeoutMs: 2_000 }).catch(() => undefined);
-      await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body);
+      await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body, keys.push(swarm, 'coord-b'));
       assert.equal((await rejected)[0].reason, 'replay_processed');
       assert.ok(!calls.includes('isProcessed'), `no store check: ${calls.join(', ')}`);
       await b.shutdown();
@@ -120,9 +120,10 @@ export function rejectionBehaviour(h: Harness): void {
       const started = once(a, 'wait:started');
       const waiting = a.waitForAcks(['coord-b'], messageId, 5_000);
       await started; // from here on the waiter sees every new notice
-      const rejected = once(a, 'message:rejected');
-      for (const [, raw] of cases) await h.injectRaw(keys.ackNotices(swarm, 'coord-a'), 'ack', raw);
-      await rejected; // it is reading the forged notices before the genuine ACK exists
+      let seen = 0;
+      const allRejected = new Promise<void>((resolve) => a.on('message:rejected', () => ++seen === cases.length && resolve()));
+      for (const [, raw] of cases) await h.injectRaw(keys.ackNotices(swarm, 'coord-a'), 'ack', raw, keys.push(swarm, 'coord-a'));
+      await allRejected; // it read every forged notice, and still waits: the genuine ACK does not exist yet
       const ack = await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 2_000 }));
       const acks = await waiting;
       assert.deepEqual(acks.get('coord-b'), ack);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AckCursors } from '../../src/core/ack-cursors.js';
 import { AckedMessages } from '../../src/core/acked-messages.js';
 
 const START = 1_800_000_000_000;
@@ -33,17 +32,5 @@ describe('AckedMessages', () => {
     for (let i = 0; i < 50_001; i++) acked.remember(`a:wake:${i}`, START + 2_000 + i, START + 2_000 + i);
     assert.equal(acked.wasAcknowledged('a:wake:0', START + 2_000), undefined, 'the oldest is asked of the store');
     assert.equal(acked.wasAcknowledged('a:wake:50000', START + 52_000), true);
-  });
-});
-
-describe('AckCursors', () => {
-  test('returns the cursor of a remembered send in its swarm only, and forgets beyond 1,024', () => {
-    const cursors = new AckCursors();
-    cursors.remember('a:wake:1', 'swarm-1', '5-0');
-    assert.equal(cursors.get('a:wake:1', 'swarm-1'), '5-0');
-    assert.equal(cursors.get('a:wake:1', 'swarm-2'), undefined);
-    for (let i = 2; i <= 1_025; i++) cursors.remember(`a:wake:${i}`, 'swarm-1', `${i}-0`);
-    assert.equal(cursors.get('a:wake:1', 'swarm-1'), undefined);
-    assert.equal(cursors.get('a:wake:1025', 'swarm-1'), '1025-0');
   });
 });

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { AbortedError, SignalTimeoutError, StoreUnavailableError } from '../../src/protocol/errors.js';
+import { keys } from '../../src/protocol/keys.js';
+import { Keyring } from '../../src/protocol/keyring.js';
+import { encodeSignal } from '../../src/protocol/signal.js';
+import { PUSH_RESYNC } from '../../src/store/push.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
-import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 
 /** A store whose chosen operations can be made to misbehave once. */
@@ -69,13 +73,24 @@ describe('robustness', () => {
     assert.ok(b.getMetrics().heartbeats >= 4);
   });
 
-  test('a read whose reply was lost after delivery is recovered from the pending list', async () => {
+  test('a catch-up read whose reply was lost after delivery is recovered from the pending list', async () => {
     fresh();
     const a = await c.start('coord-a');
-    const b = await c.start('coord-lost', { store: faultyStore(store, { readNew: 'fail-after' }) });
+    await a.sendSignal('coord-lost', 'wake', { payload: 'kept' }); // before it starts: found by its catch-up read
+    const b = c.make('coord-lost', { store: faultyStore(store, { readNew: 'fail-after' }) });
+    await assert.rejects(b.initialize(), StoreUnavailableError); // the entry is now pending for coord-lost
+    await b.initialize();
+    assert.equal((await b.blockUntilSignal({ timeoutMs: 3_000 })).payload, 'kept');
+  });
+
+  test('a resync push makes a running coordinator read what was appended without a push', async () => {
+    fresh();
+    const b = await c.start('coord-quiet');
     const waiting = b.blockUntilSignal({ timeoutMs: 3_000 });
-    await a.sendSignal('coord-lost', 'wake', { payload: 'kept' });
-    assert.equal((await waiting).payload, 'kept');
+    const { body } = encodeSignal({ senderId: 'coord-a', receiverId: 'coord-quiet', type: 'wake', timestamp: await store.time() }, new Keyring(Buffer.from(SECRET)));
+    store.appendRawEntry(keys.inbox(b.swarmId, 'coord-quiet'), body); // no push: nothing reads it yet
+    store.publish(keys.push(b.swarmId, 'coord-quiet'), PUSH_RESYNC);
+    assert.equal((await waiting).senderId, 'coord-a');
   });
 
   test('a barrier that is aborted gives back the signals it had collected', async () => {

@@ -1,5 +1,6 @@
 import { StoreClosedError } from '../../protocol/errors.js';
-import type { BlockingRead, StreamEntry } from '../port.js';
+import type { BlockingRead, PushListener, StreamEntry, Subscription } from '../port.js';
+import { deliverPush } from '../push.js';
 import { ExpiringMap } from './expiring-map.js';
 import { MemoryStream } from './memory-stream.js';
 
@@ -38,6 +39,8 @@ export class MemoryKeyspace {
   protected readonly sets = new Map<string, Set<string>>();
   /** Blocked readers per stream key; kept outside the streams so expiry cannot strand them. */
   readonly #wakers = new Map<string, Set<() => void>>();
+  /** Pub/sub: listeners per channel. */
+  readonly #channels = new Map<string, Set<PushListener>>();
   readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
@@ -54,6 +57,7 @@ export class MemoryKeyspace {
     clearInterval(this.#sweeper);
     for (const wakers of this.#wakers.values()) for (const wake of wakers) wake();
     this.#wakers.clear();
+    this.#channels.clear();
     for (const map of [this.strings, this.streams, this.hashes, this.sortedSets]) map.clear();
     this.sets.clear();
   }
@@ -112,6 +116,34 @@ export class MemoryKeyspace {
   setRawString(key: string, value: string, ttlMs = Number.POSITIVE_INFINITY): void {
     this.open('setRawString');
     this.strings.set(key, value, ttlMs);
+  }
+
+  /** The in-memory `redis-cli PUBLISH`: a push message to a channel's listeners, delivered as from a socket (not within the caller). */
+  publish(channel: string, message: string): void {
+    this.open('publish');
+    const listeners = this.#channels.get(channel);
+    if (!listeners || listeners.size === 0) return;
+    queueMicrotask(() => {
+      for (const listener of [...listeners]) {
+        try {
+          deliverPush(listener, message);
+        } catch {
+          // A listener's failure is its own (core listeners catch theirs); others still get the push.
+        }
+      }
+    });
+  }
+
+  protected subscribeChannel(channel: string, listener: PushListener): Subscription {
+    let listeners = this.#channels.get(channel);
+    if (!listeners) this.#channels.set(channel, (listeners = new Set()));
+    listeners.add(listener);
+    return {
+      close: async () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && this.#channels.get(channel) === listeners) this.#channels.delete(channel);
+      },
+    };
   }
 
   #spaces(): ExpiringMap<unknown>[] {

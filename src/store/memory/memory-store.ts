@@ -4,14 +4,16 @@ import type {
   AckWrite,
   AckSnapshot,
   AppendResult,
-  BlockingRead,
   HeartbeatWrite,
   InboxRef,
+  PushListener,
   RegistryEntry,
   Store,
   StoredHeartbeat,
   StreamEntry,
+  Subscription,
 } from '../port.js';
+import { PUSH_ACK_NOTICE, PUSH_SIGNAL, pushMessage } from '../push.js';
 import { MemorySupervision } from './memory-supervision.js';
 
 /**
@@ -38,9 +40,9 @@ export class MemoryStore extends MemorySupervision implements Store {
       if (existing !== undefined) return { messageId: existing, isDuplicate: true };
       this.strings.set(idemKey, options.messageId, options.ttlMs);
     }
-    this.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
-    const ackCursor = this.streams.get(keys.ackNotices(to.swarmId, options.senderId))?.lastId ?? '0-0';
-    return { messageId: options.messageId, isDuplicate: false, ackCursor };
+    const id = this.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
+    this.publish(keys.push(to.swarmId, to.coordinatorId), pushMessage(PUSH_SIGNAL, id, body));
+    return { messageId: options.messageId, isDuplicate: false };
   }
 
   async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
@@ -54,10 +56,14 @@ export class MemoryStore extends MemorySupervision implements Store {
     return stream ? stream.pendingFor(inbox.coordinatorId, afterId, count) : [];
   }
 
-  async readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]> {
+  async readNew(inbox: InboxRef, count: number): Promise<StreamEntry[]> {
     this.open('readNew');
-    const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
-    return this.blockingRead(key, read, () => this.streams.get(key)?.deliverNew(inbox.coordinatorId, read.count) ?? []);
+    return this.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.deliverNew(inbox.coordinatorId, count) ?? [];
+  }
+
+  async subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription> {
+    this.open('subscribe');
+    return this.subscribeChannel(keys.push(ref.swarmId, ref.coordinatorId), listener);
   }
 
   async isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
@@ -81,14 +87,15 @@ export class MemoryStore extends MemorySupervision implements Store {
     if (existing !== undefined) return { body: existing, created: false };
     this.strings.set(ackKey, options.body, options.ttlMs);
     const noticeKey = keys.ackNotices(inbox.swarmId, options.senderId);
-    this.appendEntry(noticeKey, options.body, options.ttlMs);
+    const id = this.appendEntry(noticeKey, options.body, options.ttlMs);
     this.streams.get(noticeKey)?.trim(options.noticeMaxLen);
+    this.publish(keys.push(inbox.swarmId, options.senderId), pushMessage(PUSH_ACK_NOTICE, id, options.body));
     return { body: options.body, created: true };
   }
 
-  async readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+  async readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
     this.open('readAckNotices');
-    return this.readStreamAfter(keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId, read);
+    return this.streams.get(keys.ackNotices(sender.swarmId, sender.coordinatorId))?.readAfter(afterId, count) ?? [];
   }
 
   async ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {

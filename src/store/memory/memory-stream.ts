@@ -1,3 +1,4 @@
+import { parseEntryId } from '../entry-id.js';
 import type { StreamEntry } from '../port.js';
 
 interface Entry {
@@ -10,11 +11,6 @@ export function entryId(ms: number, seq: number): string {
   return `${ms}-${seq}`;
 }
 
-/** Parses a stream id (`ms-seq`, or `ms` alone) into comparable numbers. */
-export function parseEntryId(id: string): [number, number] {
-  const [ms, seq] = id.split('-');
-  return [Number(ms ?? 0), Number(seq ?? 0)];
-}
 
 function isAfter(ms: number, seq: number, id: [number, number]): boolean {
   return ms > id[0] || (ms === id[0] && seq > id[1]);

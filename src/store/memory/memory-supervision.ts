@@ -1,6 +1,7 @@
 import { globalKeys, keys } from '../../protocol/keys.js';
 import type { BlockingRead, EscalationResult, EscalationTtls, Fence, InboxRef, StreamEntry } from '../port.js';
 import { MemoryLeases } from './memory-leases.js';
+import { PUSH_RESYNC } from '../push.js';
 
 const FENCE_TTL_MS = 7 * 86_400_000;
 const EVENT_LOG_CAP = 1_000;
@@ -55,6 +56,7 @@ export class MemorySupervision extends MemoryLeases {
       const inbox = this.stream(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
       for (const entry of pending) if (entry.body !== null) inbox.appendWithId(entry.id, entry.body, now);
       this.streams.expire(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
+      this.publish(keys.push(swarmId, newId), PUSH_RESYNC); // a replacement already running reads them now
     }
     this.streams.delete(keys.inbox(swarmId, deadId));
     const record = { deadCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, escalatedAt: now, workItems: items.size, signals: pending.length };

@@ -4,6 +4,7 @@ import type { Logger } from '../../protocol/logger.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
 import { defaultLogger } from '../default-logger.js';
 import { BlockingConnections } from './blocking-connections.js';
+import { PushHub } from './push-hub.js';
 import type { RedisClient } from './lua-script.js';
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -35,6 +36,7 @@ export interface RedisStoreOptions {
 export class RedisBase {
   readonly client: RedisClient;
   protected readonly blocking: BlockingConnections;
+  protected readonly pushes: PushHub;
   readonly #ownsClient: boolean;
   #closed = false;
 
@@ -43,6 +45,7 @@ export class RedisBase {
     this.client = client;
     this.#ownsClient = options.ownsClient;
     this.blocking = new BlockingConnections(client, logger);
+    this.pushes = new PushHub(client, logger);
   }
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
@@ -60,6 +63,7 @@ export class RedisBase {
     if (this.#closed) return;
     this.#closed = true;
     this.blocking.close();
+    this.pushes.close();
     if (!this.#ownsClient) return;
     try {
       await this.client.quit();

@@ -6,13 +6,14 @@ import type {
   AckWrite,
   AckSnapshot,
   AppendResult,
-  BlockingRead,
   HeartbeatWrite,
   InboxRef,
+  PushListener,
   RegistryEntry,
   Store,
   StoredHeartbeat,
   StreamEntry,
+  Subscription,
 } from '../port.js';
 import { toEntries, type RawStreams, type RedisStoreOptions } from './redis-base.js';
 import { RedisSupervision } from './redis-supervision.js';
@@ -20,7 +21,8 @@ import { scripts } from './lua-script.js';
 
 /**
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
- * Lua scripts on one swarm slot; blocking reads use borrowed connections (blocking-connections.ts).
+ * Lua scripts on one swarm slot; what they append to inboxes and ACK notice streams is pushed to
+ * waiting coordinators over one pub/sub connection (push-hub.ts).
  */
 const REGISTRY_PAGE = 1_000;
 
@@ -45,15 +47,10 @@ export class RedisStore extends RedisSupervision implements Store {
       const idem = options.idempotencyKey;
       const reply = (await scripts.appendSignal.run(
         this.client,
-        [
-          keys.inbox(to.swarmId, to.coordinatorId),
-          keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-'),
-          keys.ackNotices(to.swarmId, options.senderId),
-        ],
-        [body, options.messageId, options.ttlMs, idem === undefined ? '0' : '1', CONSUMER_GROUP],
-      )) as [string, number, string];
-      const [messageId, duplicate, ackCursor] = reply;
-      return duplicate === 1 ? { messageId, isDuplicate: true } : { messageId, isDuplicate: false, ackCursor };
+        [keys.inbox(to.swarmId, to.coordinatorId), keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-')],
+        [body, options.messageId, options.ttlMs, idem === undefined ? '0' : '1', CONSUMER_GROUP, keys.push(to.swarmId, to.coordinatorId)],
+      )) as [string, number];
+      return { messageId: reply[0], isDuplicate: reply[1] === 1 };
     });
   }
 
@@ -73,26 +70,17 @@ export class RedisStore extends RedisSupervision implements Store {
     );
   }
 
-  readNew(inbox: InboxRef, read: BlockingRead): Promise<StreamEntry[]> {
-    const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
-    const blockMs = Math.max(1, Math.ceil(read.blockMs));
+  readNew(inbox: InboxRef, count: number): Promise<StreamEntry[]> {
     return this.call('readNew', () =>
-      this.#withGroup(inbox, () =>
-        this.blocking.use(
-          async (connection) => {
-            const reply = (await connection.xreadgroup(
-              'GROUP', CONSUMER_GROUP, inbox.coordinatorId,
-              'COUNT', read.count, 'BLOCK', blockMs,
-              'STREAMS', key, '>',
-            )) as RawStreams;
-            return toEntries(reply);
-          },
-          blockMs,
-          read.signal,
-          [],
-        ),
-      ),
+      this.#withGroup(inbox, async () => {
+        const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
+        return toEntries((await this.client.xreadgroup('GROUP', CONSUMER_GROUP, inbox.coordinatorId, 'COUNT', count, 'STREAMS', key, '>')) as RawStreams);
+      }),
     );
+  }
+
+  subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription> {
+    return this.call('subscribe', () => this.pushes.subscribe(keys.push(ref.swarmId, ref.coordinatorId), listener));
   }
 
   isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
@@ -117,14 +105,16 @@ export class RedisStore extends RedisSupervision implements Store {
           keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId),
           keys.ackNotices(inbox.swarmId, options.senderId),
         ],
-        [CONSUMER_GROUP, options.entryId ?? '', options.body, options.ttlMs, options.noticeMaxLen],
+        [CONSUMER_GROUP, options.entryId ?? '', options.body, options.ttlMs, options.noticeMaxLen, keys.push(inbox.swarmId, options.senderId)],
       )) as [string, number];
       return { body: reply[0], created: reply[1] === 1 };
     });
   }
 
-  readAckNotices(sender: InboxRef, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
-    return this.readStreamBlocking('readAckNotices', keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId, read);
+  readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    return this.call('readAckNotices', async () =>
+      toEntries((await this.client.xread('COUNT', count, 'STREAMS', keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId)) as RawStreams),
+    );
   }
 
   ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {

@@ -48,7 +48,7 @@ export class RedisSupervision extends RedisMaintenance {
         ],
         [
           fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs,
-          keys.replacementChannel(swarmId), EVENT_LOG_CAP, CONSUMER_GROUP, ttls.inboxTtlMs,
+          keys.replacementChannel(swarmId), EVENT_LOG_CAP, CONSUMER_GROUP, ttls.inboxTtlMs, keys.push(swarmId, newId),
         ],
       )) as [string, number, number, number];
       const outcomes = { 1: 'created', 0: 'existing', [-1]: 'fenced' } as const;

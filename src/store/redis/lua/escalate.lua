@@ -9,7 +9,7 @@
 -- KEYS[9] dead inbox, KEYS[10] new inbox, KEYS[11] pending spawn requests (one swarm slot)
 -- ARGV[1] epoch, ARGV[2] swarm, ARGV[3] dead id, ARGV[4] new id, ARGV[5] fence ttl ms,
 -- ARGV[6] record ttl ms, ARGV[7] work ttl ms, ARGV[8] replacement channel, ARGV[9] event log cap,
--- ARGV[10] consumer group, ARGV[11] inbox ttl ms
+-- ARGV[10] consumer group, ARGV[11] inbox ttl ms, ARGV[12] the replacement's push channel
 -- Returns { replacement id, created (1) or existing (0) or fenced out (-1), work items moved, signals moved }.
 local existing = redis.call('GET', KEYS[2])
 if existing then
@@ -43,6 +43,7 @@ if #pending > 0 then
     end
   end
   redis.call('PEXPIRE', KEYS[10], ARGV[11])
+  redis.call('PUBLISH', ARGV[12], 'r') -- a replacement already running reads them now
 end
 redis.call('DEL', KEYS[9])
 

@@ -1,0 +1,173 @@
+import type { Logger } from '../protocol/logger.js';
+import { compareEntryIds } from '../store/entry-id.js';
+import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
+import type { CoordinatorConfig } from './config.js';
+import { pauseBeforeRetry } from './retry-pause.js';
+
+/** Messages whose notices are kept for a wait that has not begun yet (it begins after its send returns). */
+const KEPT_MESSAGES = 1_024;
+/** Notices of messages not (yet) expected: a notice can overtake the reply of its own send. */
+const KEPT_UNEXPECTED = 64;
+/** Notice ids remembered to drop the copy a catch-up read gives of a notice already pushed. */
+const SEEN_IDS = 4_096;
+
+/** A wait on one message's ACK notices. */
+export interface NoticeWatch {
+  notice(entry: StreamEntry): void;
+  /** Notices may have been missed and could not all be read back: look at the ACK keys. */
+  gap(): void;
+}
+
+export interface AckFeedDeps {
+  store: Store;
+  /** Whose ACK notice stream (and push channel) this feed follows. */
+  sender: InboxRef;
+  config: CoordinatorConfig;
+  logger: Logger;
+  stop: AbortSignal;
+}
+
+/** The messageId a notice is about, without verifying it (the wait does that). */
+function messageIdOf(body: string | null): string | undefined {
+  if (body === null) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { messageId?: unknown } | null;
+    return typeof parsed?.messageId === 'string' ? parsed.messageId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One sender's ACK notices, as the store pushes them, for every wait of one coordinator: a
+ * notice is parsed once and handed to the waits on its message. Notices of messages this
+ * coordinator just sent are kept, so a wait that begins after its ACKs arrived still sees them
+ * without a read. After a reconnection the notices appended meanwhile are read back from the
+ * stream; the `generation` then changes, and waits on messages sent before it check the ACK keys.
+ */
+export class AckFeed {
+  readonly #deps: AckFeedDeps;
+  readonly #watches = new Map<string, Set<NoticeWatch>>();
+  /** Expected messageId -> its notices so far, with the generation it was expected in. */
+  readonly #kept = new Map<string, { generation: number; notices: StreamEntry[] }>();
+  readonly #unexpected = new Map<string, StreamEntry[]>();
+  readonly #seen = new Set<string>();
+  /** The newest notice id taken: a catch-up reads after it. */
+  #lastId = '0-0';
+  #generation = 0;
+  #subscription: Subscription | undefined;
+  #work: Promise<void> = Promise.resolve();
+  #catchUpQueued = false;
+
+  constructor(deps: AckFeedDeps) {
+    this.#deps = deps;
+  }
+
+  /** Subscribes; from when it resolves, every notice of the sender reaches this feed. */
+  async open(): Promise<void> {
+    const { store, sender } = this.#deps;
+    this.#subscription = await store.subscribe(sender, {
+      ackNotice: (entry) => void this.#enqueue(async () => this.#take(entry)),
+      resync: () => this.#requestCatchUp(),
+    });
+    try {
+      // Where a catch-up starts reading; a notice pushed meanwhile is taken too (dropped once by id).
+      const { cursor } = await store.ackSnapshot(sender, [], '');
+      await this.#enqueue(async () => {
+        if (this.#lastId === '0-0') this.#lastId = cursor;
+      });
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#subscription?.close().catch(() => undefined);
+    this.#subscription = undefined;
+    await this.#work;
+  }
+
+  /** A message this coordinator just sent: keep its notices for the wait that may follow. */
+  expect(messageId: string): void {
+    const early = this.#unexpected.get(messageId) ?? [];
+    this.#unexpected.delete(messageId);
+    this.#kept.set(messageId, { generation: this.#generation, notices: early });
+    if (this.#kept.size > KEPT_MESSAGES) this.#kept.delete(this.#kept.keys().next().value!);
+  }
+
+  /**
+   * The notices of `messageId` that arrived before the wait began, when this feed saw every one
+   * since the message was sent (expected, and no gap since); undefined when the wait must read the ACK keys.
+   */
+  noticesSoFar(messageId: string): StreamEntry[] | undefined {
+    const kept = this.#kept.get(messageId);
+    if (!kept || kept.generation !== this.#generation) return undefined;
+    return [...kept.notices];
+  }
+
+  /** Hands every later notice of `messageId` to `watch` until the returned function is called. */
+  watch(messageId: string, watch: NoticeWatch): () => void {
+    let watches = this.#watches.get(messageId);
+    if (!watches) this.#watches.set(messageId, (watches = new Set()));
+    watches.add(watch);
+    return () => {
+      watches.delete(watch);
+      if (watches.size === 0 && this.#watches.get(messageId) === watches) this.#watches.delete(messageId);
+    };
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.#work.then(task);
+    this.#work = run.catch((error: unknown) => this.#deps.logger.error({ err: error }, 'ACK notice task failed'));
+    return run;
+  }
+
+  #take(entry: StreamEntry): void {
+    if (this.#seen.has(entry.id)) return;
+    this.#seen.add(entry.id);
+    if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
+    if (compareEntryIds(entry.id, this.#lastId) > 0) this.#lastId = entry.id;
+    const messageId = messageIdOf(entry.body);
+    if (messageId === undefined) {
+      // Not about any message: every wait judges it (and counts it as rejected).
+      for (const watches of this.#watches.values()) for (const watch of watches) watch.notice(entry);
+      return;
+    }
+    const kept = this.#kept.get(messageId);
+    if (kept) kept.notices.push(entry);
+    else {
+      this.#unexpected.set(messageId, [...(this.#unexpected.get(messageId) ?? []), entry]);
+      if (this.#unexpected.size > KEPT_UNEXPECTED) this.#unexpected.delete(this.#unexpected.keys().next().value!);
+    }
+    for (const watch of this.#watches.get(messageId) ?? []) watch.notice(entry);
+  }
+
+  #requestCatchUp(): void {
+    if (this.#catchUpQueued || this.#deps.stop.aborted) return;
+    this.#catchUpQueued = true;
+    void this.#enqueue(async () => {
+      this.#catchUpQueued = false;
+      for (let failures = 1; !this.#deps.stop.aborted; failures += 1) {
+        try {
+          return await this.#catchUp();
+        } catch (error) {
+          this.#deps.logger.warn({ err: error, failures }, 'ACK notice catch-up read failed; retrying');
+          await pauseBeforeRetry(failures, this.#deps.stop);
+        }
+      }
+    });
+  }
+
+  /** Reads the notices appended while pushes may have been missed; a capped stream may have dropped some, so waits look at the keys too. */
+  async #catchUp(): Promise<void> {
+    const { store, sender, config } = this.#deps;
+    for (;;) {
+      const entries = await store.readAckNotices(sender, this.#lastId, config.readBatchSize);
+      for (const entry of entries) this.#take(entry);
+      if (entries.length < config.readBatchSize) break;
+    }
+    this.#generation += 1;
+    for (const watches of this.#watches.values()) for (const watch of watches) watch.gap();
+  }
+}

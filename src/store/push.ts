@@ -1,0 +1,32 @@
+import type { PushListener, StreamEntry } from './port.js';
+
+/**
+ * Push messages on a coordinator's channel (keys.push), written by the stores' append and ACK
+ * operations (Redis: in the same Lua script as the XADD, so a push never precedes its entry):
+ *   `s <entry id> <body>`  an entry appended to its inbox
+ *   `a <entry id> <body>`  an entry appended to its ACK notice stream
+ *   `r`                    entries were added out of band: read the streams again
+ */
+export const PUSH_SIGNAL = 's';
+export const PUSH_ACK_NOTICE = 'a';
+export const PUSH_RESYNC = 'r';
+
+export function pushMessage(kind: typeof PUSH_SIGNAL | typeof PUSH_ACK_NOTICE, entryId: string, body: string): string {
+  return `${kind} ${entryId} ${body}`;
+}
+
+/** Hands one push message to a listener; anything unrecognised asks it to read the streams (nothing is lost that way). */
+export function deliverPush(listener: PushListener, message: string): void {
+  const kind = message.slice(0, 2);
+  const idEnd = message.indexOf(' ', 2);
+  if ((kind === 's ' || kind === 'a ') && idEnd > 2) {
+    const id = message.slice(2, idEnd);
+    const entry: StreamEntry = { id, time: Number(id.slice(0, id.indexOf('-'))), body: message.slice(idEnd + 1) };
+    if (Number.isFinite(entry.time)) {
+      if (kind === 's ') listener.signal?.(entry);
+      else listener.ackNotice?.(entry);
+      return;
+    }
+  }
+  listener.resync();
+}
