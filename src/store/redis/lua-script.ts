@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
 
@@ -24,9 +24,27 @@ export class LuaScript {
     try {
       return await client.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return client.eval(this.#source, keys.length, ...keys, ...args);
+      return this.#evalOnNoScript(client, keys, args, error);
     }
+  }
+
+  /**
+   * Runs a script that PUBLISHes so that Redis writes the push before this reply. Redis writes
+   * pending replies newest client first; a PING sent ahead in the same write queues this client
+   * before the subscriber, so the receiver (often in this same process) starts at once instead of
+   * after this reply is handled: about 40 µs less per hop of a round trip here (docs/performance.md).
+   * A Cluster gets a plain call (its PUBLISH travels the cluster bus anyway).
+   */
+  async runPushFirst(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    if (client instanceof Cluster) return this.run(client, keys, args);
+    const replies = await client.pipeline().ping().evalsha(this.#sha, keys.length, ...keys, ...args).exec();
+    const [error, value] = replies?.[1] ?? [new Error(`${this.name}: no reply`), undefined];
+    return error ? this.#evalOnNoScript(client, keys, args, error) : value;
+  }
+
+  #evalOnNoScript(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], error: unknown): Promise<unknown> {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return client.eval(this.#source, keys.length, ...keys, ...args);
   }
 }
 

@@ -45,7 +45,7 @@ export class RedisStore extends RedisSupervision implements Store {
   appendSignal(to: InboxRef, body: string, options: { messageId: string; senderId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
     return this.call('appendSignal', async () => {
       const idem = options.idempotencyKey;
-      const reply = (await scripts.appendSignal.run(
+      const reply = (await scripts.appendSignal.runPushFirst(
         this.client,
         [keys.inbox(to.swarmId, to.coordinatorId), keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-')],
         [body, options.messageId, options.ttlMs, idem === undefined ? '0' : '1', CONSUMER_GROUP, keys.push(to.swarmId, to.coordinatorId)],
@@ -98,7 +98,7 @@ export class RedisStore extends RedisSupervision implements Store {
     options: AckWrite,
   ): Promise<AckResult> {
     return this.call('acknowledge', async () => {
-      const reply = (await scripts.acknowledge.run(
+      const reply = (await scripts.acknowledge.runPushFirst(
         this.client,
         [
           keys.inbox(inbox.swarmId, inbox.coordinatorId),
