@@ -10,7 +10,6 @@ export interface CoordinatorTimings {
   signalTtlMs?: number;
   ackTtlMs?: number;
   blockingTimeoutMs?: number;
-  maxBlockMs?: number;
   registryTtlMs?: number;
   clockSyncIntervalMs?: number;
   ackNoticeMaxLen?: number;
@@ -30,7 +29,6 @@ const configSchema = z
     signalTtlMs: positive,
     ackTtlMs: positive,
     blockingTimeoutMs: positive,
-    maxBlockMs: positive,
     registryTtlMs: positive,
     clockSyncIntervalMs: positive,
     ackNoticeMaxLen: positive,
@@ -87,7 +85,6 @@ const CONFIG_KEYS = [
   'signalTtlMs',
   'ackTtlMs',
   'blockingTimeoutMs',
-  'maxBlockMs',
   'registryTtlMs',
   'clockSyncIntervalMs',
   'ackNoticeMaxLen',

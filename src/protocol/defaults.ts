@@ -21,8 +21,6 @@ export const DEFAULTS = {
   replayWindowMs: 300_000,
   /** Default timeout of blockUntilSignal, ms. Env BLOCKING_TIMEOUT_MS. */
   blockingTimeoutMs: 1_800_000,
-  /** Longest single blocking read, ms; a longer wait re-issues it (a dead socket is noticed within this). */
-  maxBlockMs: 30_000,
   /** Lifetime of a coordinator's work items, refreshed by each assignment, ms. */
   workTtlMs: 7 * 86_400_000,
   /** Lifetime of a swarm's coordinator registry, refreshed by every heartbeat, ms. */

@@ -27,7 +27,6 @@ describe('DEFAULTS', () => {
     assert.ok(DEFAULTS.registryTtlMs > DEFAULTS.deadThresholdMs);
     assert.ok(DEFAULTS.staleThresholdMs > DEFAULTS.deadThresholdMs);
     assert.ok(DEFAULTS.signalTtlMs > DEFAULTS.replayWindowMs);
-    assert.ok(DEFAULTS.maxBlockMs < DEFAULTS.blockingTimeoutMs);
   });
 
   test('every numeric default is a positive integer', () => {

@@ -9,7 +9,6 @@ export const OTHER_SECRET = 'other-secret-0123456789abcdef0123456789abcdef';
 export const FAST = {
   heartbeatIntervalMs: 50,
   heartbeatTtlMs: 400,
-  maxBlockMs: 2_000,
   blockingTimeoutMs: 5_000,
 } as const;
 

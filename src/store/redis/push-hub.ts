@@ -9,6 +9,13 @@ import type { RedisClient } from './lua-script.js';
 const RETRIES_PER_NODE = 3;
 /** Pause before a replacement subscriber connection is opened. */
 const REOPEN_DELAY_MS = 200;
+/**
+ * A push connection is PINGed this often, and reconnected when the answer takes longer than
+ * KEEPALIVE_TIMEOUT_MS: a connection that died without a FIN (a blackholed network) would
+ * otherwise leave every wait of the process hanging until its timeout. One command per process.
+ */
+const KEEPALIVE_MS = 15_000;
+const KEEPALIVE_TIMEOUT_MS = 5_000;
 
 /**
  * One pub/sub connection carrying every push channel this process listens to (all its
@@ -26,11 +33,14 @@ export class PushHub {
   #connection: Redis | undefined;
   #opening: Promise<Redis> | undefined;
   #reopenTimer: NodeJS.Timeout | undefined;
+  readonly #keepAlive: NodeJS.Timeout;
   #closed = false;
 
   constructor(base: RedisClient, logger: Logger) {
     this.#base = base;
     this.#logger = logger;
+    this.#keepAlive = setInterval(() => void this.#checkAlive(), KEEPALIVE_MS);
+    this.#keepAlive.unref();
   }
 
   async subscribe(channel: string, listener: PushListener): Promise<Subscription> {
@@ -61,6 +71,7 @@ export class PushHub {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#reopenTimer);
+    clearInterval(this.#keepAlive);
     this.#connection?.disconnect();
     this.#connection = undefined;
   }
@@ -131,6 +142,18 @@ export class PushHub {
       return;
     }
     for (const channel of channels) for (const listener of this.#channels.get(channel) ?? []) this.#safely(() => listener.resync());
+  }
+
+  async #checkAlive(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection || connection.status !== 'ready' || this.#channels.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), KEEPALIVE_TIMEOUT_MS)));
+    const answer = await Promise.race([connection.ping().catch(() => 'failed'), late]);
+    clearTimeout(timer);
+    if (answer !== 'late' || this.#connection !== connection) return;
+    this.#logger.warn({ timeoutMs: KEEPALIVE_TIMEOUT_MS }, 'push connection did not answer a PING; reconnecting');
+    connection.disconnect(true); // its next 'ready' subscribes again and resyncs every listener
   }
 
   #deliver(channel: string, message: string): void {
