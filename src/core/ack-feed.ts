@@ -4,7 +4,11 @@ import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.j
 import type { CoordinatorConfig } from './config.js';
 import { pauseBeforeRetry } from './retry-pause.js';
 
-/** Messages whose notices are kept for a wait that has not begun yet (it begins after its send returns). */
+/**
+ * Notices of a message just sent are kept this long, and for this many messages at most, for a
+ * wait that has not begun yet (it begins after its send returns). A later wait reads the ACK keys.
+ */
+const KEEP_MS = 10_000;
 const KEPT_MESSAGES = 1_024;
 /** Notices of messages not (yet) expected: a notice can overtake the reply of its own send. */
 const KEPT_UNEXPECTED = 64;
@@ -49,7 +53,7 @@ export class AckFeed {
   readonly #deps: AckFeedDeps;
   readonly #watches = new Map<string, Set<NoticeWatch>>();
   /** Expected messageId -> its notices so far, with the generation it was expected in. */
-  readonly #kept = new Map<string, { generation: number; notices: StreamEntry[] }>();
+  readonly #kept = new Map<string, { generation: number; at: number; notices: StreamEntry[] }>();
   readonly #unexpected = new Map<string, StreamEntry[]>();
   readonly #seen = new Set<string>();
   /** The newest notice id taken: a catch-up reads after it. */
@@ -92,8 +96,13 @@ export class AckFeed {
   expect(messageId: string): void {
     const early = this.#unexpected.get(messageId) ?? [];
     this.#unexpected.delete(messageId);
-    this.#kept.set(messageId, { generation: this.#generation, notices: early });
-    if (this.#kept.size > KEPT_MESSAGES) this.#kept.delete(this.#kept.keys().next().value!);
+    const now = performance.now();
+    this.#kept.set(messageId, { generation: this.#generation, at: now, notices: early });
+    // Oldest first (a Map keeps insertion order): forget what is too old or too many.
+    for (const [id, kept] of this.#kept) {
+      if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS) break;
+      this.#kept.delete(id);
+    }
   }
 
   /**
@@ -102,7 +111,7 @@ export class AckFeed {
    */
   noticesSoFar(messageId: string): StreamEntry[] | undefined {
     const kept = this.#kept.get(messageId);
-    if (!kept || kept.generation !== this.#generation) return undefined;
+    if (!kept || kept.generation !== this.#generation || performance.now() - kept.at > KEEP_MS) return undefined;
     return [...kept.notices];
   }
 

@@ -91,7 +91,14 @@ class AckWait {
         this.#onComplete = undefined;
         resolve();
       };
-      const timer = setTimeout(finish, Math.max(0, deadline - performance.now()));
+      // A timer may fire a little early against performance.now(): re-arm for what is left.
+      const arm = (): void => {
+        const left = deadline - performance.now();
+        if (left <= 0) finish();
+        else timer = setTimeout(arm, Math.ceil(left));
+      };
+      let timer: NodeJS.Timeout | undefined;
+      arm();
       stop.addEventListener('abort', finish, { once: true });
       this.#onComplete = finish;
     });

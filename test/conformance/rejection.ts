@@ -62,9 +62,12 @@ export function rejectionBehaviour(h: Harness): void {
       ];
 
       const rejected: RejectionReason[] = [];
-      b.on('message:rejected', (e) => rejected.push(e.reason));
+      const allRejected = new Promise<void>((resolve) =>
+        b.on('message:rejected', (e) => rejected.push(e.reason) === cases.length && resolve()),
+      );
       const waiting = b.blockUntilSignal({ timeoutMs: 5_000 });
       for (const [, raw] of cases) await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', raw, keys.push(swarm, 'coord-b'));
+      await allRejected; // every bad one examined, and the waiter still waits
       const sent = await a.sendSignal('coord-b', 'completion', { iteration: 2, payload: { confidence: 0.5 }, idempotencyKey: 'k-1' });
       const signal = await waiting;
       assert.equal(signal.messageId, sent.messageId, 'the waiter got the genuine signal');

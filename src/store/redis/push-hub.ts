@@ -84,8 +84,10 @@ export class PushHub {
 
   async #open(): Promise<Redis> {
     const base = this.#base;
-    // Pushes can wait any time (no command timeout); resubscribing is done here, followed by a resync.
-    const options = { autoResubscribe: false, commandTimeout: undefined } as const;
+    // Pushes can wait any time (no command timeout); resubscribing is done here, followed by a
+    // resync. No ready check: SUBSCRIBE may be written while connecting, and the check's INFO
+    // would then be refused in subscriber mode.
+    const options = { autoResubscribe: false, commandTimeout: undefined, enableReadyCheck: false } as const;
     let connection: Redis;
     if (base instanceof Cluster) {
       if (base.nodes('master').length === 0) await base.ping();

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AckFeed } from '../../src/core/ack-feed.js';
+import { resolveConfig } from '../../src/core/config.js';
+import { keys } from '../../src/protocol/keys.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import type { StreamEntry } from '../../src/store/port.js';
+import { PUSH_RESYNC } from '../../src/store/push.js';
+import { recordingLogger } from '../support/recording-logger.js';
+
+const SWARM = 'feed-swarm';
+const sender = { swarmId: SWARM, coordinatorId: 'coord-a' };
+const inbox = { swarmId: SWARM, coordinatorId: 'coord-b' };
+const notice = (messageId: string) => JSON.stringify({ v: 1, messageId, coordinatorId: 'coord-b', senderId: 'coord-a' });
+
+/** Resolves after every push and queued task so far has run. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('AckFeed', () => {
+  let store: MemoryStore;
+  let feed: AckFeed;
+  const stop = new AbortController();
+  before(async () => {
+    store = new MemoryStore();
+    feed = new AckFeed({ store, sender, config: resolveConfig({}, {}), logger: recordingLogger(), stop: stop.signal });
+    await feed.open();
+  });
+  after(async () => {
+    stop.abort();
+    await feed.close();
+    await store.close();
+  });
+
+  const ack = (messageId: string) =>
+    store.acknowledge(inbox, { messageId, senderId: 'coord-a', body: notice(messageId), ttlMs: 60_000, noticeMaxLen: 1_000 });
+
+  test('keeps the notices of a message it expects, for a wait that begins after they arrived', async () => {
+    feed.expect('coord-a:wake:1');
+    await ack('coord-a:wake:1');
+    await settled();
+    assert.deepEqual(feed.noticesSoFar('coord-a:wake:1')?.map((e) => JSON.parse(e.body!).messageId), ['coord-a:wake:1']);
+    assert.equal(feed.noticesSoFar('coord-a:wake:unknown'), undefined, 'a message it never expected: read the ACK keys');
+  });
+
+  test('a notice that overtakes its own send reply is adopted by expect()', async () => {
+    await ack('coord-a:wake:2');
+    await settled();
+    feed.expect('coord-a:wake:2');
+    assert.equal(feed.noticesSoFar('coord-a:wake:2')?.length, 1);
+  });
+
+  test('hands later notices to the watches of their message only', async () => {
+    const seen: string[] = [];
+    const unwatch = feed.watch('coord-a:wake:3', { notice: (e: StreamEntry) => seen.push(e.id), gap: () => undefined });
+    await ack('coord-a:wake:3');
+    await ack('coord-a:wake:4');
+    await settled();
+    unwatch();
+    await ack('coord-a:wake:5');
+    await settled();
+    assert.equal(seen.length, 1);
+  });
+
+  test('a resync reads what was not pushed, tells the watches of a gap, and distrusts earlier sends', async () => {
+    feed.expect('coord-a:wake:6');
+    const seen: string[] = [];
+    let gaps = 0;
+    feed.watch('coord-a:wake:6', { notice: (e) => seen.push(JSON.parse(e.body!).messageId), gap: () => (gaps += 1) });
+    store.appendRawEntry(keys.ackNotices(SWARM, 'coord-a'), notice('coord-a:wake:6')); // no push
+    await settled();
+    assert.deepEqual(seen, [], 'not pushed, not seen yet');
+    store.publish(keys.push(SWARM, 'coord-a'), PUSH_RESYNC);
+    await settled();
+    await settled();
+    assert.deepEqual(seen, ['coord-a:wake:6']);
+    assert.equal(gaps, 1);
+    assert.equal(feed.noticesSoFar('coord-a:wake:6'), undefined, 'sent before the gap: the wait reads the ACK keys');
+    feed.expect('coord-a:wake:7');
+    assert.deepEqual(feed.noticesSoFar('coord-a:wake:7'), [], 'sent after it: the feed vouches again');
+  });
+});
