@@ -6,10 +6,10 @@
  *
  * - ping: one request/reply (the unit every client-issued command costs);
  * - blocked wake: XADD on one connection wakes an XREAD BLOCK on another;
- * - raw signal+ack: the round trip's command shape: XADD signal -> receiver's XREADGROUP BLOCK
- *   wakes -> EXISTS -> XADD ack notice -> sender's XREAD BLOCK wakes (sender's snapshot read in
- *   parallel, like waitForAcks), receiver re-arms its XREADGROUP.
+ * - pushed wake: PUBLISH on one connection reaches a subscriber on another;
+ * - raw push round trip: the round trip's shape (see main), without and with the PING sent ahead.
  */
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { startRedis } from '../../test/support/redis-server.js';
 import { summarize } from '../stats.js';
@@ -35,8 +35,9 @@ async function main(): Promise<void> {
   const server = await startRedis();
   const a = new Redis(server.url);
   const b = new Redis(server.url);
-  const aBlock = new Redis(server.url);
   const bBlock = new Redis(server.url);
+  const aSub = new Redis(server.url);
+  const bSub = new Redis(server.url);
   try {
     await measure('ping', async () => {
       await a.ping();
@@ -49,53 +50,34 @@ async function main(): Promise<void> {
       await read;
     });
 
-    // The round trip's command shape with raw commands; `variant` drops one step to price it.
-    type Variant = { name: string; exists: boolean; snapshot: boolean };
-    const variants: Variant[] = [
-      { name: 'raw signal+ack (6 commands)', exists: true, snapshot: true },
-      { name: '  without receiver EXISTS', exists: false, snapshot: true },
-      { name: '  without sender snapshot', exists: true, snapshot: false },
-      { name: '  without both', exists: false, snapshot: false },
-    ];
-    for (const [v, variant] of variants.entries()) {
-      const inbox = `inbox-${v}`;
-      const notices = `notices-${v}`;
-      await b.xgroup('CREATE', inbox, 'g', '$', 'MKSTREAM');
-      const receiver = async (): Promise<void> => {
-        // Loop: block for a signal, check "processed", write the ack notice, re-arm.
-        for (;;) {
-          const reply = (await bBlock.xreadgroup('GROUP', 'g', 'r', 'COUNT', 100, 'BLOCK', 5_000, 'STREAMS', inbox, '>')) as [string, [string, string[]][]][] | null;
-          if (reply === null) return;
-          for (const [id, fields] of reply[0]![1]) {
-            if (fields[1] === 'stop') return;
-            if (variant.exists) await b.exists(`ack:${id}`);
-            await b.xadd(notices, '*', 'm', fields[1]!);
-          }
-        }
-      };
-      const loop = receiver();
-      let cursor = (await a.xadd(notices, '*', 'm', 'start')) ?? '0-0';
-      await measure(variant.name, async (i) => {
-        await a.xadd(inbox, '*', 'm', String(i));
-        if (variant.snapshot) {
-          // Like the ack-snapshot script: newest notice id, and whether our ACK is already there
-          // (sequential, so the newest notice is the only one that can be ours).
-          const newest = (await a.xrevrange(notices, '+', '-', 'COUNT', 1))[0];
-          if (newest?.[1][1] === String(i)) return;
-          cursor = newest?.[0] ?? cursor;
-        }
-        for (;;) {
-          const reply = (await aBlock.xread('COUNT', 100, 'BLOCK', 5_000, 'STREAMS', notices, cursor)) as [string, [string, string[]][]][] | null;
-          const entries = reply?.[0]?.[1] ?? [];
-          cursor = entries.at(-1)?.[0] ?? cursor;
-          if (entries.some(([, f]) => f[1] === String(i))) return;
-        }
+    await bSub.subscribe('wake');
+    await measure('pushed wake (PUBLISH->sub)', async () => {
+      const got = once(bSub, 'message');
+      await a.publish('wake', 'x');
+      await got;
+    });
+
+    // The round trip's shape with no library code: a script appends and publishes the signal to
+    // the receiver's channel; the receiver, on the push, runs a script that appends and publishes
+    // the ACK notice to the sender's channel; the sender's push ends it. With `pingFirst`, each
+    // script goes with a PING ahead in the same write, as the store sends them.
+    const script = 'redis.call("XADD", KEYS[1], "*", "m", ARGV[2]) redis.call("PUBLISH", ARGV[1], ARGV[2]) return 1';
+    const run = (client: Redis, pingFirst: boolean, key: string, channel: string, message: string): Promise<unknown> =>
+      pingFirst ? client.pipeline().ping().eval(script, 1, key, channel, message).exec() : client.eval(script, 1, key, channel, message);
+    await bSub.subscribe('inbox-b');
+    await aSub.subscribe('notices-a');
+    for (const pingFirst of [false, true]) {
+      const answer = (channel: string, message: string) => void (channel === 'inbox-b' && run(b, pingFirst, 'notices', 'notices-a', message));
+      bSub.on('message', answer);
+      await measure(`raw push round trip${pingFirst ? ', PING first' : ''}`, async (i) => {
+        const acked = once(aSub, 'message');
+        await run(a, pingFirst, 'inbox', 'inbox-b', String(i));
+        await acked;
       });
-      await a.xadd(inbox, '*', 'm', 'stop');
-      await loop;
+      bSub.off('message', answer);
     }
   } finally {
-    for (const c of [a, b, aBlock, bBlock]) c.disconnect();
+    for (const c of [a, b, bBlock, aSub, bSub]) c.disconnect();
     await server.stop();
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Diagnostic: where one Redis round trip's time goes. Wraps the Store in a recorder (no change to
- * src/), runs sequential round trips, and reports the median time of each step relative to the
- * send, so the critical path splits into store calls (network + Redis) and library code between.
+ * src/) of its calls and of the pushes its subscriptions deliver, runs sequential round trips, and
+ * reports the median time of each step, so the critical path splits into store calls and pushes
+ * (network + Redis) and library code between.
  *
  *   npx tsx bench/tools/trace-round-trip.ts [iterations]
  */
 import '../quiet.js';
-import { BlockingCoordinator, createStore, type Store } from '../../src/index.js';
+import { BlockingCoordinator, createStore, type InboxRef, type PushListener, type Store } from '../../src/index.js';
 import { startRedis } from '../../test/support/redis-server.js';
 import { respondLoop, withLoops } from '../coordinators.js';
 import { newSecret } from '../scenario.js';
@@ -23,13 +24,24 @@ const iterations = Number(process.argv[2] ?? 5_000);
 const origin = mark();
 let calls: Call[] = [];
 
-/** A Store whose every method call is recorded with its start and end time. */
+/** Records a push's arrival as a zero-length call named `push:<kind>`. */
+function recordingListener(listener: PushListener): PushListener {
+  const at = (op: string) => calls.push({ op, startUs: elapsedUs(origin), endUs: elapsedUs(origin) });
+  return {
+    ...(listener.signal ? { signal: (entry) => (at('push:signal'), listener.signal!(entry)) } : {}),
+    ...(listener.ackNotice ? { ackNotice: (entry) => (at('push:ackNotice'), listener.ackNotice!(entry)) } : {}),
+    resync: () => listener.resync(),
+  };
+}
+
+/** A Store whose every method call is recorded with its start and end time, and every push with its arrival. */
 function recording(store: Store): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       const op = String(property);
+      if (op === 'subscribe') return (ref: InboxRef, listener: PushListener) => store.subscribe(ref, recordingListener(listener));
       return (...args: unknown[]) => {
         const call: Call = { op, startUs: elapsedUs(origin), endUs: Number.NaN };
         calls.push(call);
@@ -73,34 +85,28 @@ async function main(): Promise<void> {
       },
     );
 
-    // The steps of a round trip, relative to the send (t0). A blocking read is issued before t0
-    // (the previous round trip re-arms it), so only its end is a step.
+    // The steps of a round trip, relative to the send (t0).
     const steps = new Map<string, number[]>();
     const add = (name: string, value: number): void => void (steps.get(name) ?? steps.set(name, []).get(name)!).push(value);
     let complete = 0;
     for (const { t0, t1, calls: cs } of traces) {
       const first = (op: string) => cs.find((c) => c.op === op);
       const append = first('appendSignal');
-      const snapshot = first('ackSnapshot');
-      const read = first('readNew');
-      const processed = first('isProcessed');
+      const pushed = first('push:signal');
       const ack = first('acknowledge');
-      const notice = cs.find((c) => c.op === 'readAckNotices' && c.endUs <= t1 + 1);
-      if (!append || !ack) continue;
+      const notice = first('push:ackNotice');
+      const reads = cs.filter((c) => c.op !== 'appendSignal' && c.op !== 'acknowledge' && !c.op.startsWith('push:'));
+      if (!append || !pushed || !ack || !notice) continue;
       complete += 1;
       add('a. sendSignal: JS before appendSignal', append.startUs - t0);
-      add('b. appendSignal (EVALSHA) call', append.endUs - append.startUs);
-      // Since the ACK cursor comes back from the append and the replay check is local, the
-      // snapshot and EXISTS are usually absent; they are shown when they happen.
-      if (snapshot) add('c. sender: ackSnapshot (EVALSHA) call, when made', snapshot.endUs - snapshot.startUs);
-      if (read) add('e. receiver: readNew returned (rel. append end)', read.endUs - append.endUs);
-      if (processed) add('g. isProcessed (EXISTS) call, when made', processed.endUs - processed.startUs);
-      add('h. receiver: readNew end -> acknowledge start', ack.startUs - (processed?.endUs ?? read?.endUs ?? append.endUs));
-      add('i. acknowledge (EVALSHA) call', ack.endUs - ack.startUs);
-      if (notice) add('j. readAckNotices returned (rel. acknowledge end)', notice.endUs - ack.endUs);
-      add('k. acknowledge end -> waitForAcks returned', t1 - ack.endUs);
+      add('b. appendSignal (PING + EVALSHA) call', append.endUs - append.startUs);
+      add('c. receiver: signal pushed (rel. append start)', pushed.startUs - append.startUs);
+      add('d. receiver: push -> acknowledge start', ack.startUs - pushed.startUs);
+      add('e. acknowledge (PING + EVALSHA) call', ack.endUs - ack.startUs);
+      add('f. sender: ACK notice pushed (rel. acknowledge start)', notice.startUs - ack.startUs);
+      add('g. notice push -> waitForAcks returned', t1 - notice.startUs);
+      add('other store calls per round trip (usually 0)', reads.length);
       add('z. round trip total', t1 - t0);
-      add('store calls per round trip', cs.length);
     }
     console.log(`round trip on redis, traced: ${complete}/${traces.length} complete traces; median (p50) and p90 of each step, µs`);
     for (const [name, values] of [...steps].sort((x, y) => x[0].localeCompare(y[0]))) {
