@@ -36,7 +36,9 @@ export class LuaScript {
    * A Cluster gets a plain call (its PUBLISH travels the cluster bus anyway).
    */
   async runPushFirst(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (client instanceof Cluster) return this.run(client, keys, args);
+    // Only on an idle connection: when replies are outstanding the process is busy, and the
+    // pipeline's own cost outweighs the reordering (fan-in burst 12-18% slower with it).
+    if (client instanceof Cluster || client.commandQueue.length > 0) return this.run(client, keys, args);
     const replies = await client.pipeline().ping().evalsha(this.#sha, keys.length, ...keys, ...args).exec();
     const [error, value] = replies?.[1] ?? [new Error(`${this.name}: no reply`), undefined];
     return error ? this.#evalOnNoScript(client, keys, args, error) : value;
