@@ -59,7 +59,7 @@ export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[]
     unwatch();
   }
   if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.waiterId);
-  await wait.readMissingKeys();
+  if (!wait.isComplete) await wait.readMissingKeys();
   return wait.acks;
 }
 
@@ -76,14 +76,14 @@ class AckWait {
     this.#messageId = messageId;
   }
 
-  get #done(): boolean {
+  get isComplete(): boolean {
     return this.acks.size >= this.#wanted.size;
   }
 
   /** Resolves when every ACK is in, at the deadline, or when the coordinator stops. */
   complete(deadline: number): Promise<void> {
     const { stop } = this.#deps;
-    if (this.#done || stop.aborted) return Promise.resolve();
+    if (this.isComplete || stop.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
@@ -107,7 +107,7 @@ class AckWait {
   /** The ACK keys of those still missing, retried on failure until the deadline. */
   async readKeysUntil(deadline: number): Promise<void> {
     const { logger, stop } = this.#deps;
-    for (let failures = 1; !this.#done && !stop.aborted && performance.now() < deadline; failures += 1) {
+    for (let failures = 1; !this.isComplete && !stop.aborted && performance.now() < deadline; failures += 1) {
       try {
         return await this.#readKeys();
       } catch (error) {
@@ -153,7 +153,7 @@ class AckWait {
       return;
     }
     this.acks.set(from, ack);
-    if (this.#done) this.#onComplete?.();
+    if (this.isComplete) this.#onComplete?.();
   }
   #reject(reason: RejectionReason, detail: string, entryId?: string): void {
     const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: this.#deps.waiterId, messageId: this.#messageId };

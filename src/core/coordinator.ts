@@ -89,6 +89,15 @@ export type WaitDescription =
 
 type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
 
+/** An ACK notice feed, while it opens (`ready`) and once open (`feed`), with its current users. */
+interface FeedEntry {
+  ready: Promise<AckFeed>;
+  feed?: AckFeed;
+  users: number;
+}
+
+const feedKey = (sender: InboxRef): string => `${sender.swarmId}/${sender.coordinatorId}`;
+
 /**
  * A coordinator: identity, heartbeat, durable inbox, signed send, blocking wait, signed ACK,
  * and waiting for ACKs. Construction validates everything (ids, secret, config) before any I/O.
@@ -112,7 +121,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #stopping: Promise<void> | undefined;
   #lastStamp = { timestamp: 0, seq: 0 };
   /** ACK notice feeds by sender (`swarm/sender`): its own, for its lifetime; others while a wait uses them. */
-  readonly #feeds = new Map<string, { ready: Promise<AckFeed>; users: number }>();
+  readonly #feeds = new Map<string, FeedEntry>();
   #ownFeed: AckFeed | undefined;
   /** Coordinators each running waitForAcks waits on (one entry per wait). */
   readonly #ackWaits = new Set<readonly string[]>();
@@ -198,7 +207,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
       await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
       await this.#inbox.open();
-      this.#ownFeed ??= await this.#acquireFeed(this.#ref());
+      this.#ownFeed ??= await this.#openFeed(this.#ref());
       await this.#heartbeat.start();
       this.#lifecycle = 'running';
       this.#logger.debug({}, 'coordinator initialized');
@@ -270,7 +279,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const about = { AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: this.#iteration, PHASE: this.#phase };
     try {
       const taking = this.#inbox.take(filter, timeoutMs, options.signal);
-      emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() }));
+      if (this.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() }));
       void this.#hooks.run('on_blocking_start', { ...about, WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs });
       const signal = (await taking) as Signal<P>;
       void this.#hooks.run('on_signal_received', { ...about, SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId });
@@ -368,14 +377,17 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         {
           store: this.#store,
           sender,
-          feed: await this.#acquireFeed(sender),
+          feed: this.#acquireFeed(sender) ?? (await this.#openFeed(sender)),
           waiterId: this.id,
           keyring: this.#keyring,
           config: this.config,
           logger: this.#logger,
           stop: this.#stop.signal,
           onRejected: (event) => this.#rejected(event),
-          onWaiting: () => emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'acks', coordinatorId: this.id, from: [...coordinatorIds], messageId })),
+          onWaiting: () => {
+            if (this.listenerCount('wait:started') === 0) return;
+            emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'acks', coordinatorId: this.id, from: [...coordinatorIds], messageId }));
+          },
         },
         coordinatorIds,
         messageId,
@@ -389,15 +401,22 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     }
   }
 
-  /** The ACK notice feed of `sender`, opened on first use; each use is released (its own stays open until shutdown). */
-  #acquireFeed(sender: InboxRef): Promise<AckFeed> {
-    const key = `${sender.swarmId}/${sender.coordinatorId}`;
+  /** The ACK notice feed of `sender` when it is open (its own always is), counted as used; else undefined. */
+  #acquireFeed(sender: InboxRef): AckFeed | undefined {
+    const entry = this.#feeds.get(feedKey(sender));
+    if (!entry?.feed) return undefined;
+    entry.users += 1;
+    return entry.feed;
+  }
+
+  /** Opens the ACK notice feed of `sender` (or joins its opening), counted as used; each use is released. */
+  #openFeed(sender: InboxRef): Promise<AckFeed> {
+    const key = feedKey(sender);
     let entry = this.#feeds.get(key);
     if (!entry) {
       const feed = new AckFeed({ store: this.#store, sender, config: this.config, logger: this.#logger, stop: this.#stop.signal });
-      const ready = feed.open().then(() => feed);
-      const created = { ready, users: 0 };
-      ready.catch(() => this.#feeds.get(key) === created && this.#feeds.delete(key));
+      const created: FeedEntry = { ready: feed.open().then(() => (created.feed = feed)), users: 0 };
+      created.ready.catch(() => this.#feeds.get(key) === created && this.#feeds.delete(key));
       this.#feeds.set(key, (entry = created));
     }
     entry.users += 1;
@@ -405,7 +424,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   #releaseFeed(sender: InboxRef): void {
-    const key = `${sender.swarmId}/${sender.coordinatorId}`;
+    const key = feedKey(sender);
     const entry = this.#feeds.get(key);
     if (!entry) return;
     entry.users -= 1;

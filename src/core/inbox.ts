@@ -13,8 +13,6 @@ import { AckedMessages } from './acked-messages.js';
 
 interface Waiter {
   filter: CompiledFilter;
-  /** performance.now() ms. */
-  deadline: number;
   resolve(signal: Signal): void;
   reject(error: Error): void;
 }
@@ -58,6 +56,8 @@ export class Inbox {
   #subscription: Subscription | undefined;
   /** The tail of the work queue: pushes and catch-ups run one after another, in arrival order. */
   #work: Promise<void> = Promise.resolve();
+  /** Tasks queued or running. */
+  #queued = 0;
   #catchUpQueued = false;
   /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
   #newestHeld: string | undefined;
@@ -90,15 +90,27 @@ export class Inbox {
     const { store, ref } = this.#deps;
     this.#acked.startAt(this.#deps.now());
     this.#subscription ??= await store.subscribe(ref, {
-      signal: (entry) => void this.#enqueue(() => this.#acceptAll([entry])),
+      signal: (entry) => this.#pushed(entry),
       resync: () => this.#requestCatchUp(),
     });
     await this.#enqueue(() => this.#catchUp()); // on failure the subscription stays, for a retried open() or close()
   }
 
+  /** A pushed entry: handled at once when nothing is queued before it and it needs no store call (the usual case). */
+  #pushed(entry: StreamEntry): void {
+    if (this.#queued > 0) {
+      void this.#enqueue(() => this.#acceptAll([entry]));
+      return;
+    }
+    const storeWork = this.#accept(entry);
+    this.#dispatch();
+    if (storeWork) void this.#enqueue(() => storeWork.then(() => this.#dispatch())); // later pushes wait for it
+  }
+
   /** Runs `task` after everything queued before it; a failure reaches the caller, not the queue. */
   #enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.#work.then(task);
+    this.#queued += 1;
+    const run = this.#work.then(task).finally(() => (this.#queued -= 1));
     this.#work = run.catch((error: unknown) => this.#deps.logger.error({ err: error }, 'inbox task failed'));
     return run;
   }
@@ -157,7 +169,6 @@ export class Inbox {
       };
       const waiter: Waiter = {
         filter,
-        deadline: performance.now() + timeoutMs,
         resolve: (s) => (settle(), resolve(s)),
         reject: (e) => (settle(), reject(e)),
       };
@@ -205,9 +216,9 @@ export class Inbox {
     await this.#work;
   }
 
-  async #accept(entry: StreamEntry): Promise<void> {
-    const { store, ref, logger } = this.#deps;
-    if (this.#entryIds.has(entry.id) || this.#settledEntryIds.has(entry.id)) return; // read again by a catch-up: already handled
+  /** Verifies and holds an entry; returns a promise only when that needs the store (a discard, or asking whether it was acknowledged). */
+  #accept(entry: StreamEntry): Promise<void> | undefined {
+    if (this.#entryIds.has(entry.id) || this.#settledEntryIds.has(entry.id)) return undefined; // read again by a catch-up: already handled
     if (entry.body === null) return this.#discard(entry.id); // deleted while pending: nothing to deliver
     const decoded = decodeSignal(entry.body, entry.time, this.#check);
     if (!decoded.ok) return this.#reject(entry.id, decoded.reason, decoded.detail, decoded.messageId);
@@ -216,19 +227,30 @@ export class Inbox {
       return this.#reject(entry.id, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
     }
     const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
-    let processed = known ?? false;
-    if (known === undefined) {
-      try {
-        processed = await store.isProcessed(ref, signal.messageId, signal.receiverId);
-      } catch (error) {
-        // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
-        logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
-      }
+    if (known === undefined) return this.#acceptUnlessProcessed(entry.id, signal);
+    if (known) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    this.#deliver(entry.id, signal);
+    return undefined;
+  }
+
+  /** Signals an earlier instance of this id may have acknowledged: the store has the record. */
+  async #acceptUnlessProcessed(entryId: string, signal: Signal): Promise<void> {
+    const { store, ref, logger } = this.#deps;
+    let processed = false;
+    try {
+      processed = await store.isProcessed(ref, signal.messageId, signal.receiverId);
+    } catch (error) {
+      // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
+      logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
     }
-    if (processed) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    const delivered = { ...signal, deliveryId: entry.id };
-    this.#hold(delivered, entry.id);
-    this.#entryIds.add(entry.id);
+    if (processed) return this.#reject(entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    this.#deliver(entryId, signal);
+  }
+
+  #deliver(entryId: string, signal: Signal): void {
+    const delivered = { ...signal, deliveryId: entryId };
+    this.#hold(delivered, entryId);
+    this.#entryIds.add(entryId);
     this.#deps.onAccepted(delivered);
   }
 
