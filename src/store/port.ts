@@ -28,6 +28,13 @@ export interface BlockingRead {
   signal?: AbortSignal;
 }
 
+export interface AppendOptions {
+  messageId: string;
+  senderId: string;
+  idempotencyKey?: string;
+  ttlMs: number;
+}
+
 export interface AppendResult {
   messageId: string;
   isDuplicate: boolean;
@@ -124,7 +131,7 @@ export interface Store {
    * Appends a signal to an inbox. With an idempotency key, the first append wins atomically and
    * later ones return its messageId with isDuplicate. The inbox is created with its group if new.
    */
-  appendSignal(to: InboxRef, body: string, options: { messageId: string; senderId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult>;
+  appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult>;
 
   /** Creates the inbox and its consumer group if missing (entries sent earlier stay readable). */
   ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void>;

@@ -5,6 +5,7 @@ import type {
   AckResult,
   AckWrite,
   AckSnapshot,
+  AppendOptions,
   AppendResult,
   HeartbeatWrite,
   InboxRef,
@@ -18,6 +19,7 @@ import type {
 import { toEntries, type RawStreams, type RedisStoreOptions } from './redis-base.js';
 import { RedisSupervision } from './redis-supervision.js';
 import { scripts } from './lua-script.js';
+import { ScriptBatch } from './script-batch.js';
 
 /**
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
@@ -29,6 +31,14 @@ const REGISTRY_PAGE = 1_000;
 export class RedisStore extends RedisSupervision implements Store {
   readonly kind = 'redis' as const;
   readonly #inboxTtlMs: number;
+  readonly #appends = new ScriptBatch<{ to: InboxRef; body: string; options: AppendOptions }, [string, number]>(
+    (batch) => this.#appendBatch(batch),
+    ({ to }) => to.swarmId,
+  );
+  readonly #acks = new ScriptBatch<{ inbox: InboxRef; options: AckWrite }, [string, number]>(
+    (batch) => this.#ackBatch(batch),
+    ({ inbox }) => inbox.swarmId,
+  );
 
   constructor(client: Redis | Cluster, options: RedisStoreOptions) {
     super(client, options);
@@ -42,16 +52,23 @@ export class RedisStore extends RedisSupervision implements Store {
     });
   }
 
-  appendSignal(to: InboxRef, body: string, options: { messageId: string; senderId: string; idempotencyKey?: string; ttlMs: number }): Promise<AppendResult> {
+  appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
     return this.call('appendSignal', async () => {
-      const idem = options.idempotencyKey;
-      const reply = (await scripts.appendSignal.runPushFirst(
-        this.client,
-        [keys.inbox(to.swarmId, to.coordinatorId), keys.idempotency(to.swarmId, to.coordinatorId, idem ?? '-')],
-        [body, options.messageId, options.ttlMs, idem === undefined ? '0' : '1', CONSUMER_GROUP, keys.push(to.swarmId, to.coordinatorId)],
-      )) as [string, number];
-      return { messageId: reply[0], isDuplicate: reply[1] === 1 };
+      const [messageId, duplicate] = await this.#appends.add({ to, body, options });
+      return { messageId, isDuplicate: duplicate === 1 };
     });
+  }
+
+  /** One script call for signals appended in the same turn to one swarm. */
+  #appendBatch(batch: { to: InboxRef; body: string; options: AppendOptions }[]): Promise<unknown[]> {
+    const keyList = batch.flatMap(({ to, options }) => [
+      keys.inbox(to.swarmId, to.coordinatorId),
+      keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey ?? '-'),
+    ]);
+    const args = batch.flatMap(({ to, body, options }) => [
+      body, options.messageId, options.ttlMs, options.idempotencyKey === undefined ? '0' : '1', keys.push(to.swarmId, to.coordinatorId),
+    ]);
+    return scripts.appendSignal.runPushFirst(this.client, keyList, [CONSUMER_GROUP, ...args]) as Promise<unknown[]>;
   }
 
   ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
@@ -93,22 +110,24 @@ export class RedisStore extends RedisSupervision implements Store {
     });
   }
 
-  acknowledge(
-    inbox: InboxRef,
-    options: AckWrite,
-  ): Promise<AckResult> {
+  acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
     return this.call('acknowledge', async () => {
-      const reply = (await scripts.acknowledge.runPushFirst(
-        this.client,
-        [
-          keys.inbox(inbox.swarmId, inbox.coordinatorId),
-          keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId),
-          keys.ackNotices(inbox.swarmId, options.senderId),
-        ],
-        [CONSUMER_GROUP, options.entryId ?? '', options.body, options.ttlMs, options.noticeMaxLen, keys.push(inbox.swarmId, options.senderId)],
-      )) as [string, number];
-      return { body: reply[0], created: reply[1] === 1 };
+      const [body, created] = await this.#acks.add({ inbox, options });
+      return { body, created: created === 1 };
     });
+  }
+
+  /** One script call for ACKs given in the same turn in one swarm. */
+  #ackBatch(batch: { inbox: InboxRef; options: AckWrite }[]): Promise<unknown[]> {
+    const keyList = batch.flatMap(({ inbox, options }) => [
+      keys.inbox(inbox.swarmId, inbox.coordinatorId),
+      keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId),
+      keys.ackNotices(inbox.swarmId, options.senderId),
+    ]);
+    const args = batch.flatMap(({ inbox, options }) => [
+      options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen,
+    ]);
+    return scripts.acknowledge.runPushFirst(this.client, keyList, [CONSUMER_GROUP, ...args]) as Promise<unknown[]>;
   }
 
   readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {

@@ -1,19 +1,35 @@
--- Records the ACK of one message exactly once, removes its inbox entry and notifies the sender
--- (a notice in its stream, pushed on its channel).
--- KEYS[1] inbox stream, KEYS[2] ACK key, KEYS[3] sender's ACK notice stream (same swarm slot)
--- ARGV[1] consumer group, ARGV[2] entry id ('' when unknown), ARGV[3] ACK body, ARGV[4] ttl ms,
--- ARGV[5] notice stream cap, ARGV[6] the sender's push channel
--- Returns { body of the ACK now stored, created (0|1) }.
-if ARGV[2] ~= '' then
-  redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
-  redis.call('XDEL', KEYS[1], ARGV[2])
+-- Records ACKs, each exactly once: removes the signal's inbox entry and notifies its sender (a
+-- notice in its stream, pushed on its channel). One call carries one or more ACKs of one swarm
+-- (script-batch.ts); each entry's outcome is its own.
+-- KEYS: per ACK i (from 0), KEYS[3i+1] inbox stream, KEYS[3i+2] ACK key, KEYS[3i+3] the sender's
+-- ACK notice stream (one swarm slot)
+-- ARGV[1] consumer group; per ACK i, from ARGV[5i+2]: entry id ('' when unknown), ACK body, ttl ms,
+-- the sender's push channel, the notice stream's cap
+-- Returns per ACK { body of the ACK now stored, created (0|1) }, or an error reply.
+local function acknowledge(inbox, ackKey, notices, entryId, body, ttl, channel, cap)
+  if entryId ~= '' then
+    redis.pcall('XACK', inbox, ARGV[1], entryId)
+    redis.call('XDEL', inbox, entryId)
+  end
+  local existing = redis.call('GET', ackKey)
+  if existing then
+    return { existing, 0 }
+  end
+  redis.call('SET', ackKey, body, 'PX', ttl)
+  local id = redis.call('XADD', notices, 'MAXLEN', '~', cap, '*', 'ack', body)
+  redis.call('PEXPIRE', notices, ttl)
+  redis.call('PUBLISH', channel, 'a ' .. id .. ' ' .. body)
+  return { body, 1 }
 end
-local existing = redis.call('GET', KEYS[2])
-if existing then
-  return { existing, 0 }
+
+local results = {}
+for i = 0, #KEYS / 3 - 1 do
+  local a = 5 * i + 2
+  local ok, result = pcall(acknowledge, KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
+  if ok then
+    results[i + 1] = result
+  else
+    results[i + 1] = { err = type(result) == 'table' and result.err or tostring(result) }
+  end
 end
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'ack', ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
-redis.call('PUBLISH', ARGV[6], 'a ' .. id .. ' ' .. ARGV[3])
-return { ARGV[3], 1 }
+return results

@@ -1,21 +1,36 @@
--- Appends a signal to a receiver's inbox, at most once per idempotency key, and pushes it on the
--- receiver's channel (a waiting receiver needs no read).
--- KEYS[1] inbox stream, KEYS[2] idempotency key (same swarm slot)
--- ARGV[1] body, ARGV[2] messageId, ARGV[3] ttl ms, ARGV[4] '1' when an idempotency key is given,
--- ARGV[5] consumer group, ARGV[6] the receiver's push channel
--- Returns { messageId, isDuplicate (0|1) }.
-if ARGV[4] == '1' then
-  local existing = redis.call('GET', KEYS[2])
-  if existing then
-    return { existing, 1 }
+-- Appends signals to receivers' inboxes, each at most once per idempotency key, and pushes each on
+-- its receiver's channel (a waiting receiver needs no read). One call carries one or more signals
+-- of one swarm (script-batch.ts); each entry's outcome is its own.
+-- KEYS: per signal i (from 0), KEYS[2i+1] inbox stream, KEYS[2i+2] idempotency key (one swarm slot)
+-- ARGV[1] consumer group; per signal i, from ARGV[5i+2]: body, messageId, ttl ms,
+-- '1' when an idempotency key is given, the receiver's push channel
+-- Returns per signal { messageId, isDuplicate (0|1) }, or an error reply.
+local function append(inbox, idem, body, messageId, ttl, hasIdem, channel)
+  if hasIdem == '1' then
+    local existing = redis.call('GET', idem)
+    if existing then
+      return { existing, 1 }
+    end
+    redis.call('SET', idem, messageId, 'PX', ttl)
   end
-  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  if redis.call('EXISTS', inbox) == 0 then
+    -- A new inbox gets its group at id 0, so a receiver that starts later reads everything.
+    redis.call('XGROUP', 'CREATE', inbox, ARGV[1], '0', 'MKSTREAM')
+  end
+  local id = redis.call('XADD', inbox, '*', 'signal', body)
+  redis.call('PEXPIRE', inbox, ttl)
+  redis.call('PUBLISH', channel, 's ' .. id .. ' ' .. body)
+  return { messageId, 0 }
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  -- A new inbox gets its group at id 0, so a receiver that starts later reads everything.
-  redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[5], '0', 'MKSTREAM')
+
+local results = {}
+for i = 0, #KEYS / 2 - 1 do
+  local a = 5 * i + 2
+  local ok, result = pcall(append, KEYS[2 * i + 1], KEYS[2 * i + 2], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
+  if ok then
+    results[i + 1] = result
+  else
+    results[i + 1] = { err = type(result) == 'table' and result.err or tostring(result) }
+  end
 end
-local id = redis.call('XADD', KEYS[1], '*', 'signal', ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', ARGV[6], 's ' .. id .. ' ' .. ARGV[1])
-return { ARGV[2], 0 }
+return results

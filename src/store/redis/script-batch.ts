@@ -1,0 +1,64 @@
+/** Most entries one script call carries: bounds how long one call holds Redis. */
+const MAX_BATCH = 64;
+
+interface Waiting<I, O> {
+  input: I;
+  resolve(output: O): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Coalesces the calls of a multi-entry script made in the same turn (before the next microtask
+ * checkpoint; `Promise.all` of sends, or the ACKs of several pushes read in one socket read) into
+ * one script call per group (one hash slot), so N operations cost one write and one reply instead
+ * of N. A single call goes alone, one microtask later. Each entry's outcome is its own: the script
+ * returns an error reply for an entry that failed, and only that caller sees it.
+ */
+export class ScriptBatch<I, O> {
+  readonly #run: (inputs: I[]) => Promise<unknown[]>;
+  readonly #groupOf: (input: I) => string;
+  readonly #pending = new Map<string, Waiting<I, O>[]>();
+  #scheduled = false;
+
+  constructor(run: (inputs: I[]) => Promise<unknown[]>, groupOf: (input: I) => string) {
+    this.#run = run;
+    this.#groupOf = groupOf;
+  }
+
+  add(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      const group = this.#groupOf(input);
+      let waiting = this.#pending.get(group);
+      if (!waiting) this.#pending.set(group, (waiting = []));
+      waiting.push({ input, resolve, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      queueMicrotask(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const groups = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const waiting of groups) {
+      for (let start = 0; start < waiting.length; start += MAX_BATCH) void this.#send(waiting.slice(start, start + MAX_BATCH));
+    }
+  }
+
+  async #send(batch: Waiting<I, O>[]): Promise<void> {
+    let outputs: unknown[];
+    try {
+      outputs = await this.#run(batch.map((w) => w.input));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const output = outputs[i];
+      if (output instanceof Error) w.reject(output);
+      else if (output === undefined) w.reject(new Error(`script returned ${outputs.length} results for ${batch.length} entries`));
+      else w.resolve(output as O);
+    });
+  }
+}
