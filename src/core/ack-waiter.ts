@@ -14,8 +14,8 @@ export interface AckWaitDeps {
   store: Store;
   /** The message's sender (from its messageId), in the swarm of the receivers: its ACK notices are read. */
   sender: InboxRef;
-  /** That sender's ACK notices, as pushed to this coordinator. */
-  feed: AckFeed;
+  /** That sender's ACK notices, as pushed to this coordinator (or their feed while it opens). */
+  feed: AckFeed | Promise<AckFeed>;
   /** The coordinator waiting, for logs and events (usually the sender itself). */
   waiterId: string;
   keyring: Keyring;
@@ -43,24 +43,43 @@ export function senderOfMessage(messageId: string): string {
  * Returns what arrived by the timeout, never throws for what did not.
  */
 export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, timeoutMs: number): Promise<Map<string, Ack>> {
-  const wait = new AckWait(deps, ackerIds, messageId);
   const deadline = performance.now() + timeoutMs;
-  const unwatch = deps.feed.watch(messageId, {
+  const wait = new AckWait(deps, ackerIds, messageId);
+  const feed = await feedBy(deps, deadline, messageId);
+  const unwatch = feed?.watch(messageId, {
     notice: (entry) => wait.consider(entry.body, entry.time, entry.id),
     gap: () => void wait.readMissingKeys(),
   });
   try {
-    const soFar = deps.feed.noticesSoFar(messageId);
+    const soFar = feed?.noticesSoFar(messageId);
     if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.id);
     else await wait.readKeysUntil(deadline);
     deps.onWaiting();
     await wait.complete(deadline);
   } finally {
-    unwatch();
+    unwatch?.();
   }
   if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.waiterId);
   if (!wait.isComplete) await wait.readMissingKeys();
+  wait.end();
   return wait.acks;
+}
+
+/** The feed, if it is open or opens by the deadline; else the wait reads the ACK keys at its start and end only. */
+async function feedBy(deps: AckWaitDeps, deadline: number, messageId: string): Promise<AckFeed | undefined> {
+  if (!(deps.feed instanceof Promise)) return deps.feed;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()))));
+  try {
+    const feed = await Promise.race([deps.feed, late]);
+    if (!feed) deps.logger.warn({ messageId }, 'ACK notices not reachable in time; reading the ACK keys instead');
+    return feed;
+  } catch (error) {
+    deps.logger.warn({ err: error, messageId }, 'ACK notices not reachable; reading the ACK keys instead');
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 class AckWait {
@@ -69,6 +88,8 @@ class AckWait {
   readonly #wanted: ReadonlySet<string>;
   readonly #messageId: string;
   #onComplete: (() => void) | undefined;
+  /** Returned to the caller: a key read still under way (after a gap) changes nothing any more. */
+  #ended = false;
 
   constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string) {
     this.#deps = deps;
@@ -80,10 +101,14 @@ class AckWait {
     return this.acks.size >= this.#wanted.size;
   }
 
+  end(): void {
+    this.#ended = true;
+  }
+
   /** Resolves when every ACK is in, at the deadline, or when the coordinator stops. */
   complete(deadline: number): Promise<void> {
     const { stop } = this.#deps;
-    if (this.isComplete || stop.aborted) return Promise.resolve();
+    if (this.isComplete || stop.aborted || deadline <= performance.now()) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
@@ -134,7 +159,7 @@ class AckWait {
   }
 
   consider(body: string | null, entryTime: number | undefined, entryId?: string): void {
-    if (body === null) return;
+    if (body === null || this.#ended) return;
     const { keyring, sender, config } = this.#deps;
     const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs });
     if (!decoded.ok) {

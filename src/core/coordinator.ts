@@ -193,7 +193,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Syncs the store clock, opens the inbox (reading what a crashed predecessor left unacknowledged), registers and starts heartbeats. Idempotent. */
   initialize(): Promise<void> {
-    if (this.#lifecycle === 'stopped') return Promise.reject(new CoordinatorShutdownError(this.id));
+    if (this.#lifecycle === 'stopped' || this.#stopping) return Promise.reject(new CoordinatorShutdownError(this.id));
     this.#starting ??= this.#start();
     return this.#starting;
   }
@@ -377,7 +377,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         {
           store: this.#store,
           sender,
-          feed: this.#acquireFeed(sender) ?? (await this.#openFeed(sender)),
+          feed: this.#acquireFeed(sender) ?? this.#openFeed(sender),
           waiterId: this.id,
           keyring: this.#keyring,
           config: this.config,

@@ -31,6 +31,11 @@ export interface InboxDeps {
 
 /** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
 const RECENTLY_SETTLED = 1_024;
+/**
+ * Most verified signals held for waits that have not taken them. Beyond, a pushed signal is left
+ * in the store (unread, or pending in the group) and read by a catch-up once waits take some.
+ */
+const MAX_HELD = 10_000;
 
 /**
  * A coordinator's side of its durable inbox. The store pushes each signal appended to it (no read
@@ -61,6 +66,8 @@ export class Inbox {
   #catchUpQueued = false;
   /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
   #newestHeld: string | undefined;
+  /** A signal was left in the store because MAX_HELD were held. */
+  #overflowed = false;
 
   constructor(deps: InboxDeps) {
     this.#deps = deps;
@@ -205,6 +212,7 @@ export class Inbox {
       this.#handedOut.delete(signal.messageId);
       this.#pending.set(signal.messageId, held);
     }
+    this.#sortPending();
     this.#dispatch();
   }
 
@@ -248,6 +256,11 @@ export class Inbox {
   }
 
   #deliver(entryId: string, signal: Signal): void {
+    if (this.#pending.size >= MAX_HELD) {
+      if (!this.#overflowed) this.#deps.logger.warn({ held: this.#pending.size }, 'inbox holds the most signals no wait has taken; leaving newer ones in the store');
+      this.#overflowed = true;
+      return;
+    }
     const delivered = { ...signal, deliveryId: entryId };
     this.#hold(delivered, entryId);
     this.#entryIds.add(entryId);
@@ -261,7 +274,11 @@ export class Inbox {
       this.#newestHeld = entryId;
       return;
     }
-    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.deliveryId!, b.deliveryId!));
+    this.#sortPending();
+  }
+
+  #sortPending(): void {
+    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.deliveryId ?? '0-0', b.deliveryId ?? '0-0'));
     this.#pending.clear();
     for (const held of ordered) this.#pending.set(held.messageId, held);
   }
@@ -294,6 +311,10 @@ export class Inbox {
       if (!matches(filter, signal)) continue;
       this.#pending.delete(messageId);
       this.#handedOut.set(messageId, signal);
+      if (this.#overflowed && this.#pending.size < MAX_HELD / 2) {
+        this.#overflowed = false;
+        this.#requestCatchUp(); // what was left in the store
+      }
       return signal;
     }
     return undefined;

@@ -16,24 +16,37 @@ const REOPEN_DELAY_MS = 200;
  */
 const KEEPALIVE_MS = 15_000;
 const KEEPALIVE_TIMEOUT_MS = 5_000;
+/** A subscribe() not confirmed this long (Redis unreachable) fails, like any command would. */
+const SUBSCRIBE_TIMEOUT_MS = 10_000;
+
+interface Channel {
+  listeners: Set<PushListener>;
+  /** Settles when the channel's SUBSCRIBE is confirmed on a connection (the first time). */
+  confirmed: Promise<void>;
+  confirm(): void;
+  isConfirmed: boolean;
+}
 
 /**
  * One pub/sub connection carrying every push channel this process listens to (all its
  * coordinators), so a waiting coordinator costs no connection and no command of its own.
- * After a reconnection it subscribes again and tells every listener to `resync`: what was
- * pushed while it was away is in the streams. On a Cluster it listens on one master (PUBLISH
- * reaches every node) and moves to another when that one stays unreachable.
+ * SUBSCRIBE is sent only on a ready connection, for every channel on each 'ready' (ioredis drops
+ * a command written while connecting if the connection then resets). After a reconnection every
+ * listener is told to `resync` (what was pushed meanwhile is in the streams), and pushes that
+ * arrive before that are held back until it has been told, so they queue behind its catch-up.
+ * On a Cluster it listens on one master (PUBLISH reaches every node) and moves to another when
+ * that one stays unreachable.
  */
 export class PushHub {
   readonly #base: RedisClient;
   readonly #logger: Logger;
-  readonly #channels = new Map<string, Set<PushListener>>();
-  /** Per channel, the SUBSCRIBE that makes its pushes flow (later listeners of the channel wait for it). */
-  readonly #subscribed = new Map<string, Promise<unknown>>();
+  readonly #channels = new Map<string, Channel>();
   #connection: Redis | undefined;
-  #opening: Promise<Redis> | undefined;
+  #opening: Promise<void> | undefined;
   #reopenTimer: NodeJS.Timeout | undefined;
   readonly #keepAlive: NodeJS.Timeout;
+  /** While a resubscription's resync is pending: pushes held back, per channel, in order. */
+  #held: [channel: string, message: string][] | undefined;
   #closed = false;
 
   constructor(base: RedisClient, logger: Logger) {
@@ -43,27 +56,32 @@ export class PushHub {
     this.#keepAlive.unref();
   }
 
-  async subscribe(channel: string, listener: PushListener): Promise<Subscription> {
-    let listeners = this.#channels.get(channel);
-    if (!listeners) this.#channels.set(channel, (listeners = new Set()));
-    listeners.add(listener);
+  async subscribe(name: string, listener: PushListener): Promise<Subscription> {
+    let channel = this.#channels.get(name);
+    if (!channel) {
+      let confirm!: () => void;
+      const confirmed = new Promise<void>((resolve) => (confirm = resolve));
+      const created: Channel = { listeners: new Set(), confirmed, confirm: () => ((created.isConfirmed = true), confirm()), isConfirmed: false };
+      this.#channels.set(name, (channel = created));
+      if (this.#connection?.status === 'ready') void this.#subscribeOn(this.#connection, [name], false);
+      else void this.#connect();
+    }
+    channel.listeners.add(listener);
     const unsubscribe = (): void => {
-      if (!listeners.delete(listener) || listeners.size > 0 || this.#channels.get(channel) !== listeners) return;
-      this.#channels.delete(channel);
-      this.#subscribed.delete(channel);
-      this.#connection?.unsubscribe(channel).catch(() => undefined); // a dropped connection has no subscriptions left
+      const current = this.#channels.get(name);
+      if (current !== channel || !channel.listeners.delete(listener) || channel.listeners.size > 0) return;
+      this.#channels.delete(name);
+      if (this.#connection?.status === 'ready') this.#connection.unsubscribe(name).catch(() => undefined);
     };
-    try {
-      let ready = this.#subscribed.get(channel);
-      if (!ready) {
-        ready = this.#connect().then((connection) => connection.subscribe(channel));
-        this.#subscribed.set(channel, ready);
-        ready.catch(() => this.#subscribed.get(channel) === ready && this.#subscribed.delete(channel));
+    if (!channel.isConfirmed) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SUBSCRIBE_TIMEOUT_MS)));
+      const outcome = await Promise.race([channel.confirmed, late]);
+      clearTimeout(timer);
+      if (outcome === 'late' || this.#closed) {
+        unsubscribe();
+        throw new Error(this.#closed ? 'store closed' : `push channel not subscribed within ${SUBSCRIBE_TIMEOUT_MS} ms (Redis unreachable)`);
       }
-      await ready;
-    } catch (error) {
-      unsubscribe();
-      throw error;
     }
     return { close: async () => unsubscribe() };
   }
@@ -76,18 +94,22 @@ export class PushHub {
     this.#connection = undefined;
   }
 
-  #connect(): Promise<Redis> {
-    if (this.#connection) return Promise.resolve(this.#connection);
-    this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
+  #connect(): Promise<void> {
+    if (this.#connection || this.#closed) return Promise.resolve();
+    this.#opening ??= this.#open()
+      .catch((error: unknown) => {
+        this.#logger.warn({ err: error }, 'could not open the push connection; retrying');
+        this.#reopenTimer = setTimeout(() => void this.#connect(), REOPEN_DELAY_MS);
+      })
+      .finally(() => (this.#opening = undefined));
     return this.#opening;
   }
 
-  async #open(): Promise<Redis> {
+  async #open(): Promise<void> {
     const base = this.#base;
-    // Pushes can wait any time (no command timeout); resubscribing is done here, followed by a
-    // resync. No ready check: SUBSCRIBE may be written while connecting, and the check's INFO
-    // would then be refused in subscriber mode.
-    const options = { autoResubscribe: false, commandTimeout: undefined, enableReadyCheck: false } as const;
+    // Pushes can wait any time (no command timeout). No ready check: a resubscription follows
+    // every 'ready' and would race the check's INFO, which is refused in subscriber mode.
+    const options = { autoResubscribe: false, commandTimeout: undefined, enableReadyCheck: false, enableOfflineQueue: true, lazyConnect: false } as const;
     let connection: Redis;
     if (base instanceof Cluster) {
       if (base.nodes('master').length === 0) await base.ping();
@@ -99,51 +121,50 @@ export class PushHub {
     }
     if (this.#closed) {
       connection.disconnect();
-      throw new Error('store closed');
+      return;
     }
     logConnectionErrors(connection, this.#logger, 'push');
-    let readyBefore = false;
-    connection.on('message', (channel: string, message: string) => this.#deliver(channel, message));
-    connection.on('ready', () => {
-      if (readyBefore) void this.#resubscribe(connection);
-      readyBefore = true;
-    });
+    connection.on('message', (channel: string, message: string) => this.#onMessage(channel, message));
+    connection.on('ready', () => void this.#subscribeOn(connection, [...this.#channels.keys()], true));
     connection.on('end', () => {
       if (this.#connection !== connection || this.#closed) return;
       this.#connection = undefined;
-      // Retries exhausted (a Cluster node that stays down): listen elsewhere, then resync.
-      this.#reopenTimer = setTimeout(() => void this.#replace(), REOPEN_DELAY_MS);
+      // Retries exhausted (a Cluster node that stays down): listen elsewhere; its 'ready' resyncs.
+      this.#reopenTimer = setTimeout(() => void this.#connect(), REOPEN_DELAY_MS);
     });
     this.#connection = connection;
-    return connection;
   }
 
-  async #replace(): Promise<void> {
-    if (this.#closed || this.#channels.size === 0) return;
+  /**
+   * SUBSCRIBEs `names` on a ready connection. Channels subscribed before (on a connection since
+   * lost) resync their listeners; until they have, pushes are held back. New channels are confirmed.
+   */
+  async #subscribeOn(connection: Redis, names: string[], afterReady: boolean): Promise<void> {
+    if (names.length === 0 || this.#connection !== connection) return;
+    const resubscribing = afterReady && names.some((name) => this.#channels.get(name)?.isConfirmed);
+    if (resubscribing) this.#held ??= [];
     try {
-      await this.#resubscribe(await this.#connect());
+      await connection.subscribe(...names);
     } catch (error) {
-      this.#logger.warn({ err: error }, 'could not reopen the push connection; retrying');
-      this.#connection?.disconnect();
-      this.#connection = undefined;
-      this.#reopenTimer = setTimeout(() => void this.#replace(), REOPEN_DELAY_MS);
-    }
-  }
-
-  /** Subscribes a new or reconnected connection to every channel, then has every listener read what it may have missed. */
-  async #resubscribe(connection: Redis): Promise<void> {
-    const channels = [...this.#channels.keys()];
-    if (channels.length === 0) return;
-    try {
-      const ready = connection.subscribe(...channels);
-      for (const channel of channels) this.#subscribed.set(channel, ready);
-      await ready;
-    } catch (error) {
-      // The connection dropped again: its next 'ready' (or its replacement) comes back here.
+      // The connection dropped again: its next 'ready' (or its replacement's) comes back here
+      // and resyncs; what was held back goes out now rather than waiting for that.
       this.#logger.warn({ err: error }, 'could not subscribe the push connection again');
+      if (resubscribing) this.#release();
       return;
     }
-    for (const channel of channels) for (const listener of this.#channels.get(channel) ?? []) this.#safely(() => listener.resync());
+    for (const name of names) {
+      const channel = this.#channels.get(name);
+      if (!channel) continue;
+      if (!channel.isConfirmed) channel.confirm();
+      else if (afterReady) for (const listener of channel.listeners) this.#safely(listener, () => listener.resync());
+    }
+    if (resubscribing) this.#release();
+  }
+
+  #release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const [channel, message] of held) this.#deliver(channel, message);
   }
 
   async #checkAlive(): Promise<void> {
@@ -158,15 +179,26 @@ export class PushHub {
     connection.disconnect(true); // its next 'ready' subscribes again and resyncs every listener
   }
 
-  #deliver(channel: string, message: string): void {
-    for (const listener of this.#channels.get(channel) ?? []) this.#safely(() => deliverPush(listener, message));
+  #onMessage(channel: string, message: string): void {
+    if (this.#held) this.#held.push([channel, message]);
+    else this.#deliver(channel, message);
   }
 
-  #safely(run: () => void): void {
+  #deliver(channel: string, message: string): void {
+    for (const listener of this.#channels.get(channel)?.listeners ?? []) this.#safely(listener, () => deliverPush(listener, message));
+  }
+
+  /** A listener that throws loses no push: it is asked to read its streams again. */
+  #safely(listener: PushListener, run: () => void): void {
     try {
       run();
     } catch (error) {
-      this.#logger.error({ err: error }, 'a push listener threw; the push is still in the store');
+      this.#logger.error({ err: error }, 'a push listener threw; it reads its streams again');
+      try {
+        listener.resync();
+      } catch {
+        // Nothing more to do here: its next catch-up (a reconnection, a restart) finds the entries.
+      }
     }
   }
 }
