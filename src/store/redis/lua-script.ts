@@ -32,13 +32,13 @@ export class LuaScript {
    * Runs a script that PUBLISHes so that Redis writes the push before this reply. Redis writes
    * pending replies newest client first; a PING sent ahead in the same write queues this client
    * before the subscriber, so the receiver (often in this same process) starts at once instead of
-   * after this reply is handled: about 40 µs less per hop of a round trip here (docs/performance.md).
-   * A Cluster gets a plain call (its PUBLISH travels the cluster bus anyway).
+   * after this reply is handled: about 40 µs less per hop of a sequential round trip here
+   * (docs/performance.md). Only for a lone entry on a connection with at most one reply
+   * outstanding (a sequential exchange): under load the pipeline costs more than it saves. A
+   * Cluster gets a plain call (its PUBLISH travels the cluster bus anyway).
    */
-  async runPushFirst(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    // Only on an idle connection: when replies are outstanding the process is busy, and the
-    // pipeline's own cost outweighs the reordering (fan-in burst 12-18% slower with it).
-    if (client instanceof Cluster || client.commandQueue.length > 0) return this.run(client, keys, args);
+  async runPushFirst(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], entries: number): Promise<unknown> {
+    if (client instanceof Cluster || entries > 1 || client.commandQueue.length > 1) return this.run(client, keys, args);
     const replies = await client.pipeline().ping().evalsha(this.#sha, keys.length, ...keys, ...args).exec();
     const [error, value] = replies?.[1] ?? [new Error(`${this.name}: no reply`), undefined];
     return error ? this.#evalOnNoScript(client, keys, args, error) : value;

@@ -68,7 +68,7 @@ export class RedisStore extends RedisSupervision implements Store {
     const args = batch.flatMap(({ to, body, options }) => [
       body, options.messageId, options.ttlMs, options.idempotencyKey === undefined ? '0' : '1', keys.push(to.swarmId, to.coordinatorId),
     ]);
-    return scripts.appendSignal.runPushFirst(this.client, keyList, [CONSUMER_GROUP, ...args]) as Promise<unknown[]>;
+    return scripts.appendSignal.runPushFirst(this.client, keyList, [CONSUMER_GROUP, ...args], batch.length) as Promise<unknown[]>;
   }
 
   ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
@@ -127,7 +127,7 @@ export class RedisStore extends RedisSupervision implements Store {
     const args = batch.flatMap(({ inbox, options }) => [
       options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen,
     ]);
-    return scripts.acknowledge.runPushFirst(this.client, keyList, [CONSUMER_GROUP, ...args]) as Promise<unknown[]>;
+    return scripts.acknowledge.runPushFirst(this.client, keyList, [CONSUMER_GROUP, ...args], batch.length) as Promise<unknown[]>;
   }
 
   readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
