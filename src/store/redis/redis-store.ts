@@ -19,7 +19,7 @@ import type {
 import { toEntries, type RawStreams, type RedisStoreOptions } from './redis-base.js';
 import { RedisSupervision } from './redis-supervision.js';
 import { scripts } from './lua-script.js';
-import { ScriptBatch } from './script-batch.js';
+import { CallBatch } from './call-batch.js';
 
 /**
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
@@ -27,18 +27,22 @@ import { ScriptBatch } from './script-batch.js';
  * waiting coordinators over one pub/sub connection (push-hub.ts).
  */
 const REGISTRY_PAGE = 1_000;
+/** How long a heartbeat may wait for others to share its write: a beat is every 5 s, its TTL 90 s. */
+const BEAT_BATCH_MS = 20;
 
 export class RedisStore extends RedisSupervision implements Store {
   readonly kind = 'redis' as const;
   readonly #inboxTtlMs: number;
-  readonly #appends = new ScriptBatch<{ to: InboxRef; body: string; options: AppendOptions }, [string, number]>(
+  readonly #appends = new CallBatch<{ to: InboxRef; body: string; options: AppendOptions }, [string, number]>(
     (batch) => this.#appendBatch(batch),
     ({ to }) => to.swarmId,
   );
-  readonly #acks = new ScriptBatch<{ inbox: InboxRef; options: AckWrite }, [string, number]>(
+  readonly #acks = new CallBatch<{ inbox: InboxRef; options: AckWrite }, [string, number]>(
     (batch) => this.#ackBatch(batch),
     ({ inbox }) => inbox.swarmId,
   );
+  /** Heartbeats of this process's coordinators due within BEAT_BATCH_MS go in one write. */
+  readonly #beats = new CallBatch<HeartbeatWrite, true>((batch) => this.#beatBatch(batch), () => 'all', BEAT_BATCH_MS);
 
   constructor(client: Redis | Cluster, options: RedisStoreOptions) {
     super(client, options);
@@ -150,14 +154,25 @@ export class RedisStore extends RedisSupervision implements Store {
 
   beat(hb: HeartbeatWrite): Promise<void> {
     return this.call('beat', async () => {
-      const registry = keys.registry(hb.swarmId);
-      // Single-key commands (the heartbeat key and the swarm registry live in different slots), sent in one write.
-      await this.sendTogether([
-        ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)],
-        ['zadd', registry, String(hb.timestamp), hb.coordinatorId],
-        ['pexpire', registry, String(hb.registryTtlMs)],
-      ]);
+      await this.#beats.add(hb);
     });
+  }
+
+  /** Single-key commands (a heartbeat key and its swarm registry live in different slots), all sent together. */
+  async #beatBatch(batch: HeartbeatWrite[]): Promise<unknown[]> {
+    const failed = Symbol('failed');
+    const replies = await this.sendTogether(
+      batch.flatMap((hb) => {
+        const registry = keys.registry(hb.swarmId);
+        return [
+          ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)],
+          ['zadd', registry, String(hb.timestamp), hb.coordinatorId],
+          ['pexpire', registry, String(hb.registryTtlMs)],
+        ];
+      }),
+      failed,
+    );
+    return batch.map((hb, i) => (replies.slice(3 * i, 3 * i + 3).includes(failed) ? new Error(`heartbeat of ${hb.coordinatorId} not written`) : true));
   }
 
   register(hb: HeartbeatWrite): Promise<void> {

@@ -1,6 +1,6 @@
 -- Records ACKs, each exactly once: removes the signal's inbox entry and notifies its sender (a
 -- notice in its stream, pushed on its channel). One call carries one or more ACKs of one swarm
--- (script-batch.ts); each entry's outcome is its own.
+-- (call-batch.ts); each entry's outcome is its own.
 -- KEYS: per ACK i (from 0), KEYS[3i+1] inbox stream, KEYS[3i+2] ACK key, KEYS[3i+3] the sender's
 -- ACK notice stream (one swarm slot)
 -- ARGV[1] consumer group; per ACK i, from ARGV[5i+2]: entry id ('' when unknown), ACK body, ttl ms,

@@ -1,6 +1,6 @@
 -- Appends signals to receivers' inboxes, each at most once per idempotency key, and pushes each on
 -- its receiver's channel (a waiting receiver needs no read). One call carries one or more signals
--- of one swarm (script-batch.ts); each entry's outcome is its own.
+-- of one swarm (call-batch.ts); each entry's outcome is its own.
 -- KEYS: per signal i (from 0), KEYS[2i+1] inbox stream, KEYS[2i+2] idempotency key (one swarm slot)
 -- ARGV[1] consumer group; per signal i, from ARGV[5i+2]: body, messageId, ttl ms,
 -- '1' when an idempotency key is given, the receiver's push channel

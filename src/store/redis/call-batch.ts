@@ -8,21 +8,24 @@ interface Waiting<I, O> {
 }
 
 /**
- * Coalesces the calls of a multi-entry script made in the same turn (before the next microtask
- * checkpoint; `Promise.all` of sends, or the ACKs of several pushes read in one socket read) into
- * one script call per group (one hash slot), so N operations cost one write and one reply instead
- * of N. A single call goes alone, one microtask later. Each entry's outcome is its own: the script
- * returns an error reply for an entry that failed, and only that caller sees it.
+ * Coalesces calls into one Redis call per group (one hash slot), so N operations cost one write
+ * and one reply instead of N: by default the calls made in the same turn (before the next
+ * microtask checkpoint: a `Promise.all` of sends, or the ACKs of several pushes read in one socket
+ * read), a lone call going one microtask later; with `delayMs`, those made within that many ms
+ * (heartbeats, whose timing does not matter to the ms). Each entry's outcome is its own: `run`
+ * returns an Error for an entry that failed, and only that caller sees it.
  */
-export class ScriptBatch<I, O> {
+export class CallBatch<I, O> {
   readonly #run: (inputs: I[]) => Promise<unknown[]>;
   readonly #groupOf: (input: I) => string;
+  readonly #delayMs: number;
   readonly #pending = new Map<string, Waiting<I, O>[]>();
   #scheduled = false;
 
-  constructor(run: (inputs: I[]) => Promise<unknown[]>, groupOf: (input: I) => string) {
+  constructor(run: (inputs: I[]) => Promise<unknown[]>, groupOf: (input: I) => string, delayMs = 0) {
     this.#run = run;
     this.#groupOf = groupOf;
+    this.#delayMs = delayMs;
   }
 
   add(input: I): Promise<O> {
@@ -33,7 +36,8 @@ export class ScriptBatch<I, O> {
       waiting.push({ input, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      queueMicrotask(() => this.#flush());
+      if (this.#delayMs === 0) queueMicrotask(() => this.#flush());
+      else setTimeout(() => this.#flush(), this.#delayMs);
     });
   }
 

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CallBatch } from '../../src/store/redis/call-batch.js';
+
+test('calls made in the same turn go as one run per group, each with its own outcome', async () => {
+  const runs: string[][] = [];
+  const batch = new CallBatch<string, string>(
+    async (inputs) => {
+      runs.push(inputs);
+      return inputs.map((input) => (input.endsWith('!') ? new Error(`${input} failed`) : input.toUpperCase()));
+    },
+    (input) => input[0]!,
+  );
+  const outcomes = await Promise.allSettled(['a1', 'b1', 'a2!', 'a3'].map((input) => batch.add(input)));
+  assert.deepEqual(runs, [['a1', 'a2!', 'a3'], ['b1']]);
+  assert.deepEqual(
+    outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message)),
+    ['A1', 'B1', 'a2! failed', 'A3'],
+  );
+  assert.equal(await batch.add('a4'), 'A4', 'a later call goes on its own');
+  assert.deepEqual(runs.at(-1), ['a4']);
+});
+
+test('with a delay, calls within it share a run; a failed run fails its callers only', async () => {
+  let runs = 0;
+  const batch = new CallBatch<number, number>(
+    async (inputs) => {
+      runs += 1;
+      if (inputs.includes(0)) throw new Error('connection lost');
+      return inputs.map((n) => n * 2);
+    },
+    () => 'all',
+    20,
+  );
+  const first = batch.add(1);
+  await new Promise((resolve) => setImmediate(resolve)); // a later turn, well within the delay
+  assert.deepEqual(await Promise.all([first, batch.add(2)]), [2, 4]);
+  assert.equal(runs, 1);
+  await assert.rejects(batch.add(0), /connection lost/);
+  assert.equal(await batch.add(3), 6);
+});
