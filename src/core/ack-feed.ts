@@ -2,7 +2,7 @@ import type { Logger } from '../protocol/logger.js';
 import { compareEntryIds } from '../store/entry-id.js';
 import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
-import { pauseBeforeRetry } from './retry-pause.js';
+import { WorkQueue } from './work-queue.js';
 
 /**
  * Notices of a message just sent are kept this long, and for this many messages at most, for a
@@ -60,24 +60,25 @@ export class AckFeed {
   #lastId = '0-0';
   #generation = 0;
   #subscription: Subscription | undefined;
-  #work: Promise<void> = Promise.resolve();
-  #catchUpQueued = false;
+  /** Pushes and catch-ups, one after another in arrival order. */
+  readonly #work: WorkQueue;
 
   constructor(deps: AckFeedDeps) {
     this.#deps = deps;
+    this.#work = new WorkQueue(deps.logger, 'ACK notice', deps.stop);
   }
 
   /** Subscribes; from when it resolves, every notice of the sender reaches this feed. */
   async open(): Promise<void> {
     const { store, sender } = this.#deps;
     this.#subscription = await store.subscribe(sender, {
-      ackNotice: (entry) => void this.#enqueue(async () => this.#take(entry)),
-      resync: () => this.#requestCatchUp(),
+      ackNotice: (entry) => void this.#work.enqueue(async () => this.#take(entry)),
+      resync: () => this.#work.catchUp(() => this.#catchUp()),
     });
     try {
       // Where a catch-up starts reading; a notice pushed meanwhile is taken too (dropped once by id).
       const { cursor } = await store.ackSnapshot(sender, [], '');
-      await this.#enqueue(async () => {
+      await this.#work.enqueue(async () => {
         if (this.#lastId === '0-0') this.#lastId = cursor;
       });
     } catch (error) {
@@ -89,7 +90,7 @@ export class AckFeed {
   async close(): Promise<void> {
     await this.#subscription?.close().catch(() => undefined);
     this.#subscription = undefined;
-    await this.#work;
+    await this.#work.idle();
   }
 
   /** A message this coordinator just sent: keep its notices for the wait that may follow. */
@@ -126,12 +127,6 @@ export class AckFeed {
     };
   }
 
-  #enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.#work.then(task);
-    this.#work = run.catch((error: unknown) => this.#deps.logger.error({ err: error }, 'ACK notice task failed'));
-    return run;
-  }
-
   #take(entry: StreamEntry): void {
     if (this.#seen.has(entry.id)) return;
     this.#seen.add(entry.id);
@@ -150,22 +145,6 @@ export class AckFeed {
       if (this.#unexpected.size > KEPT_UNEXPECTED) this.#unexpected.delete(this.#unexpected.keys().next().value!);
     }
     for (const watch of this.#watches.get(messageId) ?? []) watch.notice(entry);
-  }
-
-  #requestCatchUp(): void {
-    if (this.#catchUpQueued || this.#deps.stop.aborted) return;
-    this.#catchUpQueued = true;
-    void this.#enqueue(async () => {
-      this.#catchUpQueued = false;
-      for (let failures = 1; !this.#deps.stop.aborted; failures += 1) {
-        try {
-          return await this.#catchUp();
-        } catch (error) {
-          this.#deps.logger.warn({ err: error, failures }, 'ACK notice catch-up read failed; retrying');
-          await pauseBeforeRetry(failures, this.#deps.stop);
-        }
-      }
-    });
   }
 
   /** Reads the notices appended while pushes may have been missed; a capped stream may have dropped some, so waits look at the keys too. */

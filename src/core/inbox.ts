@@ -7,9 +7,9 @@ import { compareEntryIds } from '../store/entry-id.js';
 import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';
-import { pauseBeforeRetry } from './retry-pause.js';
 import { matches, type CompiledFilter } from './signal-filter.js';
 import { AckedMessages } from './acked-messages.js';
+import { WorkQueue } from './work-queue.js';
 
 interface Waiter {
   filter: CompiledFilter;
@@ -59,11 +59,8 @@ export class Inbox {
   readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
   #subscription: Subscription | undefined;
-  /** The tail of the work queue: pushes and catch-ups run one after another, in arrival order. */
-  #work: Promise<void> = Promise.resolve();
-  /** Tasks queued or running. */
-  #queued = 0;
-  #catchUpQueued = false;
+  /** Pushes and catch-ups, one after another in arrival order. */
+  readonly #work: WorkQueue;
   /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
   #newestHeld: string | undefined;
   /** A signal was left in the store because MAX_HELD were held. */
@@ -73,6 +70,7 @@ export class Inbox {
     this.#deps = deps;
     this.#check = deps.check;
     this.#acked = new AckedMessages(deps.config.replayWindowMs);
+    this.#work = new WorkQueue(deps.logger, 'inbox', this.#stop.signal);
   }
 
   /** Verifies with new secrets from now on (a rotation without restart). */
@@ -98,45 +96,20 @@ export class Inbox {
     this.#acked.startAt(this.#deps.now());
     this.#subscription ??= await store.subscribe(ref, {
       signal: (entry) => this.#pushed(entry),
-      resync: () => this.#requestCatchUp(),
+      resync: () => this.#work.catchUp(() => this.#catchUp()),
     });
-    await this.#enqueue(() => this.#catchUp()); // on failure the subscription stays, for a retried open() or close()
+    await this.#work.enqueue(() => this.#catchUp()); // on failure the subscription stays, for a retried open() or close()
   }
 
   /** A pushed entry: handled at once when nothing is queued before it and it needs no store call (the usual case). */
   #pushed(entry: StreamEntry): void {
-    if (this.#queued > 0) {
-      void this.#enqueue(() => this.#acceptAll([entry]));
+    if (this.#work.queued > 0) {
+      void this.#work.enqueue(() => this.#acceptAll([entry]));
       return;
     }
     const storeWork = this.#accept(entry);
     this.#dispatch();
-    if (storeWork) void this.#enqueue(() => storeWork.then(() => this.#dispatch())); // later pushes wait for it
-  }
-
-  /** Runs `task` after everything queued before it; a failure reaches the caller, not the queue. */
-  #enqueue(task: () => Promise<void>): Promise<void> {
-    this.#queued += 1;
-    const run = this.#work.then(task).finally(() => (this.#queued -= 1));
-    this.#work = run.catch((error: unknown) => this.#deps.logger.error({ err: error }, 'inbox task failed'));
-    return run;
-  }
-
-  /** A catch-up read after the ones already queued, retried until it succeeds or the inbox closes. */
-  #requestCatchUp(): void {
-    if (this.#catchUpQueued || this.#stop.signal.aborted) return;
-    this.#catchUpQueued = true;
-    void this.#enqueue(async () => {
-      this.#catchUpQueued = false;
-      for (let failures = 1; !this.#stop.signal.aborted; failures += 1) {
-        try {
-          return await this.#catchUp();
-        } catch (error) {
-          this.#deps.logger.warn({ err: error, failures }, 'inbox catch-up read failed; retrying');
-          await pauseBeforeRetry(failures, this.#stop.signal);
-        }
-      }
-    });
+    if (storeWork) void this.#work.enqueue(() => storeWork.then(() => this.#dispatch())); // later pushes wait for it
   }
 
   /** Everything in the store for this inbox that is not here: the pending list (replies a failure lost included), then entries never delivered. */
@@ -221,7 +194,7 @@ export class Inbox {
     this.#stop.abort();
     for (const waiter of this.#waiters) waiter.reject(new CoordinatorShutdownError(this.#deps.ref.coordinatorId));
     await this.#subscription?.close().catch(() => undefined);
-    await this.#work;
+    await this.#work.idle();
   }
 
   /** Verifies and holds an entry; returns a promise only when that needs the store (a discard, or asking whether it was acknowledged). */
@@ -313,7 +286,7 @@ export class Inbox {
       this.#handedOut.set(messageId, signal);
       if (this.#overflowed && this.#pending.size < MAX_HELD / 2) {
         this.#overflowed = false;
-        this.#requestCatchUp(); // what was left in the store
+        this.#work.catchUp(() => this.#catchUp()); // what was left in the store
       }
       return signal;
     }

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
-import { createStore } from '../../src/store/create-store.js';
-import type { Store } from '../../src/store/port.js';
+import { test } from 'node:test';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { usePrivateRedis } from '../support/private-redis.js';
 
 /** `cmdstat_<name>:calls=N,...` lines of INFO commandstats. */
 function commandCalls(info: string): Map<string, number> {
@@ -14,26 +11,14 @@ function commandCalls(info: string): Map<string, number> {
   return calls;
 }
 
-let server: RedisServer;
-let store: Store;
-let admin: Redis;
-before(async () => {
-  server = await startRedis();
-  store = await createStore({ url: server.url });
-  admin = new Redis(server.port, server.host);
-});
-after(async () => {
-  await store.close();
-  admin.disconnect();
-  await server.stop();
-});
+const redis = usePrivateRedis();
 
 /**
  * Behaviour 6: while coordinators wait idle, Redis receives only their heartbeats. Waiting costs no
  * command: what they wait for is pushed to them, all over one pub/sub connection of the process.
  */
 test('idle waiters cost their heartbeats and nothing else; one push connection serves them all', async () => {
-  const c = new Coordinators(() => store, uniqueSwarm());
+  const c = new Coordinators(() => redis.store, uniqueSwarm());
   const ids = ['idle-1', 'idle-2', 'idle-3'];
   const waiters = await Promise.all(ids.map((id) => c.start(id)));
   const owner = await c.start('idle-owner');
@@ -47,14 +32,14 @@ test('idle waiters cost their heartbeats and nothing else; one push connection s
   ];
   await Promise.all(started);
   await once(owner, 'heartbeat');
-  const subscribers = ((await admin.client('LIST')) as string).split('\n').flatMap((line) => /\bsub=(\d+)/.exec(line)?.[1] ?? []).map(Number).filter((n) => n > 0);
+  const subscribers = ((await redis.admin.client('LIST')) as string).split('\n').flatMap((line) => /\bsub=(\d+)/.exec(line)?.[1] ?? []).map(Number).filter((n) => n > 0);
   assert.deepEqual(subscribers, [4], 'one connection holds the 4 coordinators\' push channels');
-  await admin.config('RESETSTAT');
+  await redis.admin.config('RESETSTAT');
 
   let beats = 0;
   for (const w of [...waiters, owner]) w.on('heartbeat', () => (beats += 1));
   while (beats < 4 * 8) await once(owner, 'heartbeat'); // 8 heartbeat rounds of the 4 coordinators
-  const calls = commandCalls(await admin.info('commandstats'));
+  const calls = commandCalls(await redis.admin.info('commandstats'));
   await c.shutdownAll();
   await Promise.all(pending);
 

@@ -1,34 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { StoreCommandError } from '../../src/protocol/errors.js';
 import { keys } from '../../src/protocol/keys.js';
-import { createStore } from '../../src/store/create-store.js';
-import type { Store } from '../../src/store/port.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { usePrivateRedis } from '../support/private-redis.js';
 
-let server: RedisServer;
-let store: Store;
-let admin: Redis;
-before(async () => {
-  server = await startRedis();
-  store = await createStore({ url: server.url });
-  admin = new Redis(server.port, server.host);
-});
-after(async () => {
-  await store.close();
-  admin.disconnect();
-  await server.stop();
-});
+const redis = usePrivateRedis();
 
 async function scriptCalls(): Promise<number> {
-  const info = await admin.info('commandstats');
+  const info = await redis.admin.info('commandstats');
   return ['evalsha', 'eval'].reduce((n, name) => n + Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0), 0);
 }
 
 test('sends and ACKs made together travel as one script call each, and all arrive', async () => {
-  const c = new Coordinators(() => store, uniqueSwarm());
+  const c = new Coordinators(() => redis.store, uniqueSwarm());
   const receivers = ['r-1', 'r-2', 'r-3', 'r-4', 'r-5'];
   const [owner, ...others] = await Promise.all(['owner', ...receivers].map((id) => c.start(id)));
   // Warm Redis's script cache: a first call is NOSCRIPT then EVAL.
@@ -48,9 +33,9 @@ test('sends and ACKs made together travel as one script call each, and all arriv
 
 test('an entry that fails fails alone: the other sends of its batch are delivered', async () => {
   const swarm = uniqueSwarm();
-  const c = new Coordinators(() => store, swarm);
+  const c = new Coordinators(() => redis.store, swarm);
   const [owner, good] = await Promise.all([c.start('owner'), c.start('good')]);
-  await admin.set(keys.inbox(swarm, 'broken'), 'not a stream'); // XADD on it fails with WRONGTYPE
+  await redis.admin.set(keys.inbox(swarm, 'broken'), 'not a stream'); // XADD on it fails with WRONGTYPE
   const [bad, ok] = await Promise.allSettled([owner.sendSignal('broken', 'wake'), owner.sendSignal('good', 'wake')]);
   assert.equal(bad.status, 'rejected');
   assert.ok(bad.status === 'rejected' && bad.reason instanceof StoreCommandError, 'a typed refusal');

@@ -1,0 +1,57 @@
+import type { Logger } from '../protocol/logger.js';
+import { pauseBeforeRetry } from './retry-pause.js';
+
+/**
+ * Runs tasks one after another in the order they were queued (an inbox's or an ACK feed's
+ * pushes and catch-up reads), so what arrives is handled in arrival order. A task's failure
+ * reaches its caller and is logged; it never stops the queue.
+ */
+export class WorkQueue {
+  readonly #logger: Logger;
+  /** What a failed task is, in the log: `inbox task failed`. */
+  readonly #what: string;
+  readonly #stop: AbortSignal;
+  #tail: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #catchUpQueued = false;
+
+  constructor(logger: Logger, what: string, stop: AbortSignal) {
+    this.#logger = logger;
+    this.#what = what;
+    this.#stop = stop;
+  }
+
+  /** Tasks queued or running. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  enqueue(task: () => Promise<void>): Promise<void> {
+    this.#queued += 1;
+    const run = this.#tail.then(task).finally(() => (this.#queued -= 1));
+    this.#tail = run.catch((error: unknown) => this.#logger.error({ err: error }, `${this.#what} task failed`));
+    return run;
+  }
+
+  /** A catch-up read after what is queued, retried with backoff until it succeeds or `stop` aborts; one queued at a time. */
+  catchUp(read: () => Promise<void>): void {
+    if (this.#catchUpQueued || this.#stop.aborted) return;
+    this.#catchUpQueued = true;
+    void this.enqueue(async () => {
+      this.#catchUpQueued = false;
+      for (let failures = 1; !this.#stop.aborted; failures += 1) {
+        try {
+          return await read();
+        } catch (error) {
+          this.#logger.warn({ err: error, failures }, `${this.#what} catch-up read failed; retrying`);
+          await pauseBeforeRetry(failures, this.#stop);
+        }
+      }
+    });
+  }
+
+  /** Resolves when everything queued so far has run. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+}
