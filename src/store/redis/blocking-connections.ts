@@ -5,16 +5,17 @@ import type { RedisClient } from './lua-script.js';
 
 /**
  * Idle connections kept for reuse. Opening one costs a TCP connect and a ready check, far more
- * than a read: a process whose coordinators wait concurrently keeps as many as they use.
+ * than a read: a process whose readers block concurrently keeps as many as they use.
  */
 const MAX_IDLE = 1_024;
 /** A blocking read that has not answered this long after its block time is given up (a dead socket). */
 const DEADLINE_GRACE_MS = 2_000;
 
 /**
- * Connections for blocking reads (a blocked connection can carry nothing else). A wait borrows
- * one and returns it; idle coordinators hold none. An aborted read destroys its connection,
- * which is the only way to end a blocked command on every topology.
+ * Connections for blocking reads (a blocked connection can carry nothing else): the election's
+ * followers on their events stream, and readers of a swarm's event log. Coordinators' waits use
+ * none (their signals and ACKs are pushed: push-hub.ts). A read borrows one and returns it. An
+ * aborted read destroys its connection, the only way to end a blocked command on every topology.
  */
 export class BlockingConnections {
   readonly #base: RedisClient;
