@@ -207,7 +207,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
       await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
       await this.#inbox.open();
-      this.#ownFeed ??= await this.#openFeed(this.#ref());
+      this.#ownFeed ??= await this.#useFeed(this.#ref()).entry.ready;
       await this.#heartbeat.start();
       this.#lifecycle = 'running';
       this.#logger.debug({}, 'coordinator initialized');
@@ -372,12 +372,13 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const waitingOn = [...coordinatorIds];
     const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderId };
     this.#ackWaits.add(waitingOn);
+    const use = this.#useFeed(sender);
     try {
       const acks = await waitForAcks(
         {
           store: this.#store,
           sender,
-          feed: this.#acquireFeed(sender) ?? this.#openFeed(sender),
+          feed: use.entry.feed ?? use.entry.ready,
           waiterId: this.id,
           keyring: this.#keyring,
           config: this.config,
@@ -397,20 +398,15 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       return acks;
     } finally {
       this.#ackWaits.delete(waitingOn);
-      this.#releaseFeed(sender);
+      use.release();
     }
   }
 
-  /** The ACK notice feed of `sender` when it is open (its own always is), counted as used; else undefined. */
-  #acquireFeed(sender: InboxRef): AckFeed | undefined {
-    const entry = this.#feeds.get(feedKey(sender));
-    if (!entry?.feed) return undefined;
-    entry.users += 1;
-    return entry.feed;
-  }
-
-  /** Opens the ACK notice feed of `sender` (or joins its opening), counted as used; each use is released. */
-  #openFeed(sender: InboxRef): Promise<AckFeed> {
+  /**
+   * The ACK notice feed of `sender`, open or opening (opened on first use), for one use; its
+   * release closes it when no use is left, except this coordinator's own, open until shutdown.
+   */
+  #useFeed(sender: InboxRef): { entry: FeedEntry; release(): void } {
     const key = feedKey(sender);
     let entry = this.#feeds.get(key);
     if (!entry) {
@@ -419,18 +415,18 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       created.ready.catch(() => this.#feeds.get(key) === created && this.#feeds.delete(key));
       this.#feeds.set(key, (entry = created));
     }
-    entry.users += 1;
-    return entry.ready;
-  }
-
-  #releaseFeed(sender: InboxRef): void {
-    const key = feedKey(sender);
-    const entry = this.#feeds.get(key);
-    if (!entry) return;
-    entry.users -= 1;
-    if (entry.users > 0 || (sender.swarmId === this.swarmId && sender.coordinatorId === this.id)) return;
-    this.#feeds.delete(key);
-    void entry.ready.then((feed) => feed.close(), () => undefined);
+    const used = entry;
+    used.users += 1;
+    const own = sender.swarmId === this.swarmId && sender.coordinatorId === this.id;
+    return {
+      entry: used,
+      release: () => {
+        used.users -= 1;
+        if (used.users > 0 || own || this.#feeds.get(key) !== used) return;
+        this.#feeds.delete(key);
+        void used.ready.then((feed) => feed.close(), () => undefined);
+      },
+    };
   }
 
   /** Records a work item owned by this coordinator (in its swarm); escalation hands it to a replacement. */
