@@ -88,6 +88,7 @@ export class AckFeed {
   }
 
   async close(): Promise<void> {
+    this.#work.stop(); // a catch-up still retrying ends, as at shutdown
     await this.#subscription?.close().catch(() => undefined);
     this.#subscription = undefined;
     await this.#work.idle();

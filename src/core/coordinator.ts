@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
 import {
@@ -145,6 +145,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#keyring = resolveKeyring(options, env, this.#logger);
     this.#clock = new StoreClock(options.clock);
     this.#hooks = new Hooks({ env, ...options.hooks }, this.#logger);
+    // Every wait in progress listens for shutdown on this signal (20 concurrent waitForAcks are
+    // 20 listeners, each removed when its wait ends): no leak for Node to warn of.
+    setMaxListeners(0, this.#stop.signal);
     this.#inbox = new Inbox({
       store: this.#store,
       ref: this.#ref(),

@@ -10,7 +10,10 @@ export class WorkQueue {
   readonly #logger: Logger;
   /** What a failed task is, in the log: `inbox task failed`. */
   readonly #what: string;
-  readonly #stop: AbortSignal;
+  /** Aborted by the owner's stop signal or by stop(): retries end. */
+  readonly #stopped = new AbortController();
+  readonly #onStop = (): void => this.#stopped.abort();
+  readonly #ownerStop: AbortSignal;
   #tail: Promise<void> = Promise.resolve();
   #queued = 0;
   #catchUpQueued = false;
@@ -18,7 +21,15 @@ export class WorkQueue {
   constructor(logger: Logger, what: string, stop: AbortSignal) {
     this.#logger = logger;
     this.#what = what;
-    this.#stop = stop;
+    this.#ownerStop = stop;
+    if (stop.aborted) this.#stopped.abort();
+    else stop.addEventListener('abort', this.#onStop, { once: true });
+  }
+
+  /** Ends retrying catch-ups now (the owner closes before its stop signal fires). */
+  stop(): void {
+    this.#ownerStop.removeEventListener('abort', this.#onStop);
+    this.#stopped.abort();
   }
 
   /** Tasks queued or running. */
@@ -35,16 +46,17 @@ export class WorkQueue {
 
   /** A catch-up read after what is queued, retried with backoff until it succeeds or `stop` aborts; one queued at a time. */
   catchUp(read: () => Promise<void>): void {
-    if (this.#catchUpQueued || this.#stop.aborted) return;
+    const stop = this.#stopped.signal;
+    if (this.#catchUpQueued || stop.aborted) return;
     this.#catchUpQueued = true;
     void this.enqueue(async () => {
       this.#catchUpQueued = false;
-      for (let failures = 1; !this.#stop.aborted; failures += 1) {
+      for (let failures = 1; !stop.aborted; failures += 1) {
         try {
           return await read();
         } catch (error) {
           this.#logger.warn({ err: error, failures }, `${this.#what} catch-up read failed; retrying`);
-          await pauseBeforeRetry(failures, this.#stop);
+          await pauseBeforeRetry(failures, stop);
         }
       }
     });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import type { Store } from '../../src/store/port.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 
 let store: MemoryStore;
@@ -27,29 +26,4 @@ test('a coordinator that does not wait holds at most 10,000 signals; the rest st
   } finally {
     await c.shutdownAll();
   }
-});
-
-test('waits whose deadline passed before they could listen leave no listener behind', async () => {
-  const slow: Store = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (property !== 'ackSnapshot' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        await new Promise((resolve) => setTimeout(resolve, 5)); // longer than the waits' timeout
-        return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-      };
-    },
-  });
-  const warnings: Error[] = [];
-  const onWarning = (warning: Error) => warnings.push(warning);
-  process.on('warning', onWarning);
-  const c = new Coordinators(() => slow, uniqueSwarm());
-  try {
-    const a = await c.start('coord-a');
-    for (let i = 0; i < 30; i += 1) assert.equal((await a.waitForAcks(['coord-b'], `coord-b:wake:${1_000 + i}`, 1)).size, 0);
-  } finally {
-    await c.shutdownAll();
-    process.off('warning', onWarning);
-  }
-  assert.deepEqual(warnings.map((w) => w.name), []);
 });

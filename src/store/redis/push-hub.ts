@@ -47,6 +47,8 @@ export class PushHub {
   readonly #keepAlive: NodeJS.Timeout;
   /** While a resubscription's resync is pending: pushes held back, per channel, in order. */
   #held: [channel: string, message: string][] | undefined;
+  /** `host:port` of the Cluster master the last push connection lost. */
+  #lostNode: string | undefined;
   #closed = false;
 
   constructor(base: RedisClient, logger: Logger) {
@@ -113,7 +115,10 @@ export class PushHub {
     let connection: Redis;
     if (base instanceof Cluster) {
       if (base.nodes('master').length === 0) await base.ping();
-      const masters = base.nodes('master');
+      // Not the master that just stayed unreachable, while the node list may still name it.
+      const all = base.nodes('master');
+      const others = all.filter((node) => `${node.options.host}:${node.options.port}` !== this.#lostNode);
+      const masters = others.length > 0 ? others : all;
       const node = masters[Math.floor(Math.random() * masters.length)]!;
       connection = node.duplicate({ ...options, retryStrategy: (times: number) => (times > RETRIES_PER_NODE ? null : Math.min(100 * times, 1_000)) });
     } else {
@@ -129,6 +134,7 @@ export class PushHub {
     connection.on('end', () => {
       if (this.#connection !== connection || this.#closed) return;
       this.#connection = undefined;
+      this.#lostNode = `${connection.options.host}:${connection.options.port}`;
       // Retries exhausted (a Cluster node that stays down): listen elsewhere; its 'ready' resyncs.
       this.#reopenTimer = setTimeout(() => void this.#connect(), REOPEN_DELAY_MS);
     });

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { after, before, test } from 'node:test';
+import type { AckFeed } from '../../src/core/ack-feed.js';
+import { waitForAcks, type AckWaitDeps } from '../../src/core/ack-waiter.js';
+import { resolveConfig } from '../../src/core/config.js';
+import { Keyring } from '../../src/protocol/keyring.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import type { Store } from '../../src/store/port.js';
+import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
+import { recordingLogger } from '../support/recording-logger.js';
+
+let store: MemoryStore;
+const warnings: Error[] = [];
+const onWarning = (warning: Error) => warnings.push(warning);
+before(() => {
+  store = new MemoryStore();
+  process.on('warning', onWarning);
+});
+after(async () => {
+  process.off('warning', onWarning);
+  await store.close();
+});
+
+test('20 concurrent waitForAcks of one coordinator draw no listener-leak warning', async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  try {
+    const a = await c.start('coord-a');
+    const sends = await Promise.all(Array.from({ length: 20 }, (_, i) => a.sendSignal(`r${i}`, 'wake')));
+    const acks = await Promise.all(sends.map((s, i) => a.waitForAcks([`r${i}`], s.messageId, 20)));
+    assert.deepEqual(acks.map((m) => m.size), Array(20).fill(0));
+  } finally {
+    await c.shutdownAll();
+  }
+  assert.deepEqual(warnings.map((w) => w.name), []);
+});
+
+test('waits whose deadline passed before they could listen leave no listener behind', async () => {
+  // Key reads slower than the waits' timeout: each wait reaches its listening step past its deadline.
+  const slow = { ackSnapshot: async () => (await new Promise((resolve) => setTimeout(resolve, 5)), { acks: [null], cursor: '0-0' }) } as unknown as Store;
+  const feed = { watch: () => () => undefined, noticesSoFar: () => undefined } as unknown as AckFeed;
+  const stop = new AbortController();
+  const deps: AckWaitDeps = {
+    store: slow, sender: { swarmId: 's', coordinatorId: 'coord-a' }, feed, waiterId: 'coord-a',
+    keyring: new Keyring(Buffer.from(SECRET)), config: resolveConfig({}, {}), logger: recordingLogger(),
+    stop: stop.signal, onRejected: () => undefined, onWaiting: () => undefined,
+  };
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => waitForAcks(deps, ['coord-b'], `coord-a:wake:${1_000 + i}`, 1)));
+  assert.deepEqual(results.map((m) => m.size), Array(30).fill(0));
+  assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+});
