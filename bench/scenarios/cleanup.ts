@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { BlockingCoordinator, cleanupStaleState, createStore, keys } from '../../src/index.js';
+import { seedCoordinatorState } from '../../test/support/coordinator-state.js';
 
 export interface CleanupCounts {
   stale: number;
@@ -35,15 +36,7 @@ export async function runCleanup(url: string, secret: string, counts: CleanupCou
     const at = Number(seconds) * 1_000 - THRESHOLD_MS - 60_000;
     for (let from = 0; from < counts.stale; from += 1_000) {
       const pipeline = raw.pipeline();
-      for (let i = from; i < Math.min(counts.stale, from + 1_000); i += 1) {
-        const id = `stale-${i}`;
-        const heartbeat = JSON.stringify({ coordinatorId: id, swarmId: swarm, timestamp: at, iteration: 1, phase: 'crashed', status: 'active', sequence: 9 });
-        pipeline.set(keys.heartbeat(id), heartbeat, 'PX', 3_600_000);
-        pipeline.zadd(keys.registry(swarm), at, id);
-        pipeline.xadd(keys.inbox(swarm, id), '*', 'signal', '{}');
-        pipeline.pexpire(keys.inbox(swarm, id), 3_600_000);
-        pipeline.set(keys.ack(swarm, id, `sender:wake:${at}`), '{}', 'PX', 3_600_000);
-      }
+      for (let i = from; i < Math.min(counts.stale, from + 1_000); i += 1) seedCoordinatorState(pipeline, swarm, `stale-${i}`, at);
       pipeline.sadd(keys.swarms(), swarm);
       await pipeline.exec();
     }

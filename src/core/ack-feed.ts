@@ -72,7 +72,7 @@ export class AckFeed {
   async open(): Promise<void> {
     const { store, sender } = this.#deps;
     this.#subscription = await store.subscribe(sender, {
-      ackNotice: (entry) => void this.#work.enqueue(async () => this.#take(entry)),
+      ackNotice: (entry) => this.#work.run(() => this.#take(entry)),
       resync: () => this.#work.catchUp(() => this.#catchUp()),
     });
     try {

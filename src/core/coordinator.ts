@@ -16,7 +16,7 @@ import type { Logger } from '../protocol/logger.js';
 import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
 import type { AppendResult, InboxRef, Store } from '../store/port.js';
-import { AckFeed } from './ack-feed.js';
+import { AckFeeds } from './ack-feeds.js';
 import { senderOfMessage, waitForAcks } from './ack-waiter.js';
 import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
@@ -89,15 +89,6 @@ export type WaitDescription =
 
 type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
 
-/** An ACK notice feed, while it opens (`ready`) and once open (`feed`), with its current users. */
-interface FeedEntry {
-  ready: Promise<AckFeed>;
-  feed?: AckFeed;
-  users: number;
-}
-
-const feedKey = (sender: InboxRef): string => `${sender.swarmId}/${sender.coordinatorId}`;
-
 /**
  * A coordinator: identity, heartbeat, durable inbox, signed send, blocking wait, signed ACK,
  * and waiting for ACKs. Construction validates everything (ids, secret, config) before any I/O.
@@ -120,9 +111,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
   #lastStamp = { timestamp: 0, seq: 0 };
-  /** ACK notice feeds by sender (`swarm/sender`): its own, for its lifetime; others while a wait uses them. */
-  readonly #feeds = new Map<string, FeedEntry>();
-  #ownFeed: AckFeed | undefined;
+  readonly #feeds: AckFeeds;
   /** Coordinators each running waitForAcks waits on (one entry per wait). */
   readonly #ackWaits = new Set<readonly string[]>();
   #iteration = 0;
@@ -148,6 +137,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     // Every wait in progress listens for shutdown on this signal (20 concurrent waitForAcks are
     // 20 listeners, each removed when its wait ends): no leak for Node to warn of.
     setMaxListeners(0, this.#stop.signal);
+    this.#feeds = new AckFeeds({ store: this.#store, own: this.#ref(), config: this.config, logger: this.#logger, stop: this.#stop.signal });
     this.#inbox = new Inbox({
       store: this.#store,
       ref: this.#ref(),
@@ -210,7 +200,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
       await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
       await this.#inbox.open();
-      this.#ownFeed ??= await this.#useFeed(this.#ref()).entry.ready;
+      await this.#feeds.openOwn();
       await this.#heartbeat.start();
       this.#lifecycle = 'running';
       this.#logger.debug({}, 'coordinator initialized');
@@ -267,7 +257,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     });
     if (result.isDuplicate) this.#metrics.duplicateSends += 1;
     else this.#metrics.signalsSent += 1;
-    if (!result.isDuplicate && to.swarmId === this.swarmId) this.#ownFeed?.expect(signal.messageId);
+    if (!result.isDuplicate && to.swarmId === this.swarmId) this.#feeds.own?.expect(signal.messageId);
     return { messageId: result.messageId, isDuplicate: result.isDuplicate };
   }
 
@@ -279,18 +269,20 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const filter = compileFilter(options);
     const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     this.#assertRunning('blockUntilSignal');
-    const about = { AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: this.#iteration, PHASE: this.#phase };
+    const iteration = this.#iteration; // as at the wait's start
+    const phase = this.#phase;
+    const about = () => ({ AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: iteration, PHASE: phase });
     try {
       const taking = this.#inbox.take(filter, timeoutMs, options.signal);
       if (this.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() }));
-      void this.#hooks.run('on_blocking_start', { ...about, WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs });
+      void this.#hooks.run('on_blocking_start', () => ({ ...about(), WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs }));
       const signal = (await taking) as Signal<P>;
-      void this.#hooks.run('on_signal_received', { ...about, SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId });
+      void this.#hooks.run('on_signal_received', () => ({ ...about(), SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId }));
       return signal;
     } catch (error) {
       if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') {
         this.#metrics.waitTimeouts += 1;
-        void this.#hooks.run('on_blocking_timeout', { ...about, MISSING_COORDINATORS: filter.describe().from, TIMEOUT_MS: timeoutMs });
+        void this.#hooks.run('on_blocking_timeout', () => ({ ...about(), MISSING_COORDINATORS: filter.describe().from, TIMEOUT_MS: timeoutMs }));
       }
       throw error;
     }
@@ -375,13 +367,13 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const waitingOn = [...coordinatorIds];
     const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderId };
     this.#ackWaits.add(waitingOn);
-    const use = this.#useFeed(sender);
+    const use = this.#feeds.use(sender);
     try {
       const acks = await waitForAcks(
         {
           store: this.#store,
           sender,
-          feed: use.entry.feed ?? use.entry.ready,
+          feed: use.feed,
           waiterId: this.id,
           keyring: this.#keyring,
           config: this.config,
@@ -403,33 +395,6 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#ackWaits.delete(waitingOn);
       use.release();
     }
-  }
-
-  /**
-   * The ACK notice feed of `sender`, open or opening (opened on first use), for one use; its
-   * release closes it when no use is left, except this coordinator's own, open until shutdown.
-   */
-  #useFeed(sender: InboxRef): { entry: FeedEntry; release(): void } {
-    const key = feedKey(sender);
-    let entry = this.#feeds.get(key);
-    if (!entry) {
-      const feed = new AckFeed({ store: this.#store, sender, config: this.config, logger: this.#logger, stop: this.#stop.signal });
-      const created: FeedEntry = { ready: feed.open().then(() => (created.feed = feed)), users: 0 };
-      created.ready.catch(() => this.#feeds.get(key) === created && this.#feeds.delete(key));
-      this.#feeds.set(key, (entry = created));
-    }
-    const used = entry;
-    used.users += 1;
-    const own = sender.swarmId === this.swarmId && sender.coordinatorId === this.id;
-    return {
-      entry: used,
-      release: () => {
-        used.users -= 1;
-        if (used.users > 0 || own || this.#feeds.get(key) !== used) return;
-        this.#feeds.delete(key);
-        void used.ready.then((feed) => feed.close(), () => undefined);
-      },
-    };
   }
 
   /** Records a work item owned by this coordinator (in its swarm); escalation hands it to a replacement. */
@@ -467,8 +432,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#heartbeat.stop();
     this.#stop.abort();
     await this.#inbox.close();
-    await Promise.allSettled([...this.#feeds.values()].map((entry) => entry.ready.then((feed) => feed.close())));
-    this.#feeds.clear();
+    await this.#feeds.closeAll();
     if (!wasStarted) return;
     try {
       await this.#store.deregister(this.swarmId, this.id);

@@ -20,6 +20,8 @@ export interface HookOptions {
  * a hook that fails or outlives its timeout is logged and killed, never awaited by the caller and
  * never fatal.
  */
+type HookVariables = Record<string, string | number | readonly string[] | undefined>;
+
 export class Hooks {
   readonly #commands: Partial<Record<HookName, string>>;
   readonly #enabled: boolean;
@@ -38,12 +40,15 @@ export class Hooks {
     }));
   }
 
-  /** Starts the hook's command if hooks are enabled and it has one; resolves when it has ended (for tests). */
-  run(name: HookName, variables: Record<string, string | number | readonly string[] | undefined>): Promise<void> {
+  /**
+   * Starts the hook's command if hooks are enabled and it has one; resolves when it has ended (for
+   * tests). `variables` may be a function, so that a wait builds nothing when no hook runs.
+   */
+  run(name: HookName, variables: HookVariables | (() => HookVariables)): Promise<void> {
     const command = this.#commands[name];
     if (!this.#enabled || !command) return Promise.resolve();
     const env: NodeJS.ProcessEnv = { ...process.env, HOOK: name };
-    for (const [key, value] of Object.entries(variables)) if (value !== undefined) env[key] = Array.isArray(value) ? value.join(',') : String(value);
+    for (const [key, value] of Object.entries(typeof variables === 'function' ? variables() : variables)) if (value !== undefined) env[key] = Array.isArray(value) ? value.join(',') : String(value);
     return new Promise((resolve) => {
       const child = spawn(command, { shell: true, env, stdio: 'ignore', timeout: this.#timeoutMs, killSignal: 'SIGKILL' });
       child.once('error', (error) => {

@@ -96,20 +96,22 @@ export class Inbox {
     this.#acked.startAt(this.#deps.now());
     this.#subscription ??= await store.subscribe(ref, {
       signal: (entry) => this.#pushed(entry),
-      resync: () => this.#work.catchUp(() => this.#catchUp()),
+      resync: () => this.#requestCatchUp(),
     });
     await this.#work.enqueue(() => this.#catchUp()); // on failure the subscription stays, for a retried open() or close()
   }
 
-  /** A pushed entry: handled at once when nothing is queued before it and it needs no store call (the usual case). */
+  /** A pushed entry, in arrival order; verified and handed to a wait at once unless it needs the store. */
   #pushed(entry: StreamEntry): void {
-    if (this.#work.queued > 0) {
-      void this.#work.enqueue(() => this.#acceptAll([entry]));
-      return;
-    }
-    const storeWork = this.#accept(entry);
-    this.#dispatch();
-    if (storeWork) void this.#work.enqueue(() => storeWork.then(() => this.#dispatch())); // later pushes wait for it
+    this.#work.run(() => {
+      const storeWork = this.#accept(entry);
+      this.#dispatch();
+      return storeWork?.then(() => this.#dispatch());
+    });
+  }
+
+  #requestCatchUp(): void {
+    this.#work.catchUp(() => this.#catchUp());
   }
 
   /** Everything in the store for this inbox that is not here: the pending list (replies a failure lost included), then entries never delivered. */
@@ -235,13 +237,14 @@ export class Inbox {
       return;
     }
     const delivered = { ...signal, deliveryId: entryId };
-    this.#hold(delivered, entryId);
+    this.#hold(delivered);
     this.#entryIds.add(entryId);
     this.#deps.onAccepted(delivered);
   }
 
   /** Keeps stream order: an entry older than those held (found by a catch-up) goes before them. */
-  #hold(signal: Signal, entryId: string): void {
+  #hold(signal: Signal & { deliveryId: string }): void {
+    const entryId = signal.deliveryId;
     this.#pending.set(signal.messageId, signal);
     if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
       this.#newestHeld = entryId;
@@ -286,7 +289,7 @@ export class Inbox {
       this.#handedOut.set(messageId, signal);
       if (this.#overflowed && this.#pending.size < MAX_HELD / 2) {
         this.#overflowed = false;
-        this.#work.catchUp(() => this.#catchUp()); // what was left in the store
+        this.#requestCatchUp(); // what was left in the store
       }
       return signal;
     }

@@ -32,9 +32,22 @@ export class WorkQueue {
     this.#stopped.abort();
   }
 
-  /** Tasks queued or running. */
-  get queued(): number {
-    return this.#queued;
+  /**
+   * Runs `task` now when nothing is queued (the usual case for a push: no promise, no extra turn),
+   * else after what is. Whatever it leaves to finish (a store call) holds back later tasks.
+   */
+  run(task: () => Promise<void> | undefined | void): void {
+    if (this.#queued > 0) {
+      void this.enqueue(async () => task());
+      return;
+    }
+    let pending: Promise<void> | undefined | void;
+    try {
+      pending = task();
+    } catch (error) {
+      this.#logger.error({ err: error }, `${this.#what} task failed`);
+    }
+    if (pending) void this.enqueue(() => pending);
   }
 
   enqueue(task: () => Promise<void>): Promise<void> {

@@ -1,3 +1,4 @@
+import { entryTime } from './entry-id.js';
 import type { PushListener, StreamEntry } from './port.js';
 
 /**
@@ -21,7 +22,7 @@ export function deliverPush(listener: PushListener, message: string): void {
   const idEnd = message.indexOf(' ', 2);
   if ((kind === 's ' || kind === 'a ') && idEnd > 2) {
     const id = message.slice(2, idEnd);
-    const entry: StreamEntry = { id, time: Number(id.slice(0, id.indexOf('-'))), body: message.slice(idEnd + 1) };
+    const entry: StreamEntry = { id, time: entryTime(id), body: message.slice(idEnd + 1) };
     if (Number.isFinite(entry.time)) {
       if (kind === 's ') listener.signal?.(entry);
       else listener.ackNotice?.(entry);

@@ -5,6 +5,7 @@ import { keys } from '../../src/protocol/keys.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
 import { cleanupStaleState } from '../../src/supervision/cleanup.js';
+import { seedCoordinatorState } from '../support/coordinator-state.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -38,14 +39,7 @@ test('cleanup of 10,000 stale and 10 live coordinators', { timeout: 60_000 }, as
   const [seconds] = await raw.time();
   const now = Number(seconds) * 1000;
   const pipeline = raw.pipeline();
-  const coordinator = (id: string, at: number) => {
-    const heartbeat = JSON.stringify({ coordinatorId: id, swarmId: SWARM, timestamp: at, iteration: 1, phase: 'x', status: 'active', sequence: 9 });
-    pipeline.set(keys.heartbeat(id), heartbeat, 'PX', 3_600_000);
-    pipeline.zadd(keys.registry(SWARM), at, id);
-    pipeline.xadd(keys.inbox(SWARM, id), '*', 'signal', '{}');
-    pipeline.pexpire(keys.inbox(SWARM, id), 3_600_000);
-    pipeline.set(keys.ack(SWARM, id, `sender:wake:${at}`), '{}', 'PX', 3_600_000);
-  };
+  const coordinator = (id: string, at: number) => seedCoordinatorState(pipeline, SWARM, id, at, 'x');
   for (let i = 0; i < STALE; i++) coordinator(`stale-${i}`, now - THRESHOLD - 60_000);
   for (let i = 0; i < LIVE; i++) coordinator(`live-${i}`, now);
   pipeline.sadd(keys.swarms(), SWARM);

@@ -1,6 +1,7 @@
 import { Cluster, type Redis } from 'ioredis';
 import { RendezvousError, StoreClosedError, StoreCommandError, StoreUnavailableError } from '../../protocol/errors.js';
 import type { Logger } from '../../protocol/logger.js';
+import { entryTime } from '../entry-id.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
 import { defaultLogger } from '../default-logger.js';
 import { BlockingConnections } from './blocking-connections.js';
@@ -13,7 +14,7 @@ export type RawStreams = [key: string, entries: RawEntry[]][] | null;
 /** Turns XREAD/XREADGROUP replies into entries; the body is the entry's one field value. */
 export function toEntries(reply: RawStreams): StreamEntry[] {
   const entries = reply?.[0]?.[1] ?? [];
-  return entries.map(([id, fields]) => ({ id, time: Number(id.slice(0, id.indexOf('-'))), body: fields?.[1] ?? null }));
+  return entries.map(([id, fields]) => ({ id, time: entryTime(id), body: fields?.[1] ?? null }));
 }
 
 /** Redis replies that mean "try again later" (loading, failover, cluster moving); other replies are refusals. */
