@@ -1,5 +1,5 @@
 /**
- * Sequential latency of two contenders measured in alternating blocks, so that both see the same
+ * Sequential latency of contenders measured in alternating blocks, so that all see the same
  * machine: other work on the 2 cores comes and goes, and a ratio of figures taken minutes apart
  * would measure that instead.
  */
@@ -14,13 +14,13 @@ export interface Sequential {
   elapsedMs: number;
 }
 
-/** Runs `counts.warmup` untimed steps of each, then `counts.measured` timed steps of each in `blocks` alternating blocks. */
-export async function alternate(counts: Counts, blocks: number, a: Step, b: Step): Promise<[Sequential, Sequential]> {
-  const sides = [a, b].map((step) => ({ step, n: 0, samplesUs: [] as number[], elapsedUs: 0 }));
+/** Runs `counts.warmup` untimed steps of each, then `counts.measured` timed steps of each in `blocks` alternating blocks; results in the order given. */
+export async function alternate(counts: Counts, blocks: number, ...steps: Step[]): Promise<Sequential[]> {
+  const sides = steps.map((step) => ({ step, n: 0, samplesUs: [] as number[], elapsedUs: 0 }));
   for (const side of sides) for (let i = 0; i < counts.warmup; i += 1) await side.step(side.n++);
   for (let block = 0; block < blocks; block += 1) {
     const size = Math.floor(((block + 1) * counts.measured) / blocks) - Math.floor((block * counts.measured) / blocks);
-    // The side that goes first changes every block.
+    // The order reverses every block: each side goes first (and last) as often as the others.
     for (const side of block % 2 === 0 ? sides : [...sides].reverse()) {
       const blockStart = mark();
       for (let i = 0; i < size; i += 1) {
@@ -31,6 +31,5 @@ export async function alternate(counts: Counts, blocks: number, a: Step, b: Step
       side.elapsedUs += elapsedUs(blockStart);
     }
   }
-  const [x, y] = sides.map((side) => ({ samplesUs: side.samplesUs, elapsedMs: side.elapsedUs / 1_000 }));
-  return [x!, y!];
+  return sides.map((side) => ({ samplesUs: side.samplesUs, elapsedMs: side.elapsedUs / 1_000 }));
 }

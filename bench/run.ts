@@ -12,16 +12,16 @@ import { describeMachine, redisVersion } from './environment.js';
 import type { Row } from './figures.js';
 import { PROFILES, type Profile } from './profile.js';
 import { writeResults, type RunInfo } from './results.js';
-import { burstRow, throughputRow } from './rows/concurrent.js';
+import { burstRows, throughputRow } from './rows/concurrent.js';
 import type { BenchEnv } from './rows/context.js';
 import { fleetRows } from './rows/fleet.js';
-import { embeddedRows, fanInRow, roundTripAloneRow, roundTripRow } from './rows/sequential.js';
+import { embeddedRows, fanInRows, roundTripAloneRow, roundTripRow } from './rows/sequential.js';
 import { cleanupRow, supervisionRow } from './rows/supervision.js';
 import { newSecret } from './scenario.js';
 import { formatTable, formatTargets } from './table.js';
 
 /** Row builders on the private Redis, in run order (the idle fleet runs alone, after the load rows). */
-const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [roundTripAloneRow, roundTripRow, fanInRow, burstRow, throughputRow, fleetRows, supervisionRow, cleanupRow];
+const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [roundTripAloneRow, roundTripRow, fanInRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow];
 
 function parseCli(): Profile | undefined {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         await measure('fan-in: rendezvous', server.url, admin, async () => (await fanInScenario.run(context(500, 1_500))).samplesUs.length + 500);
         await withFlows(connection, bull, 3, (f) => measure('fan-in: bullmq', server.url, admin, async () => (await runCount(1, 2_000, (_, i) => f.round(i))).samplesUs.length));
       } else if (row === 'burst') {
-        await measure('burst: rendezvous', server.url, admin, async () => (await runFanInBurst(context(), { inFlight: 50, warmup: 200, rounds: 1_000 })).samplesUs.length + 200);
+        await measure('burst: rendezvous', server.url, admin, async () => (await runFanInBurst(context(), { inFlight: 50, warmup: 200, rounds: 1_000 }, 'ack')).samplesUs.length + 200);
         await withFlows(connection, bull, 50, (f) => measure('burst: bullmq', server.url, admin, async () => (await runCount(50, 1_200, (_, i) => f.round(i))).samplesUs.length));
       } else if (row === 'throughput') {
         await measure('throughput: rendezvous', server.url, admin, async () => (await runThroughput(context(), { pairs: 100, warmupMs: 0, windowMs: 4_000 })).total);

@@ -69,9 +69,14 @@ export interface BlockOptions extends SignalFilter {
   signal?: AbortSignal;
 }
 
-export interface AckOptions {
+export interface AckOptions<R = unknown> {
   /** What the ACK says of the signal; covered by its signature. Default `received`. */
   status?: string;
+  /**
+   * The answer, carried by the ACK and covered by its signature (any JSON value: a verdict, a vote,
+   * a result); the sender's waitForAcks returns it. One step answers and acknowledges.
+   */
+  result?: R;
 }
 
 export interface CoordinatorEvents {
@@ -315,7 +320,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** Records a signed ACK for a received signal, exactly once: acknowledging again returns the same ACK. */
-  async acknowledge(signal: Signal, options: AckOptions = {}): Promise<Ack> {
+  async acknowledge<R = unknown>(signal: Signal, options: AckOptions<R> = {}): Promise<Ack<R>> {
     if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
       throw new InvalidSignalError(`acknowledge() needs a signal received by ${this.id}`, { coordinatorId: this.id });
     }
@@ -323,7 +328,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     assertId(status, 'ack status');
     assertId(signal.senderId, 'coordinator id');
     this.#assertRunning('acknowledge');
-    const { body, ack } = encodeAck(
+    const { body, ack } = encodeAck<R>(
       {
         messageId: signal.messageId,
         coordinatorId: this.id,
@@ -331,6 +336,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         status,
         timestamp: this.#clock.now(),
         ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
+        ...(options.result !== undefined ? { result: normalizePayload(options.result) as R } : {}),
         ...(signal.receiverId !== this.id ? { onBehalfOf: signal.receiverId } : {}),
       },
       this.#keyring,
@@ -350,7 +356,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#metrics.acksSent += 1;
       return ack;
     }
-    return parseAck(result.body) ?? ack;
+    return (parseAck(result.body) as Ack<R> | undefined) ?? ack;
   }
 
   /**
@@ -358,7 +364,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
    * throws for missing ones). Any coordinator may wait on any message: a sender whose send was a
    * duplicate waits on the messageId it was given back.
    */
-  async waitForAcks(coordinatorIds: readonly string[], messageId: string, timeoutMs: number, options: { swarmId?: string } = {}): Promise<Map<string, Ack>> {
+  async waitForAcks<R = unknown>(coordinatorIds: readonly string[], messageId: string, timeoutMs: number, options: { swarmId?: string } = {}): Promise<Map<string, Ack<R>>> {
     assertIds(coordinatorIds, 'coordinator id');
     if (options.swarmId !== undefined) assertId(options.swarmId, 'swarm id');
     const senderId = senderOfMessage(messageId);
@@ -390,7 +396,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         timeoutMs,
       );
       this.#metrics.acksReceived += acks.size;
-      return acks;
+      return acks as Map<string, Ack<R>>;
     } finally {
       this.#ackWaits.delete(waitingOn);
       use.release();

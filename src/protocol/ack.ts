@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { canonicalHash } from './canonical-json.js';
 import { isValidId } from './ids.js';
 import type { Keyring } from './keyring.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
-/** A signed acknowledgement of one message by one coordinator. */
-export interface Ack {
+/** A signed acknowledgement of one message by one coordinator, with its answer if it gave one. */
+export interface Ack<R = unknown> {
   messageId: string;
   /** The coordinator that acknowledged. */
   coordinatorId: string;
@@ -15,12 +16,14 @@ export interface Ack {
   /** Store-clock ms at signing. */
   timestamp: number;
   iteration?: number;
+  /** The acknowledger's answer (any JSON value: a verdict, a vote, a result), covered by the signature. */
+  result?: R;
   /** Set when a replacement acknowledged a signal addressed to the coordinator it replaces. */
   onBehalfOf?: string;
   signature: string;
 }
 
-export type UnsignedAck = Omit<Ack, 'signature'>;
+export type UnsignedAck<R = unknown> = Omit<Ack<R>, 'signature'>;
 
 const id = z.string().refine(isValidId, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
 const ackSchema = z.object({
@@ -31,23 +34,28 @@ const ackSchema = z.object({
   status: id,
   timestamp: z.number().int().nonnegative(),
   iteration: z.number().int().nonnegative().optional(),
+  result: z.unknown().optional(),
   onBehalfOf: id.optional(),
   signature: z.string().optional(),
 });
 
 /**
- * What an ACK's signature covers: every field, status included. The `rdv-ack-v1` line keeps an
- * ACK signature from ever passing as a signal signature (signal strings hold no newline).
+ * What an ACK's signature covers: every field, status included; optional fields are appended in
+ * this order: `:iteration=<n>`, `:result=<sha256 of key-sorted JSON>`, `:onBehalfOf=<id>`. The
+ * `rdv-ack-v1` line keeps an ACK signature from ever passing as a signal signature (signal strings
+ * hold no newline).
  */
 export function ackSigningString(a: UnsignedAck): string {
   let text = `rdv-ack-v1\n${a.coordinatorId}:${a.senderId}:${a.messageId}:${a.status}:${a.timestamp}`;
   if (a.iteration !== undefined) text += `:iteration=${a.iteration}`;
+  if (a.result !== undefined) text += `:result=${canonicalHash(a.result)}`;
   if (a.onBehalfOf !== undefined) text += `:onBehalfOf=${a.onBehalfOf}`;
   return text;
 }
 
-export function encodeAck(unsigned: UnsignedAck, keyring: Keyring): { body: string; ack: Ack } {
-  const ack: Ack = { ...unsigned, signature: keyring.sign(ackSigningString(unsigned)) };
+/** Signs and serialises an ACK. `result` must already be normalised (see normalizePayload). */
+export function encodeAck<R>(unsigned: UnsignedAck<R>, keyring: Keyring): { body: string; ack: Ack<R> } {
+  const ack: Ack<R> = { ...unsigned, signature: keyring.sign(ackSigningString(unsigned)) };
   return { body: JSON.stringify({ v: 1, ...ack }), ack };
 }
 

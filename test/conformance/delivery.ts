@@ -99,6 +99,38 @@ export function deliveryBehaviour(h: Harness): void {
       assert.equal(b.getMetrics().acksSent, 1);
     });
 
+    test('an answer carried by the ACK is signed, returned by waitForAcks (pushed or read from its key), and kept on a repeat', async () => {
+      fresh();
+      const [a, b, d] = await Promise.all([c.start('coord-a'), c.start('coord-b'), c.start('coord-d')]);
+      const { messageId } = await a.sendSignal('coord-b', 'validate', { iteration: 2 });
+      const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
+      const verdict = { approve: true, confidence: 0.92, issues: ['naming', { line: 12 }] };
+      const waiting = a.waitForAcks<typeof verdict>(['coord-b'], messageId, 2_000);
+      const ack = await b.acknowledge(signal, { status: 'approved', result: verdict });
+      assert.deepEqual(ack.result, verdict);
+      assert.deepEqual((await waiting).get('coord-b'), ack);
+      // A repeat with another answer returns the first ACK; a coordinator that did not send reads it from its key.
+      assert.deepEqual(await b.acknowledge(signal, { status: 'rejected', result: { approve: false } }), ack);
+      assert.deepEqual((await d.waitForAcks(['coord-b'], messageId, 2_000)).get('coord-b'), ack);
+    });
+
+    test('an answer JSON cannot carry is a typed error before anything is written: the signal stays unacknowledged', async () => {
+      fresh();
+      const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b')]);
+      const { messageId } = await a.sendSignal('coord-b', 'validate');
+      const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      for (const result of [() => 1, 10n, circular, Symbol('x')]) {
+        await assert.rejects(b.acknowledge(signal, { result }), { code: 'RDV_ERR_INVALID_PAYLOAD' });
+      }
+      assert.equal((await a.waitForAcks(['coord-b'], messageId, 50)).size, 0);
+      assert.equal(b.getMetrics().acksSent, 0);
+      const ack = await b.acknowledge(signal, { result: null });
+      assert.equal(ack.result, null);
+      assert.equal((await a.waitForAcks(['coord-b'], messageId, 2_000)).get('coord-b')?.result, null);
+    });
+
     test('waitForAcks returns the ACKs that arrived, partial on timeout, and never throws for missing ones', async () => {
       fresh();
       const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b'), c.start('coord-c')]);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Keyring } from '../../src/protocol/keyring.js';
 import type { Decoded, RejectionReason } from '../../src/protocol/rejection.js';
 import { ackSigningString, decodeAck, encodeAck, parseAck, type Ack, type AckCheck, type UnsignedAck } from '../../src/protocol/ack.js';
@@ -25,6 +25,7 @@ const bare: UnsignedAck = {
   timestamp: T,
 };
 const withIteration: UnsignedAck = { ...bare, iteration: 4 };
+const withResult: UnsignedAck = { ...withIteration, result: { verdict: 'approve', confidence: 0.9, notes: ['a', { b: null }] } };
 
 function expectRejected(result: Decoded<Ack>, reason: RejectionReason, label = ''): void {
   assert.equal(result.ok, false, `${label}: expected rejection ${reason}, got ${JSON.stringify(result)}`);
@@ -44,6 +45,15 @@ describe('ackSigningString', () => {
   test('covers every field, status included, under a domain line', () => {
     assert.equal(ackSigningString(bare), 'rdv-ack-v1\ncoord-2:coord-1:coord-1:wake:1699999999000:processed:1700000000000');
     assert.equal(ackSigningString(withIteration), 'rdv-ack-v1\ncoord-2:coord-1:coord-1:wake:1699999999000:processed:1700000000000:iteration=4');
+  });
+
+  test('an answer is covered by the sha256 of its key-sorted JSON, after the iteration and before onBehalfOf', () => {
+    const hash = createHash('sha256').update('{"confidence":0.9,"notes":["a",{"b":null}],"verdict":"approve"}').digest('hex');
+    assert.equal(ackSigningString({ ...withResult, onBehalfOf: 'coord-9' }), `${ackSigningString(withIteration)}:result=${hash}:onBehalfOf=coord-9`);
+    // Key order does not matter, every value does; null is an answer too.
+    assert.equal(ackSigningString({ ...withIteration, result: { notes: ['a', { b: null }], verdict: 'approve', confidence: 0.9 } }), ackSigningString(withResult));
+    assert.notEqual(ackSigningString({ ...withIteration, result: { ...(withResult.result as object), confidence: 0.8 } }), ackSigningString(withResult));
+    assert.notEqual(ackSigningString({ ...withIteration, result: null }), ackSigningString(withIteration));
   });
 
   test('changes with every field', () => {
@@ -74,6 +84,8 @@ describe('encodeAck / decodeAck round trip', () => {
     ['iteration 0', { ...bare, iteration: 0 }],
     ['status received', { ...bare, status: 'received' }],
     ['status rejected', { ...bare, status: 'rejected' }],
+    ['with an answer', withResult],
+    ['with a null answer', { ...bare, result: null }],
   ] as [string, UnsignedAck][]) {
     test(label, () => {
       const keyring = keyringA();
@@ -155,9 +167,20 @@ describe('decodeAck rejections', () => {
       ['timestamp', (j) => (j.timestamp = T + 1)],
       ['iteration changed', (j) => (j.iteration = 5)],
       ['iteration removed', (j) => delete j.iteration],
+      ['an answer added', (j) => (j.result = { verdict: 'approve' })],
     ];
     for (const [label, change] of changes) {
       expectRejected(decodeAck(mutate(body, change), T, check()), 'bad_signature', label);
+    }
+    const answered = encodeAck(withResult, keyring).body;
+    const answerChanges: [string, (j: Record<string, unknown>) => void][] = [
+      ['answer changed', (j) => ((j.result as Record<string, unknown>).verdict = 'reject')],
+      ['answer nested value changed', (j) => ((j.result as { notes: unknown[] }).notes[1] = { b: 0 })],
+      ['answer removed', (j) => delete j.result],
+      ['answer null', (j) => (j.result = null)],
+    ];
+    for (const [label, change] of answerChanges) {
+      expectRejected(decodeAck(mutate(answered, change), T, check()), 'bad_signature', label);
     }
     expectRejected(decodeAck(mutate(encodeAck(bare, keyring).body, (j) => (j.iteration = 0)), T, check()), 'bad_signature');
   });
