@@ -40,7 +40,7 @@ export async function burstRows(env: BenchEnv): Promise<Row[]> {
     {
       id: '3b',
       key: 'fan-in-burst-signals',
-      title: '3 with answers as signals',
+      title: 'fan-in burst, answers as ACK + completion signal',
       figures: figures(summarize(oursSignals.samplesUs, oursSignals.elapsedMs)),
       samples: { ours: oursSignals.samplesUs },
       details: { ...details, answers: 'a completion signal after each ACK, acknowledged by the owner' },

@@ -76,7 +76,7 @@ export async function fanInRows(env: BenchEnv): Promise<Row[]> {
     {
       id: '2b',
       key: 'fan-in-signals',
-      title: '2 with answers as signals',
+      title: 'fan-in, answers as ACK + completion signal',
       figures: latencyFigures(summarize(asSignals.samplesUs, asSignals.elapsedMs), bullSummary, undefined, 'rounds/s'),
       samples: { ours: asSignals.samplesUs },
       details: { ...details, ours: 'validators ACK, then send a completion signal; the owner waitForSignals and acknowledges each' },
