@@ -341,6 +341,10 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       },
       this.#keyring,
     );
+    // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
+    if (options.result !== undefined && Buffer.byteLength(body) > this.config.maxSignalBytes) {
+      throw new InvalidPayloadError(`ACK is ${Buffer.byteLength(body)} bytes with its result; the limit is ${this.config.maxSignalBytes} (maxSignalBytes).`);
+    }
     const entryId = signal.deliveryId ?? this.#inbox.deliveryIdOf(signal.messageId);
     const result = await this.#store.acknowledge(this.#ref(), {
       ...(entryId !== undefined ? { entryId } : {}),

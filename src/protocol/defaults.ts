@@ -29,7 +29,7 @@ export const DEFAULTS = {
   clockSyncIntervalMs: 60_000,
   /** Most ACK notices kept per sender (approximate cap). */
   ackNoticeMaxLen: 1_000,
-  /** Largest signal body accepted for sending, bytes. */
+  /** Largest signal body accepted for sending, and largest ACK body with a result, bytes. */
   maxSignalBytes: 1_048_576,
   /** Entries read from an inbox per round trip. */
   readBatchSize: 100,

@@ -114,14 +114,14 @@ export function deliveryBehaviour(h: Harness): void {
       assert.deepEqual((await d.waitForAcks(['coord-b'], messageId, 2_000)).get('coord-b'), ack);
     });
 
-    test('an answer JSON cannot carry is a typed error before anything is written: the signal stays unacknowledged', async () => {
+    test('an answer JSON cannot carry, or too large, is a typed error before anything is written: the signal stays unacknowledged', async () => {
       fresh();
-      const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b')]);
+      const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b', { maxSignalBytes: 2_048 })]);
       const { messageId } = await a.sendSignal('coord-b', 'validate');
       const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
       const circular: Record<string, unknown> = {};
       circular.self = circular;
-      for (const result of [() => 1, 10n, circular, Symbol('x')]) {
+      for (const result of [() => 1, 10n, circular, Symbol('x'), 'x'.repeat(2_048)]) {
         await assert.rejects(b.acknowledge(signal, { result }), { code: 'RDV_ERR_INVALID_PAYLOAD' });
       }
       assert.equal((await a.waitForAcks(['coord-b'], messageId, 50)).size, 0);
