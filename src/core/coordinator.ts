@@ -342,11 +342,12 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#keyring,
     );
     // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
-    if (options.result !== undefined && Buffer.byteLength(body) > this.config.maxSignalBytes) {
-      throw new InvalidPayloadError(`ACK is ${Buffer.byteLength(body)} bytes with its result; the limit is ${this.config.maxSignalBytes} (maxSignalBytes).`);
+    const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
+    if (bytes > this.config.maxSignalBytes) {
+      throw new InvalidPayloadError(`ACK is ${bytes} bytes with its result; the limit is ${this.config.maxSignalBytes} (maxSignalBytes).`);
     }
     const entryId = signal.deliveryId ?? this.#inbox.deliveryIdOf(signal.messageId);
-    const result = await this.#store.acknowledge(this.#ref(), {
+    const stored = await this.#store.acknowledge(this.#ref(), {
       ...(entryId !== undefined ? { entryId } : {}),
       addressedTo: signal.receiverId,
       messageId: signal.messageId,
@@ -356,11 +357,11 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       noticeMaxLen: this.config.ackNoticeMaxLen,
     });
     this.#inbox.settle(signal);
-    if (result.created) {
+    if (stored.created) {
       this.#metrics.acksSent += 1;
       return ack;
     }
-    return (parseAck(result.body) as Ack<R> | undefined) ?? ack;
+    return (parseAck(stored.body) as Ack<R> | undefined) ?? ack;
   }
 
   /**

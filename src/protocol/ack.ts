@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalHash } from './canonical-json.js';
+import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import { isValidId } from './ids.js';
 import type { Keyring } from './keyring.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
@@ -27,7 +27,8 @@ export type UnsignedAck<R = unknown> = Omit<Ack<R>, 'signature'>;
 
 const id = z.string().refine(isValidId, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
 const ackSchema = z.object({
-  v: z.literal(1),
+  // 2 exactly when it carries a result: a reader from before results rejects it as malformed, not as a bad signature.
+  v: z.union([z.literal(1), z.literal(2)]),
   messageId: z.string().min(1).max(256),
   coordinatorId: id,
   senderId: id,
@@ -56,7 +57,7 @@ export function ackSigningString(a: UnsignedAck): string {
 /** Signs and serialises an ACK. `result` must already be normalised (see normalizePayload). */
 export function encodeAck<R>(unsigned: UnsignedAck<R>, keyring: Keyring): { body: string; ack: Ack<R> } {
   const ack: Ack<R> = { ...unsigned, signature: keyring.sign(ackSigningString(unsigned)) };
-  return { body: JSON.stringify({ v: 1, ...ack }), ack };
+  return { body: JSON.stringify({ v: unsigned.result === undefined ? 1 : 2, ...ack }), ack };
 }
 
 /** Parses a stored ACK without verifying it (for ACKs this coordinator itself wrote). */
@@ -64,7 +65,8 @@ export function parseAck(body: string): Ack | undefined {
   try {
     const parsed = ackSchema.safeParse(JSON.parse(body));
     if (!parsed.success || parsed.data.signature === undefined) return undefined;
-    const { v: _v, ...ack } = parsed.data;
+    const { v, ...ack } = parsed.data;
+    if ((v === 2) !== (ack.result !== undefined)) return undefined;
     return { ...ack, signature: parsed.data.signature };
   } catch {
     return undefined;
@@ -91,7 +93,10 @@ export function decodeAck(body: string, entryTime: number | undefined, check: Ac
   }
   const parsed = ackSchema.safeParse(json);
   if (!parsed.success) return rejected('malformed', `ACK schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-  const { v: _v, signature, ...fields } = parsed.data;
+  const { v, signature, ...fields } = parsed.data;
+  if ((v === 2) !== (fields.result !== undefined)) return rejected('malformed', `ACK v${v} ${v === 2 ? 'without' : 'with'} a result`, fields.messageId);
+  const resultProblem = fields.result === undefined ? undefined : jsonValueProblem(fields.result);
+  if (resultProblem !== undefined) return rejected('malformed', `ACK result ${resultProblem}`, fields.messageId);
   if (fields.senderId !== check.senderId) {
     return rejected('wrong_receiver', `ACK for sender ${fields.senderId}, read by ${check.senderId}`, fields.messageId);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalHash } from './canonical-json.js';
+import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import { isValidId } from './ids.js';
 import type { Keyring } from './keyring.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
@@ -101,6 +101,8 @@ export function decodeSignal(body: string, entryTime: number, check: SignalCheck
   if (!parsed.success) return rejected('malformed', `signal schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   const { v: _v, signature, ...fields } = parsed.data;
   const messageId = fields.messageId;
+  const payloadProblem = fields.payload === undefined ? undefined : jsonValueProblem(fields.payload);
+  if (payloadProblem !== undefined) return rejected('malformed', `signal payload ${payloadProblem}`, messageId);
   if (fields.receiverId !== check.receiverId && fields.receiverId !== check.alsoReceiverFor) {
     return rejected('wrong_receiver', `addressed to ${fields.receiverId}, read by ${check.receiverId}`, messageId);
   }

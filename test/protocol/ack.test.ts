@@ -93,12 +93,21 @@ describe('encodeAck / decodeAck round trip', () => {
       assert.equal(ack.signature, createHmac('sha256', SECRET_A).update(ackSigningString(unsigned)).digest('hex'));
       assert.deepEqual({ ...ack, signature: undefined }, { ...unsigned, signature: undefined });
       const json = JSON.parse(body) as Record<string, unknown>;
-      assert.equal(json.v, 1);
+      assert.equal(json.v, unsigned.result === undefined ? 1 : 2);
       const decoded = decodeAck(body, T + 5, check());
       assert.equal(decoded.ok, true, JSON.stringify(decoded));
       if (decoded.ok) assert.deepEqual(decoded.value, ack);
     });
   }
+
+  test('an ACK is stored as v 1, or v 2 when it carries a result (readers from before results refuse it as malformed)', () => {
+    const keyring = keyringA();
+    assert.equal((JSON.parse(encodeAck(bare, keyring).body) as { v: number }).v, 1);
+    assert.equal((JSON.parse(encodeAck(withResult, keyring).body) as { v: number }).v, 2);
+    assert.equal((JSON.parse(encodeAck({ ...bare, result: null }, keyring).body) as { v: number }).v, 2);
+    expectRejected(decodeAck(mutate(encodeAck(bare, keyring).body, (j) => (j.v = 3)), T, check()), 'malformed');
+    expectRejected(decodeAck(mutate(encodeAck(withResult, keyring).body, (j) => (j.v = 1)), T, check()), 'malformed');
+  });
 
   test('an ACK signed by the verify-only secret of a rotation verifies', () => {
     const { body } = encodeAck(bare, keyringB());
@@ -167,7 +176,7 @@ describe('decodeAck rejections', () => {
       ['timestamp', (j) => (j.timestamp = T + 1)],
       ['iteration changed', (j) => (j.iteration = 5)],
       ['iteration removed', (j) => delete j.iteration],
-      ['an answer added', (j) => (j.result = { verdict: 'approve' })],
+      ['an answer added (as v 2)', (j) => ((j.result = { verdict: 'approve' }), (j.v = 2))],
     ];
     for (const [label, change] of changes) {
       expectRejected(decodeAck(mutate(body, change), T, check()), 'bad_signature', label);
@@ -176,12 +185,21 @@ describe('decodeAck rejections', () => {
     const answerChanges: [string, (j: Record<string, unknown>) => void][] = [
       ['answer changed', (j) => ((j.result as Record<string, unknown>).verdict = 'reject')],
       ['answer nested value changed', (j) => ((j.result as { notes: unknown[] }).notes[1] = { b: 0 })],
-      ['answer removed', (j) => delete j.result],
+      ['answer removed (as v 1)', (j) => (delete j.result, (j.v = 1))],
       ['answer null', (j) => (j.result = null)],
     ];
     for (const [label, change] of answerChanges) {
       expectRejected(decodeAck(mutate(answered, change), T, check()), 'bad_signature', label);
     }
+    expectRejected(decodeAck(mutate(body, (j) => (j.result = { verdict: 'approve' })), T, check()), 'malformed', 'an answer added to a v 1 ACK');
+    expectRejected(decodeAck(mutate(answered, (j) => delete j.result), T, check()), 'malformed', 'the answer removed from a v 2 ACK');
+    // Values the canonical form hashes alike are refused before the signature is checked.
+    const withNull = encodeAck({ ...bare, result: { verdict: null, votes: 0 } }, keyring).body;
+    assert.equal(decodeAck(withNull, T, check()).ok, true);
+    expectRejected(decodeAck(withNull.replace('"verdict":null', '"verdict":1e999'), T, check()), 'malformed', '1e999 for null');
+    expectRejected(decodeAck(withNull.replace('"votes":0', '"votes":-0'), T, check()), 'malformed', '-0 for 0');
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    expectRejected(decodeAck(withNull.replace('{"verdict":null,"votes":0}', deep), T, check()), 'malformed', 'nested 200,000 deep');
     expectRejected(decodeAck(mutate(encodeAck(bare, keyring).body, (j) => (j.iteration = 0)), T, check()), 'bad_signature');
   });
 

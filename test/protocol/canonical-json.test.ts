@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { canonicalHash, normalizePayload } from '../../src/protocol/canonical-json.js';
+import { MAX_JSON_DEPTH, canonicalHash, jsonValueProblem, normalizePayload } from '../../src/protocol/canonical-json.js';
 import { ERROR_CODES, InvalidPayloadError, RendezvousError } from '../../src/protocol/errors.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -108,5 +108,33 @@ describe('canonicalHash', () => {
     const payload = normalizePayload({ when: new Date(0), list: [3, 1], nested: { b: true, a: 'x' } });
     const onTheWire = JSON.parse(JSON.stringify({ payload })) as { payload: unknown };
     assert.equal(canonicalHash(onTheWire.payload), canonicalHash(payload));
+  });
+});
+
+/** `[[...]]` nested `depth` levels (depth 1 is `[]`), built from text as a wire body would be. */
+const nestedArrays = (depth: number): unknown => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+
+describe('jsonValueProblem', () => {
+  test('accepts what a JSON round trip gives: primitives, null, empty and nested containers', () => {
+    for (const value of [null, 0, 1.5, -2, 1e300, '', 'x', true, false, [], {}, { a: [1, { b: null }] }, nestedArrays(MAX_JSON_DEPTH)]) {
+      assert.equal(jsonValueProblem(value), undefined, JSON.stringify(value)?.slice(0, 40));
+    }
+  });
+
+  test('finds the numbers the canonical form would change: overflow to ±Infinity, NaN, -0, at any depth', () => {
+    for (const value of [JSON.parse('1e999'), JSON.parse('-1e999'), Number.NaN, JSON.parse('-0'), { a: [1, { b: JSON.parse('1e999') }] }, [0, JSON.parse('[-0]')]]) {
+      assert.match(jsonValueProblem(value) ?? '', /number|-0/);
+    }
+  });
+
+  test(`finds nesting deeper than ${MAX_JSON_DEPTH} levels, iteratively: a hostile depth cannot exhaust the stack`, () => {
+    assert.match(jsonValueProblem(nestedArrays(MAX_JSON_DEPTH + 1)) ?? '', /deeper than 1000/);
+    assert.match(jsonValueProblem(JSON.parse('{"a":'.repeat(MAX_JSON_DEPTH + 1) + '1' + '}'.repeat(MAX_JSON_DEPTH + 1))) ?? '', /deeper/);
+    assert.match(jsonValueProblem(nestedArrays(200_000)) ?? '', /deeper/);
+  });
+
+  test('normalizePayload refuses a payload nested too deep, with InvalidPayloadError', () => {
+    assert.doesNotThrow(() => normalizePayload(nestedArrays(MAX_JSON_DEPTH)));
+    assertInvalidPayload(() => normalizePayload(nestedArrays(MAX_JSON_DEPTH + 1)));
   });
 });

@@ -364,6 +364,21 @@ describe('decodeSignal rejections', () => {
       });
     }
 
+    test('a payload value the canonical form would hash alike (1e999 for null, -0 for 0) → malformed, not accepted', () => {
+      const { body } = encodeSignal({ ...bare, payload: { score: null, count: 0 } }, keyring);
+      assert.equal(decodeSignal(body, T, check()).ok, true);
+      for (const forged of [body.replace('"score":null', '"score":1e999'), body.replace('"count":0', '"count":-0')]) {
+        assert.notEqual(forged, body);
+        expectRejected(decodeSignal(forged, T, check()), 'malformed');
+      }
+    });
+
+    test('a payload nested deeper than 1000 levels → malformed, never a thrown stack overflow', () => {
+      const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+      const body = mutate(bareBody, (j) => (j.payload = 0)).replace('"payload":0', `"payload":${deep}`);
+      expectRejected(decodeSignal(body, T, check()), 'malformed');
+    });
+
     test('receiverId changed (and read by the new receiver) → bad_signature', () => {
       const body = mutate(fullBody, (j) => (j.receiverId = 'coord-3'));
       expectRejected(decodeSignal(body, T, check({ receiverId: 'coord-3' })), 'bad_signature');
