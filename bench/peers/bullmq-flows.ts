@@ -6,8 +6,9 @@ const OWNER_QUEUE = 'owner';
 const VALIDATE_QUEUE = 'validate';
 const VALIDATORS = 3;
 
-export interface Flows {
-  /** Adds a flow (a parent and 3 children) and resolves when the parent has finished. */
+/** A BullMQ fan-in, one round at a time. */
+export interface FanInRounds {
+  /** Asks 3 validators and resolves when every verdict is in (for a flow: when the parent has finished). */
   round(n: number): Promise<void>;
 }
 
@@ -16,7 +17,7 @@ export interface Flows {
  * each child with a verdict; once all 3 are done the parent runs on the `owner` worker, reads the
  * children's verdicts and finishes. Both workers run with `concurrency`.
  */
-export async function withFlows<T>(connection: ConnectionOptions, prefix: string, concurrency: number, body: (flows: Flows) => Promise<T>): Promise<T> {
+export async function withFlows<T>(connection: ConnectionOptions, prefix: string, concurrency: number, body: (flows: FanInRounds) => Promise<T>): Promise<T> {
   const producer = new FlowProducer({ connection, prefix });
   const events = new QueueEvents(OWNER_QUEUE, { connection, prefix });
   const validators = new Worker(VALIDATE_QUEUE, (job: Job<{ index: number }>) => Promise.resolve({ confidence: 0.9 - job.data.index * 0.05 }), { connection, prefix, concurrency });
