@@ -158,21 +158,30 @@ export class RedisStore extends RedisSupervision implements Store {
     });
   }
 
-  /** Single-key commands (a heartbeat key and its swarm registry live in different slots), all sent together. */
+  /**
+   * The heartbeats of one write, as single-key commands (a heartbeat key and its swarm registry live
+   * in different slots) sent together: a SET each, and per swarm one ZADD of all its members and
+   * one PEXPIRE of its registry (1,000 coordinators beating: about 200 commands/s instead of 600).
+   */
   async #beatBatch(batch: HeartbeatWrite[]): Promise<unknown[]> {
     const failed = Symbol('failed');
-    const replies = await this.sendTogether(
-      batch.flatMap((hb) => {
-        const registry = keys.registry(hb.swarmId);
-        return [
-          ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)],
-          ['zadd', registry, String(hb.timestamp), hb.coordinatorId],
-          ['pexpire', registry, String(hb.registryTtlMs)],
-        ];
-      }),
-      failed,
-    );
-    return batch.map((hb, i) => (replies.slice(3 * i, 3 * i + 3).includes(failed) ? new Error(`heartbeat of ${hb.coordinatorId} not written`) : true));
+    const bySwarm = new Map<string, HeartbeatWrite[]>();
+    for (const hb of batch) {
+      const beats = bySwarm.get(hb.swarmId);
+      if (beats) beats.push(hb);
+      else bySwarm.set(hb.swarmId, [hb]);
+    }
+    const registries = [...bySwarm].flatMap(([swarmId, beats]) => {
+      const registry = keys.registry(swarmId);
+      return [
+        ['zadd', registry, ...beats.flatMap((hb) => [String(hb.timestamp), hb.coordinatorId])],
+        ['pexpire', registry, String(Math.max(...beats.map((hb) => hb.registryTtlMs)))],
+      ];
+    });
+    const sets = batch.map((hb) => ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)]);
+    const replies = await this.sendTogether([...sets, ...registries], failed);
+    const registryFailed = new Map([...bySwarm.keys()].map((swarmId, i) => [swarmId, replies.slice(batch.length + 2 * i, batch.length + 2 * i + 2).includes(failed)]));
+    return batch.map((hb, i) => (replies[i] === failed || registryFailed.get(hb.swarmId) ? new Error(`heartbeat of ${hb.coordinatorId} not written`) : true));
   }
 
   register(hb: HeartbeatWrite): Promise<void> {
