@@ -336,7 +336,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         status,
         timestamp: this.#clock.now(),
         ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
-        ...(options.result !== undefined ? { result: normalizePayload(options.result) as R } : {}),
+        ...(options.result !== undefined ? { result: normalizePayload(options.result, 'ACK result') as R } : {}),
         ...(signal.receiverId !== this.id ? { onBehalfOf: signal.receiverId } : {}),
       },
       this.#keyring,
@@ -361,7 +361,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#metrics.acksSent += 1;
       return ack;
     }
-    return (parseAck(stored.body) as Ack<R> | undefined) ?? ack;
+    const first = parseAck(stored.body) as Ack<R> | undefined;
+    if (!first) this.#logger.warn({ messageId: signal.messageId }, 'the ACK stored first is unreadable; returning this one, which was not stored');
+    return first ?? ack;
   }
 
   /**

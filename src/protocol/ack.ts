@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
-import { isValidId } from './ids.js';
 import type { Keyring } from './keyring.js';
+import { idField, messageIdField, wholeNumberField } from './message-fields.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
 /** A signed acknowledgement of one message by one coordinator, with its answer if it gave one. */
@@ -25,18 +25,17 @@ export interface Ack<R = unknown> {
 
 export type UnsignedAck<R = unknown> = Omit<Ack<R>, 'signature'>;
 
-const id = z.string().refine(isValidId, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
 const ackSchema = z.object({
   // 2 exactly when it carries a result: a reader from before results rejects it as malformed, not as a bad signature.
   v: z.union([z.literal(1), z.literal(2)]),
-  messageId: z.string().min(1).max(256),
-  coordinatorId: id,
-  senderId: id,
-  status: id,
-  timestamp: z.number().int().nonnegative(),
-  iteration: z.number().int().nonnegative().optional(),
+  messageId: messageIdField,
+  coordinatorId: idField,
+  senderId: idField,
+  status: idField,
+  timestamp: wholeNumberField,
+  iteration: wholeNumberField.optional(),
   result: z.unknown().optional(),
-  onBehalfOf: id.optional(),
+  onBehalfOf: idField.optional(),
   signature: z.string().optional(),
 });
 

@@ -14,23 +14,32 @@ export const MAX_JSON_DEPTH = 1_000;
  * changed to them would keep its signature). Iterative, so a hostile value cannot exhaust the stack.
  */
 export function jsonValueProblem(value: unknown): string | undefined {
-  const values: unknown[] = [value];
+  const atTop = numberProblem(value);
+  if (atTop !== undefined || typeof value !== 'object' || value === null) return atTop;
+  // Only containers go on the stack; a flat array of a million numbers is one loop.
+  const containers: object[] = [value];
   const depths: number[] = [1];
-  while (values.length > 0) {
-    const v = values.pop();
+  while (containers.length > 0) {
+    const container = containers.pop()!;
     const depth = depths.pop()!;
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return `holds the number ${v}, which JSON cannot carry`;
-      if (Object.is(v, -0)) return 'holds -0, which JSON cannot tell from 0';
-      continue;
-    }
-    if (typeof v !== 'object' || v === null) continue;
     if (depth > MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      values.push(child);
-      depths.push(depth + 1);
+    for (const child of Array.isArray(container) ? container : Object.values(container)) {
+      if (typeof child === 'object' && child !== null) {
+        containers.push(child as object);
+        depths.push(depth + 1);
+        continue;
+      }
+      const problem = numberProblem(child);
+      if (problem !== undefined) return problem;
     }
   }
+  return undefined;
+}
+
+function numberProblem(value: unknown): string | undefined {
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isFinite(value)) return `holds the number ${value}, which JSON cannot carry`;
+  if (Object.is(value, -0)) return 'holds -0, which JSON cannot tell from 0';
   return undefined;
 }
 
@@ -38,17 +47,17 @@ export function jsonValueProblem(value: unknown): string | undefined {
  * Normalises a payload to what it becomes on the wire (a JSON round trip), so sender and
  * receiver hash the same value. Throws InvalidPayloadError for what JSON cannot carry.
  */
-export function normalizePayload(payload: unknown): unknown {
+export function normalizePayload(payload: unknown, what = 'Payload'): unknown {
   let text: string | undefined;
   try {
     text = JSON.stringify(payload);
   } catch (error) {
-    throw new InvalidPayloadError(`Payload is not JSON-serialisable: ${(error as Error).message}`);
+    throw new InvalidPayloadError(`${what} is not JSON-serialisable: ${(error as Error).message}`);
   }
-  if (text === undefined) throw new InvalidPayloadError('Payload is not JSON-serialisable (a function, symbol or undefined).');
+  if (text === undefined) throw new InvalidPayloadError(`${what} is not JSON-serialisable (a function, symbol or undefined).`);
   const normalized = JSON.parse(text) as unknown;
   const problem = jsonValueProblem(normalized);
-  if (problem !== undefined) throw new InvalidPayloadError(`Payload ${problem}; JSON that deep cannot be signed.`);
+  if (problem !== undefined) throw new InvalidPayloadError(`${what} ${problem}: JSON nested that deep cannot be signed.`);
   return normalized;
 }
 

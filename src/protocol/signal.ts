@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
-import { isValidId } from './ids.js';
 import type { Keyring } from './keyring.js';
+import { idField, messageIdField, wholeNumberField } from './message-fields.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
 /** The signal types the runbooks name; any other id-shaped string is a valid custom type. */
@@ -34,19 +34,18 @@ export interface Signal<P = unknown> {
 
 export type UnsignedSignal<P = unknown> = Omit<Signal<P>, 'signature' | 'deliveryId' | 'messageId'>;
 
-const id = z.string().refine(isValidId, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
 const signalSchema = z.object({
   v: z.literal(1),
-  messageId: z.string().min(1).max(256),
-  senderId: id,
-  receiverId: id,
-  type: id,
-  timestamp: z.number().int().nonnegative(),
+  messageId: messageIdField,
+  senderId: idField,
+  receiverId: idField,
+  type: idField,
+  timestamp: wholeNumberField,
   seq: z.number().int().positive().optional(),
-  iteration: z.number().int().nonnegative().optional(),
+  iteration: wholeNumberField.optional(),
   payload: z.unknown().optional(),
-  idempotencyKey: id.optional(),
-  onBehalfOf: id.optional(),
+  idempotencyKey: idField.optional(),
+  onBehalfOf: idField.optional(),
   signature: z.string().optional(),
 });
 

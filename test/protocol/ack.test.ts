@@ -198,6 +198,9 @@ describe('decodeAck rejections', () => {
     assert.equal(decodeAck(withNull, T, check()).ok, true);
     expectRejected(decodeAck(withNull.replace('"verdict":null', '"verdict":1e999'), T, check()), 'malformed', '1e999 for null');
     expectRejected(decodeAck(withNull.replace('"votes":0', '"votes":-0'), T, check()), 'malformed', '-0 for 0');
+    const iterationZero = encodeAck({ ...bare, iteration: 0 }, keyring).body;
+    assert.equal(decodeAck(iterationZero, T, check()).ok, true);
+    expectRejected(decodeAck(iterationZero.replace('"iteration":0', '"iteration":-0'), T, check()), 'malformed', '-0 for an iteration of 0');
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expectRejected(decodeAck(withNull.replace('{"verdict":null,"votes":0}', deep), T, check()), 'malformed', 'nested 200,000 deep');
     expectRejected(decodeAck(mutate(encodeAck(bare, keyring).body, (j) => (j.iteration = 0)), T, check()), 'bad_signature');

@@ -133,6 +133,13 @@ describe('jsonValueProblem', () => {
     assert.match(jsonValueProblem(nestedArrays(200_000)) ?? '', /deeper/);
   });
 
+  test('walks wide values too: a million numbers, one -0 at the end', () => {
+    const flat: number[] = new Array<number>(1_000_000).fill(1);
+    assert.equal(jsonValueProblem(flat), undefined);
+    flat.push(JSON.parse('-0') as number);
+    assert.match(jsonValueProblem({ a: flat }) ?? '', /-0/);
+  });
+
   test('normalizePayload refuses a payload nested too deep, with InvalidPayloadError', () => {
     assert.doesNotThrow(() => normalizePayload(nestedArrays(MAX_JSON_DEPTH)));
     assertInvalidPayload(() => normalizePayload(nestedArrays(MAX_JSON_DEPTH + 1)));

@@ -367,7 +367,8 @@ describe('decodeSignal rejections', () => {
     test('a payload value the canonical form would hash alike (1e999 for null, -0 for 0) → malformed, not accepted', () => {
       const { body } = encodeSignal({ ...bare, payload: { score: null, count: 0 } }, keyring);
       assert.equal(decodeSignal(body, T, check()).ok, true);
-      for (const forged of [body.replace('"score":null', '"score":1e999'), body.replace('"count":0', '"count":-0')]) {
+      const withIteration = encodeSignal({ ...bare, iteration: 0 }, keyring).body;
+      for (const forged of [body.replace('"score":null', '"score":1e999'), body.replace('"count":0', '"count":-0'), withIteration.replace('"iteration":0', '"iteration":-0')]) {
         assert.notEqual(forged, body);
         expectRejected(decodeSignal(forged, T, check()), 'malformed');
       }

@@ -175,7 +175,8 @@ export class RedisStore extends RedisSupervision implements Store {
       const registry = keys.registry(swarmId);
       return [
         ['zadd', registry, ...beats.flatMap((hb) => [String(hb.timestamp), hb.coordinatorId])],
-        ['pexpire', registry, String(Math.max(...beats.map((hb) => hb.registryTtlMs)))],
+        // The last beat's lifetime, as when each beat refreshed it in turn.
+        ['pexpire', registry, String(beats.at(-1)!.registryTtlMs)],
       ];
     });
     const sets = batch.map((hb) => ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)]);
