@@ -105,7 +105,11 @@ export function supervisionOpsBehaviour(h: Harness): void {
       assert.equal(event.workItemsMoved, 1);
       assert.deepEqual(warned.filter((w) => w.startsWith('coord-ghost')), ['coord-ghost:1', 'coord-ghost:2', 'coord-ghost:3']);
       assert.ok(!warned.some((w) => w.startsWith('coord-alive')), 'a live coordinator is never warned');
-      assert.deepEqual([back.coordinatorId, back.warnings], ['coord-napping', 1]);
+      // It beat again on its first warning; a check can run before that beat is written (beats share
+      // writes for up to 20 ms, checks run every 20 ms here), so it recovers after 1 or 2 warnings, never 3.
+      assert.equal(back.coordinatorId, 'coord-napping');
+      assert.ok(back.warnings === 1 || back.warnings === 2, `recovered after ${back.warnings} warnings`);
+      assert.ok(!warned.includes('coord-napping:3'), 'a coordinator that beats again is not escalated');
       assert.ok(!alive.isRunning || (await store.getHeartbeat('coord-alive')) !== null);
       const moved = await store.listWork({ swarmId: swarm, coordinatorId: event.newCoordinatorId });
       assert.deepEqual([...moved.keys()], ['task-9']);
