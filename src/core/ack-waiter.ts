@@ -161,7 +161,7 @@ class AckWait {
   consider(body: string | null, entryTime: number | undefined, entryId?: string): void {
     if (body === null || this.#ended) return;
     const { keyring, sender, config } = this.#deps;
-    const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs });
+    const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs, maxBodyBytes: config.maxSignalBytes });
     if (!decoded.ok) {
       // Notices of other messages are another wait's business; only count what concerns this one.
       if (decoded.messageId === undefined || decoded.messageId === this.#messageId) this.#reject(decoded.reason, decoded.detail, entryId);

@@ -151,6 +151,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         receiverId: this.id,
         ...(options.replaces !== undefined ? { alsoReceiverFor: options.replaces } : {}),
         replayWindowMs: this.config.replayWindowMs,
+        maxBodyBytes: this.config.maxSignalBytes,
       },
       config: this.config,
       logger: this.#logger,

@@ -77,6 +77,8 @@ export interface AckCheck {
   /** The coordinator waiting: only ACKs of its own messages count. */
   senderId: string;
   replayWindowMs: number;
+  /** A longer body is refused before it is parsed (the receiver's maxSignalBytes). */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -84,6 +86,7 @@ export interface AckCheck {
  * undefined for an ACK read from its own key (written by the acknowledge script, no notice time).
  */
 export function decodeAck(body: string, entryTime: number | undefined, check: AckCheck): Decoded<Ack> {
+  if (check.maxBodyBytes !== undefined && body.length > check.maxBodyBytes) return rejected('malformed', `ACK body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
   let json: unknown;
   try {
     json = JSON.parse(body);

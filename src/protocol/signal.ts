@@ -86,10 +86,14 @@ export interface SignalCheck {
   /** The coordinator this one replaces: signals addressed to it are this one's too. */
   alsoReceiverFor?: string;
   replayWindowMs: number;
+  /** A longer body is refused before it is parsed (the receiver's maxSignalBytes): parsing costs time. */
+  maxBodyBytes?: number;
 }
 
 /** Parses and verifies a stored signal. Never throws; a bad message is a rejection with a reason. */
 export function decodeSignal(body: string, entryTime: number, check: SignalCheck): Decoded<Signal> {
+  // A string's length never exceeds its UTF-8 byte length, so this refuses only bodies surely over.
+  if (check.maxBodyBytes !== undefined && body.length > check.maxBodyBytes) return rejected('malformed', `signal body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -32,7 +32,7 @@ export function rejectionBehaviour(h: Harness): void {
 
     test('bad signals are rejected with their reason while the waiter keeps waiting for the good one', async () => {
       fresh();
-      const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b', { replayWindowMs: REPLAY_WINDOW_MS })]);
+      const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b', { replayWindowMs: REPLAY_WINDOW_MS, maxSignalBytes: 4_096 })]);
       // A signal processed earlier, to replay verbatim.
       const processed = await a.sendSignal('coord-b', 'wake', { idempotencyKey: 'first' });
       const first = await b.blockUntilSignal({ timeoutMs: 2_000 });
@@ -57,6 +57,8 @@ export function rejectionBehaviour(h: Harness): void {
         ['malformed', '{"v":1,"senderId":'],
         ['malformed', 'null'],
         ['malformed', edit(body, (j) => (j.timestamp = 'yesterday'))],
+        ['malformed', edit(body, (j) => (j.payload = { confidence: 'x'.repeat(5_000) }))], // over b's maxSignalBytes, refused unparsed
+        ['malformed', body.replace('"confidence":0.5', '"confidence":1e999')], // hashes as null: refused, not verified
         ['replay_window', encodeSignal({ ...base, timestamp: now - REPLAY_WINDOW_MS - 5_000 }, good).body],
         ['replay_processed', (await rawBodyOf(first))],
       ];

@@ -201,6 +201,8 @@ describe('decodeAck rejections', () => {
     const iterationZero = encodeAck({ ...bare, iteration: 0 }, keyring).body;
     assert.equal(decodeAck(iterationZero, T, check()).ok, true);
     expectRejected(decodeAck(iterationZero.replace('"iteration":0', '"iteration":-0'), T, check()), 'malformed', '-0 for an iteration of 0');
+    expectRejected(decodeAck(withNull, T, check({ maxBodyBytes: withNull.length - 1 })), 'malformed', 'over maxBodyBytes');
+    assert.equal(decodeAck(withNull, T, check({ maxBodyBytes: withNull.length })).ok, true);
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expectRejected(decodeAck(withNull.replace('{"verdict":null,"votes":0}', deep), T, check()), 'malformed', 'nested 200,000 deep');
     expectRejected(decodeAck(mutate(encodeAck(bare, keyring).body, (j) => (j.iteration = 0)), T, check()), 'bad_signature');

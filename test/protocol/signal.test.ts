@@ -374,6 +374,14 @@ describe('decodeSignal rejections', () => {
       }
     });
 
+    test('a body longer than maxBodyBytes → malformed before it is parsed; one at the limit is read', () => {
+      const { body } = encodeSignal({ ...bare, payload: 'x'.repeat(500) }, keyring);
+      assert.equal(decodeSignal(body, T, check({ maxBodyBytes: body.length })).ok, true);
+      expectRejected(decodeSignal(body, T, check({ maxBodyBytes: body.length - 1 })), 'malformed');
+      const result = decodeSignal(`${'['.repeat(100_000)}`, T, check({ maxBodyBytes: 1_000 }));
+      assert.ok(!result.ok && /over 1000 bytes/.test(result.detail), 'refused for its size, not parsed');
+    });
+
     test('a payload nested deeper than 1000 levels → malformed, never a thrown stack overflow', () => {
       const deep = '['.repeat(200_000) + ']'.repeat(200_000);
       const body = mutate(bareBody, (j) => (j.payload = 0)).replace('"payload":0', `"payload":${deep}`);
