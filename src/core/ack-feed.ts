@@ -31,9 +31,9 @@ export interface AckFeedDeps {
   stop: AbortSignal;
 }
 
-/** The messageId a notice is about, without verifying it (the wait does that). */
-function messageIdOf(body: string | null): string | undefined {
-  if (body === null) return undefined;
+/** The messageId a notice is about, without verifying it (the wait does that); a body over `maxBytes` is not parsed. */
+function messageIdOf(body: string | null, maxBytes: number): string | undefined {
+  if (body === null || body.length > maxBytes) return undefined;
   try {
     const parsed = JSON.parse(body) as { messageId?: unknown } | null;
     return typeof parsed?.messageId === 'string' ? parsed.messageId : undefined;
@@ -133,7 +133,7 @@ export class AckFeed {
     this.#seen.add(entry.id);
     if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
     if (compareEntryIds(entry.id, this.#lastId) > 0) this.#lastId = entry.id;
-    const messageId = messageIdOf(entry.body);
+    const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).
       for (const watches of this.#watches.values()) for (const watch of watches) watch.notice(entry);

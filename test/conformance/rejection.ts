@@ -108,7 +108,7 @@ export function rejectionBehaviour(h: Harness): void {
 
     test('bad ACKs are rejected with their reason and waitForAcks still returns the genuine one', async () => {
       fresh();
-      const [a, b] = await Promise.all([c.start('coord-a', { replayWindowMs: REPLAY_WINDOW_MS }), c.start('coord-b')]);
+      const [a, b] = await Promise.all([c.start('coord-a', { replayWindowMs: REPLAY_WINDOW_MS, maxSignalBytes: 4_096 }), c.start('coord-b')]);
       const { messageId } = await a.sendSignal('coord-b', 'validate', { iteration: 1 });
       const now = await h.store().time();
       const base = { messageId, coordinatorId: 'coord-b', senderId: 'coord-a', status: 'received', timestamp: now, iteration: 1 };
@@ -120,6 +120,7 @@ export function rejectionBehaviour(h: Harness): void {
         ['bad_signature', edit(body, (j) => (j.iteration = 2))],
         ['signature_length', edit(body, (j) => (j.signature = 'abcd'))],
         ['malformed', 'not json'],
+        ['malformed', edit(body, (j) => ((j.v = 2), (j.result = 'x'.repeat(5_000))))], // over a's maxSignalBytes: refused unparsed
         ['replay_window', encodeAck({ ...base, timestamp: now - REPLAY_WINDOW_MS - 5_000 }, good).body],
       ];
       const started = once(a, 'wait:started');
