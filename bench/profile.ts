@@ -30,7 +30,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     fanIn: { warmup: 300, measured: 2_000 },
     burst: { inFlight: 50, warmup: 200, rounds: 1_000 },
     throughput: { pairs: 100, bullmqConcurrency: 50, warmupMs: 1_000, windowMs: 5_000 },
-    fleet: { coordinators: 1_000, settleMs: 2_500, windowMs: 15_000 },
+    fleet: { coordinators: 1_000, settleMs: 2_500, windowMs: 30_000 },
     failover: { workers: 3, failovers: 5, leaseMs: 1_000 },
     cleanup: { stale: 10_000, live: 10 },
   },
