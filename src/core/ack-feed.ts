@@ -1,4 +1,5 @@
 import type { Logger } from '../protocol/logger.js';
+import { isOverLimit } from '../protocol/message-fields.js';
 import { compareEntryIds } from '../store/entry-id.js';
 import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
@@ -33,7 +34,7 @@ export interface AckFeedDeps {
 
 /** The messageId a notice is about, without verifying it (the wait does that); a body over `maxBytes` is not parsed. */
 function messageIdOf(body: string | null, maxBytes: number): string | undefined {
-  if (body === null || body.length > maxBytes) return undefined;
+  if (body === null || isOverLimit(body, maxBytes)) return undefined;
   try {
     const parsed = JSON.parse(body) as { messageId?: unknown } | null;
     return typeof parsed?.messageId === 'string' ? parsed.messageId : undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import type { Keyring } from './keyring.js';
-import { idField, messageIdField, wholeNumberField } from './message-fields.js';
+import { idField, isOverLimit, messageIdField, wholeNumberField } from './message-fields.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
 /** A signed acknowledgement of one message by one coordinator, with its answer if it gave one. */
@@ -59,13 +59,18 @@ export function encodeAck<R>(unsigned: UnsignedAck<R>, keyring: Keyring): { body
   return { body: JSON.stringify({ v: unsigned.result === undefined ? 1 : 2, ...ack }), ack };
 }
 
+/** Version 2 exactly when the ACK carries a result. */
+function versionFits(v: 1 | 2, result: unknown): boolean {
+  return (v === 2) === (result !== undefined);
+}
+
 /** Parses a stored ACK without verifying it (for ACKs this coordinator itself wrote). */
 export function parseAck(body: string): Ack | undefined {
   try {
     const parsed = ackSchema.safeParse(JSON.parse(body));
     if (!parsed.success || parsed.data.signature === undefined) return undefined;
     const { v, ...ack } = parsed.data;
-    if ((v === 2) !== (ack.result !== undefined)) return undefined;
+    if (!versionFits(v, ack.result)) return undefined;
     return { ...ack, signature: parsed.data.signature };
   } catch {
     return undefined;
@@ -86,7 +91,7 @@ export interface AckCheck {
  * undefined for an ACK read from its own key (written by the acknowledge script, no notice time).
  */
 export function decodeAck(body: string, entryTime: number | undefined, check: AckCheck): Decoded<Ack> {
-  if (check.maxBodyBytes !== undefined && body.length > check.maxBodyBytes) return rejected('malformed', `ACK body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
+  if (isOverLimit(body, check.maxBodyBytes)) return rejected('malformed', `ACK body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -96,7 +101,7 @@ export function decodeAck(body: string, entryTime: number | undefined, check: Ac
   const parsed = ackSchema.safeParse(json);
   if (!parsed.success) return rejected('malformed', `ACK schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   const { v, signature, ...fields } = parsed.data;
-  if ((v === 2) !== (fields.result !== undefined)) return rejected('malformed', `ACK v${v} ${v === 2 ? 'without' : 'with'} a result`, fields.messageId);
+  if (!versionFits(v, fields.result)) return rejected('malformed', `ACK v${v} ${v === 2 ? 'without' : 'with'} a result`, fields.messageId);
   const resultProblem = fields.result === undefined ? undefined : jsonValueProblem(fields.result);
   if (resultProblem !== undefined) return rejected('malformed', `ACK result ${resultProblem}`, fields.messageId);
   if (fields.senderId !== check.senderId) {

@@ -7,6 +7,14 @@ export const idField = z.string().refine(isValidId, 'must be 1-64 characters of 
 
 export const messageIdField = z.string().min(1).max(256);
 
+/**
+ * A body surely longer than `maxBytes` (the reader's maxSignalBytes), refused before it is parsed:
+ * a string's length never exceeds its UTF-8 byte length.
+ */
+export function isOverLimit(body: string, maxBytes: number | undefined): boolean {
+  return maxBytes !== undefined && body.length > maxBytes;
+}
+
 /** 0, 1, 2 ...; `-0` is refused: it signs as `0`, so a body changed to it would keep its signature. */
 export const wholeNumberField = z
   .number()

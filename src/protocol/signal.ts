@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import type { Keyring } from './keyring.js';
-import { idField, messageIdField, wholeNumberField } from './message-fields.js';
+import { idField, isOverLimit, messageIdField, wholeNumberField } from './message-fields.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
 /** The signal types the runbooks name; any other id-shaped string is a valid custom type. */
@@ -92,8 +92,7 @@ export interface SignalCheck {
 
 /** Parses and verifies a stored signal. Never throws; a bad message is a rejection with a reason. */
 export function decodeSignal(body: string, entryTime: number, check: SignalCheck): Decoded<Signal> {
-  // A string's length never exceeds its UTF-8 byte length, so this refuses only bodies surely over.
-  if (check.maxBodyBytes !== undefined && body.length > check.maxBodyBytes) return rejected('malformed', `signal body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
+  if (isOverLimit(body, check.maxBodyBytes)) return rejected('malformed', `signal body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
   let json: unknown;
   try {
     json = JSON.parse(body);
