@@ -23,6 +23,8 @@ interface Subscription {
   plugin: CoordinatorPlugin;
   /** Aborts the plugin's leader work of the current term. */
   work?: AbortController;
+  /** Settles when that work's loop has ended (its last run finished). */
+  running?: Promise<void>;
 }
 
 /**
@@ -152,6 +154,8 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     this.#unwatchConnection?.();
     const epoch = this.#leaderEpoch;
     this.#stepDown('stopped');
+    // The term's last writes finish before the lease is handed over, so a successor never overlaps them.
+    await this.#workEnded([...this.#plugins.values()]);
     if (epoch > 0) await this.#store.releaseLease(this.namespace, this.#holder, epoch).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not release the lease; it expires'));
     await this.#watching;
     await this.#store.removeWorker(this.namespace, this.workerId).catch(() => undefined);
@@ -161,19 +165,36 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   /** Adds a plugin; if this worker leads already, it is told and its work starts at once. */
   async subscribePlugin(name: string, plugin: CoordinatorPlugin): Promise<void> {
     assertId(name, 'task id');
-    this.unsubscribePlugin(name);
+    const previous = this.#plugins.get(name);
+    previous?.work?.abort();
     const subscription: Subscription = { plugin };
     this.#plugins.set(name, subscription);
     this.#diag(`Plugin subscribed: ${name}`);
-    if (this.isLeader()) this.#promote(name, subscription, this.#event(this.workerId, this.workerId, this.#leaderEpoch));
+    if (previous) await this.#workEnded([previous]); // the replaced plugin's run never overlaps the new one's
+    if (this.#plugins.get(name) === subscription && this.isLeader()) {
+      this.#promote(name, subscription, this.#event(this.workerId, this.workerId, this.#leaderEpoch));
+    }
   }
 
-  /** Removes a plugin and stops its leader work. */
-  unsubscribePlugin(name: string): void {
+  /** Removes a plugin and stops its leader work; settles when a run in progress has finished. */
+  async unsubscribePlugin(name: string): Promise<void> {
     const subscription = this.#plugins.get(name);
     if (!subscription) return;
     subscription.work?.abort();
     this.#plugins.delete(name);
+    await this.#workEnded([subscription]);
+  }
+
+  /**
+   * Waits for the runs in progress of these (aborted) subscriptions, at most one lease: by then the
+   * term is over in the store and fencing refuses whatever a run that ignores its signal still writes.
+   */
+  async #workEnded(subscriptions: Subscription[]): Promise<void> {
+    const running = subscriptions.flatMap((s) => (s.running ? [s.running] : []));
+    if (running.length === 0) return;
+    const bound = new AbortController();
+    await Promise.race([Promise.all(running), sleep(this.config.leaseTimeout, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    bound.abort();
   }
 
   /**
@@ -334,7 +355,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     subscription.work = work;
     this.#notify(name, subscription.plugin, true, event);
     const job = subscription.plugin.leaderWork;
-    if (job) void this.#runWork(name, job, this.#leaderEpoch, work.signal);
+    if (job) subscription.running = this.#runWork(name, job, this.#leaderEpoch, work.signal);
   }
 
   /** Runs a plugin's leader work every intervalMs while this term lasts; a paused leader resumes to find it over. */

@@ -122,12 +122,13 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
     }
   }
 
-  stopMonitoring(): Promise<void> {
+  /** Stops checking; settles once a check in progress (an escalation, its clean-up) has finished. */
+  async stopMonitoring(): Promise<void> {
     const gc = this.#gc;
     this.#gc = undefined;
-    if (!gc) return Promise.resolve();
-    gc.unsubscribePlugin(PLUGIN);
-    return this.#startedGc ? gc.stop() : Promise.resolve();
+    if (!gc) return;
+    await gc.unsubscribePlugin(PLUGIN);
+    if (this.#startedGc) await gc.stop();
   }
 
   /** Records that a coordinator is active (and, for deadlock detection, what it waits for). */
@@ -184,6 +185,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
     this.#metrics.totalChecks += 1;
     const now = await this.#now();
     for (const swarmId of await this.#store.listSwarms()) {
+      if (!this.#gc?.isLeader()) return; // stopped, or the term ended
       await this.#resumeSpawns(swarmId, now, epoch);
       const lastSeen = await this.#lastSeen(swarmId);
       const ids = [...lastSeen.keys()];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
 import { InvalidConfigError, StoreUnavailableError } from '../../src/protocol/errors.js';
 import { globalKeys } from '../../src/protocol/keys.js';
 import type { Store } from '../../src/store/port.js';
@@ -182,9 +183,68 @@ export function electionBehaviour(h: Harness): void {
       await ranTwice;
       assert.deepEqual(calls, [true]);
       assert.deepEqual([...gc.subscribedPlugins.keys()], ['cleanup']);
-      gc.unsubscribePlugin('cleanup');
+      await gc.unsubscribePlugin('cleanup');
       assert.equal(workSignal?.aborted, true, 'its work was stopped');
       assert.equal(gc.subscribedPlugins.size, 0);
+    });
+
+    test('unsubscribePlugin and stop() settle only when the run in progress has finished', async () => {
+      fresh();
+      const gc = worker();
+      await gc.start();
+      const finished: string[] = [];
+      const started = new Map<string, () => void>();
+      const release = new Map<string, () => void>();
+      const slowRun = (name: string) => ({
+        intervalMs: 10,
+        run: () =>
+          new Promise<void>((resolve) => {
+            release.set(name, () => {
+              finished.push(name);
+              resolve();
+            });
+            started.get(name)?.();
+          }),
+      });
+      const running = (name: string) => new Promise<void>((resolve) => started.set(name, resolve));
+      const aRunning = running('a');
+      const bRunning = running('b');
+      await gc.subscribePlugin('a', { leaderWork: slowRun('a') });
+      await gc.subscribePlugin('b', { leaderWork: slowRun('b') });
+      await Promise.all([aRunning, bRunning]);
+
+      let unsubscribed = false;
+      const unsubscribing = gc.unsubscribePlugin('a').then(() => (unsubscribed = true));
+      await setImmediate();
+      assert.equal(unsubscribed, false, 'it waits for the run of a');
+      release.get('a')!();
+      await unsubscribing;
+      assert.deepEqual(finished, ['a']);
+
+      let stopped = false;
+      const stopping = gc.stop().then(() => (stopped = true));
+      await setImmediate();
+      assert.equal(stopped, false, 'stop waits for the run of b');
+      assert.equal(await gc.getLeader(), gc.workerId, 'the lease is still held while the run lasts');
+      release.get('b')!();
+      await stopping;
+      assert.deepEqual(finished, ['a', 'b']);
+      assert.equal(await gc.getLeader(), null, 'then it is released');
+    });
+
+    test('a run that ignores its signal holds stop() one lease at most', async () => {
+      fresh();
+      const gc = worker();
+      await gc.start();
+      let running!: () => void;
+      const isRunning = new Promise<void>((resolve) => (running = resolve));
+      await gc.subscribePlugin('stuck', { leaderWork: { intervalMs: 10, run: () => new Promise<void>(() => running()) } });
+      await isRunning;
+      const begun = performance.now();
+      await gc.stop();
+      const tookMs = performance.now() - begun;
+      assert.ok(tookMs >= gc.config.leaseTimeout - 5 && tookMs < gc.config.leaseTimeout + 1_000, `stop took ${tookMs} ms`);
+      assert.equal(gc.isRunning, false);
     });
 
     test('namespaces never interfere', async () => {

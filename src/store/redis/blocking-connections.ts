@@ -10,6 +10,7 @@ import type { RedisClient } from './lua-script.js';
 const MAX_IDLE = 1_024;
 /** A blocking read that has not answered this long after its block time is given up (a dead socket). */
 const DEADLINE_GRACE_MS = 2_000;
+const GAVE_UP = Symbol('gave up');
 
 /**
  * Connections for blocking reads (a blocked connection can carry nothing else): the election's
@@ -21,7 +22,8 @@ export class BlockingConnections {
   readonly #base: RedisClient;
   readonly #logger: Logger;
   readonly #idle: RedisClient[] = [];
-  readonly #busy = new Set<RedisClient>();
+  /** Borrowed connections, each with the way to end its read. */
+  readonly #busy = new Map<RedisClient, () => void>();
   /** Disconnect each connection once: ioredis arms a 2 s timer on every disconnect() of a closed stream. */
   readonly #dropped = new WeakSet<RedisClient>();
   #closed = false;
@@ -32,43 +34,50 @@ export class BlockingConnections {
   }
 
   /**
-   * Runs one blocking read on a borrowed connection. An abort ends it at once with `onAbort`; a
-   * read still unanswered DEADLINE_GRACE_MS after `blockMs` fails (its connection is dropped).
+   * Runs one blocking read on a borrowed connection. An abort (or close()) ends it at once with
+   * `onAbort`; a read still unanswered DEADLINE_GRACE_MS after `blockMs` fails. Either way the
+   * connection is dropped and the read is not awaited: ioredis never settles a command queued on a
+   * connection that is disconnect()ed while it waits to reconnect.
    */
   async use<T>(read: (connection: RedisClient) => Promise<T>, blockMs: number, signal: AbortSignal | undefined, onAbort: T): Promise<T> {
-    if (signal?.aborted) return onAbort;
+    if (signal?.aborted || this.#closed) return onAbort;
     const connection = this.#idle.pop() ?? this.#open();
-    this.#busy.add(connection);
-    let reusable = true;
-    let overdue = false;
-    const abort = () => {
-      reusable = false;
-      this.#drop(connection);
-    };
-    const deadline = setTimeout(() => {
-      overdue = true;
-      abort();
-    }, blockMs + DEADLINE_GRACE_MS);
+    let givenUp: 'aborted' | 'overdue' | undefined;
+    let giveUp!: (why: 'aborted' | 'overdue') => void;
+    const gaveUp = new Promise<typeof GAVE_UP>((resolve) => {
+      giveUp = (why) => {
+        givenUp ??= why;
+        resolve(GAVE_UP);
+      };
+    });
+    const abort = () => giveUp('aborted');
+    this.#busy.set(connection, abort);
+    const deadline = setTimeout(() => giveUp('overdue'), blockMs + DEADLINE_GRACE_MS);
     signal?.addEventListener('abort', abort, { once: true });
+    const reading = read(connection);
+    reading.catch(() => undefined); // it may still fail after it was given up
     try {
-      return await read(connection);
+      const result = await Promise.race([reading, gaveUp]);
+      if (result !== GAVE_UP) return result;
+      if (givenUp === 'overdue') throw new Error(`blocking read unanswered ${blockMs + DEADLINE_GRACE_MS} ms after it began`);
+      return onAbort;
     } catch (error) {
-      if (overdue) throw new Error(`blocking read unanswered ${blockMs + DEADLINE_GRACE_MS} ms after it began`, { cause: error });
-      if (!reusable || this.#closed) return onAbort;
-      reusable = false; // a connection that failed a read is not trusted again
+      if (givenUp === 'aborted' || this.#closed) return onAbort;
+      givenUp ??= 'overdue'; // a connection that failed a read is not trusted again
       throw error;
     } finally {
       clearTimeout(deadline);
       signal?.removeEventListener('abort', abort);
       this.#busy.delete(connection);
-      if (reusable && !this.#closed && this.#idle.length < MAX_IDLE) this.#idle.push(connection);
+      if (givenUp === undefined && !this.#closed && this.#idle.length < MAX_IDLE) this.#idle.push(connection);
       else this.#drop(connection);
     }
   }
 
   close(): void {
     this.#closed = true;
-    for (const connection of [...this.#idle, ...this.#busy]) this.#drop(connection);
+    for (const end of this.#busy.values()) end();
+    for (const connection of [...this.#idle, ...this.#busy.keys()]) this.#drop(connection);
     this.#idle.length = 0;
   }
 
