@@ -16,7 +16,12 @@ export function supervisionOpsBehaviour(h: Harness): void {
     let swarm: string;
     before(() => h.setup());
     after(() => h.teardown());
-    afterEach(() => c?.shutdownAll());
+    // A handler checks every swarm in the store: a test's coordinators must not outlive it and be found silent by the next one's.
+    afterEach(async () => {
+      await c?.shutdownAll();
+      const left = (await h.store().listRegistry(swarm)).map((e) => e.coordinatorId);
+      if (left.length > 0) await h.store().unregister(swarm, left);
+    });
     const fresh = () => (c = new Coordinators(() => h.store(), (swarm = uniqueSwarm('sup'))));
 
     test('warnings count up and clear under the current term; an older term or epoch 0 is fenced out', async () => {
@@ -205,7 +210,13 @@ export function supervisionOpsBehaviour(h: Harness): void {
         timeoutThreshold: 1_000,
         checkInterval: 20,
         namespace,
-        spawner: { spawn: async (request) => void (spawned.push(`${request.replaces}->${request.newCoordinatorId}`), first()) },
+        spawner: {
+          spawn: async (request) => {
+            if (request.swarmId !== swarm) return; // an earlier test's request, resumed too
+            spawned.push(`${request.replaces}->${request.newCoordinatorId}`);
+            first();
+          },
+        },
         election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
         logger: recordingLogger(),
       });
