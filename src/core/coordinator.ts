@@ -213,7 +213,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     } catch (error) {
       this.#starting = undefined;
       this.#lifecycle = 'new';
-      this.#heartbeat.stop();
+      await this.#heartbeat.stop();
       throw error;
     }
   }
@@ -443,8 +443,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const wasStarted = this.#lifecycle !== 'new';
     await this.#starting?.catch(() => undefined);
     this.#lifecycle = 'stopped';
-    this.#heartbeat.stop();
     this.#stop.abort();
+    await this.#heartbeat.stop(); // a beat in flight lands before the deregistration, never after it
     await this.#inbox.close();
     await this.#feeds.closeAll();
     if (!wasStarted) return;

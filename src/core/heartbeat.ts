@@ -32,6 +32,8 @@ export class HeartbeatLoop {
   readonly #deps: HeartbeatDeps;
   #sequence = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** The beat being written, if any: stop() waits for it, so no beat lands after a deregistration. */
+  #ticking: Promise<void> | undefined;
   #stopped = false;
 
   constructor(deps: HeartbeatDeps) {
@@ -47,15 +49,19 @@ export class HeartbeatLoop {
     this.#schedule();
   }
 
-  stop(): void {
+  /** Stops beating; settles once a beat being written has landed (or failed). */
+  async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    await this.#ticking;
   }
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => void this.#tick(), this.#deps.config.heartbeatIntervalMs);
+    this.#timer = setTimeout(() => {
+      this.#ticking = this.#tick().finally(() => (this.#ticking = undefined));
+    }, this.#deps.config.heartbeatIntervalMs);
   }
 
   async #tick(): Promise<void> {
