@@ -60,6 +60,8 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   #watching: Promise<void> | undefined;
   #startTime = 0;
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  /** The worker heartbeat being written, if any: stop() lets it land before it removes the worker. */
+  #beating: Promise<boolean> | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #validityTimer: NodeJS.Timeout | undefined;
   #unwatchConnection: (() => void) | undefined;
@@ -157,7 +159,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     // The term's last writes finish before the lease is handed over, so a successor never overlaps them.
     await this.#workEnded([...this.#plugins.values()]);
     if (epoch > 0) await this.#store.releaseLease(this.namespace, this.#holder, epoch).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not release the lease; it expires'));
-    await this.#watching;
+    await Promise.all([this.#watching, this.#beating]);
     await this.#store.removeWorker(this.namespace, this.workerId).catch(() => undefined);
     this.#diag('Service stopped');
   }
@@ -396,7 +398,9 @@ export class GlobalCoordinator extends EventEmitter<Events> {
       this.#logger.warn({ err: error }, 'Failed to register worker');
     }
     if (this.#running && generation === this.#generation) {
-      this.#heartbeatTimer = setTimeout(() => void this.#heartbeat(generation), this.config.heartbeatInterval);
+      this.#heartbeatTimer = setTimeout(() => {
+        this.#beating = this.#heartbeat(generation).finally(() => (this.#beating = undefined));
+      }, this.config.heartbeatInterval);
     }
     return stored;
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { setImmediate } from 'node:timers/promises';
 import { test } from 'node:test';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import type { Store } from '../../src/store/port.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { holdOneCall } from '../support/held-store.js';
 
 /**
  * A beat still being written when shutdown() runs must land before the deregistration: landing
@@ -11,38 +12,22 @@ import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
  */
 test('shutdown waits for a heartbeat in flight: the stopped coordinator stays out of the registry', async () => {
   const memory = new MemoryStore();
-  let held: (() => void) | undefined;
-  let beatHeld!: () => void;
-  const beatInFlight = new Promise<void>((resolve) => (beatHeld = resolve));
-  const store = new Proxy(memory, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (property !== 'beat' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        if (!held) {
-          await new Promise<void>((resolve) => {
-            held = resolve;
-            beatHeld();
-          });
-        }
-        return (value as (...a: unknown[]) => Promise<void>).apply(target, args);
-      };
-    },
-  }) as Store;
+  const { store, held, release } = holdOneCall(memory, 'beat');
   const swarm = uniqueSwarm('beat');
   const c = new Coordinators(() => store, swarm);
   try {
     const coordinator = await c.start('coord-leaving', { heartbeatIntervalMs: 10 });
-    await beatInFlight;
+    await held;
     let shutDown = false;
     const shuttingDown = coordinator.shutdown().then(() => (shutDown = true));
-    await new Promise((resolve) => setImmediate(resolve));
+    await setImmediate();
     assert.equal(shutDown, false, 'shutdown waits for the beat being written');
-    held!();
+    release();
     await shuttingDown;
     assert.deepEqual(await store.listRegistry(swarm), [], 'not in the registry');
     assert.equal(await store.getHeartbeat('coord-leaving'), null, 'no heartbeat key');
   } finally {
+    release();
     await c.shutdownAll();
     await memory.close();
   }

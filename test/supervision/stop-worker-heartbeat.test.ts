@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { setImmediate } from 'node:timers/promises';
+import { test } from 'node:test';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
+import { holdOneCall } from '../support/held-store.js';
+import { recordingLogger } from '../support/recording-logger.js';
+
+/** A worker heartbeat landing after stop() removed the worker would list a stopped worker until it times out. */
+test('stop() lets a worker heartbeat in flight land, then removes the worker from the list', async () => {
+  const memory = new MemoryStore();
+  const { store, held, release } = holdOneCall(memory, 'touchWorker', 1); // the first is start()'s
+  const gc = new GlobalCoordinator(store, 'workers', { leaseTimeout: 600, heartbeatInterval: 10, workerTimeout: 60_000, logger: recordingLogger() });
+  try {
+    await gc.start();
+    await held;
+    let stopped = false;
+    const stopping = gc.stop().then(() => (stopped = true));
+    await setImmediate();
+    assert.equal(stopped, false, 'stop waits for the heartbeat being written');
+    release();
+    await stopping;
+    assert.deepEqual(await store.listWorkers('workers', 60_000), [], 'the stopped worker is not listed');
+  } finally {
+    release();
+    await gc.stop();
+    await memory.close();
+  }
+});
