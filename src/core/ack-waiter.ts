@@ -60,9 +60,23 @@ export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[]
     unwatch?.();
   }
   if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.waiterId);
-  if (!wait.isComplete) await wait.readMissingKeys();
+  if (!wait.isComplete) await wait.readMissingKeys(performance.now() + FINAL_READ_MS);
   wait.end();
   return wait.acks;
+}
+
+/** At the timeout the ACK keys of those still missing are read once more, for this long at most. */
+const FINAL_READ_MS = 1_000;
+
+/** `work`, or undefined once `deadline` (performance.now() ms) passes first; `work` goes on, unheard. */
+async function until<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - performance.now()), undefined)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The feed, if it is open or opens by the deadline; else the wait reads the ACK keys at its start and end only. */
@@ -129,12 +143,12 @@ class AckWait {
     });
   }
 
-  /** The ACK keys of those still missing, retried on failure until the deadline. */
+  /** The ACK keys of those still missing, retried on failure until the deadline; a read still under way then is not awaited. */
   async readKeysUntil(deadline: number): Promise<void> {
     const { logger, stop } = this.#deps;
     for (let failures = 1; !this.isComplete && !stop.aborted && performance.now() < deadline; failures += 1) {
       try {
-        return await this.#readKeys();
+        return void (await until(this.#readKeys(), deadline));
       } catch (error) {
         logger.warn({ err: error, failures, messageId: this.#messageId }, 'could not read ACK keys; retrying');
         await pauseBeforeRetry(failures, stop);
@@ -142,13 +156,18 @@ class AckWait {
     }
   }
 
-  /** The ACK keys are the record (a notice can be trimmed or missed): one read of those still missing. */
-  async readMissingKeys(): Promise<void> {
-    try {
-      await this.#readKeys();
-    } catch (error) {
-      this.#deps.logger.warn({ err: error, messageId: this.#messageId }, 'could not read ACK keys; returning the ACKs already seen');
-    }
+  /** The ACK keys are the record (a notice can be trimmed or missed): one read of those still missing, awaited until `deadline` at most. */
+  async readMissingKeys(deadline?: number): Promise<void> {
+    const { logger } = this.#deps;
+    const reading = this.#readKeys().then(
+      () => 'read' as const,
+      (error: unknown) => {
+        logger.warn({ err: error, messageId: this.#messageId }, 'could not read ACK keys; returning the ACKs already seen');
+        return 'failed' as const;
+      },
+    );
+    if (deadline === undefined) return void (await reading);
+    if ((await until(reading, deadline)) === undefined) logger.warn({ messageId: this.#messageId }, 'ACK keys not read in time; returning the ACKs already seen');
   }
 
   async #readKeys(): Promise<void> {

@@ -161,6 +161,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
         emitSafely(this.#logger, 'signal:received', () => this.emit('signal:received', signal));
       },
       now: () => this.#clock.now(),
+      shutdown: this.#stop.signal,
     });
     this.#heartbeat = new HeartbeatLoop({
       store: this.#store,
@@ -206,6 +207,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
       await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
       await this.#inbox.open();
+      if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down while its catch-up ran
       await this.#feeds.openOwn();
       await this.#heartbeat.start();
       this.#lifecycle = 'running';
@@ -441,9 +443,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   async #shutdown(): Promise<void> {
     const wasStarted = this.#lifecycle !== 'new';
+    this.#stop.abort(); // an initialize() under way stops after its catch-up's current entry
     await this.#starting?.catch(() => undefined);
     this.#lifecycle = 'stopped';
-    this.#stop.abort();
     await this.#heartbeat.stop(); // a beat in flight lands before the deregistration, never after it
     await this.#inbox.close();
     await this.#feeds.closeAll();

@@ -27,6 +27,8 @@ export interface InboxDeps {
   onAccepted(signal: Signal): void;
   /** The store clock, ms. */
   now(): number;
+  /** The coordinator's shutdown: it ends a catch-up at its next entry, the one initialize() runs included. */
+  shutdown: AbortSignal;
 }
 
 /** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
@@ -58,6 +60,8 @@ export class Inbox {
   readonly #waiters = new Set<Waiter>();
   readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
+  /** Aborted by close() or by the coordinator's shutdown. */
+  readonly #stopped: AbortSignal;
   #subscription: Subscription | undefined;
   /** Pushes and catch-ups, one after another in arrival order. */
   readonly #work: WorkQueue;
@@ -71,6 +75,7 @@ export class Inbox {
     this.#check = deps.check;
     this.#acked = new AckedMessages(deps.config.replayWindowMs);
     this.#work = new WorkQueue(deps.logger, 'inbox', this.#stop.signal);
+    this.#stopped = AbortSignal.any([this.#stop.signal, deps.shutdown]);
   }
 
   /** Verifies with new secrets from now on (a rotation without restart). */
@@ -117,21 +122,26 @@ export class Inbox {
   /** Everything in the store for this inbox that is not here: the pending list (replies a failure lost included), then entries never delivered. */
   async #catchUp(): Promise<void> {
     const { store, ref, config } = this.#deps;
-    for (let after = '0-0'; ; ) {
+    const stopped = this.#stopped;
+    for (let after = '0-0'; !stopped.aborted; ) {
       const entries = await store.readPending(ref, after, config.readBatchSize);
       await this.#acceptAll(entries);
       if (entries.length < config.readBatchSize) break;
       after = entries.at(-1)!.id;
     }
-    for (;;) {
+    while (!stopped.aborted) {
       const entries = await store.readNew(ref, config.readBatchSize);
       await this.#acceptAll(entries);
       if (entries.length < config.readBatchSize) return;
     }
   }
 
+  /** One by one, in stream order; a close() ends it at the next entry (each may wait on the store), so shutdown waits for one call at most. */
   async #acceptAll(entries: readonly StreamEntry[]): Promise<void> {
-    for (const entry of entries) await this.#accept(entry);
+    for (const entry of entries) {
+      if (this.#stopped.aborted) return;
+      await this.#accept(entry);
+    }
     this.#dispatch();
   }
 

@@ -90,6 +90,7 @@ export class PushHub {
 
   close(): void {
     this.#closed = true;
+    for (const channel of this.#channels.values()) if (!channel.isConfirmed) channel.confirm(); // its subscribe() fails now, not at its timeout
     clearTimeout(this.#reopenTimer);
     clearInterval(this.#keepAlive);
     this.#connection?.disconnect();

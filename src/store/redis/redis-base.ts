@@ -26,6 +26,21 @@ function isRefusal(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message);
 }
 
+/** What an operation is allowed when the client sets no commandTimeout (ioredis waits forever by default). */
+const FALLBACK_COMMAND_TIMEOUT_MS = 5_000;
+
+/**
+ * How long one store operation may take before it fails with StoreUnavailableError: twice the
+ * client's commandTimeout (an operation may send a command, then one more). Bounds what
+ * commandTimeout does not: a Cluster with every node down queues commands with no timer, and a
+ * client handed in may have no commandTimeout at all.
+ */
+export function operationDeadlineMs(client: Redis | Cluster): number {
+  const options = client instanceof Cluster ? client.options.redisOptions : client.options;
+  const commandTimeout = options?.commandTimeout;
+  return 2 * (commandTimeout !== undefined && commandTimeout > 0 ? commandTimeout : FALLBACK_COMMAND_TIMEOUT_MS);
+}
+
 export interface RedisStoreOptions {
   /** Whether close() quits the client (true when createStore made it). */
   ownsClient: boolean;
@@ -39,12 +54,16 @@ export class RedisBase {
   protected readonly blocking: BlockingConnections;
   protected readonly pushes: PushHub;
   readonly #ownsClient: boolean;
+  readonly #deadlineMs: number;
+  /** Operations under way, each with the way to end it: close() fails them at once. */
+  readonly #inFlight = new Set<(error: Error) => void>();
   #closed = false;
 
   constructor(client: Redis | Cluster, options: RedisStoreOptions) {
     const logger = options.logger ?? defaultLogger();
     this.client = client;
     this.#ownsClient = options.ownsClient;
+    this.#deadlineMs = operationDeadlineMs(client);
     this.blocking = new BlockingConnections(client, logger);
     this.pushes = new PushHub(client, logger);
   }
@@ -63,6 +82,7 @@ export class RedisBase {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const end of this.#inFlight) end(new Error('store closed'));
     this.blocking.close();
     this.pushes.close();
     if (!this.#ownsClient) return;
@@ -76,13 +96,16 @@ export class RedisBase {
   /** XREAD of one stream after `afterId`, blocking up to read.blockMs on a borrowed connection. */
   protected readStreamBlocking(operation: string, key: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
     const blockMs = Math.max(1, Math.ceil(read.blockMs));
-    return this.call(operation, () =>
-      this.blocking.use(
-        async (connection) => toEntries((await connection.xread('COUNT', read.count, 'BLOCK', blockMs, 'STREAMS', key, afterId)) as RawStreams),
-        blockMs,
-        read.signal,
-        [],
-      ),
+    return this.call(
+      operation,
+      () =>
+        this.blocking.use(
+          async (connection) => toEntries((await connection.xread('COUNT', read.count, 'BLOCK', blockMs, 'STREAMS', key, afterId)) as RawStreams),
+          blockMs,
+          read.signal,
+          [],
+        ),
+      blockMs,
     );
   }
 
@@ -107,16 +130,30 @@ export class RedisBase {
     return replies.map(([error, result]) => settle(error, result));
   }
 
-  /** Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after close). */
-  protected async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after
+   * close). One that has not settled by the deadline (plus `blockMs` for a blocking read) fails:
+   * its command may still be applied later, like any command that timed out.
+   */
+  protected async call<T>(operation: string, run: () => Promise<T>, blockMs = 0): Promise<T> {
     if (this.#closed) throw new StoreClosedError(operation);
+    const limitMs = this.#deadlineMs + blockMs;
+    let end!: (error: Error) => void;
+    const ended = new Promise<never>((_, reject) => (end = reject));
+    const timer = setTimeout(() => end(new Error(`no answer within ${limitMs} ms`)), limitMs);
+    this.#inFlight.add(end);
     try {
-      return await run();
+      const running = run();
+      running.catch(() => undefined); // it may still fail after the deadline
+      return await Promise.race([running, ended]);
     } catch (error) {
       if (this.#closed) throw new StoreClosedError(operation);
       if (error instanceof RendezvousError) throw error;
       if (isRefusal(error)) throw new StoreCommandError(operation, error);
       throw new StoreUnavailableError(operation, error);
+    } finally {
+      clearTimeout(timer);
+      this.#inFlight.delete(end);
     }
   }
 }
