@@ -60,8 +60,6 @@ export class Inbox {
   readonly #waiters = new Set<Waiter>();
   readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
-  /** Aborted by close() or by the coordinator's shutdown. */
-  readonly #stopped: AbortSignal;
   #subscription: Subscription | undefined;
   /** Pushes and catch-ups, one after another in arrival order. */
   readonly #work: WorkQueue;
@@ -75,7 +73,6 @@ export class Inbox {
     this.#check = deps.check;
     this.#acked = new AckedMessages(deps.config.replayWindowMs);
     this.#work = new WorkQueue(deps.logger, 'inbox', this.#stop.signal);
-    this.#stopped = AbortSignal.any([this.#stop.signal, deps.shutdown]);
   }
 
   /** Verifies with new secrets from now on (a rotation without restart). */
@@ -122,14 +119,13 @@ export class Inbox {
   /** Everything in the store for this inbox that is not here: the pending list (replies a failure lost included), then entries never delivered. */
   async #catchUp(): Promise<void> {
     const { store, ref, config } = this.#deps;
-    const stopped = this.#stopped;
-    for (let after = '0-0'; !stopped.aborted; ) {
+    for (let after = '0-0'; !this.#stopped; ) {
       const entries = await store.readPending(ref, after, config.readBatchSize);
       await this.#acceptAll(entries);
       if (entries.length < config.readBatchSize) break;
       after = entries.at(-1)!.id;
     }
-    while (!stopped.aborted) {
+    while (!this.#stopped) {
       const entries = await store.readNew(ref, config.readBatchSize);
       await this.#acceptAll(entries);
       if (entries.length < config.readBatchSize) return;
@@ -139,10 +135,15 @@ export class Inbox {
   /** One by one, in stream order; a close() ends it at the next entry (each may wait on the store), so shutdown waits for one call at most. */
   async #acceptAll(entries: readonly StreamEntry[]): Promise<void> {
     for (const entry of entries) {
-      if (this.#stopped.aborted) return;
+      if (this.#stopped) return;
       await this.#accept(entry);
     }
     this.#dispatch();
+  }
+
+  /** Closed, or the coordinator is shutting down. */
+  get #stopped(): boolean {
+    return this.#stop.signal.aborted || this.#deps.shutdown.aborted;
   }
 
   /** Resolves with the first pending or arriving signal that matches, or rejects on timeout, abort or shutdown. */
