@@ -210,6 +210,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down while its catch-up ran
       await this.#feeds.openOwn();
       await this.#heartbeat.start();
+      if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down meanwhile: its shutdown deregisters it
       this.#lifecycle = 'running';
       this.#logger.debug({}, 'coordinator initialized');
     } catch (error) {

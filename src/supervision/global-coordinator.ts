@@ -23,8 +23,11 @@ interface Subscription {
   plugin: CoordinatorPlugin;
   /** Aborts the plugin's leader work of the current term. */
   work?: AbortController;
-  /** Settles when that work's loop has ended (its last run finished). */
-  running?: Promise<void>;
+  /**
+   * Settles when the plugin's leader work has ended: each term's loop starts after the previous
+   * one's (of this plugin, or of the one it replaced) has ended, so two runs never overlap.
+   */
+  running?: Promise<void> | undefined;
 }
 
 /**
@@ -62,6 +65,8 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   #heartbeatTimer: NodeJS.Timeout | undefined;
   /** The worker heartbeat being written, if any: stop() lets it land before it removes the worker. */
   #beating: Promise<boolean> | undefined;
+  /** A stop() in progress: start() waits for it. */
+  #stopping: Promise<void> | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #validityTimer: NodeJS.Timeout | undefined;
   #unwatchConnection: (() => void) | undefined;
@@ -125,6 +130,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   }
 
   async start(): Promise<void> {
+    if (this.#stopping) await this.#stopping;
     if (this.#running) {
       this.#diag('Service already running');
       return;
@@ -136,7 +142,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     this.#unwatchConnection = this.#store.onConnectionChange((connected) => {
       if (!connected) this.#stepDown('store connection lost');
     });
-    if (await this.#heartbeat(generation)) {
+    if (await this.#beat(generation)) {
       this.#metrics.workerRegistrations += 1;
       this.#diag('Worker registered');
     }
@@ -147,19 +153,28 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   }
 
   /** Stops leader work, releases the lease (another worker takes it at once) and leaves the worker list. */
-  async stop(): Promise<void> {
-    if (!this.#running) return;
+  stop(): Promise<void> {
+    if (!this.#running) return this.#stopping ?? Promise.resolve();
     this.#running = false;
+    const stopping = this.#halt().finally(() => {
+      if (this.#stopping === stopping) this.#stopping = undefined;
+    });
+    this.#stopping = stopping;
+    return stopping;
+  }
+
+  async #halt(): Promise<void> {
     this.#generation += 1;
     this.#stop.abort();
     clearTimeout(this.#heartbeatTimer);
     this.#unwatchConnection?.();
+    const [watching, beating] = [this.#watching, this.#beating]; // this run's, not those of a start() that follows
     const epoch = this.#leaderEpoch;
     this.#stepDown('stopped');
     // The term's last writes finish before the lease is handed over, so a successor never overlaps them.
-    await this.#workEnded([...this.#plugins.values()]);
+    await this.#runsEnded([...this.#plugins.values()].map((s) => s.running));
     if (epoch > 0) await this.#store.releaseLease(this.namespace, this.#holder, epoch).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not release the lease; it expires'));
-    await Promise.all([this.#watching, this.#beating]);
+    await Promise.all([watching, beating]);
     await this.#store.removeWorker(this.namespace, this.workerId).catch(() => undefined);
     this.#diag('Service stopped');
   }
@@ -169,13 +184,10 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     assertId(name, 'task id');
     const previous = this.#plugins.get(name);
     previous?.work?.abort();
-    const subscription: Subscription = { plugin };
+    const subscription: Subscription = { plugin, running: previous?.running }; // its work starts after the replaced one's
     this.#plugins.set(name, subscription);
     this.#diag(`Plugin subscribed: ${name}`);
-    if (previous) await this.#workEnded([previous]); // the replaced plugin's run never overlaps the new one's
-    if (this.#plugins.get(name) === subscription && this.isLeader()) {
-      this.#promote(name, subscription, this.#event(this.workerId, this.workerId, this.#leaderEpoch));
-    }
+    if (this.isLeader()) this.#promote(name, subscription, this.#event(this.workerId, this.workerId, this.#leaderEpoch));
   }
 
   /** Removes a plugin and stops its leader work; settles when a run in progress has finished. */
@@ -184,19 +196,29 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     if (!subscription) return;
     subscription.work?.abort();
     this.#plugins.delete(name);
-    await this.#workEnded([subscription]);
+    await this.#runsEnded([subscription.running]);
   }
 
   /**
-   * Waits for the runs in progress of these (aborted) subscriptions, at most one lease: by then the
-   * term is over in the store and fencing refuses whatever a run that ignores its signal still writes.
+   * Waits for these (aborted) plugins' leader work to end, at most one lease: by then the term is
+   * over in the store and fencing refuses whatever a run that ignores its signal still writes.
    */
-  async #workEnded(subscriptions: Subscription[]): Promise<void> {
-    const running = subscriptions.flatMap((s) => (s.running ? [s.running] : []));
+  async #runsEnded(runs: readonly (Promise<void> | undefined)[]): Promise<void> {
+    const running = runs.filter((run) => run !== undefined);
     if (running.length === 0) return;
     const bound = new AbortController();
     await Promise.race([Promise.all(running), sleep(this.config.leaseTimeout, undefined, { signal: bound.signal }).catch(() => undefined)]);
     bound.abort();
+  }
+
+  /** One worker heartbeat, tracked so that stop() lets it land before removing the worker. */
+  #beat(generation: number): Promise<boolean> {
+    const beat = this.#heartbeat(generation);
+    this.#beating = beat;
+    void beat.finally(() => {
+      if (this.#beating === beat) this.#beating = undefined;
+    });
+    return beat;
   }
 
   /**
@@ -357,7 +379,13 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     subscription.work = work;
     this.#notify(name, subscription.plugin, true, event);
     const job = subscription.plugin.leaderWork;
-    if (job) subscription.running = this.#runWork(name, job, this.#leaderEpoch, work.signal);
+    if (!job) return;
+    const epoch = this.#leaderEpoch;
+    const before = subscription.running;
+    subscription.running = (async () => {
+      await this.#runsEnded([before]);
+      await this.#runWork(name, job, epoch, work.signal);
+    })();
   }
 
   /** Runs a plugin's leader work every intervalMs while this term lasts; a paused leader resumes to find it over. */
@@ -398,9 +426,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
       this.#logger.warn({ err: error }, 'Failed to register worker');
     }
     if (this.#running && generation === this.#generation) {
-      this.#heartbeatTimer = setTimeout(() => {
-        this.#beating = this.#heartbeat(generation).finally(() => (this.#beating = undefined));
-      }, this.config.heartbeatInterval);
+      this.#heartbeatTimer = setTimeout(() => void this.#beat(generation), this.config.heartbeatInterval);
     }
     return stored;
   }

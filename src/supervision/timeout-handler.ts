@@ -90,6 +90,8 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
   };
   #gc: GlobalCoordinator | undefined;
   #startedGc = false;
+  /** A stopMonitoring() in progress: a startMonitoring() begins after it, not before its gc.stop(). */
+  #stopping: Promise<void> | undefined;
 
   constructor(options: TimeoutHandlerOptions) {
     super();
@@ -115,20 +117,36 @@ export class CoordinatorTimeoutHandler extends EventEmitter<Events> {
     if (this.#gc) return;
     const gc = getGlobalCoordinator(this.#store, this.#options.namespace, this.#election);
     this.#gc = gc;
-    void gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: this.#options.checkInterval, run: ({ epoch }) => this.#checkAll(epoch) } });
-    if (!gc.isRunning) {
+    const begin = (): void => {
+      if (this.#gc !== gc) return; // stopped again meanwhile
+      void gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: this.#options.checkInterval, run: ({ epoch }) => this.#checkAll(epoch) } });
+      if (gc.isRunning) return;
       this.#startedGc = true;
       gc.start().catch((error: unknown) => this.#logger.warn({ err: error }, 'could not join the supervisor election'));
-    }
+    };
+    if (this.#stopping) void this.#stopping.then(begin);
+    else begin();
   }
 
-  /** Stops checking; settles once a check in progress (an escalation, its clean-up) has finished. */
-  async stopMonitoring(): Promise<void> {
+  /**
+   * Stops checking; settles once a check in progress (an escalation, its clean-up) has finished,
+   * which can take up to the election's lease: do not await it from a listener or spawner.
+   */
+  stopMonitoring(): Promise<void> {
     const gc = this.#gc;
     this.#gc = undefined;
-    if (!gc) return;
-    await gc.unsubscribePlugin(PLUGIN);
-    if (this.#startedGc) await gc.stop();
+    if (!gc) return this.#stopping ?? Promise.resolve();
+    const startedGc = this.#startedGc;
+    this.#startedGc = false;
+    const stopping = (async () => {
+      await this.#stopping; // an earlier stop first
+      await gc.unsubscribePlugin(PLUGIN);
+      if (startedGc) await gc.stop();
+    })().finally(() => {
+      if (this.#stopping === stopping) this.#stopping = undefined;
+    });
+    this.#stopping = stopping;
+    return stopping;
   }
 
   /** Records that a coordinator is active (and, for deadlock detection, what it waits for). */

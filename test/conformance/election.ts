@@ -10,6 +10,7 @@ import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import type { LeaderChangedEvent } from '../../src/supervision/global-types.js';
 import { uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
+import { spyStore } from '../support/spy-store.js';
 import type { Harness } from './harness.js';
 
 const FAST = { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 };
@@ -190,7 +191,8 @@ export function electionBehaviour(h: Harness): void {
 
     test('unsubscribePlugin and stop() settle only when the run in progress has finished', async () => {
       fresh();
-      const gc = worker();
+      const spied = spyStore(h.store());
+      const gc = worker({ store: spied.store });
       await gc.start();
       const finished: string[] = [];
       const started = new Map<string, () => void>();
@@ -201,6 +203,7 @@ export function electionBehaviour(h: Harness): void {
           new Promise<void>((resolve) => {
             release.set(name, () => {
               finished.push(name);
+              spied.calls.push(`${name} finished`);
               resolve();
             });
             started.get(name)?.();
@@ -225,11 +228,53 @@ export function electionBehaviour(h: Harness): void {
       const stopping = gc.stop().then(() => (stopped = true));
       await setImmediate();
       assert.equal(stopped, false, 'stop waits for the run of b');
-      assert.equal(await gc.getLeader(), gc.workerId, 'the lease is still held while the run lasts');
       release.get('b')!();
       await stopping;
       assert.deepEqual(finished, ['a', 'b']);
-      assert.equal(await gc.getLeader(), null, 'then it is released');
+      const order = spied.calls.filter((call) => call === 'b finished' || call === 'releaseLease');
+      assert.deepEqual(order, ['b finished', 'releaseLease'], 'the lease is handed over once the run has finished');
+    });
+
+    test('a plugin subscribed again, twice in a row, never runs beside the run it replaces', async () => {
+      fresh();
+      const gc = worker();
+      await gc.start();
+      const ran: string[] = [];
+      let active = 0;
+      let mostActive = 0;
+      let releaseFirst!: () => void;
+      let firstRunning!: () => void;
+      const firstIsRunning = new Promise<void>((resolve) => (firstRunning = resolve));
+      let lastRan!: () => void;
+      const lastHasRun = new Promise<void>((resolve) => (lastRan = resolve));
+      const version = (name: string, held: boolean) => ({
+        leaderWork: {
+          intervalMs: 10,
+          run: async () => {
+            active += 1;
+            mostActive = Math.max(mostActive, active);
+            ran.push(name);
+            if (held) {
+              firstRunning();
+              await new Promise<void>((resolve) => (releaseFirst = resolve));
+            }
+            active -= 1;
+            if (name === 'v3') lastRan();
+          },
+        },
+      });
+      await gc.subscribePlugin('job', version('v1', true));
+      await firstIsRunning;
+      await gc.subscribePlugin('job', version('v2', false));
+      await gc.subscribePlugin('job', version('v3', false));
+      await setImmediate();
+      assert.deepEqual(ran, ['v1'], 'nothing starts while the first run lasts');
+      releaseFirst();
+      await lastHasRun;
+      await gc.unsubscribePlugin('job');
+      assert.equal(mostActive, 1, 'one run at a time');
+      assert.equal(ran[0], 'v1');
+      assert.ok(!ran.includes('v2'), 'the plugin replaced before it could run never ran');
     });
 
     test('a run that ignores its signal holds stop() one lease at most', async () => {

@@ -70,3 +70,25 @@ test('shutdown during initialize ends its catch-up at the next entry; the signal
     await memory.close();
   }
 });
+
+test('shutdown while initialize() registers: initialize rejects, and the coordinator is left unregistered', async () => {
+  const memory = new MemoryStore();
+  const { store, held, release } = holdOneCall(memory, 'register');
+  const swarm = uniqueSwarm('register');
+  const c = new Coordinators(() => store, swarm);
+  try {
+    const coordinator = c.make('coord-brief');
+    const initializing = coordinator.initialize();
+    await held;
+    const shuttingDown = coordinator.shutdown();
+    release();
+    await assert.rejects(initializing, CoordinatorShutdownError);
+    await shuttingDown;
+    assert.equal(coordinator.isRunning, false);
+    assert.deepEqual(await store.listRegistry(swarm), [], 'not in the registry');
+  } finally {
+    release();
+    await c.shutdownAll();
+    await memory.close();
+  }
+});

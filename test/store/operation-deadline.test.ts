@@ -56,7 +56,7 @@ test('waitForAcks returns by its timeout (plus the final read, 1 s at most) whil
     const acks = await waiter.waitForAcks(['v1', 'v2'], 'someone:validate:1700000000000', timeoutMs);
     const tookMs = performance.now() - begun;
     assert.equal(acks.size, 0);
-    assert.ok(tookMs >= timeoutMs - 5 && tookMs < timeoutMs + 1_000 + 500, `returned after ${tookMs.toFixed(0)} ms`);
+    assert.ok(tookMs >= timeoutMs - 5 && tookMs < timeoutMs + 1_000 + 1_000, `returned after ${tookMs.toFixed(0)} ms`);
   } finally {
     server.kill('SIGCONT');
     await c.shutdownAll();

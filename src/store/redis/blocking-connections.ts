@@ -9,7 +9,7 @@ import type { RedisClient } from './lua-script.js';
  */
 const MAX_IDLE = 1_024;
 /** A blocking read that has not answered this long after its block time is given up (a dead socket). */
-const DEADLINE_GRACE_MS = 2_000;
+export const DEADLINE_GRACE_MS = 2_000;
 const GAVE_UP = Symbol('gave up');
 
 /**

@@ -17,7 +17,7 @@ const REOPEN_DELAY_MS = 200;
 const KEEPALIVE_MS = 15_000;
 const KEEPALIVE_TIMEOUT_MS = 5_000;
 /** A subscribe() not confirmed this long (Redis unreachable) fails, like any command would. */
-const SUBSCRIBE_TIMEOUT_MS = 10_000;
+export const SUBSCRIBE_TIMEOUT_MS = 10_000;
 
 interface Channel {
   listeners: Set<PushListener>;

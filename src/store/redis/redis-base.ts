@@ -4,7 +4,7 @@ import type { Logger } from '../../protocol/logger.js';
 import { entryTime } from '../entry-id.js';
 import type { BlockingRead, StreamEntry } from '../port.js';
 import { defaultLogger } from '../default-logger.js';
-import { BlockingConnections } from './blocking-connections.js';
+import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.js';
 import { PushHub } from './push-hub.js';
 import type { RedisClient } from './lua-script.js';
 
@@ -105,7 +105,7 @@ export class RedisBase {
           read.signal,
           [],
         ),
-      blockMs,
+      blockMs + DEADLINE_GRACE_MS, // the read's own deadline comes first
     );
   }
 
@@ -132,12 +132,13 @@ export class RedisBase {
 
   /**
    * Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after
-   * close). One that has not settled by the deadline (plus `blockMs` for a blocking read) fails:
-   * its command may still be applied later, like any command that timed out.
+   * close). One that has not settled by the deadline fails: its command may still be applied
+   * later, like any command that timed out. `extraMs` lengthens it for an operation that has a
+   * longer deadline of its own (a blocking read, a subscribe), so that one ends it, cleanly.
    */
-  protected async call<T>(operation: string, run: () => Promise<T>, blockMs = 0): Promise<T> {
+  protected async call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
     if (this.#closed) throw new StoreClosedError(operation);
-    const limitMs = this.#deadlineMs + blockMs;
+    const limitMs = this.#deadlineMs + extraMs;
     let end!: (error: Error) => void;
     const ended = new Promise<never>((_, reject) => (end = reject));
     const timer = setTimeout(() => end(new Error(`no answer within ${limitMs} ms`)), limitMs);

@@ -20,6 +20,7 @@ import { toEntries, type RawStreams, type RedisStoreOptions } from './redis-base
 import { RedisSupervision } from './redis-supervision.js';
 import { scripts } from './lua-script.js';
 import { CallBatch } from './call-batch.js';
+import { SUBSCRIBE_TIMEOUT_MS } from './push-hub.js';
 
 /**
  * The Redis adapter (standalone, Sentinel or Cluster through ioredis). Multi-key operations are
@@ -101,7 +102,8 @@ export class RedisStore extends RedisSupervision implements Store {
   }
 
   subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription> {
-    return this.call('subscribe', () => this.pushes.subscribe(keys.push(ref.swarmId, ref.coordinatorId), listener));
+    // The push hub's own timeout ends a subscribe that Redis does not confirm, and unsubscribes it.
+    return this.call('subscribe', () => this.pushes.subscribe(keys.push(ref.swarmId, ref.coordinatorId), listener), SUBSCRIBE_TIMEOUT_MS);
   }
 
   isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
