@@ -41,6 +41,13 @@ export function operationDeadlineMs(client: Redis | Cluster): number {
   return 2 * (commandTimeout !== undefined && commandTimeout > 0 ? commandTimeout : FALLBACK_COMMAND_TIMEOUT_MS);
 }
 
+interface InFlight {
+  /** performance.now() ms past which it fails. */
+  endsAt: number;
+  limitMs: number;
+  fail(cause: Error): void;
+}
+
 export interface RedisStoreOptions {
   /** Whether close() quits the client (true when createStore made it). */
   ownsClient: boolean;
@@ -55,8 +62,10 @@ export class RedisBase {
   protected readonly pushes: PushHub;
   readonly #ownsClient: boolean;
   readonly #deadlineMs: number;
-  /** Operations under way, each with the way to end it: close() fails them at once. */
-  readonly #inFlight = new Set<(error: Error) => void>();
+  /** Operations under way: the sweep fails those past their deadline, close() fails them all. */
+  readonly #inFlight = new Set<InFlight>();
+  /** One timer for every operation's deadline: a timer per call cost the round trip measurably. */
+  readonly #sweep: NodeJS.Timeout;
   #closed = false;
 
   constructor(client: Redis | Cluster, options: RedisStoreOptions) {
@@ -64,6 +73,8 @@ export class RedisBase {
     this.client = client;
     this.#ownsClient = options.ownsClient;
     this.#deadlineMs = operationDeadlineMs(client);
+    this.#sweep = setInterval(() => this.#failOverdue(), Math.min(1_000, this.#deadlineMs / 4));
+    this.#sweep.unref();
     this.blocking = new BlockingConnections(client, logger);
     this.pushes = new PushHub(client, logger);
   }
@@ -82,7 +93,8 @@ export class RedisBase {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const end of this.#inFlight) end(new Error('store closed'));
+    clearInterval(this.#sweep);
+    for (const operation of this.#inFlight) operation.fail(new Error('store closed'));
     this.blocking.close();
     this.pushes.close();
     if (!this.#ownsClient) return;
@@ -132,29 +144,49 @@ export class RedisBase {
 
   /**
    * Runs one operation, mapping failures to StoreUnavailableError (or StoreClosedError after
-   * close). One that has not settled by the deadline fails: its command may still be applied
-   * later, like any command that timed out. `extraMs` lengthens it for an operation that has a
-   * longer deadline of its own (a blocking read, a subscribe), so that one ends it, cleanly.
+   * close). One still unsettled at its deadline fails (checked by the sweep, so up to a quarter of
+   * the deadline late): its command may still be applied later, like any command that timed out.
+   * `extraMs` lengthens the deadline for an operation that has a longer one of its own (a blocking
+   * read, a subscribe), so that one ends it, cleanly.
    */
-  protected async call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
-    if (this.#closed) throw new StoreClosedError(operation);
+  protected call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoreClosedError(operation));
     const limitMs = this.#deadlineMs + extraMs;
-    let end!: (error: Error) => void;
-    const ended = new Promise<never>((_, reject) => (end = reject));
-    const timer = setTimeout(() => end(new Error(`no answer within ${limitMs} ms`)), limitMs);
-    this.#inFlight.add(end);
-    try {
-      const running = run();
-      running.catch(() => undefined); // it may still fail after the deadline
-      return await Promise.race([running, ended]);
-    } catch (error) {
-      if (this.#closed) throw new StoreClosedError(operation);
-      if (error instanceof RendezvousError) throw error;
-      if (isRefusal(error)) throw new StoreCommandError(operation, error);
-      throw new StoreUnavailableError(operation, error);
-    } finally {
-      clearTimeout(timer);
-      this.#inFlight.delete(end);
+    return new Promise<T>((resolve, reject) => {
+      const inFlight: InFlight = {
+        endsAt: performance.now() + limitMs,
+        fail: (cause) => settle(() => reject(this.#typed(operation, cause))),
+        limitMs,
+      };
+      const settle = (then: () => void): void => {
+        if (!this.#inFlight.delete(inFlight)) return; // settled already: the deadline or close() came first
+        then();
+      };
+      this.#inFlight.add(inFlight);
+      let running: Promise<T>;
+      try {
+        running = run();
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      running.then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => settle(() => reject(this.#typed(operation, error))),
+      );
+    });
+  }
+
+  #typed(operation: string, error: unknown): Error {
+    if (this.#closed) return new StoreClosedError(operation);
+    if (error instanceof RendezvousError) return error;
+    if (isRefusal(error)) return new StoreCommandError(operation, error);
+    return new StoreUnavailableError(operation, error);
+  }
+
+  #failOverdue(): void {
+    const now = performance.now();
+    for (const operation of this.#inFlight) {
+      if (operation.endsAt <= now) operation.fail(new Error(`no answer within ${operation.limitMs} ms`));
     }
   }
 }
