@@ -59,9 +59,7 @@ export class HeartbeatLoop {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#ticking = this.#tick().finally(() => (this.#ticking = undefined));
-    }, this.#deps.config.heartbeatIntervalMs);
+    this.#timer = setTimeout(() => (this.#ticking = this.#tick()), this.#deps.config.heartbeatIntervalMs);
   }
 
   async #tick(): Promise<void> {
@@ -76,6 +74,7 @@ export class HeartbeatLoop {
       this.#deps.logger.warn({ err: error }, 'heartbeat failed');
       this.#deps.onFailure(error);
     } finally {
+      this.#ticking = undefined;
       this.#schedule();
     }
   }

@@ -155,7 +155,7 @@ export class RedisBase {
     return new Promise<T>((resolve, reject) => {
       const inFlight: InFlight = {
         endsAt: performance.now() + limitMs,
-        fail: (cause) => settle(() => reject(this.#typed(operation, cause))),
+        fail: (cause) => settle(() => reject(this.typedError(operation, cause))),
         limitMs,
       };
       const settle = (then: () => void): void => {
@@ -171,12 +171,13 @@ export class RedisBase {
       }
       running.then(
         (value) => settle(() => resolve(value)),
-        (error: unknown) => settle(() => reject(this.#typed(operation, error))),
+        (error: unknown) => settle(() => reject(this.typedError(operation, error))),
       );
     });
   }
 
-  #typed(operation: string, error: unknown): Error {
+  /** An operation's failure as the typed error its caller gets. */
+  protected typedError(operation: string, error: unknown): Error {
     if (this.#closed) return new StoreClosedError(operation);
     if (error instanceof RendezvousError) return error;
     if (isRefusal(error)) return new StoreCommandError(operation, error);
