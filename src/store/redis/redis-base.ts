@@ -64,7 +64,7 @@ export class RedisBase {
   readonly #deadlineMs: number;
   /** Operations under way: the sweep fails those past their deadline, close() fails them all. */
   readonly #inFlight = new Set<InFlight>();
-  /** One timer for every operation's deadline: a timer per call cost the round trip measurably. */
+  /** One timer checks every operation's deadline: less work per call than a timer each. */
   readonly #sweep: NodeJS.Timeout;
   #closed = false;
 
