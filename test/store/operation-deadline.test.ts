@@ -64,3 +64,33 @@ test('waitForAcks returns by its timeout (plus the final read, 1 s at most) whil
     await server.stop();
   }
 });
+
+/**
+ * A subscribe has its own, longer timeout (10 s), which also unsubscribes it: the operation
+ * deadline must not end it first and leave the listener subscribed when Redis answers late.
+ */
+test('a subscribe Redis does not confirm fails by its own timeout and stays unsubscribed when Redis answers late', { timeout: 30_000 }, async () => {
+  const server = await startRedis();
+  const store = await createStore({ url: server.url, redisOptions: { commandTimeout: 200 }, logger: recordingLogger() });
+  const admin = new Redis(server.port, server.host);
+  const swarm = uniqueSwarm('sub');
+  let heard = 0;
+  try {
+    server.kill('SIGSTOP');
+    const begun = performance.now();
+    await assert.rejects(store.subscribe({ swarmId: swarm, coordinatorId: 'late' }, { signal: () => void (heard += 1), resync: () => undefined }), StoreUnavailableError);
+    const tookMs = performance.now() - begun;
+    assert.ok(tookMs >= 9_900, `failed after ${tookMs.toFixed(0)} ms: its own timeout, not the 400 ms operation deadline`);
+    server.kill('SIGCONT');
+    // A later subscribe on the same push connection is confirmed after Redis has run what was queued before it.
+    const probe = await store.subscribe({ swarmId: swarm, coordinatorId: 'probe' }, { resync: () => undefined });
+    assert.equal(await admin.publish(`blocking:push:{${swarm}}:late`, '{}'), 0, 'nobody is subscribed to the channel');
+    await probe.close();
+    assert.equal(heard, 0);
+  } finally {
+    server.kill('SIGCONT');
+    admin.disconnect();
+    await store.close();
+    await server.stop();
+  }
+});
