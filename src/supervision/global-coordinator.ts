@@ -67,6 +67,12 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   #beating: Promise<boolean> | undefined;
   /** A stop() in progress: start() waits for it. */
   #stopping: Promise<void> | undefined;
+  /** A start() in progress (its first heartbeat and election): stop() waits for it. */
+  #starting: Promise<void> | undefined;
+  /** What the last call asked for: a start() waiting for a stop gives up if stop() is called again. */
+  #wanted = false;
+  /** Runs of unsubscribed plugins still ending: the same name subscribed again starts after them. */
+  readonly #ending = new Map<string, Promise<void>>();
   #renewTimer: NodeJS.Timeout | undefined;
   #validityTimer: NodeJS.Timeout | undefined;
   #unwatchConnection: (() => void) | undefined;
@@ -99,7 +105,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   }
 
   get isRunning(): boolean {
-    return this.#running;
+    return this.#wanted;
   }
 
   get subscribedPlugins(): ReadonlyMap<string, CoordinatorPlugin> {
@@ -130,30 +136,43 @@ export class GlobalCoordinator extends EventEmitter<Events> {
   }
 
   async start(): Promise<void> {
+    this.#wanted = true;
     if (this.#stopping) await this.#stopping;
+    if (!this.#wanted) return; // stopped again while it waited
     if (this.#running) {
       this.#diag('Service already running');
-      return;
+      return this.#starting;
     }
     this.#running = true;
     const generation = ++this.#generation;
-    this.#stop = new AbortController();
+    const stop = new AbortController();
+    this.#stop = stop;
     this.#startTime = Date.now();
     this.#unwatchConnection = this.#store.onConnectionChange((connected) => {
       if (!connected) this.#stepDown('store connection lost');
     });
+    const starting = this.#begin(generation, stop.signal);
+    this.#starting = starting;
+    await starting;
+    if (this.#starting === starting) this.#starting = undefined;
+  }
+
+  /** The first heartbeat and election attempt of run `generation`, then its election loop; a stop meanwhile ends it short. */
+  async #begin(generation: number, signal: AbortSignal): Promise<void> {
     if (await this.#beat(generation)) {
       this.#metrics.workerRegistrations += 1;
       this.#diag('Worker registered');
     }
     if (generation !== this.#generation) return; // stopped meanwhile
     this.#diag('Service started');
-    await this.#tryAcquire().catch((error: unknown) => this.#logger.warn({ err: error }, 'first election failed; retrying'));
-    this.#watching = this.#watch(this.#stop.signal);
+    await this.#tryAcquire(generation).catch((error: unknown) => this.#logger.warn({ err: error }, 'first election failed; retrying'));
+    if (generation !== this.#generation) return;
+    this.#watching = this.#watch(signal, generation);
   }
 
   /** Stops leader work, releases the lease (another worker takes it at once) and leaves the worker list. */
   stop(): Promise<void> {
+    this.#wanted = false;
     if (!this.#running) return this.#stopping ?? Promise.resolve();
     this.#running = false;
     const stopping = this.#halt().finally(() => {
@@ -168,6 +187,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     this.#stop.abort();
     clearTimeout(this.#heartbeatTimer);
     this.#unwatchConnection?.();
+    await this.#starting; // sees the new generation: stops short, and gives back a lease it took
     const [watching, beating] = [this.#watching, this.#beating]; // this run's, not those of a start() that follows
     const epoch = this.#leaderEpoch;
     this.#stepDown('stopped');
@@ -184,7 +204,7 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     assertId(name, 'task id');
     const previous = this.#plugins.get(name);
     previous?.work?.abort();
-    const subscription: Subscription = { plugin, running: previous?.running }; // its work starts after the replaced one's
+    const subscription: Subscription = { plugin, running: previous?.running ?? this.#ending.get(name) }; // its work starts after the one before
     this.#plugins.set(name, subscription);
     this.#diag(`Plugin subscribed: ${name}`);
     if (this.isLeader()) this.#promote(name, subscription, this.#event(this.workerId, this.workerId, this.#leaderEpoch));
@@ -196,7 +216,14 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     if (!subscription) return;
     subscription.work?.abort();
     this.#plugins.delete(name);
-    await this.#runsEnded([subscription.running]);
+    const running = subscription.running;
+    if (running) {
+      this.#ending.set(name, running);
+      void running.then(() => {
+        if (this.#ending.get(name) === running) this.#ending.delete(name);
+      });
+    }
+    await this.#runsEnded([running]);
   }
 
   /**
@@ -246,11 +273,11 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     return false;
   }
 
-  async #watch(signal: AbortSignal): Promise<void> {
+  async #watch(signal: AbortSignal, generation: number): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        if (this.#leaderEpoch === 0) await this.#tryAcquire();
+        if (this.#leaderEpoch === 0) await this.#tryAcquire(generation);
         // Block until something happens or the current lease could have expired: no polling.
         const blockMs = this.#leaderEpoch > 0 ? this.config.leaseTimeout : Math.max(1, this.#leaseTtl + 1);
         this.#readAbort = new AbortController();
@@ -269,13 +296,14 @@ export class GlobalCoordinator extends EventEmitter<Events> {
     }
   }
 
-  async #tryAcquire(): Promise<void> {
+  /** One attempt to take the lease for run `generation`; taken after that run was stopped, it is given back. */
+  async #tryAcquire(generation: number): Promise<void> {
     this.#metrics.electionCount += 1;
     const sentAt = performance.now();
     const result = await this.#store.acquireLease(this.namespace, this.#holder, this.#leaderEpoch, this.config.leaseTimeout);
     this.#eventsCursor = result.eventsCursor;
     this.#leaseTtl = result.ttlMs;
-    if (result.acquired && !this.#running) {
+    if (result.acquired && generation !== this.#generation) {
       await this.#store.releaseLease(this.namespace, this.#holder, result.epoch); // stopped meanwhile
       return;
     }

@@ -277,6 +277,38 @@ export function electionBehaviour(h: Harness): void {
       assert.ok(!ran.includes('v2'), 'the plugin replaced before it could run never ran');
     });
 
+    test('a plugin unsubscribed and subscribed again at once starts after the run it had', async () => {
+      fresh();
+      const gc = worker();
+      await gc.start();
+      const ran: string[] = [];
+      let releaseA!: () => void;
+      let aRunning!: () => void;
+      const aIsRunning = new Promise<void>((resolve) => (aRunning = resolve));
+      let bRan!: () => void;
+      const bHasRun = new Promise<void>((resolve) => (bRan = resolve));
+      await gc.subscribePlugin('job', {
+        leaderWork: {
+          intervalMs: 10,
+          run: async () => {
+            ran.push('A');
+            aRunning();
+            await new Promise<void>((resolve) => (releaseA = resolve));
+            ran.push('A ended');
+          },
+        },
+      });
+      await aIsRunning;
+      const unsubscribed = gc.unsubscribePlugin('job');
+      await gc.subscribePlugin('job', { leaderWork: { intervalMs: 10, run: () => void (ran.push('B'), bRan()) } });
+      await setImmediate();
+      assert.deepEqual(ran, ['A'], 'B waits for the run of A');
+      releaseA();
+      await Promise.all([unsubscribed, bHasRun]);
+      assert.deepEqual(ran.slice(0, 3), ['A', 'A ended', 'B']);
+      await gc.unsubscribePlugin('job');
+    });
+
     test('a run that ignores its signal holds stop() one lease at most', async () => {
       fresh();
       const gc = worker();

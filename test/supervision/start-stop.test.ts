@@ -68,3 +68,62 @@ test('start() called while stop() is in progress runs after it: the worker is li
     await memory.close();
   }
 });
+
+test('stop(), start(), stop() in a row: the last call wins, the worker is stopped and holds nothing', async () => {
+  const memory = new MemoryStore();
+  const gc = new GlobalCoordinator(memory, 'in-a-row', { leaseTimeout: 600, heartbeatInterval: 10_000, workerTimeout: 60_000, logger: recordingLogger() });
+  try {
+    await gc.start();
+    const calls = [gc.stop(), gc.start(), gc.stop()];
+    assert.equal(gc.isRunning, false, 'isRunning follows the last call');
+    await Promise.all(calls);
+    assert.equal(gc.isRunning, false);
+    assert.equal(gc.isLeader(), false);
+    assert.equal(await gc.getLeader(), null, 'no lease held');
+    assert.deepEqual(await memory.listWorkers('in-a-row', 60_000), [], 'not listed');
+  } finally {
+    await gc.stop();
+    await memory.close();
+  }
+});
+
+test('stop() during start()\'s first election waits for it and gives the lease back; a start() after it runs one election loop', async () => {
+  const memory = new MemoryStore();
+  const { store, held, release } = holdOneCall(memory, 'acquireLease');
+  let reading = 0;
+  let mostReading = 0;
+  const counted = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== 'readLeaseEvents' || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        mostReading = Math.max(mostReading, ++reading);
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
+        } finally {
+          reading -= 1;
+        }
+      };
+    },
+  });
+  const gc = new GlobalCoordinator(counted, 'first-election', { leaseTimeout: 600, heartbeatInterval: 10_000, workerTimeout: 60_000, logger: recordingLogger() });
+  try {
+    const first = gc.start();
+    await held; // its first acquireLease is in flight
+    let stopped = false;
+    const stopping = gc.stop().then(() => (stopped = true));
+    await setImmediate();
+    assert.equal(stopped, false, 'stop waits for the election in flight');
+    const again = gc.start();
+    release();
+    await Promise.all([first, stopping, again]);
+    await setImmediate();
+    assert.equal(gc.isLeader(), true, 'the second start leads');
+    assert.equal(gc.getEpoch(), 2, 'the first term was given back');
+    assert.equal(mostReading, 1, 'one election loop reads the events');
+  } finally {
+    release();
+    await gc.stop();
+    await memory.close();
+  }
+});
