@@ -82,17 +82,13 @@ async function until<T>(work: Promise<T>, deadline: number): Promise<T | undefin
 /** The feed, if it is open or opens by the deadline; else the wait reads the ACK keys at its start and end only. */
 async function feedBy(deps: AckWaitDeps, deadline: number, messageId: string): Promise<AckFeed | undefined> {
   if (!(deps.feed instanceof Promise)) return deps.feed;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()))));
   try {
-    const feed = await Promise.race([deps.feed, late]);
+    const feed = await until(deps.feed, deadline);
     if (!feed) deps.logger.warn({ messageId }, 'ACK notices not reachable in time; reading the ACK keys instead');
     return feed;
   } catch (error) {
     deps.logger.warn({ err: error, messageId }, 'ACK notices not reachable; reading the ACK keys instead');
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
