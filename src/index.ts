@@ -7,14 +7,14 @@ export { RedisStore } from './store/redis/redis-store.js';
 export {
   BlockingCoordinator,
   type BlockingCoordinatorOptions,
-  type SendOptions,
   type BlockOptions,
-  type AckOptions,
   type CoordinatorEvents,
-  type WaitDescription,
 } from './core/coordinator.js';
+export type { SendOptions } from './core/outbox.js';
+export type { AckOptions } from './core/inbox.js';
+export type { WaitDescription } from './core/coordinator-observer.js';
 export type { CoordinatorMetrics } from './core/coordinator-metrics.js';
-export type { CoordinatorTimings, CoordinatorConfig } from './core/config.js';
+export { COORDINATOR_DEFAULTS, type CoordinatorConfig } from './core/coordinator-options.js';
 export type { SignalFilter } from './core/signal-filter.js';
 export type { RejectionEvent } from './core/rejection-event.js';
 export type { LocalClock } from './core/store-clock.js';

@@ -1,7 +1,7 @@
 import type { Logger } from '../protocol/logger.js';
 import type { InboxRef, Store } from '../store/port.js';
 import { AckFeed } from './ack-feed.js';
-import type { CoordinatorConfig } from './config.js';
+import type { CoordinatorConfig } from './coordinator-options.js';
 
 /** An ACK notice feed, while it opens (`ready`) and once open (`feed`), with its current users. */
 interface FeedEntry {

@@ -1,28 +1,24 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
+import type { Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
-import {
-  CoordinatorShutdownError,
-  InvalidConfigError,
-  InvalidPayloadError,
-  InvalidSignalError,
-  NotInitializedError,
-  RendezvousError,
-} from '../protocol/errors.js';
+import { CoordinatorShutdownError, InvalidConfigError, InvalidSignalError, NotInitializedError, RendezvousError } from '../protocol/errors.js';
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import { assertId, assertIds } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
-import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
+import type { Signal, SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
 import type { AppendResult, InboxRef, Store } from '../store/port.js';
-import { AckFeeds } from './ack-feeds.js';
-import { senderOfMessage, waitForAcks } from './ack-waiter.js';
-import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
+import { senderOfMessage } from './ack-wait.js';
+import { AckWaits } from './ack-waits.js';
+import type { CoordinatorObserver, WaitDescription } from './coordinator-observer.js';
+import { resolveCoordinatorConfig, type CoordinatorConfig } from './coordinator-options.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
 import { Hooks, type HookOptions } from './hooks.js';
-import { Inbox } from './inbox.js';
+import { Inbox, type AckOptions } from './inbox.js';
+import { MessageStamps } from './message-stamps.js';
+import { Outbox, type SendOptions } from './outbox.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { resolveKeyring, type SecretOptions } from './secrets.js';
@@ -33,7 +29,7 @@ import { StoreClock, type LocalClock } from './store-clock.js';
 /** Longest timeout setTimeout can honour (about 24.8 days). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
-export interface BlockingCoordinatorOptions extends CoordinatorTimings, SecretOptions {
+export interface BlockingCoordinatorOptions extends Partial<CoordinatorConfig>, SecretOptions {
   /** This coordinator's id: unique across the deployment. */
   id: string;
   store: Store;
@@ -54,29 +50,10 @@ export interface BlockingCoordinatorOptions extends CoordinatorTimings, SecretOp
   env?: NodeJS.ProcessEnv;
 }
 
-export interface SendOptions<P> {
-  iteration?: number;
-  payload?: P;
-  /** A resend with the same key (to the same receiver) is recognised and not delivered twice. */
-  idempotencyKey?: string;
-  /** The receiver's swarm, when it is not this coordinator's. */
-  swarmId?: string;
-}
-
 export interface BlockOptions extends SignalFilter {
   /** Default: blockingTimeoutMs (BLOCKING_TIMEOUT_MS, 30 min). */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-export interface AckOptions<R = unknown> {
-  /** What the ACK says of the signal; covered by its signature. Default `received`. */
-  status?: string;
-  /**
-   * The answer, carried by the ACK and covered by its signature (any JSON value: a verdict, a vote,
-   * a result); the sender's waitForAcks returns it. One step answers and acknowledges.
-   */
-  result?: R;
 }
 
 export interface CoordinatorEvents {
@@ -88,15 +65,14 @@ export interface CoordinatorEvents {
   'wait:started': [wait: WaitDescription];
 }
 
-export type WaitDescription =
-  | { kind: 'signal'; coordinatorId: string; from?: string[]; types?: string[]; iteration?: number }
-  | { kind: 'acks'; coordinatorId: string; from: string[]; messageId: string };
-
 type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
 
 /**
  * A coordinator: identity, heartbeat, durable inbox, signed send, blocking wait, signed ACK,
  * and waiting for ACKs. Construction validates everything (ids, secret, config) before any I/O.
+ * This class checks the caller's arguments and the lifecycle, and hands each call to the part
+ * that does it: the outbox sends, the inbox receives, waits and acknowledges, the ACK waits
+ * wait for ACKs (read in that order, they follow a signal from send to answer).
  */
 export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly id: string;
@@ -107,7 +83,10 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #logger: Logger;
   readonly #clock: StoreClock;
   #keyring: Keyring;
+  readonly #stamps: MessageStamps;
+  readonly #outbox: Outbox;
   readonly #inbox: Inbox;
+  readonly #ackWaits: AckWaits;
   readonly #heartbeat: HeartbeatLoop;
   readonly #hooks: Hooks;
   readonly #stop = new AbortController();
@@ -115,10 +94,6 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   #lifecycle: Lifecycle = 'new';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
-  #lastStamp = { timestamp: 0, seq: 0 };
-  readonly #feeds: AckFeeds;
-  /** Coordinators each running waitForAcks waits on (one entry per wait). */
-  readonly #ackWaits = new Set<readonly string[]>();
   #iteration = 0;
   #phase = 'idle';
 
@@ -135,34 +110,19 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.replaces = options.replaces;
     this.#store = options.store;
     this.#logger = (options.logger ?? defaultLogger()).child({ coordinatorId: this.id, swarmId });
-    this.config = resolveConfig(options, env);
+    this.config = resolveCoordinatorConfig(options, env);
     this.#keyring = resolveKeyring(options, env, this.#logger);
     this.#clock = new StoreClock(options.clock);
+    this.#stamps = new MessageStamps(this.#clock);
     this.#hooks = new Hooks({ env, ...options.hooks }, this.#logger);
     // Every wait in progress listens for shutdown on this signal (20 concurrent waitForAcks are
     // 20 listeners, each removed when its wait ends): no leak for Node to warn of.
     setMaxListeners(0, this.#stop.signal);
-    this.#feeds = new AckFeeds({ store: this.#store, own: this.#ref(), config: this.config, logger: this.#logger, stop: this.#stop.signal });
-    this.#inbox = new Inbox({
-      store: this.#store,
-      ref: this.#ref(),
-      check: {
-        keyring: this.#keyring,
-        receiverId: this.id,
-        ...(options.replaces !== undefined ? { alsoReceiverFor: options.replaces } : {}),
-        replayWindowMs: this.config.replayWindowMs,
-        maxBodyBytes: this.config.maxSignalBytes,
-      },
-      config: this.config,
-      logger: this.#logger,
-      onRejected: (event) => this.#rejected(event),
-      onAccepted: (signal) => {
-        this.#metrics.signalsReceived += 1;
-        emitSafely(this.#logger, 'signal:received', () => this.emit('signal:received', signal));
-      },
-      now: () => this.#clock.now(),
-      shutdown: this.#stop.signal,
-    });
+    const own: InboxRef = { swarmId, coordinatorId: this.id };
+    const common = { store: this.#store, config: this.config, logger: this.#logger, keyring: () => this.#keyring };
+    this.#ackWaits = new AckWaits({ ...common, own, stop: this.#stop.signal, observer: this.#observer });
+    this.#outbox = new Outbox({ ...common, own, replaces: this.replaces, stamps: this.#stamps, ackWaits: this.#ackWaits });
+    this.#inbox = new Inbox({ ...common, ref: own, replaces: this.replaces, observer: this.#observer, now: () => this.#clock.now(), shutdown: this.#stop.signal });
     this.#heartbeat = new HeartbeatLoop({
       store: this.#store,
       clock: this.#clock,
@@ -184,7 +144,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   get status(): CoordinatorStatus {
     if (this.#lifecycle === 'stopped') return 'stopping';
-    return this.#inbox.waiting > 0 || this.#ackWaits.size > 0 ? 'waiting' : 'active';
+    return this.#inbox.waiting > 0 || this.#ackWaits.active > 0 ? 'waiting' : 'active';
   }
 
   get isRunning(): boolean {
@@ -202,13 +162,11 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#lifecycle = 'starting';
     try {
       await this.#clock.sync(this.#store);
-      // A previous instance of this id stopped before this one started: stamping after "now" plus
-      // the clock's uncertainty keeps this instance's messageIds distinct from its.
-      this.#lastStamp = { timestamp: this.#clock.now() + Math.ceil(this.#clock.uncertaintyMs) + 1, seq: -1 };
-      await this.#store.ensureInbox(this.#ref(), this.config.signalTtlMs);
+      this.#stamps.startAfterNow();
+      await this.#store.ensureInbox({ swarmId: this.swarmId, coordinatorId: this.id }, this.config.signalTtlMs);
       await this.#inbox.open();
       if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down while its catch-up ran
-      await this.#feeds.openOwn();
+      await this.#ackWaits.open();
       await this.#heartbeat.start();
       if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down meanwhile: its shutdown deregisters it
       this.#lifecycle = 'running';
@@ -230,7 +188,6 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   /** Replaces the secrets (a rotation without restart): `secret` signs, `secretNew` also verifies. */
   updateSecrets(secrets: SecretOptions): void {
     this.#keyring = resolveKeyring(secrets, {}, this.#logger);
-    this.#inbox.setKeyring(this.#keyring);
   }
 
   /** Appends a signed signal to the receiver's inbox. Resolves once it is durable in the store. */
@@ -243,31 +200,10 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       throw new InvalidSignalError(`iteration must be a non-negative integer, got ${String(options.iteration)}`);
     }
     this.#assertRunning('sendSignal');
-    const unsigned = {
-      senderId: this.id,
-      receiverId,
-      type,
-      ...this.#nextStamp(),
-      ...(options.iteration !== undefined ? { iteration: options.iteration } : {}),
-      ...(options.payload !== undefined ? { payload: normalizePayload(options.payload) } : {}),
-      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-      ...(this.replaces !== undefined ? { onBehalfOf: this.replaces } : {}),
-    };
-    const { body, signal } = encodeSignal(unsigned, this.#keyring);
-    if (Buffer.byteLength(body) > this.config.maxSignalBytes) {
-      throw new InvalidPayloadError(`Signal is ${Buffer.byteLength(body)} bytes; the limit is ${this.config.maxSignalBytes} (maxSignalBytes).`);
-    }
-    const to: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: receiverId };
-    const result = await this.#store.appendSignal(to, body, {
-      messageId: signal.messageId,
-      senderId: this.id,
-      ttlMs: this.config.signalTtlMs,
-      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-    });
+    const result = await this.#outbox.send(receiverId, type, options);
     if (result.isDuplicate) this.#metrics.duplicateSends += 1;
     else this.#metrics.signalsSent += 1;
-    if (!result.isDuplicate && to.swarmId === this.swarmId) this.#feeds.own?.expect(signal.messageId);
-    return { messageId: result.messageId, isDuplicate: result.isDuplicate };
+    return result;
   }
 
   /**
@@ -283,7 +219,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const about = () => ({ AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: iteration, PHASE: phase });
     try {
       const taking = this.#inbox.take(filter, timeoutMs, options.signal);
-      if (this.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'signal', coordinatorId: this.id, ...filter.describe() }));
+      this.#observer.waitStarted({ kind: 'signal', coordinatorId: this.id, ...filter.describe() });
       void this.#hooks.run('on_blocking_start', () => ({ ...about(), WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs }));
       const signal = (await taking) as Signal<P>;
       void this.#hooks.run('on_signal_received', () => ({ ...about(), SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId }));
@@ -328,46 +264,12 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
       throw new InvalidSignalError(`acknowledge() needs a signal received by ${this.id}`, { coordinatorId: this.id });
     }
-    const status = options.status ?? 'received';
-    assertId(status, 'ack status');
+    assertId(options.status ?? 'received', 'ack status');
     assertId(signal.senderId, 'coordinator id');
     this.#assertRunning('acknowledge');
-    const { body, ack } = encodeAck<R>(
-      {
-        messageId: signal.messageId,
-        coordinatorId: this.id,
-        senderId: signal.senderId,
-        status,
-        timestamp: this.#clock.now(),
-        ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
-        ...(options.result !== undefined ? { result: normalizePayload(options.result, 'ACK result') as R } : {}),
-        ...(signal.receiverId !== this.id ? { onBehalfOf: signal.receiverId } : {}),
-      },
-      this.#keyring,
-    );
-    // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
-    const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
-    if (bytes > this.config.maxSignalBytes) {
-      throw new InvalidPayloadError(`ACK is ${bytes} bytes with its result; the limit is ${this.config.maxSignalBytes} (maxSignalBytes).`);
-    }
-    const entryId = signal.deliveryId ?? this.#inbox.deliveryIdOf(signal.messageId);
-    const stored = await this.#store.acknowledge(this.#ref(), {
-      ...(entryId !== undefined ? { entryId } : {}),
-      addressedTo: signal.receiverId,
-      messageId: signal.messageId,
-      senderId: signal.senderId,
-      body,
-      ttlMs: this.config.ackTtlMs,
-      noticeMaxLen: this.config.ackNoticeMaxLen,
-    });
-    this.#inbox.settle(signal);
-    if (stored.created) {
-      this.#metrics.acksSent += 1;
-      return ack;
-    }
-    const first = parseAck(stored.body) as Ack<R> | undefined;
-    if (!first) this.#logger.warn({ messageId: signal.messageId }, 'the ACK stored first is unreadable; returning this one, which was not stored');
-    return first ?? ack;
+    const { ack, created } = await this.#inbox.acknowledge(signal, options);
+    if (created) this.#metrics.acksSent += 1;
+    return ack;
   }
 
   /**
@@ -378,40 +280,12 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   async waitForAcks<R = unknown>(coordinatorIds: readonly string[], messageId: string, timeoutMs: number, options: { swarmId?: string } = {}): Promise<Map<string, Ack<R>>> {
     assertIds(coordinatorIds, 'coordinator id');
     if (options.swarmId !== undefined) assertId(options.swarmId, 'swarm id');
-    const senderId = senderOfMessage(messageId);
+    const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderOfMessage(messageId) };
     this.#timeout(timeoutMs);
     this.#assertRunning('waitForAcks');
-    const waitingOn = [...coordinatorIds];
-    const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderId };
-    this.#ackWaits.add(waitingOn);
-    const use = this.#feeds.use(sender);
-    try {
-      const acks = await waitForAcks(
-        {
-          store: this.#store,
-          sender,
-          feed: use.feed,
-          waiterId: this.id,
-          keyring: this.#keyring,
-          config: this.config,
-          logger: this.#logger,
-          stop: this.#stop.signal,
-          onRejected: (event) => this.#rejected(event),
-          onWaiting: () => {
-            if (this.listenerCount('wait:started') === 0) return;
-            emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', { kind: 'acks', coordinatorId: this.id, from: [...coordinatorIds], messageId }));
-          },
-        },
-        coordinatorIds,
-        messageId,
-        timeoutMs,
-      );
-      this.#metrics.acksReceived += acks.size;
-      return acks as Map<string, Ack<R>>;
-    } finally {
-      this.#ackWaits.delete(waitingOn);
-      use.release();
-    }
+    const acks = await this.#ackWaits.wait(coordinatorIds, messageId, timeoutMs, sender);
+    this.#metrics.acksReceived += acks.size;
+    return acks as Map<string, Ack<R>>;
   }
 
   /** Records a work item owned by this coordinator (in its swarm); escalation hands it to a replacement. */
@@ -449,7 +323,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#lifecycle = 'stopped';
     await this.#heartbeat.stop(); // a beat in flight lands before the deregistration, never after it
     await this.#inbox.close();
-    await this.#feeds.closeAll();
+    await this.#ackWaits.close();
     if (!wasStarted) return;
     try {
       await this.#store.deregister(this.swarmId, this.id);
@@ -460,7 +334,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Who this coordinator's waits are waiting for, for the supervisor's deadlock detection. */
   #waitingFor(): string[] {
-    return [...new Set([...this.#inbox.waitingFor(), ...[...this.#ackWaits].flat()])].sort();
+    return [...new Set([...this.#inbox.waitingFor(), ...this.#ackWaits.waitingFor()])].sort();
   }
 
   #ref(): InboxRef {
@@ -479,22 +353,19 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     return timeoutMs;
   }
 
-  /**
-   * Store-clock ms plus a sequence number for further signals in the same ms, so messageIds never
-   * collide and timestamps never run ahead of the clock however fast a coordinator sends. The floor
-   * initialize() sets has seq -1, so the first stamp at it gets seq 0 (none).
-   */
-  #nextStamp(): { timestamp: number; seq?: number } {
-    const now = this.#clock.now();
-    const last = this.#lastStamp;
-    this.#lastStamp = now > last.timestamp ? { timestamp: now, seq: 0 } : { timestamp: last.timestamp, seq: last.seq + 1 };
-    const { timestamp, seq } = this.#lastStamp;
-    return seq === 0 ? { timestamp } : { timestamp, seq };
-  }
-
-  #rejected(event: RejectionEvent): void {
-    countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
-    this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
-    emitSafely(this.#logger, 'message:rejected', () => this.emit('message:rejected', event));
-  }
+  /** What the inbox and the ACK waits report, as metrics, log lines and events. */
+  readonly #observer: CoordinatorObserver = {
+    accepted: (signal) => {
+      this.#metrics.signalsReceived += 1;
+      emitSafely(this.#logger, 'signal:received', () => this.emit('signal:received', signal));
+    },
+    rejected: (event) => {
+      countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
+      this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
+      emitSafely(this.#logger, 'message:rejected', () => this.emit('message:rejected', event));
+    },
+    waitStarted: (wait) => {
+      if (this.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', wait));
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import type { Logger } from '../protocol/logger.js';
 import type { HeartbeatWrite, Store } from '../store/port.js';
-import type { CoordinatorConfig } from './config.js';
+import type { CoordinatorConfig } from './coordinator-options.js';
 import type { StoreClock } from './store-clock.js';
 
 export interface HeartbeatState {

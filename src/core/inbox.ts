@@ -1,15 +1,29 @@
-import { AbortedError, CoordinatorShutdownError, SignalTimeoutError } from '../protocol/errors.js';
+import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
+import { normalizePayload } from '../protocol/canonical-json.js';
+import { AbortedError, CoordinatorShutdownError, InvalidPayloadError, SignalTimeoutError } from '../protocol/errors.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import { decodeSignal, type Signal, type SignalCheck } from '../protocol/signal.js';
-import { compareEntryIds } from '../store/entry-id.js';
 import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
-import type { CoordinatorConfig } from './config.js';
-import type { RejectionEvent } from './rejection-event.js';
-import { matches, type CompiledFilter } from './signal-filter.js';
 import { AckedMessages } from './acked-messages.js';
+import type { CoordinatorObserver } from './coordinator-observer.js';
+import type { CoordinatorConfig } from './coordinator-options.js';
+import { HeldSignals } from './held-signals.js';
+import type { RejectionEvent } from './rejection-event.js';
+import type { CompiledFilter } from './signal-filter.js';
 import { WorkQueue } from './work-queue.js';
+
+/** What an ACK says besides "received". */
+export interface AckOptions<R = unknown> {
+  /** What the ACK says of the signal; covered by its signature. Default `received`. */
+  status?: string;
+  /**
+   * The answer, carried by the ACK and covered by its signature (any JSON value: a verdict, a vote,
+   * a result); the sender's waitForAcks returns it. One step answers and acknowledges.
+   */
+  result?: R;
+}
 
 interface Waiter {
   filter: CompiledFilter;
@@ -20,19 +34,18 @@ interface Waiter {
 export interface InboxDeps {
   store: Store;
   ref: InboxRef;
-  check: SignalCheck;
+  /** The dead coordinator this one replaces: signals addressed to it are this one's too. */
+  replaces: string | undefined;
+  keyring(): Keyring;
   config: CoordinatorConfig;
   logger: Logger;
-  onRejected(event: RejectionEvent): void;
-  onAccepted(signal: Signal): void;
+  observer: Pick<CoordinatorObserver, 'accepted' | 'rejected'>;
   /** The store clock, ms. */
   now(): number;
-  /** The coordinator's shutdown: it ends a catch-up at its next entry, the one initialize() runs included. */
+  /** The coordinator's shutdown: it ends a catch-up at its next entry, the one start() runs included. */
   shutdown: AbortSignal;
 }
 
-/** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
-const RECENTLY_SETTLED = 1_024;
 /**
  * Most verified signals held for waits that have not taken them. Beyond, a pushed signal is left
  * in the store (unread, or pending in the group) and read by a catch-up once waits take some.
@@ -40,44 +53,30 @@ const RECENTLY_SETTLED = 1_024;
 const MAX_HELD = 10_000;
 
 /**
- * A coordinator's side of its durable inbox. The store pushes each signal appended to it (no read
- * command, no polling); a catch-up read (at open, and when the store says pushes may have been
- * missed) takes what was not pushed. Entries are handled one at a time in the order they came,
- * and verified signals wait here in stream order until a wait whose filter matches takes them.
- * Whatever is not acknowledged stays in the store, so a crash before the ACK means redelivery to
- * the next instance of this id.
+ * A coordinator's side of its durable inbox: receiving, waiting, acknowledging. The store pushes
+ * each signal appended to it (no read command, no polling); a catch-up read (at open, and when the
+ * store says pushes may have been missed) takes what was not pushed. Entries are handled one at a
+ * time in the order they came, and verified signals wait here in stream order until a wait whose
+ * filter matches takes them. Whatever is not acknowledged stays in the store, so a crash before
+ * the ACK means redelivery to the next instance of this id.
  */
 export class Inbox {
   readonly #deps: InboxDeps;
-  #check: SignalCheck;
-  /** Verified, not yet handed out; messageId -> signal (with its deliveryId), in stream order. */
-  readonly #pending = new Map<string, Signal>();
-  /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
-  readonly #handedOut = new Map<string, Signal>();
-  /** Entry ids held in #pending or #handedOut: reading one again (a catch-up) is not a duplicate. */
-  readonly #entryIds = new Set<string>();
-  readonly #settledEntryIds = new Set<string>();
+  readonly #held = new HeldSignals();
   readonly #waiters = new Set<Waiter>();
   readonly #acked: AckedMessages;
   readonly #stop = new AbortController();
   #subscription: Subscription | undefined;
   /** Pushes and catch-ups, one after another in arrival order. */
   readonly #work: WorkQueue;
-  /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
-  #newestHeld: string | undefined;
   /** A signal was left in the store because MAX_HELD were held. */
   #overflowed = false;
+  #check: SignalCheck | undefined;
 
   constructor(deps: InboxDeps) {
     this.#deps = deps;
-    this.#check = deps.check;
     this.#acked = new AckedMessages(deps.config.replayWindowMs);
     this.#work = new WorkQueue(deps.logger, 'inbox', this.#stop.signal);
-  }
-
-  /** Verifies with new secrets from now on (a rotation without restart). */
-  setKeyring(keyring: Keyring): void {
-    this.#check = { ...this.#check, keyring };
   }
 
   get waiting(): number {
@@ -88,6 +87,8 @@ export class Inbox {
   waitingFor(): string[] {
     return [...this.#waiters].flatMap((waiter) => [...(waiter.filter.from ?? [])]);
   }
+
+  // --- receiving ---
 
   /**
    * Subscribes to the pushes, then reads what is already there: entries delivered before and
@@ -146,6 +147,79 @@ export class Inbox {
     return this.#stop.signal.aborted || this.#deps.shutdown.aborted;
   }
 
+  /** Verifies and holds an entry; returns a promise only when that needs the store (a discard, or asking whether it was acknowledged). */
+  #accept(entry: StreamEntry): Promise<void> | undefined {
+    if (this.#held.knowsEntry(entry.id)) return undefined; // read again by a catch-up: already handled
+    if (entry.body === null) return this.#discard(entry.id); // deleted while pending: nothing to deliver
+    const decoded = decodeSignal(entry.body, entry.time, this.#signalCheck());
+    if (!decoded.ok) return this.#reject(entry.id, decoded.reason, decoded.detail, decoded.messageId);
+    const signal = decoded.value;
+    if (this.#held.has(signal.messageId)) return this.#reject(entry.id, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
+    const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
+    if (known === undefined) return this.#acceptUnlessProcessed(entry.id, signal);
+    if (known) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    this.#deliver(entry.id, signal);
+    return undefined;
+  }
+
+  /** What a signal is verified against; rebuilt only when the secrets are rotated. */
+  #signalCheck(): SignalCheck {
+    const { keyring, ref, replaces, config } = this.#deps;
+    const current = keyring();
+    if (this.#check?.keyring === current) return this.#check;
+    this.#check = {
+      keyring: current,
+      receiverId: ref.coordinatorId,
+      ...(replaces !== undefined ? { alsoReceiverFor: replaces } : {}),
+      replayWindowMs: config.replayWindowMs,
+      maxBodyBytes: config.maxSignalBytes,
+    };
+    return this.#check;
+  }
+
+  /** Signals an earlier instance of this id may have acknowledged: the store has the record. */
+  async #acceptUnlessProcessed(entryId: string, signal: Signal): Promise<void> {
+    const { store, ref, logger } = this.#deps;
+    let processed = false;
+    try {
+      processed = await store.isProcessed(ref, signal.messageId, signal.receiverId);
+    } catch (error) {
+      // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
+      logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
+    }
+    if (processed) return this.#reject(entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    this.#deliver(entryId, signal);
+  }
+
+  #deliver(entryId: string, signal: Signal): void {
+    if (this.#held.pendingCount >= MAX_HELD) {
+      if (!this.#overflowed) this.#deps.logger.warn({ held: this.#held.pendingCount }, 'inbox holds the most signals no wait has taken; leaving newer ones in the store');
+      this.#overflowed = true;
+      return;
+    }
+    const delivered = { ...signal, deliveryId: entryId };
+    this.#held.hold(delivered);
+    this.#deps.observer.accepted(delivered);
+  }
+
+  async #reject(entryId: string, reason: RejectionReason, detail: string, messageId?: string): Promise<void> {
+    const event: RejectionEvent = { kind: 'signal', reason, detail, coordinatorId: this.#deps.ref.coordinatorId, entryId };
+    if (messageId !== undefined) event.messageId = messageId;
+    this.#deps.observer.rejected(event);
+    await this.#discard(entryId);
+  }
+
+  async #discard(entryId: string): Promise<void> {
+    try {
+      await this.#deps.store.discard(this.#deps.ref, entryId);
+    } catch (error) {
+      // It stays pending in the store and is examined again by the next catch-up.
+      this.#deps.logger.warn({ err: error, entryId }, 'could not discard an inbox entry');
+    }
+  }
+
+  // --- waiting ---
+
   /** Resolves with the first pending or arriving signal that matches, or rejects on timeout, abort or shutdown. */
   take(filter: CompiledFilter, timeoutMs: number, signal?: AbortSignal): Promise<Signal> {
     const id = this.#deps.ref.coordinatorId;
@@ -172,118 +246,10 @@ export class Inbox {
     });
   }
 
-  /** The signal was acknowledged (whether or not a wait took it): forget it, and remember it was. */
-  settle(signal: Pick<Signal, 'messageId' | 'timestamp'>): void {
-    const held = this.#handedOut.get(signal.messageId) ?? this.#pending.get(signal.messageId);
-    if (held?.deliveryId !== undefined) {
-      this.#entryIds.delete(held.deliveryId);
-      this.#settledEntryIds.add(held.deliveryId);
-      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.values().next().value!);
-    }
-    this.#handedOut.delete(signal.messageId);
-    this.#pending.delete(signal.messageId);
-    this.#acked.remember(signal.messageId, signal.timestamp, this.#deps.now());
-  }
-
-  /** The inbox entry of a signal held here, for an ACK given to a signal object without one. */
-  deliveryIdOf(messageId: string): string | undefined {
-    return (this.#handedOut.get(messageId) ?? this.#pending.get(messageId))?.deliveryId;
-  }
-
   /** Gives handed-out signals back (a barrier that failed): later waits can take them again. */
   untake(signals: readonly Signal[]): void {
-    for (const signal of signals) {
-      const held = this.#handedOut.get(signal.messageId);
-      if (!held) continue;
-      this.#handedOut.delete(signal.messageId);
-      this.#pending.set(signal.messageId, held);
-    }
-    this.#sortPending();
+    this.#held.untake(signals);
     this.#dispatch();
-  }
-
-  /** Stops the pushes and rejects every wait. */
-  async close(): Promise<void> {
-    this.#stop.abort();
-    for (const waiter of this.#waiters) waiter.reject(new CoordinatorShutdownError(this.#deps.ref.coordinatorId));
-    await this.#subscription?.close().catch(() => undefined);
-    await this.#work.idle();
-  }
-
-  /** Verifies and holds an entry; returns a promise only when that needs the store (a discard, or asking whether it was acknowledged). */
-  #accept(entry: StreamEntry): Promise<void> | undefined {
-    if (this.#entryIds.has(entry.id) || this.#settledEntryIds.has(entry.id)) return undefined; // read again by a catch-up: already handled
-    if (entry.body === null) return this.#discard(entry.id); // deleted while pending: nothing to deliver
-    const decoded = decodeSignal(entry.body, entry.time, this.#check);
-    if (!decoded.ok) return this.#reject(entry.id, decoded.reason, decoded.detail, decoded.messageId);
-    const signal = decoded.value;
-    if (this.#pending.has(signal.messageId) || this.#handedOut.has(signal.messageId)) {
-      return this.#reject(entry.id, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
-    }
-    const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
-    if (known === undefined) return this.#acceptUnlessProcessed(entry.id, signal);
-    if (known) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    this.#deliver(entry.id, signal);
-    return undefined;
-  }
-
-  /** Signals an earlier instance of this id may have acknowledged: the store has the record. */
-  async #acceptUnlessProcessed(entryId: string, signal: Signal): Promise<void> {
-    const { store, ref, logger } = this.#deps;
-    let processed = false;
-    try {
-      processed = await store.isProcessed(ref, signal.messageId, signal.receiverId);
-    } catch (error) {
-      // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
-      logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
-    }
-    if (processed) return this.#reject(entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    this.#deliver(entryId, signal);
-  }
-
-  #deliver(entryId: string, signal: Signal): void {
-    if (this.#pending.size >= MAX_HELD) {
-      if (!this.#overflowed) this.#deps.logger.warn({ held: this.#pending.size }, 'inbox holds the most signals no wait has taken; leaving newer ones in the store');
-      this.#overflowed = true;
-      return;
-    }
-    const delivered = { ...signal, deliveryId: entryId };
-    this.#hold(delivered);
-    this.#entryIds.add(entryId);
-    this.#deps.onAccepted(delivered);
-  }
-
-  /** Keeps stream order: an entry older than those held (found by a catch-up) goes before them. */
-  #hold(signal: Signal & { deliveryId: string }): void {
-    const entryId = signal.deliveryId;
-    this.#pending.set(signal.messageId, signal);
-    if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
-      this.#newestHeld = entryId;
-      return;
-    }
-    this.#sortPending();
-  }
-
-  #sortPending(): void {
-    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.deliveryId ?? '0-0', b.deliveryId ?? '0-0'));
-    this.#pending.clear();
-    for (const held of ordered) this.#pending.set(held.messageId, held);
-  }
-
-  async #reject(entryId: string, reason: RejectionReason, detail: string, messageId?: string): Promise<void> {
-    const event: RejectionEvent = { kind: 'signal', reason, detail, coordinatorId: this.#deps.ref.coordinatorId, entryId };
-    if (messageId !== undefined) event.messageId = messageId;
-    this.#deps.onRejected(event);
-    await this.#discard(entryId);
-  }
-
-  async #discard(entryId: string): Promise<void> {
-    try {
-      await this.#deps.store.discard(this.#deps.ref, entryId);
-    } catch (error) {
-      // It stays pending in the store and is examined again by the next catch-up.
-      this.#deps.logger.warn({ err: error, entryId }, 'could not discard an inbox entry');
-    }
   }
 
   #dispatch(): void {
@@ -294,16 +260,62 @@ export class Inbox {
   }
 
   #takeMatching(filter: CompiledFilter): Signal | undefined {
-    for (const [messageId, signal] of this.#pending) {
-      if (!matches(filter, signal)) continue;
-      this.#pending.delete(messageId);
-      this.#handedOut.set(messageId, signal);
-      if (this.#overflowed && this.#pending.size < MAX_HELD / 2) {
-        this.#overflowed = false;
-        this.#requestCatchUp(); // what was left in the store
-      }
-      return signal;
+    const signal = this.#held.takeMatching(filter);
+    if (signal && this.#overflowed && this.#held.pendingCount < MAX_HELD / 2) {
+      this.#overflowed = false;
+      this.#requestCatchUp(); // what was left in the store
     }
-    return undefined;
+    return signal;
+  }
+
+  // --- acknowledging ---
+
+  /**
+   * Signs an ACK of a signal received here and records it with the store exactly once (with its
+   * inbox entry acknowledged and a notice to the sender, atomically). `created` is false when an
+   * ACK was recorded earlier: that first one is returned.
+   */
+  async acknowledge<R>(signal: Signal, options: AckOptions<R>): Promise<{ ack: Ack<R>; created: boolean }> {
+    const { store, ref, config, keyring, logger, now } = this.#deps;
+    const { body, ack } = encodeAck<R>(
+      {
+        messageId: signal.messageId,
+        coordinatorId: ref.coordinatorId,
+        senderId: signal.senderId,
+        status: options.status ?? 'received',
+        timestamp: now(),
+        ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
+        ...(options.result !== undefined ? { result: normalizePayload(options.result, 'ACK result') as R } : {}),
+        ...(signal.receiverId !== ref.coordinatorId ? { onBehalfOf: signal.receiverId } : {}),
+      },
+      keyring(),
+    );
+    // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
+    const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
+    if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`ACK is ${bytes} bytes with its result; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
+    const entryId = signal.deliveryId ?? this.#held.entryIdOf(signal.messageId);
+    const stored = await store.acknowledge(ref, {
+      ...(entryId !== undefined ? { entryId } : {}),
+      addressedTo: signal.receiverId,
+      messageId: signal.messageId,
+      senderId: signal.senderId,
+      body,
+      ttlMs: config.ackTtlMs,
+      noticeMaxLen: config.ackNoticeMaxLen,
+    });
+    this.#held.settle(signal.messageId);
+    this.#acked.remember(signal.messageId, signal.timestamp, now());
+    if (stored.created) return { ack, created: true };
+    const first = parseAck(stored.body) as Ack<R> | undefined;
+    if (!first) logger.warn({ messageId: signal.messageId }, 'the ACK stored first is unreadable; returning this one, which was not stored');
+    return { ack: first ?? ack, created: false };
+  }
+
+  /** Stops the pushes and rejects every wait. */
+  async close(): Promise<void> {
+    this.#stop.abort();
+    for (const waiter of this.#waiters) waiter.reject(new CoordinatorShutdownError(this.#deps.ref.coordinatorId));
+    await this.#subscription?.close().catch(() => undefined);
+    await this.#work.idle();
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AckFeed } from '../../src/core/ack-feed.js';
-import { resolveConfig } from '../../src/core/config.js';
+import { resolveCoordinatorConfig as resolveConfig } from '../../src/core/coordinator-options.js';
 import { keys } from '../../src/protocol/keys.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { StreamEntry } from '../../src/store/port.js';

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
-import type { AckFeed } from '../../src/core/ack-feed.js';
-import { waitForAcks, type AckWaitDeps } from '../../src/core/ack-waiter.js';
-import { resolveConfig } from '../../src/core/config.js';
+import { AckWaits } from '../../src/core/ack-waits.js';
+import { resolveCoordinatorConfig } from '../../src/core/coordinator-options.js';
 import { Keyring } from '../../src/protocol/keyring.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
@@ -37,15 +36,18 @@ test('20 concurrent waitForAcks of one coordinator draw no listener-leak warning
 
 test('waits whose deadline passed before they could listen leave no listener behind', async () => {
   // Key reads slower than the waits' timeout: each wait reaches its listening step past its deadline.
-  const slow = { ackSnapshot: async () => (await new Promise((resolve) => setTimeout(resolve, 5)), { acks: [null], cursor: '0-0' }) } as unknown as Store;
-  const feed = { watch: () => () => undefined, noticesSoFar: () => undefined } as unknown as AckFeed;
+  const slow = {
+    ackSnapshot: async () => (await new Promise((resolve) => setTimeout(resolve, 5)), { acks: [null], cursor: '0-0' }),
+    subscribe: async () => ({ close: async () => undefined }),
+  } as unknown as Store;
   const stop = new AbortController();
-  const deps: AckWaitDeps = {
-    store: slow, sender: { swarmId: 's', coordinatorId: 'coord-a' }, feed, waiterId: 'coord-a',
-    keyring: new Keyring(Buffer.from(SECRET)), config: resolveConfig({}, {}), logger: recordingLogger(),
-    stop: stop.signal, onRejected: () => undefined, onWaiting: () => undefined,
-  };
-  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => waitForAcks(deps, ['coord-b'], `coord-a:wake:${1_000 + i}`, 1)));
+  const waits = new AckWaits({
+    store: slow, own: { swarmId: 's', coordinatorId: 'coord-a' }, config: resolveCoordinatorConfig({}, {}), logger: recordingLogger(),
+    stop: stop.signal, keyring: () => new Keyring(Buffer.from(SECRET)), observer: { rejected: () => undefined, waitStarted: () => undefined },
+  });
+  const sender = { swarmId: 's', coordinatorId: 'coord-a' };
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => waits.wait(['coord-b'], `coord-a:wake:${1_000 + i}`, 1, sender)));
   assert.deepEqual(results.map((m) => m.size), Array(30).fill(0));
+  await waits.close();
   assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
 });

@@ -1,21 +1,19 @@
 import { decodeAck, type Ack } from '../protocol/ack.js';
-import { CoordinatorShutdownError, InvalidSignalError } from '../protocol/errors.js';
+import { InvalidSignalError } from '../protocol/errors.js';
 import { isValidId } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import type { InboxRef, Store } from '../store/port.js';
-import type { AckFeed } from './ack-feed.js';
-import type { CoordinatorConfig } from './config.js';
+import type { CoordinatorConfig } from './coordinator-options.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
 
+/** What one wait for ACKs reads and verifies with. */
 export interface AckWaitDeps {
   store: Store;
-  /** The message's sender (from its messageId), in the swarm of the receivers: its ACK notices are read. */
+  /** The message's sender (from its messageId), in the swarm of the receivers: its ACK keys are read. */
   sender: InboxRef;
-  /** That sender's ACK notices, as pushed to this coordinator (or their feed while it opens). */
-  feed: AckFeed | Promise<AckFeed>;
   /** The coordinator waiting, for logs and events (usually the sender itself). */
   waiterId: string;
   keyring: Keyring;
@@ -23,8 +21,6 @@ export interface AckWaitDeps {
   logger: Logger;
   stop: AbortSignal;
   onRejected(event: RejectionEvent): void;
-  /** Called once the wait has what arrived before it: from here on, every new ACK notice is seen. */
-  onWaiting(): void;
 }
 
 /** The sender named by a messageId (`<senderId>:<type>:<timestamp>[.<seq>]`), whose ACK notices carry its ACKs. */
@@ -37,39 +33,11 @@ export function senderOfMessage(messageId: string): string {
   return sender;
 }
 
-/**
- * Waits for verified ACKs of one message from a set of coordinators: the notices pushed since the
- * send (or, when those are not all known, the ACK keys), then every notice pushed while it waits.
- * Returns what arrived by the timeout, never throws for what did not.
- */
-export async function waitForAcks(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string, timeoutMs: number): Promise<Map<string, Ack>> {
-  const deadline = performance.now() + timeoutMs;
-  const wait = new AckWait(deps, ackerIds, messageId);
-  const feed = await feedBy(deps, deadline, messageId);
-  const unwatch = feed?.watch(messageId, {
-    notice: (entry) => wait.consider(entry.body, entry.time, entry.id),
-    gap: () => void wait.readMissingKeys(),
-  });
-  try {
-    const soFar = feed?.noticesSoFar(messageId);
-    if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.id);
-    else await wait.readKeysUntil(deadline);
-    deps.onWaiting();
-    await wait.complete(deadline);
-  } finally {
-    unwatch?.();
-  }
-  if (deps.stop.aborted) throw new CoordinatorShutdownError(deps.waiterId);
-  if (!wait.isComplete) await wait.readMissingKeys(performance.now() + FINAL_READ_MS);
-  wait.end();
-  return wait.acks;
-}
-
 /** At the timeout the ACK keys of those still missing are read once more, for this long at most. */
-const FINAL_READ_MS = 1_000;
+export const FINAL_READ_MS = 1_000;
 
 /** `work`, or undefined once `deadline` (performance.now() ms) passes first; `work` goes on, unheard. */
-async function until<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+export async function until<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - performance.now()), undefined)));
   try {
@@ -79,20 +47,11 @@ async function until<T>(work: Promise<T>, deadline: number): Promise<T | undefin
   }
 }
 
-/** The feed, if it is open or opens by the deadline; else the wait reads the ACK keys at its start and end only. */
-async function feedBy(deps: AckWaitDeps, deadline: number, messageId: string): Promise<AckFeed | undefined> {
-  if (!(deps.feed instanceof Promise)) return deps.feed;
-  try {
-    const feed = await until(deps.feed, deadline);
-    if (!feed) deps.logger.warn({ messageId }, 'ACK notices not reachable in time; reading the ACK keys instead');
-    return feed;
-  } catch (error) {
-    deps.logger.warn({ err: error, messageId }, 'ACK notices not reachable; reading the ACK keys instead');
-    return undefined;
-  }
-}
-
-class AckWait {
+/**
+ * One wait for verified ACKs of one message from a set of coordinators: what it has, when it is
+ * complete, and the reads of the ACK keys (the record, when notices were missed or trimmed).
+ */
+export class AckWait {
   readonly acks = new Map<string, Ack>();
   readonly #deps: AckWaitDeps;
   readonly #wanted: ReadonlySet<string>;

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from '../../src/core/config.js';
-import { DEFAULTS } from '../../src/protocol/defaults.js';
+import { COORDINATOR_DEFAULTS as DEFAULTS, resolveCoordinatorConfig as resolveConfig, type CoordinatorConfig } from '../../src/core/coordinator-options.js';
 import { ERROR_CODES, InvalidConfigError, RendezvousError } from '../../src/protocol/errors.js';
 
 const KEYS: (keyof CoordinatorConfig)[] = [
@@ -53,15 +52,15 @@ describe('resolveConfig defaults', () => {
   });
 
   test('unknown option keys are not copied into the config', () => {
-    const config = resolveConfig({ bogus: 1 } as CoordinatorTimings, {});
+    const config = resolveConfig({ bogus: 1 } as Partial<CoordinatorConfig>, {});
     assert.equal('bogus' in config, false);
   });
 
   test('does not modify DEFAULTS or the options object', () => {
-    const options: CoordinatorTimings = { heartbeatIntervalMs: 100, heartbeatTtlMs: 1000 };
+    const options: Partial<CoordinatorConfig> = { heartbeatIntervalMs: 100, heartbeatTtlMs: 1000 };
     const config = resolveConfig(options, {});
     config.heartbeatIntervalMs = 1;
-    assert.equal(DEFAULTS.heartbeatIntervalMs, 5000);
+    assert.equal(DEFAULTS.heartbeatIntervalMs, 5000); // frozen
     assert.deepEqual(options, { heartbeatIntervalMs: 100, heartbeatTtlMs: 1000 });
   });
 });

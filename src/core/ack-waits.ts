@@ -1,0 +1,115 @@
+import type { Ack } from '../protocol/ack.js';
+import { CoordinatorShutdownError } from '../protocol/errors.js';
+import type { Keyring } from '../protocol/keyring.js';
+import type { Logger } from '../protocol/logger.js';
+import type { InboxRef, Store } from '../store/port.js';
+import type { AckFeed } from './ack-feed.js';
+import { AckFeeds } from './ack-feeds.js';
+import { AckWait, FINAL_READ_MS, until } from './ack-wait.js';
+import type { CoordinatorObserver } from './coordinator-observer.js';
+import type { CoordinatorConfig } from './coordinator-options.js';
+
+export interface AckWaitsDeps {
+  store: Store;
+  /** The coordinator these waits belong to: its own ACK notice feed stays open until close(). */
+  own: InboxRef;
+  config: CoordinatorConfig;
+  logger: Logger;
+  /** The coordinator's shutdown: every wait ends with CoordinatorShutdownError. */
+  stop: AbortSignal;
+  keyring(): Keyring;
+  observer: Pick<CoordinatorObserver, 'rejected' | 'waitStarted'>;
+}
+
+/**
+ * A coordinator's waits for ACKs and the ACK notice feeds they read: its own sender's feed, open
+ * from start() on and told of each message sent so that a wait beginning after its ACKs arrived
+ * needs no read; another sender's feed, opened while a wait needs it.
+ */
+export class AckWaits {
+  readonly #deps: AckWaitsDeps;
+  readonly #feeds: AckFeeds;
+  /** Coordinators each running wait waits on (one entry per wait), for the heartbeat's `waitingFor`. */
+  readonly #waits = new Set<readonly string[]>();
+
+  constructor(deps: AckWaitsDeps) {
+    this.#deps = deps;
+    const { store, own, config, logger, stop } = deps;
+    this.#feeds = new AckFeeds({ store, own, config, logger, stop });
+  }
+
+  /** Opens this coordinator's own ACK notice feed. */
+  open(): Promise<void> {
+    return this.#feeds.openOwn();
+  }
+
+  /** A message this coordinator sent (in its own swarm): its ACK notices are kept for the wait that may follow. */
+  expect(messageId: string): void {
+    this.#feeds.own?.expect(messageId);
+  }
+
+  get active(): number {
+    return this.#waits.size;
+  }
+
+  /** Who the running waits wait for. */
+  waitingFor(): string[] {
+    return [...this.#waits].flat();
+  }
+
+  /**
+   * Waits for verified ACKs of `messageId` (sent by `sender`, see senderOfMessage) from `ackerIds`: the notices pushed since the send (or,
+   * when those are not all known, the ACK keys), then every notice pushed while it waits. Returns
+   * what arrived by the timeout, never throws for what did not.
+   */
+  async wait(ackerIds: readonly string[], messageId: string, timeoutMs: number, sender: InboxRef): Promise<Map<string, Ack>> {
+    const { config, logger, stop, observer } = this.#deps;
+    const deadline = performance.now() + timeoutMs;
+    const waiterId = this.#deps.own.coordinatorId;
+    const waitingOn = [...ackerIds];
+    this.#waits.add(waitingOn);
+    const use = this.#feeds.use(sender);
+    try {
+      const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keyring(), config, logger, stop, onRejected: (event) => observer.rejected(event) }, ackerIds, messageId);
+      const feed = await this.#feedBy(use.feed, deadline, messageId);
+      const unwatch = feed?.watch(messageId, {
+        notice: (entry) => wait.consider(entry.body, entry.time, entry.id),
+        gap: () => void wait.readMissingKeys(),
+      });
+      try {
+        const soFar = feed?.noticesSoFar(messageId);
+        if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.id);
+        else await wait.readKeysUntil(deadline);
+        observer.waitStarted({ kind: 'acks', coordinatorId: waiterId, from: [...ackerIds], messageId });
+        await wait.complete(deadline);
+      } finally {
+        unwatch?.();
+      }
+      if (stop.aborted) throw new CoordinatorShutdownError(waiterId);
+      if (!wait.isComplete) await wait.readMissingKeys(performance.now() + FINAL_READ_MS);
+      wait.end();
+      return wait.acks;
+    } finally {
+      this.#waits.delete(waitingOn);
+      use.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#feeds.closeAll();
+  }
+
+  /** The feed, if it is open or opens by the deadline; else the wait reads the ACK keys at its start and end only. */
+  async #feedBy(feed: AckFeed | Promise<AckFeed>, deadline: number, messageId: string): Promise<AckFeed | undefined> {
+    if (!(feed instanceof Promise)) return feed;
+    const { logger } = this.#deps;
+    try {
+      const opened = await until(feed, deadline);
+      if (!opened) logger.warn({ messageId }, 'ACK notices not reachable in time; reading the ACK keys instead');
+      return opened;
+    } catch (error) {
+      logger.warn({ err: error, messageId }, 'ACK notices not reachable; reading the ACK keys instead');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { resolveOptions, type EnvBinding } from '../protocol/options.js';
+
+const positive = z.number().int().positive();
+
+/** A coordinator's timings and sizes: each option with its unit; the defaults are the runbooks'. */
+export const coordinatorConfigSchema = z
+  .object({
+    /** Time between heartbeats, ms. Env HEARTBEAT_INTERVAL (ms). */
+    heartbeatIntervalMs: positive,
+    /** Lifetime of a heartbeat key, ms; must exceed the interval. Env HEARTBEAT_TTL (seconds, as in the runbooks). */
+    heartbeatTtlMs: positive,
+    /** A signal or ACK the store appended this long after it was signed is a replay, ms. */
+    replayWindowMs: positive,
+    /** Lifetime of an undelivered signal and of an idempotency record, ms. */
+    signalTtlMs: positive,
+    /** Lifetime of an ACK (and so of the "already processed" mark), ms; must exceed the replay window. */
+    ackTtlMs: positive,
+    /** Default timeout of blockUntilSignal and waitForSignals, ms. Env BLOCKING_TIMEOUT_MS (ms). */
+    blockingTimeoutMs: positive,
+    /** Lifetime of a swarm's coordinator registry, refreshed by every heartbeat, ms. */
+    registryTtlMs: positive,
+    /** Store clock re-synchronisation period, ms. */
+    clockSyncIntervalMs: positive,
+    /** Most ACK notices kept per sender (approximate cap), count. */
+    ackNoticeMaxLen: positive,
+    /** Largest signal body accepted for sending, and largest ACK body with a result, bytes. */
+    maxSignalBytes: positive,
+    /** Entries read from an inbox per round trip, count. */
+    readBatchSize: positive,
+    /** Lifetime of a coordinator's work items, refreshed by each assignment, ms. */
+    workTtlMs: positive,
+  })
+  .refine((c) => c.heartbeatTtlMs > c.heartbeatIntervalMs, {
+    message: 'heartbeatTtlMs must exceed heartbeatIntervalMs, or a live coordinator loses its key between beats',
+  })
+  .refine((c) => c.ackTtlMs > c.replayWindowMs, {
+    message: 'ackTtlMs must exceed replayWindowMs, or a replayed signal outlives its "already processed" mark',
+  })
+  .refine((c) => c.registryTtlMs > c.heartbeatTtlMs, { message: 'registryTtlMs must exceed heartbeatTtlMs' });
+
+/** A coordinator's resolved timings and sizes. */
+export type CoordinatorConfig = z.output<typeof coordinatorConfigSchema>;
+
+/** The runbooks' values: heartbeat every 5 s, TTL 90 s, signals kept 24 h, ACKs 1 h, replay window 5 min. */
+export const COORDINATOR_DEFAULTS: Readonly<CoordinatorConfig> = Object.freeze({
+  heartbeatIntervalMs: 5_000,
+  heartbeatTtlMs: 90_000,
+  replayWindowMs: 300_000,
+  signalTtlMs: 86_400_000,
+  ackTtlMs: 3_600_000,
+  blockingTimeoutMs: 1_800_000,
+  registryTtlMs: 7 * 86_400_000,
+  clockSyncIntervalMs: 60_000,
+  ackNoticeMaxLen: 1_000,
+  maxSignalBytes: 1_048_576,
+  readBatchSize: 100,
+  workTtlMs: 7 * 86_400_000,
+});
+
+/** The runbooks' environment variables for a coordinator, with the unit each is written in. */
+export const COORDINATOR_ENV: Readonly<Record<string, EnvBinding>> = {
+  heartbeatIntervalMs: { variable: 'HEARTBEAT_INTERVAL', unit: 'ms' },
+  heartbeatTtlMs: { variable: 'HEARTBEAT_TTL', unit: 'seconds' },
+  blockingTimeoutMs: { variable: 'BLOCKING_TIMEOUT_MS', unit: 'ms' },
+};
+
+/** Options override environment, environment overrides the defaults; invalid values fail here, at start. */
+export function resolveCoordinatorConfig(options: Partial<CoordinatorConfig>, env: NodeJS.ProcessEnv): CoordinatorConfig {
+  return resolveOptions({ schema: coordinatorConfigSchema, defaults: COORDINATOR_DEFAULTS, options, env: { bindings: COORDINATOR_ENV, values: env } });
+}

@@ -1,0 +1,97 @@
+import type { Signal } from '../protocol/signal.js';
+import { compareEntryIds } from '../store/entry-id.js';
+import { matches, type CompiledFilter } from './signal-filter.js';
+
+/** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
+const RECENTLY_SETTLED = 1_024;
+
+/** A verified signal with the inbox entry that carried it. */
+export type HeldSignal = Signal & { deliveryId: string };
+
+/**
+ * The verified signals an inbox holds, in stream order: pending (no wait took them yet) and
+ * handed out (a wait took them, not yet acknowledged), with the entry ids already handled so a
+ * catch-up that reads an entry again does not take it for a new one.
+ */
+export class HeldSignals {
+  /** Verified, not yet handed out; messageId -> signal, in stream order. */
+  readonly #pending = new Map<string, Signal>();
+  /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
+  readonly #handedOut = new Map<string, Signal>();
+  /** Entry ids held in #pending or #handedOut. */
+  readonly #entryIds = new Set<string>();
+  readonly #settledEntryIds = new Set<string>();
+  /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
+  #newestHeld: string | undefined;
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Whether this entry was handled already (held now, or settled lately). */
+  knowsEntry(entryId: string): boolean {
+    return this.#entryIds.has(entryId) || this.#settledEntryIds.has(entryId);
+  }
+
+  /** Whether a copy of this message is held (pending or handed out). */
+  has(messageId: string): boolean {
+    return this.#pending.has(messageId) || this.#handedOut.has(messageId);
+  }
+
+  /** Keeps stream order: an entry older than those held (found by a catch-up) goes before them. */
+  hold(signal: HeldSignal): void {
+    const entryId = signal.deliveryId;
+    this.#pending.set(signal.messageId, signal);
+    this.#entryIds.add(entryId);
+    if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
+      this.#newestHeld = entryId;
+      return;
+    }
+    this.#sortPending();
+  }
+
+  /** The oldest pending signal that matches, now handed out. */
+  takeMatching(filter: CompiledFilter): Signal | undefined {
+    for (const [messageId, signal] of this.#pending) {
+      if (!matches(filter, signal)) continue;
+      this.#pending.delete(messageId);
+      this.#handedOut.set(messageId, signal);
+      return signal;
+    }
+    return undefined;
+  }
+
+  /** Gives handed-out signals back (a barrier that failed): later waits can take them again. */
+  untake(signals: readonly Signal[]): void {
+    for (const signal of signals) {
+      const held = this.#handedOut.get(signal.messageId);
+      if (!held) continue;
+      this.#handedOut.delete(signal.messageId);
+      this.#pending.set(signal.messageId, held);
+    }
+    this.#sortPending();
+  }
+
+  /** The inbox entry of a held signal. */
+  entryIdOf(messageId: string): string | undefined {
+    return (this.#handedOut.get(messageId) ?? this.#pending.get(messageId))?.deliveryId;
+  }
+
+  /** The signal was acknowledged: forget it, and remember its entry as handled. */
+  settle(messageId: string): void {
+    const entryId = this.entryIdOf(messageId);
+    if (entryId !== undefined) {
+      this.#entryIds.delete(entryId);
+      this.#settledEntryIds.add(entryId);
+      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.values().next().value!);
+    }
+    this.#handedOut.delete(messageId);
+    this.#pending.delete(messageId);
+  }
+
+  #sortPending(): void {
+    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.deliveryId ?? '0-0', b.deliveryId ?? '0-0'));
+    this.#pending.clear();
+    for (const held of ordered) this.#pending.set(held.messageId, held);
+  }
+}
