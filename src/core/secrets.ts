@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULTS } from '../protocol/defaults.js';
 import { SecretMissingError, SecretTooShortError } from '../protocol/errors.js';
-import { Keyring } from '../protocol/keyring.js';
+import { Keyring, MIN_SECRET_BYTES } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 
 export interface SecretOptions {
@@ -18,7 +17,7 @@ let generated: Buffer | undefined;
 
 function toKey(value: string | Buffer, which: string): Buffer {
   const key = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  if (key.length < DEFAULTS.minSecretBytes) throw new SecretTooShortError(which, key.length, DEFAULTS.minSecretBytes);
+  if (key.length < MIN_SECRET_BYTES) throw new SecretTooShortError(which, key.length, MIN_SECRET_BYTES);
   return key;
 }
 

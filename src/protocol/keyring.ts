@@ -6,6 +6,8 @@ export type SignatureVerdict = 'ok' | 'unsigned' | 'signature_length' | 'bad_sig
 /** Lower-case hex only, as `digest('hex')` and openssl print it: one message has one valid signature string. */
 const HEX_SIGNATURE = /^[0-9a-f]*$/;
 const SIGNATURE_HEX_LENGTH = 64;
+/** Shortest signing secret, bytes: HMAC-SHA256's own block of entropy. */
+export const MIN_SECRET_BYTES = 32;
 
 /**
  * HMAC-SHA256 keys for signing and verifying. The primary key signs and verifies; the
