@@ -1,5 +1,6 @@
 import { globalKeys, keys } from '../../protocol/keys.js';
 import { PUSH_RESYNC } from '../push.js';
+import { RESULT_CODES } from '../result-codes.js';
 import { SWARM_EVENT_LOG_CAP } from '../retention.js';
 import type { Operations } from '../roles/base.js';
 import type { BlockingRead, InboxRef, StreamEntry } from '../roles/common.js';
@@ -17,7 +18,7 @@ export class MemorySupervision implements Operations<SupervisionStore> {
 
   async warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number> {
     this.#space.open('warnCoordinator');
-    if (!this.#pass(owner.swarmId, fence)) return -1;
+    if (!this.#pass(owner.swarmId, fence)) return RESULT_CODES.FENCED;
     const key = keys.warning(owner.swarmId, owner.coordinatorId);
     const count = Number(this.#space.strings.get(key) ?? 0) + 1;
     this.#space.strings.set(key, String(count), ttlMs);
@@ -29,7 +30,7 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     const key = keys.warning(owner.swarmId, owner.coordinatorId);
     const count = Number(this.#space.strings.get(key) ?? 0);
     if (count === 0) return 0;
-    if (!this.#pass(owner.swarmId, fence)) return -1;
+    if (!this.#pass(owner.swarmId, fence)) return RESULT_CODES.FENCED;
     this.#space.strings.delete(key);
     return count;
   }
