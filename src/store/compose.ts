@@ -1,4 +1,4 @@
-import type { Operations } from './roles/base.js';
+import type { Operations, StoreBase } from './roles/base.js';
 import type { InboxStore } from './roles/inbox.js';
 import type { LeaseStore } from './roles/lease.js';
 import type { LivenessStore } from './roles/liveness.js';
@@ -6,8 +6,9 @@ import type { MaintenanceStore } from './roles/maintenance.js';
 import type { SupervisionStore } from './roles/supervision.js';
 import type { WorkStore } from './roles/work.js';
 
-/** One part per role, in this order: what an adapter composes. */
+/** One part per role, in this order: what an adapter composes (`kind` is the adapter's own field). */
 export type RoleParts = [
+  base: Omit<StoreBase, 'kind'>,
   inbox: Operations<InboxStore>,
   liveness: Operations<LivenessStore>,
   work: Operations<WorkStore>,
@@ -45,5 +46,8 @@ function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) =>
   return Composed as unknown as new (...parts: Parts) => AllOf<Parts>;
 }
 
-/** The base of MemoryStore and RedisStore: the six role parts' operations, forwarded. */
+/**
+ * The base of MemoryStore and RedisStore: the role parts' operations, forwarded. Each is bound to
+ * its part, so one read off a wrapper (a Proxy) and called on it still works.
+ */
 export const ComposedStore = composedOf<RoleParts>();

@@ -1,5 +1,6 @@
 import { ComposedStore } from '../compose.js';
 import type { Store } from '../port.js';
+import { MemoryBase } from './memory-base.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryKeyspace } from './memory-keyspace.js';
 import { MemoryLeases } from './memory-leases.js';
@@ -20,6 +21,7 @@ export class MemoryStore extends ComposedStore implements Store {
   constructor() {
     const keyspace = new MemoryKeyspace();
     super(
+      new MemoryBase(keyspace),
       new MemoryInbox(keyspace),
       new MemoryLiveness(keyspace),
       new MemoryWork(keyspace),
@@ -28,20 +30,6 @@ export class MemoryStore extends ComposedStore implements Store {
       new MemoryMaintenance(keyspace),
     );
     this.#keyspace = keyspace;
-  }
-
-  async time(): Promise<number> {
-    this.#keyspace.open('time');
-    return Date.now();
-  }
-
-  /** Connection changes never happen in-process. */
-  onConnectionChange(_listener: (connected: boolean) => void): () => void {
-    return () => undefined;
-  }
-
-  close(): Promise<void> {
-    return this.#keyspace.close();
   }
 
   /**
