@@ -27,11 +27,15 @@ export class MemorySupervision implements Operations<SupervisionStore> {
 
   async clearWarnings(owner: InboxRef, fence: Fence): Promise<number> {
     this.#space.open('clearWarnings');
+    // As clear-warning.lua: a stale term is out even with nothing to clear; clearing nothing takes no fence.
+    const fenceKey = globalKeys.fence(owner.swarmId, fence.namespace);
+    if (fencedOutBy(this.#space, fenceKey, fence.epoch) !== undefined) return RESULT_CODES.FENCED;
     const key = keys.warning(owner.swarmId, owner.coordinatorId);
     const count = Number(this.#space.strings.get(key) ?? 0);
-    if (count === 0) return 0;
-    if (!this.#pass(owner.swarmId, fence)) return RESULT_CODES.FENCED;
-    this.#space.strings.delete(key);
+    if (count > 0) {
+      holdFence(this.#space, fenceKey, fence.epoch);
+      this.#space.strings.delete(key);
+    }
     return count;
   }
 

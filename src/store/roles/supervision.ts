@@ -34,7 +34,7 @@ export interface SupervisionStore extends StoreBase {
   /** One more warning for a silent coordinator; the new count, or -1 when a newer term wrote here. */
   warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number>;
 
-  /** Clears a coordinator's warnings; the count it had (0 if none), or -1 when fenced out. */
+  /** Clears a coordinator's warnings; the count it had (0 if none), or -1 when fenced out (with or without warnings). */
   clearWarnings(owner: InboxRef, fence: Fence): Promise<number>;
 
   /**
