@@ -1,7 +1,7 @@
 import type { Logger } from '../protocol/logger.js';
 import { isOverLimit } from '../protocol/message-fields.js';
 import { compareEntryIds } from '../store/entry-id.js';
-import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
+import type { InboxRef, InboxStore as Store, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
 import { WorkQueue } from './work-queue.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../protocol/logger.js';
-import type { InboxRef, Store } from '../store/port.js';
+import type { InboxRef, InboxStore as Store } from '../store/port.js';
 import { AckFeed } from './ack-feed.js';
 import type { CoordinatorConfig } from './config.js';
 

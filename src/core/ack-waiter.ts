@@ -4,7 +4,7 @@ import { isValidId } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
-import type { InboxRef, Store } from '../store/port.js';
+import type { InboxRef, InboxStore as Store } from '../store/port.js';
 import type { AckFeed } from './ack-feed.js';
 import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';

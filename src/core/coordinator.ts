@@ -15,7 +15,7 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import { encodeSignal, type Signal, type SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
-import type { AppendResult, InboxRef, Store } from '../store/port.js';
+import type { AppendResult, InboxRef, InboxStore, LivenessStore, WorkStore } from '../store/port.js';
 import { AckFeeds } from './ack-feeds.js';
 import { senderOfMessage, waitForAcks } from './ack-waiter.js';
 import { resolveConfig, type CoordinatorConfig, type CoordinatorTimings } from './config.js';
@@ -29,6 +29,9 @@ import { resolveKeyring, type SecretOptions } from './secrets.js';
 import { compileFilter, type SignalFilter } from './signal-filter.js';
 import { emitSafely } from './safe-emit.js';
 import { StoreClock, type LocalClock } from './store-clock.js';
+
+/** The store roles a coordinator uses. */
+type Store = InboxStore & LivenessStore & WorkStore;
 
 /** Longest timeout setTimeout can honour (about 24.8 days). */
 const MAX_TIMEOUT_MS = 2_147_483_647;

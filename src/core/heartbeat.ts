@@ -1,6 +1,6 @@
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import type { Logger } from '../protocol/logger.js';
-import type { HeartbeatWrite, Store } from '../store/port.js';
+import type { HeartbeatWrite, LivenessStore as Store } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
 import type { StoreClock } from './store-clock.js';
 

@@ -4,7 +4,7 @@ import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import { decodeSignal, type Signal, type SignalCheck } from '../protocol/signal.js';
 import { compareEntryIds } from '../store/entry-id.js';
-import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
+import type { InboxRef, InboxStore as Store, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './config.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { matches, type CompiledFilter } from './signal-filter.js';

@@ -1,4 +1,4 @@
-import type { Store } from '../store/port.js';
+import type { StoreBase as Store } from '../store/port.js';
 
 /** A local clock in ms. The default is monotonic (never jumps with NTP); tests inject skewed ones. */
 export type LocalClock = () => number;
