@@ -1,6 +1,6 @@
 /** Rendezvous: blocking coordination for multi-agent workflows. */
 export { createStore, type CreateStoreOptions } from './store/create-store.js';
-export type { Store, InboxRef, StreamEntry, RegistryEntry, StoredHeartbeat, PushListener, Subscription } from './store/port.js';
+export type { Store, StoreBase, InboxStore, LivenessStore, WorkStore, LeaseStore, SupervisionStore, MaintenanceStore, InboxRef, StreamEntry, RegistryEntry, StoredHeartbeat, PushListener, Subscription } from './store/port.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { RedisStore } from './store/redis/redis-store.js';
 

@@ -13,8 +13,10 @@ test('dist exposes the fixed public API with type declarations and its Lua scrip
   for (const name of ['createStore', 'BlockingCoordinator', 'SIGNAL_TYPES', 'RendezvousError', 'SignalTimeoutError', 'DEFAULTS', 'keys']) {
     assert.ok(name in api, `exports ${name}`);
   }
-  for (const script of ['append-signal', 'acknowledge', 'ack-snapshot', 'discard-entry', 'ensure-inbox']) {
-    assert.ok(existsSync(new URL(`../dist/store/redis/lua/${script}.lua`, import.meta.url)), `${script}.lua is shipped`);
+  for (const script of ['append-signal', 'acknowledge', 'ack-snapshot', 'discard-entry', 'ensure-inbox', 'escalate']) {
+    const file = new URL(`../dist/store/redis/lua/${script}.lua`, import.meta.url);
+    assert.ok(existsSync(file), `${script}.lua is shipped`);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /@include/, `${script}.lua is shipped with its includes expanded`);
   }
 });
 

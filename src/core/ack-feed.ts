@@ -1,7 +1,7 @@
 import type { Logger } from '../protocol/logger.js';
 import { isOverLimit } from '../protocol/message-fields.js';
 import { compareEntryIds } from '../store/entry-id.js';
-import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
+import type { InboxRef, InboxStore, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -24,7 +24,7 @@ export interface NoticeWatch {
 }
 
 export interface AckFeedDeps {
-  store: Store;
+  store: InboxStore;
   /** Whose ACK notice stream (and push channel) this feed follows. */
   sender: InboxRef;
   config: CoordinatorConfig;

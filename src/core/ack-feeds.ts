@@ -1,5 +1,5 @@
 import type { Logger } from '../protocol/logger.js';
-import type { InboxRef, Store } from '../store/port.js';
+import type { InboxRef, InboxStore } from '../store/port.js';
 import { AckFeed } from './ack-feed.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 
@@ -17,7 +17,7 @@ export interface FeedUse {
 }
 
 export interface AckFeedsDeps {
-  store: Store;
+  store: InboxStore;
   /** The coordinator these feeds serve: its own feed stays open until closeAll(). */
   own: InboxRef;
   config: CoordinatorConfig;

@@ -4,14 +4,14 @@ import { isValidId } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
-import type { InboxRef, Store } from '../store/port.js';
+import type { InboxRef, InboxStore } from '../store/port.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
 
 /** What one wait for ACKs reads and verifies with. */
 export interface AckWaitDeps {
-  store: Store;
+  store: InboxStore;
   /** The message's sender (from its messageId), in the swarm of the receivers: its ACK keys are read. */
   sender: InboxRef;
   /** The coordinator waiting, for logs and events (usually the sender itself). */

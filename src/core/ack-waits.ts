@@ -2,7 +2,7 @@ import type { Ack } from '../protocol/ack.js';
 import { CoordinatorShutdownError } from '../protocol/errors.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
-import type { InboxRef, Store } from '../store/port.js';
+import type { InboxRef, InboxStore } from '../store/port.js';
 import type { AckFeed } from './ack-feed.js';
 import { AckFeeds } from './ack-feeds.js';
 import { AckWait, FINAL_READ_MS, until } from './ack-wait.js';
@@ -10,7 +10,7 @@ import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 
 export interface AckWaitsDeps {
-  store: Store;
+  store: InboxStore;
   /** The coordinator these waits belong to: its own ACK notice feed stays open until close(). */
   own: InboxRef;
   config: CoordinatorConfig;

@@ -8,7 +8,7 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { Signal, SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
-import type { AppendResult, InboxRef, Store } from '../store/port.js';
+import type { AppendResult, InboxRef, InboxStore, LivenessStore, WorkStore } from '../store/port.js';
 import { senderOfMessage } from './ack-wait.js';
 import { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver, WaitDescription } from './coordinator-observer.js';
@@ -26,13 +26,16 @@ import { compileFilter, type SignalFilter } from './signal-filter.js';
 import { emitSafely } from './safe-emit.js';
 import { StoreClock, type LocalClock } from './store-clock.js';
 
+/** The store roles a coordinator uses: any `Store` has them. */
+export type CoordinatorStore = InboxStore & LivenessStore & WorkStore;
+
 /** Longest timeout setTimeout can honour (about 24.8 days). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 export interface BlockingCoordinatorOptions extends Partial<CoordinatorConfig>, SecretOptions {
   /** This coordinator's id: unique across the deployment. */
   id: string;
-  store: Store;
+  store: CoordinatorStore;
   /** The swarm it belongs to; signals travel inside a swarm. Default `default`. */
   swarmId?: string;
   /**
@@ -79,7 +82,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly swarmId: string;
   readonly replaces: string | undefined;
   readonly config: CoordinatorConfig;
-  readonly #store: Store;
+  readonly #store: CoordinatorStore;
   readonly #logger: Logger;
   readonly #clock: StoreClock;
   #keyring: Keyring;

@@ -1,6 +1,6 @@
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import type { Logger } from '../protocol/logger.js';
-import type { HeartbeatWrite, Store } from '../store/port.js';
+import type { HeartbeatWrite, LivenessStore } from '../store/port.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { StoreClock } from './store-clock.js';
 
@@ -12,7 +12,7 @@ export interface HeartbeatState {
 }
 
 export interface HeartbeatDeps {
-  store: Store;
+  store: LivenessStore;
   clock: StoreClock;
   config: CoordinatorConfig;
   logger: Logger;

@@ -5,7 +5,7 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import { decodeSignal, type Signal, type SignalCheck } from '../protocol/signal.js';
-import type { InboxRef, Store, StreamEntry, Subscription } from '../store/port.js';
+import type { InboxRef, InboxStore, StreamEntry, Subscription } from '../store/port.js';
 import { AckedMessages } from './acked-messages.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
@@ -32,7 +32,7 @@ interface Waiter {
 }
 
 export interface InboxDeps {
-  store: Store;
+  store: InboxStore;
   ref: InboxRef;
   /** The dead coordinator this one replaces: signals addressed to it are this one's too. */
   replaces: string | undefined;

@@ -2,7 +2,7 @@ import { normalizePayload } from '../protocol/canonical-json.js';
 import { InvalidPayloadError } from '../protocol/errors.js';
 import type { Keyring } from '../protocol/keyring.js';
 import { encodeSignal, type SignalType } from '../protocol/signal.js';
-import type { AppendResult, InboxRef, Store } from '../store/port.js';
+import type { AppendResult, InboxRef, InboxStore } from '../store/port.js';
 import type { AckWaits } from './ack-waits.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { MessageStamps } from './message-stamps.js';
@@ -18,7 +18,7 @@ export interface SendOptions<P> {
 }
 
 export interface OutboxDeps {
-  store: Store;
+  store: InboxStore;
   /** The sending coordinator. */
   own: InboxRef;
   /** The dead coordinator it replaces: its signals are signed as that one's too. */

@@ -1,4 +1,4 @@
-import type { Store } from '../store/port.js';
+import type { StoreBase } from '../store/port.js';
 
 /** A local clock in ms. The default is monotonic (never jumps with NTP); tests inject skewed ones. */
 export type LocalClock = () => number;
@@ -19,7 +19,7 @@ export class StoreClock {
     this.#local = local;
   }
 
-  async sync(store: Pick<Store, 'time'>): Promise<void> {
+  async sync(store: Pick<StoreBase, 'time'>): Promise<void> {
     const before = this.#local();
     const storeTime = await store.time();
     const after = this.#local();

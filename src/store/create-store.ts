@@ -6,6 +6,7 @@ import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
 import { logConnectionErrors } from './redis/connection-errors.js';
 import { RedisStore } from './redis/redis-store.js';
+import { checkRedisUrl } from './redis/redis-url.js';
 
 export interface CreateStoreOptions {
   /** Force an adapter; by default Redis when `url`, `client`, `cluster` or REDIS_URL is given, else memory. */
@@ -54,7 +55,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (options.cluster) {
     client = new Cluster(options.cluster, { lazyConnect: true, redisOptions: base });
   } else if (url) {
-    if (!/^rediss?:\/\//.test(url)) throw new InvalidConfigError(`REDIS_URL must start with redis:// or rediss://, got ${JSON.stringify(url)}`);
+    checkRedisUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
     client = new Redis(url, base);
   } else {
     throw new InvalidConfigError('a Redis store needs `url`, `client`, `cluster` or REDIS_URL');

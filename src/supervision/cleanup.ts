@@ -4,7 +4,10 @@ import { parseHeartbeat } from '../protocol/heartbeat.js';
 import { ownerOfKey } from '../protocol/keys.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
-import type { Store } from '../store/port.js';
+import type { LivenessStore, MaintenanceStore } from '../store/port.js';
+
+/** The store roles the cleanup uses. */
+type Store = MaintenanceStore & LivenessStore;
 
 /** A `blocking:*` key found without a lifetime gets this one. */
 const MISSING_TTL_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InvalidConfigError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
-import type { Store } from '../store/port.js';
+import type { LeaseStore as Store } from '../store/port.js';
 import { resolveGlobalConfig, type GlobalCoordinatorOptions } from './global-config.js';
 import { GlobalCoordinator } from './global-coordinator.js';
 

@@ -9,7 +9,7 @@ import { pauseBeforeRetry } from '../core/retry-pause.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { FencedOp, LeaseHolder } from '../store/lease-types.js';
-import type { Store } from '../store/port.js';
+import type { LeaseStore as Store } from '../store/port.js';
 import { resolveGlobalConfig, type GlobalCoordinatorConfig, type GlobalCoordinatorOptions } from './global-config.js';
 import type { ActiveWorker, CoordinatorPlugin, GlobalCoordinatorMetrics, LeaderChangedEvent } from './global-types.js';
 

@@ -10,12 +10,15 @@ import { parseHeartbeat } from '../protocol/heartbeat.js';
 import { keys } from '../protocol/keys.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
-import type { Store } from '../store/port.js';
+import type { LeaseStore, LivenessStore, MaintenanceStore, SupervisionStore } from '../store/port.js';
 import type { GlobalCoordinatorOptions } from './global-config.js';
 import { getGlobalCoordinator } from './global-coordinator-registry.js';
 import type { GlobalCoordinator } from './global-coordinator.js';
 import { recordOnlySpawner, type SpawnRequest, type Spawner } from './spawner.js';
 import { findCycles } from './wait-for-graph.js';
+
+/** The store roles the supervisor uses (LeaseStore for its election). */
+type Store = SupervisionStore & LivenessStore & MaintenanceStore & LeaseStore;
 
 const PLUGIN = 'coordinator-timeout-handler';
 const RECORD_TTL_MS = 7 * 86_400_000;

@@ -38,6 +38,20 @@ export function supervisionOpsBehaviour(h: Harness): void {
       assert.deepEqual(await store.readStrings([keys.warning(swarm, 'coord-w')]), [null]);
     });
 
+    test('clearing warnings: a stale term is fenced out with or without warnings; clearing none takes no fence', async () => {
+      fresh();
+      const store = h.store();
+      const owner = { swarmId: swarm, coordinatorId: 'coord-c' };
+      const term = (epoch: number) => ({ namespace: 'supervisor', epoch });
+      assert.equal(await store.clearWarnings(owner, term(0)), -1, 'epoch 0 is no term');
+      assert.equal(await store.clearWarnings(owner, term(3)), 0, 'nothing to clear');
+      assert.equal(await store.clearWarnings(owner, term(1)), 0, 'clearing nothing took no fence');
+      assert.equal(await store.warnCoordinator(owner, term(3), 60_000), 1);
+      assert.equal(await store.clearWarnings(owner, term(2)), -1, 'a stale term, with warnings');
+      assert.equal(await store.clearWarnings(owner, term(3)), 1);
+      assert.equal(await store.clearWarnings(owner, term(2)), -1, 'a stale term, with none left');
+    });
+
     test('escalation moves every work item in one step, exactly once, and is fenced', async () => {
       fresh();
       const store = h.store();

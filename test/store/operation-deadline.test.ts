@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Cluster, Redis } from 'ioredis';
 import { StoreClosedError, StoreUnavailableError } from '../../src/protocol/errors.js';
 import { createStore } from '../../src/store/create-store.js';
-import { operationDeadlineMs } from '../../src/store/redis/redis-base.js';
+import { operationDeadlineMs } from '../../src/store/redis/call-deadlines.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, startRedisCluster } from '../support/redis-server.js';

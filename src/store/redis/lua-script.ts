@@ -1,31 +1,51 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Cluster, type Redis } from 'ioredis';
+import { readLuaScript } from './lua-source.js';
 
 export type RedisClient = Redis | Cluster;
 
+/** One script call's KEYS (first, all in one hash slot) and ARGV. */
+export interface ScriptCall {
+  keys: readonly string[];
+  args: readonly (string | number)[];
+}
+
+/** What one script module (scripts/) says about its script: its file, how to call it, how to read its reply. */
+export interface ScriptSpec<Input, Output> {
+  /** The `.lua` file in lua/. */
+  file: string;
+  call(input: Input): ScriptCall;
+  /** The reply as its caller's type (`input` is the call's, for what the reply leaves out). */
+  parse(reply: unknown, input: Input): Output;
+}
+
 /**
- * A Lua script from a `.lua` file beside this one, called by SHA with a fallback to EVAL on
- * NOSCRIPT (a restarted or failed-over Redis has an empty script cache). Keys come first and
- * must share one hash slot.
+ * A Lua script from a `.lua` file beside this one (its includes expanded), called by SHA with a
+ * fallback to EVAL on NOSCRIPT (a restarted or failed-over Redis has an empty script cache), with
+ * typed input and output.
  */
-export class LuaScript {
+export class LuaScript<Input, Output> {
   readonly name: string;
   readonly #source: string;
   readonly #sha: string;
+  readonly #spec: ScriptSpec<Input, Output>;
 
-  constructor(file: string) {
-    this.name = file;
-    this.#source = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
+  constructor(spec: ScriptSpec<Input, Output>) {
+    this.name = spec.file;
+    this.#spec = spec;
+    this.#source = readLuaScript(new URL('./lua/', import.meta.url), spec.file);
     this.#sha = createHash('sha1').update(this.#source).digest('hex');
   }
 
-  async run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  async run(client: RedisClient, input: Input): Promise<Output> {
+    const { keys, args } = this.#spec.call(input);
+    let reply: unknown;
     try {
-      return await client.evalsha(this.#sha, keys.length, ...keys, ...args);
+      reply = await client.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (error) {
-      return this.#evalOnNoScript(client, keys, args, error);
+      reply = await this.#evalOnNoScript(client, keys, args, error);
     }
+    return this.#spec.parse(reply, input);
   }
 
   /**
@@ -37,11 +57,12 @@ export class LuaScript {
    * outstanding (a sequential exchange): under load the pipeline costs more than it saves. A
    * Cluster gets a plain call (its PUBLISH travels the cluster bus anyway).
    */
-  async runPushFirst(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], entries: number): Promise<unknown> {
-    if (client instanceof Cluster || entries > 1 || client.commandQueue.length > 1) return this.run(client, keys, args);
+  async runPushFirst(client: RedisClient, input: Input, entries: number): Promise<Output> {
+    if (client instanceof Cluster || entries > 1 || client.commandQueue.length > 1) return this.run(client, input);
+    const { keys, args } = this.#spec.call(input);
     const replies = await client.pipeline().ping().evalsha(this.#sha, keys.length, ...keys, ...args).exec();
     const [error, value] = replies?.[1] ?? [new Error(`${this.name}: no reply`), undefined];
-    return error ? this.#evalOnNoScript(client, keys, args, error) : value;
+    return this.#spec.parse(error ? await this.#evalOnNoScript(client, keys, args, error) : value, input);
   }
 
   #evalOnNoScript(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], error: unknown): Promise<unknown> {
@@ -49,24 +70,3 @@ export class LuaScript {
     return client.eval(this.#source, keys.length, ...keys, ...args);
   }
 }
-
-export const scripts = {
-  appendSignal: new LuaScript('append-signal.lua'),
-  ensureInbox: new LuaScript('ensure-inbox.lua'),
-  discardEntry: new LuaScript('discard-entry.lua'),
-  acknowledge: new LuaScript('acknowledge.lua'),
-  ackSnapshot: new LuaScript('ack-snapshot.lua'),
-  leaseAcquire: new LuaScript('lease-acquire.lua'),
-  leaseRenew: new LuaScript('lease-renew.lua'),
-  leaseRelease: new LuaScript('lease-release.lua'),
-  leaseRead: new LuaScript('lease-read.lua'),
-  workerTouch: new LuaScript('worker-touch.lua'),
-  workerList: new LuaScript('worker-list.lua'),
-  workerRemove: new LuaScript('worker-remove.lua'),
-  fencedWrite: new LuaScript('fenced-write.lua'),
-  putWork: new LuaScript('put-work.lua'),
-  warn: new LuaScript('warn.lua'),
-  clearWarning: new LuaScript('clear-warning.lua'),
-  escalate: new LuaScript('escalate.lua'),
-  markSpawned: new LuaScript('mark-spawned.lua'),
-};

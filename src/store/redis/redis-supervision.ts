@@ -1,66 +1,39 @@
-import { CONSUMER_GROUP, globalKeys, keys } from '../../protocol/keys.js';
-import type { BlockingRead, EscalationResult, EscalationTtls, Fence, InboxRef, StreamEntry } from '../port.js';
-import { scripts } from './lua-script.js';
-import { RedisMaintenance } from './redis-maintenance.js';
-
-const FENCE_TTL_MS = 7 * 86_400_000;
-const EVENT_LOG_CAP = 1_000;
+import { keys } from '../../protocol/keys.js';
+import type { Operations } from '../roles/base.js';
+import type { BlockingRead, InboxRef, StreamEntry } from '../roles/common.js';
+import type { EscalationResult, EscalationTtls, Fence, PendingSpawn, SupervisionStore } from '../roles/supervision.js';
+import type { RedisContext } from './redis-context.js';
+import { clearWarningScript } from './scripts/clear-warning.js';
+import { escalateScript } from './scripts/escalate.js';
+import { markSpawnedScript } from './scripts/mark-spawned.js';
+import { warnScript } from './scripts/warn.js';
 
 /** The supervision operations of the Redis adapter: one Lua script each, on the swarm's slot. */
-export class RedisSupervision extends RedisMaintenance {
-  recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
-    return this.call('recordActivity', async () => {
-      await this.client.set(keys.activity(owner.swarmId, owner.coordinatorId), body, 'PX', ttlMs);
-    });
+export class RedisSupervision implements Operations<SupervisionStore> {
+  readonly #redis: RedisContext;
+
+  constructor(redis: RedisContext) {
+    this.#redis = redis;
   }
 
   warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number> {
-    return this.call('warnCoordinator', async () => {
-      const keyList = [globalKeys.fence(owner.swarmId, fence.namespace), keys.warning(owner.swarmId, owner.coordinatorId)];
-      return Number(await scripts.warn.run(this.client, keyList, [fence.epoch, ttlMs, FENCE_TTL_MS]));
-    });
+    return this.#redis.call('warnCoordinator', () => warnScript.run(this.#redis.client, { owner, fence, ttlMs }));
   }
 
   clearWarnings(owner: InboxRef, fence: Fence): Promise<number> {
-    return this.call('clearWarnings', async () => {
-      const keyList = [globalKeys.fence(owner.swarmId, fence.namespace), keys.warning(owner.swarmId, owner.coordinatorId)];
-      return Number(await scripts.clearWarning.run(this.client, keyList, [fence.epoch, FENCE_TTL_MS]));
-    });
+    return this.#redis.call('clearWarnings', () => clearWarningScript.run(this.#redis.client, { owner, fence }));
   }
 
   escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
-    const { swarmId, coordinatorId: deadId } = dead;
-    return this.call('escalate', async () => {
-      const [replacement, outcome, moved, signals] = (await scripts.escalate.run(
-        this.client,
-        [
-          globalKeys.fence(swarmId, fence.namespace),
-          keys.escalation(swarmId, deadId),
-          keys.spawn(swarmId, newId),
-          keys.work(swarmId, deadId),
-          keys.work(swarmId, newId),
-          keys.swarmEvents(swarmId),
-          keys.warning(swarmId, deadId),
-          keys.registry(swarmId),
-          keys.inbox(swarmId, deadId),
-          keys.inbox(swarmId, newId),
-          keys.pendingSpawns(swarmId),
-        ],
-        [
-          fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs,
-          keys.replacementChannel(swarmId), EVENT_LOG_CAP, CONSUMER_GROUP, ttls.inboxTtlMs, keys.push(swarmId, newId),
-        ],
-      )) as [string, number, number, number];
-      const outcomes = { 1: 'created', 0: 'existing', [-1]: 'fenced' } as const;
-      return { newCoordinatorId: replacement, outcome: outcomes[outcome as 1 | 0 | -1], workItemsMoved: moved, signalsMoved: signals };
-    });
+    return this.#redis.call('escalate', () => escalateScript.run(this.#redis.client, { dead, newId, fence, ttls }));
   }
 
-  pendingSpawns(swarmId: string): Promise<{ newCoordinatorId: string; replaces: string; requestedAt: number }[]> {
-    return this.call('pendingSpawns', async () => {
-      const flat = await this.client.zrange(keys.pendingSpawns(swarmId), 0, -1, 'WITHSCORES');
+  pendingSpawns(swarmId: string): Promise<PendingSpawn[]> {
+    const { client } = this.#redis;
+    return this.#redis.call('pendingSpawns', async () => {
+      const flat = await client.zrange(keys.pendingSpawns(swarmId), 0, -1, 'WITHSCORES');
       const ids = flat.filter((_, i) => i % 2 === 0);
-      const requests = ids.length > 0 ? await this.client.mget(ids.map((id) => keys.spawn(swarmId, id))) : [];
+      const requests = ids.length > 0 ? await client.mget(ids.map((id) => keys.spawn(swarmId, id))) : [];
       return ids.flatMap((newCoordinatorId, i) => {
         const request = requests[i] ? (JSON.parse(requests[i]!) as { replaces?: string }) : undefined;
         return request?.replaces ? [{ newCoordinatorId, replaces: request.replaces, requestedAt: Number(flat[2 * i + 1]) }] : [];
@@ -69,13 +42,10 @@ export class RedisSupervision extends RedisMaintenance {
   }
 
   markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean> {
-    return this.call('markSpawned', async () => {
-      const keyList = [globalKeys.fence(swarmId, fence.namespace), keys.spawn(swarmId, newId), keys.pendingSpawns(swarmId)];
-      return Number(await scripts.markSpawned.run(this.client, keyList, [fence.epoch, FENCE_TTL_MS, newId])) === 1;
-    });
+    return this.#redis.call('markSpawned', () => markSpawnedScript.run(this.#redis.client, { swarmId, newId, fence }));
   }
 
   readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
-    return this.readStreamBlocking('readSwarmEvents', keys.swarmEvents(swarmId), afterId, read);
+    return this.#redis.readStreamBlocking('readSwarmEvents', keys.swarmEvents(swarmId), afterId, read);
   }
 }

@@ -2,11 +2,8 @@
 -- notice, so a waiter can block for notices after that id without missing or re-reading any.
 -- KEYS[1] the sender's ACK notice stream, KEYS[2..] ACK keys (same swarm slot)
 -- Returns { last notice id or '0-0', ACK body or false for each ACK key }.
-local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local out = { '0-0' }
-if newest[1] then
-  out[1] = newest[1][1]
-end
+--- @include "newest-entry-id"
+local out = { newestEntryId(KEYS[1]) }
 for i = 2, #KEYS do
   out[i] = redis.call('GET', KEYS[i])
 end

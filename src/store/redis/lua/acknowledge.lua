@@ -6,6 +6,7 @@
 -- ARGV[1] consumer group; per ACK i, from ARGV[5i+2]: entry id ('' when unknown), ACK body, ttl ms,
 -- the sender's push channel, the notice stream's cap
 -- Returns per ACK { body of the ACK now stored, created (0|1) }, or an error reply.
+--- @include "each-entry"
 local function acknowledge(inbox, ackKey, notices, entryId, body, ttl, channel, cap)
   if entryId ~= '' then
     redis.pcall('XACK', inbox, ARGV[1], entryId)
@@ -22,14 +23,7 @@ local function acknowledge(inbox, ackKey, notices, entryId, body, ttl, channel, 
   return { body, 1 }
 end
 
-local results = {}
-for i = 0, #KEYS / 3 - 1 do
+return eachEntry(#KEYS / 3, function(i)
   local a = 5 * i + 2
-  local ok, result = pcall(acknowledge, KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
-  if ok then
-    results[i + 1] = result
-  else
-    results[i + 1] = { err = type(result) == 'table' and result.err or tostring(result) }
-  end
-end
-return results
+  return acknowledge(KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
+end)

@@ -5,6 +5,7 @@
 -- ARGV[1] consumer group; per signal i, from ARGV[5i+2]: body, messageId, ttl ms,
 -- '1' when an idempotency key is given, the receiver's push channel
 -- Returns per signal { messageId, isDuplicate (0|1) }, or an error reply.
+--- @include "each-entry"
 local function append(inbox, idem, body, messageId, ttl, hasIdem, channel)
   if hasIdem == '1' then
     local existing = redis.call('GET', idem)
@@ -23,14 +24,7 @@ local function append(inbox, idem, body, messageId, ttl, hasIdem, channel)
   return { messageId, 0 }
 end
 
-local results = {}
-for i = 0, #KEYS / 2 - 1 do
+return eachEntry(#KEYS / 2, function(i)
   local a = 5 * i + 2
-  local ok, result = pcall(append, KEYS[2 * i + 1], KEYS[2 * i + 2], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
-  if ok then
-    results[i + 1] = result
-  else
-    results[i + 1] = { err = type(result) == 'table' and result.err or tostring(result) }
-  end
-end
-return results
+  return append(KEYS[2 * i + 1], KEYS[2 * i + 2], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
+end)

@@ -10,17 +10,19 @@
 -- ARGV[1] epoch, ARGV[2] swarm, ARGV[3] dead id, ARGV[4] new id, ARGV[5] fence ttl ms,
 -- ARGV[6] record ttl ms, ARGV[7] work ttl ms, ARGV[8] replacement channel, ARGV[9] event log cap,
 -- ARGV[10] consumer group, ARGV[11] inbox ttl ms, ARGV[12] the replacement's push channel
--- Returns { replacement id, created (1) or existing (0) or fenced out (-1), work items moved, signals moved }.
+-- Returns { replacement id, CREATED or EXISTING or FENCED, work items moved, signals moved }.
+--- @include "result-codes"
+--- @include "fence-check"
+--- @include "store-time"
 local existing = redis.call('GET', KEYS[2])
 if existing then
-  return { cjson.decode(existing).newCoordinatorId, 0, 0, 0 }
+  return { cjson.decode(existing).newCoordinatorId, EXISTING, 0, 0 }
 end
 local epoch = tonumber(ARGV[1])
-if epoch < 1 or epoch < tonumber(redis.call('GET', KEYS[1]) or '0') then return { '', -1, 0, 0 } end
-redis.call('SET', KEYS[1], epoch, 'PX', ARGV[5])
+if fencedOutBy(KEYS[1], epoch) ~= nil then return { '', FENCED, 0, 0 } end
+holdFence(KEYS[1], epoch, ARGV[5])
 
-local t = redis.call('TIME')
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local now = storeTimeMs()
 local items = redis.call('HGETALL', KEYS[4])
 for i = 1, #items, 2 do
   local wrapped = '{"assignedTo":"' .. ARGV[4] .. '","transferredFrom":"' .. ARGV[3] ..
@@ -64,4 +66,4 @@ redis.call('PEXPIRE', KEYS[6], ARGV[6])
 redis.call('DEL', KEYS[7])
 redis.call('ZREM', KEYS[8], ARGV[3])
 redis.call('PUBLISH', ARGV[8], cjson.encode({ oldCoordinatorId = ARGV[3], newCoordinatorId = ARGV[4] }))
-return { ARGV[4], 1, #items / 2, #pending }
+return { ARGV[4], CREATED, #items / 2, #pending }

@@ -6,15 +6,15 @@
 --   [{op='set',k=i,value,ttl},{op='del',k=i},{op='hset',k=i,fields,ttl},{op='xadd',k=i,body,maxLen,ttl}]
 --   where k is the index of the key in KEYS.
 -- Returns { applied (0|1), epoch that decided }.
+--- @include "fence-check"
 local epoch = tonumber(ARGV[1])
-if epoch < 1 then return { 0, 0 } end
-local seen = tonumber(redis.call('GET', KEYS[1]) or '0')
-if epoch < seen then return { 0, seen } end
+local blocker = fencedOutBy(KEYS[1], epoch)
+if blocker ~= nil then return { 0, blocker } end
 if ARGV[3] == '1' then
   local current = tonumber(redis.call('HGET', KEYS[2], 'epoch') or '0')
   if current ~= epoch then return { 0, current } end
 end
-redis.call('SET', KEYS[1], epoch, 'PX', ARGV[2])
+holdFence(KEYS[1], epoch, ARGV[2])
 for _, op in ipairs(cjson.decode(ARGV[4])) do
   local key = KEYS[op.k]
   if op.op == 'set' then

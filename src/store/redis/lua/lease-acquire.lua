@@ -5,22 +5,18 @@
 -- ARGV[1] worker id, ARGV[2] epoch the caller knows ('0' when none), ARGV[3] lease ms, ARGV[4] events ttl ms,
 -- ARGV[5] the caller's instance nonce (two processes started with one worker id are told apart)
 -- Returns { acquired (0|1), holder or '', epoch, lease ms left, newest event id }.
-local function newest()
-  local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
-  if last[1] then return last[1][1] end
-  return '0-0'
-end
+--- @include "newest-entry-id"
+--- @include "store-time"
 local holder = redis.call('HGET', KEYS[1], 'workerId')
 if holder == ARGV[1] and redis.call('HGET', KEYS[1], 'instance') == ARGV[5] and redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[2] then
   redis.call('DEL', KEYS[1])
   holder = false
 end
 if holder then
-  return { 0, holder, redis.call('HGET', KEYS[1], 'epoch'), redis.call('PTTL', KEYS[1]), newest() }
+  return { 0, holder, redis.call('HGET', KEYS[1], 'epoch'), redis.call('PTTL', KEYS[1]), newestEntryId(KEYS[3]) }
 end
 local epoch = redis.call('INCR', KEYS[2])
-local now = redis.call('TIME')
-redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'instance', ARGV[5], 'epoch', epoch, 'since', now[1] * 1000 + math.floor(now[2] / 1000))
+redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'instance', ARGV[5], 'epoch', epoch, 'since', storeTimeMs())
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 local event = cjson.encode({ event = 'acquired', workerId = ARGV[1], epoch = epoch })
 local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100, '*', 'event', event)

@@ -1,8 +1,8 @@
 -- Lists the workers heard from within the timeout, oldest heartbeat first, with their info.
 -- KEYS[1] workers sorted set, KEYS[2] worker info hash; ARGV[1] worker timeout ms
 -- Returns a flat list { id, last heartbeat ms, info JSON or false, ... }.
-local now = redis.call('TIME')
-local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+--- @include "store-time"
+local ms = storeTimeMs()
 local live = redis.call('ZRANGEBYSCORE', KEYS[1], ms - tonumber(ARGV[1]), '+inf', 'WITHSCORES')
 local out = {}
 for i = 1, #live, 2 do

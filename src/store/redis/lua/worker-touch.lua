@@ -2,8 +2,8 @@
 -- KEYS[1] workers sorted set, KEYS[2] worker info hash (one namespace slot)
 -- ARGV[1] worker id, ARGV[2] info JSON, ARGV[3] worker timeout ms, ARGV[4] key ttl ms
 -- Returns the ids dropped.
-local now = redis.call('TIME')
-local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+--- @include "store-time"
+local ms = storeTimeMs()
 redis.call('ZADD', KEYS[1], ms, ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (ms - tonumber(ARGV[3])))

@@ -1,0 +1,88 @@
+import { keys } from '../../protocol/keys.js';
+import type { Operations } from '../roles/base.js';
+import type { InboxRef, StreamEntry } from '../roles/common.js';
+import type { AckResult, AckSnapshot, AckWrite, AppendOptions, AppendResult, InboxStore, PushListener, Subscription } from '../roles/inbox.js';
+import { PUSH_ACK_NOTICE, PUSH_SIGNAL, pushMessage } from '../push.js';
+import type { MemoryKeyspace } from './memory-keyspace.js';
+
+/** Signals and ACKs on the embedded store, with the semantics of the Lua scripts. */
+export class MemoryInbox implements Operations<InboxStore> {
+  readonly #space: MemoryKeyspace;
+
+  constructor(keyspace: MemoryKeyspace) {
+    this.#space = keyspace;
+  }
+
+  async appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
+    const space = this.#space;
+    space.open('appendSignal');
+    if (options.idempotencyKey !== undefined) {
+      const idemKey = keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey);
+      const existing = space.strings.get(idemKey);
+      if (existing !== undefined) return { messageId: existing, isDuplicate: true };
+      space.strings.set(idemKey, options.messageId, options.ttlMs);
+    }
+    const id = space.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
+    space.publish(keys.push(to.swarmId, to.coordinatorId), pushMessage(PUSH_SIGNAL, id, body));
+    return { messageId: options.messageId, isDuplicate: false };
+  }
+
+  async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
+    this.#space.open('ensureInbox');
+    this.#space.stream(keys.inbox(inbox.swarmId, inbox.coordinatorId), ttlMs);
+  }
+
+  async readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    this.#space.open('readPending');
+    const stream = this.#space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId));
+    return stream ? stream.pendingFor(inbox.coordinatorId, afterId, count) : [];
+  }
+
+  async readNew(inbox: InboxRef, count: number): Promise<StreamEntry[]> {
+    this.#space.open('readNew');
+    return this.#space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.deliverNew(inbox.coordinatorId, count) ?? [];
+  }
+
+  async subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription> {
+    this.#space.open('subscribe');
+    return this.#space.subscribeChannel(keys.push(ref.swarmId, ref.coordinatorId), listener);
+  }
+
+  async isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
+    this.#space.open('isProcessed');
+    return this.#space.strings.get(keys.ack(inbox.swarmId, addressedTo, messageId)) !== undefined;
+  }
+
+  async discard(inbox: InboxRef, entryId: string): Promise<void> {
+    this.#space.open('discard');
+    this.#space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(entryId);
+  }
+
+  async acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
+    const space = this.#space;
+    space.open('acknowledge');
+    if (options.entryId !== undefined) space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(options.entryId);
+    const ackKey = keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId);
+    const existing = space.strings.get(ackKey);
+    if (existing !== undefined) return { body: existing, created: false };
+    space.strings.set(ackKey, options.body, options.ttlMs);
+    const noticeKey = keys.ackNotices(inbox.swarmId, options.senderId);
+    const id = space.appendEntry(noticeKey, options.body, options.ttlMs);
+    space.streams.get(noticeKey)?.trim(options.noticeMaxLen);
+    space.publish(keys.push(inbox.swarmId, options.senderId), pushMessage(PUSH_ACK_NOTICE, id, options.body));
+    return { body: options.body, created: true };
+  }
+
+  async readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    this.#space.open('readAckNotices');
+    return this.#space.streams.get(keys.ackNotices(sender.swarmId, sender.coordinatorId))?.readAfter(afterId, count) ?? [];
+  }
+
+  async ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {
+    this.#space.open('ackSnapshot');
+    return {
+      acks: ackerIds.map((acker) => this.#space.strings.get(keys.ack(sender.swarmId, acker, messageId)) ?? null),
+      cursor: this.#space.streams.get(keys.ackNotices(sender.swarmId, sender.coordinatorId))?.lastId ?? '0-0',
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { Cluster, type Redis } from 'ioredis';
+import type { Logger } from '../../protocol/logger.js';
+import { defaultLogger } from '../default-logger.js';
+import type { BlockingRead, StreamEntry } from '../roles/common.js';
+import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.js';
+import { CallDeadlines, operationDeadlineMs } from './call-deadlines.js';
+import type { RedisClient } from './lua-script.js';
+import { PushHub } from './push-hub.js';
+import { toEntries, type RawStreams } from './stream-entries.js';
+
+export interface RedisContextOptions {
+  /** Whether close() quits the client (true when createStore made it). */
+  ownsClient: boolean;
+  logger?: Logger;
+}
+
+/**
+ * What the Redis adapter's role parts share: the client, the connections for blocking reads, the
+ * push hub, and the deadline every operation runs under (call()).
+ */
+export class RedisContext {
+  readonly client: RedisClient;
+  readonly blocking: BlockingConnections;
+  readonly pushes: PushHub;
+  readonly #ownsClient: boolean;
+  readonly #calls: CallDeadlines;
+  #closed = false;
+
+  constructor(client: Redis | Cluster, options: RedisContextOptions) {
+    const logger = options.logger ?? defaultLogger();
+    this.client = client;
+    this.#ownsClient = options.ownsClient;
+    this.#calls = new CallDeadlines(operationDeadlineMs(client));
+    this.blocking = new BlockingConnections(client, logger);
+    this.pushes = new PushHub(client, logger);
+  }
+
+  /** Runs one operation under its deadline, failing with typed errors (call-deadlines.ts). */
+  call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
+    return this.#calls.call(operation, run, extraMs);
+  }
+
+  /** An operation's failure as the typed error its caller gets. */
+  typedError(operation: string, error: unknown): Error {
+    return this.#calls.typedError(operation, error);
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    const down = () => listener(false);
+    const up = () => listener(true);
+    this.client.on('close', down);
+    this.client.on('ready', up);
+    return () => {
+      this.client.off('close', down);
+      this.client.off('ready', up);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#calls.close();
+    this.blocking.close();
+    this.pushes.close();
+    if (!this.#ownsClient) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** XREAD of one stream after `afterId`, blocking up to read.blockMs on a borrowed connection. */
+  readStreamBlocking(operation: string, key: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    const blockMs = Math.max(1, Math.ceil(read.blockMs));
+    return this.call(
+      operation,
+      () =>
+        this.blocking.use(
+          async (connection) => toEntries((await connection.xread('COUNT', read.count, 'BLOCK', blockMs, 'STREAMS', key, afterId)) as RawStreams),
+          blockMs,
+          read.signal,
+          [],
+        ),
+      blockMs + DEADLINE_GRACE_MS, // the read's own deadline comes first
+    );
+  }
+
+  /**
+   * Sends single-key commands together: one pipeline on a standalone server; on a Cluster, each
+   * to its node at once. Results in order; a failed command throws, or gives `onError` if set.
+   */
+  async sendTogether(commands: readonly string[][], ...onError: [unknown?]): Promise<unknown[]> {
+    if (commands.length === 0) return [];
+    const settle = (error: unknown, result: unknown) => {
+      if (!error) return result;
+      if (onError.length > 0) return onError[0];
+      throw error;
+    };
+    if (this.client instanceof Cluster) {
+      const cluster = this.client;
+      return Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r) => r, (e: unknown) => settle(e, undefined))));
+    }
+    const pipeline = this.client.pipeline();
+    for (const [name, ...args] of commands) pipeline.call(name!, ...args);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, result]) => settle(error, result));
+  }
+}

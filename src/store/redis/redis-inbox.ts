@@ -1,0 +1,103 @@
+import { CONSUMER_GROUP, keys } from '../../protocol/keys.js';
+import type { Operations } from '../roles/base.js';
+import type { InboxRef, StreamEntry } from '../roles/common.js';
+import type { AckResult, AckSnapshot, AckWrite, AppendOptions, AppendResult, InboxStore, PushListener, Subscription } from '../roles/inbox.js';
+import { CallBatch } from './call-batch.js';
+import { SUBSCRIBE_TIMEOUT_MS } from './push-hub.js';
+import type { RedisContext } from './redis-context.js';
+import { ackSnapshotScript } from './scripts/ack-snapshot.js';
+import { acknowledgeScript, type AckEntry } from './scripts/acknowledge.js';
+import { appendSignalScript, type AppendEntry } from './scripts/append-signal.js';
+import { discardEntryScript } from './scripts/discard-entry.js';
+import { ensureInboxScript } from './scripts/ensure-inbox.js';
+import { toEntries, type RawStreams } from './stream-entries.js';
+
+/**
+ * Signals and ACKs on Redis. Sends and ACKs are Lua scripts on one swarm slot, batched per turn
+ * (call-batch.ts); what they append is pushed to waiting coordinators (push-hub.ts).
+ */
+export class RedisInbox implements Operations<InboxStore> {
+  readonly #redis: RedisContext;
+  /** Lifetime of an inbox recreated because its group was missing. */
+  readonly #inboxTtlMs: number;
+  // Each batch's script call is the store operation (with its deadline); each entry keeps its own
+  // outcome: nothing more is allocated per send or ACK.
+  readonly #appends: CallBatch<AppendEntry, AppendResult>;
+  readonly #appendFailed = (error: unknown): never => {
+    throw this.#redis.typedError('appendSignal', error);
+  };
+  readonly #acks: CallBatch<AckEntry, AckResult>;
+  readonly #ackFailed = (error: unknown): never => {
+    throw this.#redis.typedError('acknowledge', error);
+  };
+
+  constructor(redis: RedisContext, inboxTtlMs: number) {
+    this.#redis = redis;
+    this.#inboxTtlMs = inboxTtlMs;
+    this.#appends = new CallBatch(
+      (batch) => redis.call('appendSignal', () => appendSignalScript.runPushFirst(redis.client, batch, batch.length)),
+      ({ to }) => to.swarmId,
+    );
+    this.#acks = new CallBatch(
+      (batch) => redis.call('acknowledge', () => acknowledgeScript.runPushFirst(redis.client, batch, batch.length)),
+      ({ inbox }) => inbox.swarmId,
+    );
+  }
+
+  appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
+    return this.#appends.add({ to, body, options }).catch(this.#appendFailed);
+  }
+
+  ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
+    return this.#redis.call('ensureInbox', () => ensureInboxScript.run(this.#redis.client, { inbox, ttlMs }));
+  }
+
+  readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    return this.#redis.call('readPending', () => this.#readGroup(inbox, count, afterId));
+  }
+
+  readNew(inbox: InboxRef, count: number): Promise<StreamEntry[]> {
+    return this.#redis.call('readNew', () => this.#readGroup(inbox, count, '>'));
+  }
+
+  subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription> {
+    // The push hub's own timeout ends a subscribe that Redis does not confirm, and unsubscribes it.
+    return this.#redis.call('subscribe', () => this.#redis.pushes.subscribe(keys.push(ref.swarmId, ref.coordinatorId), listener), SUBSCRIBE_TIMEOUT_MS);
+  }
+
+  isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
+    return this.#redis.call('isProcessed', async () => (await this.#redis.client.exists(keys.ack(inbox.swarmId, addressedTo, messageId))) === 1);
+  }
+
+  discard(inbox: InboxRef, entryId: string): Promise<void> {
+    return this.#redis.call('discard', () => discardEntryScript.run(this.#redis.client, { inbox, entryId }));
+  }
+
+  acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
+    return this.#acks.add({ inbox, options }).catch(this.#ackFailed);
+  }
+
+  readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    return this.#redis.call('readAckNotices', async () =>
+      toEntries((await this.#redis.client.xread('COUNT', count, 'STREAMS', keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId)) as RawStreams),
+    );
+  }
+
+  ackSnapshot(sender: InboxRef, ackerIds: readonly string[], messageId: string): Promise<AckSnapshot> {
+    return this.#redis.call('ackSnapshot', () => ackSnapshotScript.run(this.#redis.client, { sender, ackerIds, messageId }));
+  }
+
+  /** XREADGROUP of the inbox as its coordinator; a missing group (its stream expired or was deleted) is recreated and the read retried once. */
+  async #readGroup(inbox: InboxRef, count: number, from: string): Promise<StreamEntry[]> {
+    const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
+    const read = async () => toEntries((await this.#redis.client.xreadgroup('GROUP', CONSUMER_GROUP, inbox.coordinatorId, 'COUNT', count, 'STREAMS', key, from)) as RawStreams);
+    try {
+      return await read();
+    } catch (error) {
+      // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on it.
+      if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED)/.test(error.message)) throw error;
+      await ensureInboxScript.run(this.#redis.client, { inbox, ttlMs: this.#inboxTtlMs });
+      return read();
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/** What every store role shares: which adapter it is, its clock, its connection, its end. */
+export interface StoreBase {
+  readonly kind: 'memory' | 'redis';
+
+  /** The store's clock, ms. */
+  time(): Promise<number>;
+
+  /** Calls `listener(false)` when the connection to the store drops and `listener(true)` when it is back. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
+
+  /** Closes connections and timers; later calls fail with StoreClosedError. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A role's own operations, without the base: what one role part of an adapter implements. */
+export type Operations<Role extends StoreBase> = Omit<Role, keyof StoreBase>;
