@@ -6,6 +6,8 @@ import { MemoryStream } from './memory-stream.js';
 
 const SWEEP_INTERVAL_MS = 1_000;
 
+const isEmpty = (collection: { size: number }): boolean => collection.size === 0;
+
 /**
  * The embedded store's data, which its role parts share: strings, hashes, sorted sets and streams
  * with expiry, pub/sub, and blocking reads woken by appends. Its clock is the machine's. Each
@@ -14,9 +16,9 @@ const SWEEP_INTERVAL_MS = 1_000;
 export class MemoryKeyspace {
   readonly strings = new ExpiringMap<string>(Date.now);
   readonly streams = new ExpiringMap<MemoryStream>(Date.now);
-  readonly hashes = new ExpiringMap<Map<string, string>>(Date.now);
-  readonly sortedSets = new ExpiringMap<Map<string, number>>(Date.now);
-  readonly sets = new Map<string, Set<string>>();
+  readonly hashes = new ExpiringMap<Map<string, string>>(Date.now, isEmpty);
+  readonly sortedSets = new ExpiringMap<Map<string, number>>(Date.now, isEmpty);
+  readonly sets = new ExpiringMap<Set<string>>(Date.now, isEmpty);
   /** Blocked readers per stream key; kept outside the streams so expiry cannot strand them. */
   readonly #wakers = new Map<string, Set<() => void>>();
   /** Pub/sub: listeners per channel. */
@@ -39,7 +41,6 @@ export class MemoryKeyspace {
     this.#wakers.clear();
     this.#channels.clear();
     for (const space of this.spaces()) space.clear();
-    this.sets.clear();
   }
 
   /**
@@ -79,9 +80,9 @@ export class MemoryKeyspace {
     };
   }
 
-  /** The spaces of keys with a lifetime (sets have none). */
+  /** Every space of keys. */
   spaces(): ExpiringMap<unknown>[] {
-    return [this.strings, this.streams, this.hashes, this.sortedSets] as ExpiringMap<unknown>[];
+    return [this.strings, this.streams, this.hashes, this.sortedSets, this.sets] as ExpiringMap<unknown>[];
   }
 
   /** Throws StoreClosedError after close(). Every operation starts with it. */
@@ -107,14 +108,14 @@ export class MemoryKeyspace {
     return stream;
   }
 
-  /** The map stored at `key` in `space`, created (with ttlMs) when missing. */
-  mapAt<V>(space: ExpiringMap<Map<string, V>>, key: string, ttlMs: number): Map<string, V> {
-    let map = space.get(key);
-    if (!map) {
-      map = new Map();
-      space.set(key, map, ttlMs);
+  /** The collection stored at `key` in `space`, created (with ttlMs) when missing. */
+  mapAt<C extends Map<string, unknown> | Set<string>>(space: ExpiringMap<C>, key: string, ttlMs: number, create: () => C = () => new Map() as C): C {
+    let collection = space.get(key);
+    if (!collection) {
+      collection = create();
+      space.set(key, collection, ttlMs);
     }
-    return map;
+    return collection;
   }
 
   /** XREAD of one stream: entries after `afterId`, blocking up to read.blockMs when there are none. */

@@ -14,8 +14,6 @@ const EVENTS_MAX_LEN = 100;
 /** The leader-election operations of the embedded store, with the semantics of the Lua scripts. */
 export class MemoryLeases implements Operations<LeaseStore> {
   readonly #space: MemoryKeyspace;
-  /** Each namespace's epoch counter (a Redis key that never expires). */
-  readonly #epochs = new Map<string, number>();
 
   constructor(keyspace: MemoryKeyspace) {
     this.#space = keyspace;
@@ -31,8 +29,10 @@ export class MemoryLeases implements Operations<LeaseStore> {
     }
     const held = this.#space.hashes.get(key);
     if (held) return { ...this.#state(namespace), acquired: false };
-    const epoch = (this.#epochs.get(namespace) ?? 0) + 1;
-    this.#epochs.set(namespace, epoch);
+    const epoch = this.#epoch(namespace) + 1;
+    // INCR: a permanent key, created at 1, keeping any lifetime someone gave it.
+    const epochKey = globalKeys.epoch(namespace);
+    if (!this.#space.strings.replace(epochKey, String(epoch))) this.#space.strings.set(epochKey, String(epoch), Number.POSITIVE_INFINITY);
     this.#space.hashes.set(key, new Map([['workerId', workerId], ['instance', instance], ['epoch', String(epoch)], ['since', String(Date.now())]]), leaseMs);
     this.#event(namespace, { event: 'acquired', workerId, epoch });
     return { ...this.#state(namespace), acquired: true };
@@ -138,6 +138,11 @@ export class MemoryLeases implements Operations<LeaseStore> {
     }
   }
 
+  /** The last epoch handed out in the namespace (its counter key; 0 when there is none). */
+  #epoch(namespace: string): number {
+    return Number(this.#space.strings.get(globalKeys.epoch(namespace)) ?? 0);
+  }
+
   #holds(namespace: string, worker: LeaseHolder, epoch: number): boolean {
     const lease = this.#space.hashes.get(globalKeys.leader(namespace));
     return lease?.get('workerId') === worker.workerId && lease.get('instance') === worker.instance && Number(lease.get('epoch')) === epoch;
@@ -148,7 +153,7 @@ export class MemoryLeases implements Operations<LeaseStore> {
     const lease = this.#space.hashes.get(key);
     return {
       holder: lease?.get('workerId') ?? null,
-      epoch: lease ? Number(lease.get('epoch')) : (this.#epochs.get(namespace) ?? 0),
+      epoch: lease ? Number(lease.get('epoch')) : this.#epoch(namespace),
       ttlMs: lease ? (this.#space.hashes.ttl(key) ?? 0) : 0,
       eventsCursor: this.#space.streams.get(globalKeys.events(namespace))?.lastId ?? '0-0',
     };

@@ -24,8 +24,8 @@ export class MemoryLiveness implements Operations<LivenessStore> {
   async register(hb: HeartbeatWrite): Promise<void> {
     const space = this.#space;
     space.open('register');
-    const swarms = space.sets.get(keys.swarms()) ?? new Set<string>();
-    space.sets.set(keys.swarms(), swarms.add(hb.swarmId));
+    // A permanent key (SADD keeps whatever lifetime the set has).
+    space.mapAt(space.sets, keys.swarms(), Number.POSITIVE_INFINITY, () => new Set<string>()).add(hb.swarmId);
     await this.beat(hb);
   }
 

@@ -27,7 +27,7 @@ export class MemoryMaintenance implements Operations<MaintenanceStore> {
     const space = this.#space;
     space.open('scanKeys');
     const match = globToRegExp(pattern);
-    const all = [...space.spaces().flatMap((keyed) => [...keyed.keys()]), ...space.sets.keys()].filter((key) => match.test(key));
+    const all = space.spaces().flatMap((keyed) => [...keyed.keys()]).filter((key) => match.test(key));
     for (let i = 0; i < all.length; i += batchSize) yield all.slice(i, i + batchSize);
   }
 
@@ -40,7 +40,6 @@ export class MemoryMaintenance implements Operations<MaintenanceStore> {
     const space = this.#space;
     space.open('keyTtls');
     return keyList.map((key) => {
-      if (space.sets.has(key)) return -1;
       for (const keyed of space.spaces()) {
         const ttl = keyed.ttl(key);
         if (ttl !== undefined) return ttl === Number.POSITIVE_INFINITY ? -1 : Math.ceil(ttl);
@@ -54,9 +53,8 @@ export class MemoryMaintenance implements Operations<MaintenanceStore> {
     space.open('deleteKeys');
     let deleted = 0;
     for (const key of keyList) {
-      const existed = space.spaces().some((keyed) => keyed.ttl(key) !== undefined) || space.sets.has(key);
+      const existed = space.spaces().some((keyed) => keyed.ttl(key) !== undefined);
       for (const keyed of space.spaces()) keyed.delete(key);
-      space.sets.delete(key);
       if (existed) deleted += 1;
     }
     return deleted;

@@ -87,7 +87,11 @@ export class RedisInbox implements Operations<InboxStore> {
     return this.#redis.call('ackSnapshot', () => ackSnapshotScript.run(this.#redis.client, { sender, ackerIds, messageId }));
   }
 
-  /** XREADGROUP of the inbox as its coordinator; a missing group (its stream expired or was deleted) is recreated and the read retried once. */
+  /**
+   * XREADGROUP of the inbox as its coordinator. A stream without its group (made by a raw XADD)
+   * gets the group and the read is retried once; a missing stream reads as empty: a read never
+   * creates an inbox (as on the memory store), ensureInbox and appendSignal do.
+   */
   async #readGroup(inbox: InboxRef, count: number, from: string): Promise<StreamEntry[]> {
     const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
     const read = async () => toEntries((await this.#redis.client.xreadgroup('GROUP', CONSUMER_GROUP, inbox.coordinatorId, 'COUNT', count, 'STREAMS', key, from)) as RawStreams);
@@ -96,6 +100,7 @@ export class RedisInbox implements Operations<InboxStore> {
     } catch (error) {
       // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on it.
       if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED)/.test(error.message)) throw error;
+      if ((await this.#redis.client.exists(key)) === 0) return [];
       await ensureInboxScript.run(this.#redis.client, { inbox, ttlMs: this.#inboxTtlMs });
       return read();
     }
