@@ -87,11 +87,11 @@ export function supervisionOpsBehaviour(h: Harness): void {
 
       const handler = new CoordinatorTimeoutHandler({
         store,
-        timeoutThreshold: 1_000,
-        checkInterval: 20,
+        deadThresholdMs: 1_000,
+        checkIntervalMs: 20,
         maxWarnings: 3,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const warned: string[] = [];
@@ -101,12 +101,12 @@ export function supervisionOpsBehaviour(h: Harness): void {
       });
       const recovered = once(handler, 'coordinator:recovered');
       const escalated = once(handler, 'coordinator:escalated');
-      handler.startMonitoring();
+      await handler.start();
       const [event] = await escalated;
       const [back] = await recovered;
-      await handler.stopMonitoring();
+      await handler.stop();
 
-      assert.equal(event.deadCoordinatorId, 'coord-ghost');
+      assert.equal(event.coordinatorId, 'coord-ghost');
       assert.equal(event.workItemsMoved, 1);
       assert.deepEqual(warned.filter((w) => w.startsWith('coord-ghost')), ['coord-ghost:1', 'coord-ghost:2', 'coord-ghost:3']);
       assert.ok(!warned.some((w) => w.startsWith('coord-alive')), 'a live coordinator is never warned');
@@ -116,7 +116,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
       assert.ok(back.warnings === 1 || back.warnings === 2, `recovered after ${back.warnings} warnings`);
       assert.ok(!warned.includes('coord-napping:3'), 'a coordinator that beats again is not escalated');
       assert.ok(!alive.isRunning || (await store.getHeartbeat('coord-alive')) !== null);
-      const moved = await store.listWork({ swarmId: swarm, coordinatorId: event.newCoordinatorId });
+      const moved = await store.listWork({ swarmId: swarm, coordinatorId: event.replacementId });
       assert.deepEqual([...moved.keys()], ['task-9']);
       const metrics = handler.getMetrics();
       assert.deepEqual([metrics.escalations, metrics.timeoutEventsTotal >= 2, metrics.cleanupsPerformed], [1, true, 1]);
@@ -171,20 +171,20 @@ export function supervisionOpsBehaviour(h: Harness): void {
       void r;
       const handler = new CoordinatorTimeoutHandler({
         store: h.store(),
-        timeoutThreshold: 60_000,
-        checkInterval: 20,
+        deadThresholdMs: 60_000,
+        checkIntervalMs: 20,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const reports: string[][] = [];
       handler.on('deadlock:detected', (e) => reports.push(e.cycle));
       const detected = once(handler, 'deadlock:detected');
-      handler.startMonitoring();
+      await handler.start();
       await detected;
       const checks = handler.getMetrics().totalChecks;
       while (handler.getMetrics().totalChecks < checks + 5) await new Promise((resolve) => setTimeout(resolve, 20)); // more checks run
-      await handler.stopMonitoring();
+      await handler.stop();
       assert.deepEqual(reports, [['dl-x', 'dl-y', 'dl-z']], 'the cycle once; the chain p -> q -> r never');
       assert.equal(handler.getMetrics().deadlocksDetected, 1);
       await c.shutdownAll();
@@ -207,26 +207,26 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const spawnedOnce = new Promise<void>((resolve) => (first = resolve));
       const handler = new CoordinatorTimeoutHandler({
         store,
-        timeoutThreshold: 1_000,
-        checkInterval: 20,
+        deadThresholdMs: 1_000,
+        checkIntervalMs: 20,
         namespace,
         spawner: {
           spawn: async (request) => {
             if (request.swarmId !== swarm) return; // an earlier test's request, resumed too
-            spawned.push(`${request.replaces}->${request.newCoordinatorId}`);
+            spawned.push(`${request.replaces}->${request.replacementId}`);
             first();
           },
         },
-        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const escalated: string[] = [];
-      handler.on('coordinator:escalated', (e) => escalated.push(`${e.swarmId === swarm ? 'this swarm' : e.swarmId}: ${e.deadCoordinatorId}`));
-      handler.startMonitoring();
+      handler.on('coordinator:escalated', (e) => escalated.push(`${e.swarmId === swarm ? 'this swarm' : e.swarmId}: ${e.coordinatorId}`));
+      await handler.start();
       await spawnedOnce;
       const checks = handler.getMetrics().totalChecks;
       while (handler.getMetrics().totalChecks < checks + 5) await new Promise((resolve) => setTimeout(resolve, 20)); // more checks run
-      await handler.stopMonitoring();
+      await handler.stop();
       assert.deepEqual(spawned, ['coord-lost->coord-lost-r1'], 'started once, and no second replacement');
       assert.deepEqual(escalated, [], 'no escalation: the request was there already');
       assert.deepEqual(await store.pendingSpawns(swarm), []);

@@ -7,8 +7,8 @@ import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler
 import { uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 
-/** stopMonitoring() waits for the check in progress; a startMonitoring() meanwhile must not be undone by it. */
-test('startMonitoring() called while stopMonitoring() is still in progress leaves the handler monitoring', { timeout: 10_000 }, async () => {
+/** stop() waits for the check in progress; a start() meanwhile must not be undone by it. */
+test('the handler\'s start() called while its stop() is still in progress leaves it monitoring', { timeout: 10_000 }, async () => {
   const store = new MemoryStore();
   const swarm = uniqueSwarm('restart');
   const namespace = uniqueSwarm('sv');
@@ -16,25 +16,26 @@ test('startMonitoring() called while stopMonitoring() is still in progress leave
   await store.register({ swarmId: swarm, coordinatorId: 'coord-silent', body: '{}', timestamp: old, ttlMs: 50, registryTtlMs: 600_000 });
   const handler = new CoordinatorTimeoutHandler({
     store,
-    timeoutThreshold: 1_000,
-    checkInterval: 20,
+    deadThresholdMs: 1_000,
+    checkIntervalMs: 20,
     maxWarnings: 1_000, // it is warned at every check, never escalated
     namespace,
-    election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+    election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
     logger: recordingLogger(),
   });
   try {
-    handler.startMonitoring();
+    await handler.start();
     await once(handler, 'coordinator:warning');
-    const stopping = handler.stopMonitoring();
-    handler.startMonitoring();
+    const stopping = handler.stop();
+    const restarting = handler.start();
     await stopping;
     const [warning] = await once(handler, 'coordinator:warning'); // checks go on
+    await restarting;
     assert.equal(warning.coordinatorId, 'coord-silent');
-    assert.equal(getGlobalCoordinator(store, namespace).isRunning, true, 'its election is running');
+    assert.equal(getGlobalCoordinator({ store, namespace }).isRunning, true, 'its election is running');
   } finally {
-    await handler.stopMonitoring();
+    await handler.stop();
     await store.close();
   }
-  assert.equal(getGlobalCoordinator(store, namespace).isRunning, false, 'a final stop stops it');
+  assert.equal(getGlobalCoordinator({ store, namespace }).isRunning, false, 'a final stop stops it');
 });

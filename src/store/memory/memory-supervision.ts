@@ -1,3 +1,4 @@
+import { decodeActivity } from '../../protocol/activity.js';
 import { globalKeys, keys } from '../../protocol/keys.js';
 import type { BlockingRead, EscalationResult, EscalationTtls, Fence, InboxRef, StreamEntry } from '../port.js';
 import { MemoryLeases } from './memory-leases.js';
@@ -10,7 +11,14 @@ const EVENT_LOG_CAP = 1_000;
 export class MemorySupervision extends MemoryLeases {
   async recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
     this.open('recordActivity');
+    const { timestamp } = decodeActivity(body);
     this.strings.set(keys.activity(owner.swarmId, owner.coordinatorId), body, ttlMs);
+    // Listed where the supervisor looks, as Redis does it: ZADD GT, PEXPIRE NX and GT, SADD.
+    const registry = keys.registry(owner.swarmId);
+    const members = this.mapAt(this.sortedSets, registry, ttlMs);
+    members.set(owner.coordinatorId, Math.max(members.get(owner.coordinatorId) ?? Number.NEGATIVE_INFINITY, timestamp));
+    if ((this.sortedSets.ttl(registry) ?? 0) < ttlMs) this.sortedSets.expire(registry, ttlMs);
+    this.sets.set(keys.swarms(), (this.sets.get(keys.swarms()) ?? new Set<string>()).add(owner.swarmId));
   }
 
   async warnCoordinator(owner: InboxRef, fence: Fence, ttlMs: number): Promise<number> {

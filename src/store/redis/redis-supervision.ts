@@ -1,3 +1,4 @@
+import { decodeActivity } from '../../protocol/activity.js';
 import { CONSUMER_GROUP, globalKeys, keys } from '../../protocol/keys.js';
 import type { BlockingRead, EscalationResult, EscalationTtls, Fence, InboxRef, StreamEntry } from '../port.js';
 import { scripts } from './lua-script.js';
@@ -8,9 +9,23 @@ const EVENT_LOG_CAP = 1_000;
 
 /** The supervision operations of the Redis adapter: one Lua script each, on the swarm's slot. */
 export class RedisSupervision extends RedisMaintenance {
+  /**
+   * Single-key commands sent together, as a heartbeat's (no invariant spans them; the swarm set is
+   * in another slot): the record, the registry entry raised to its time (never lowered below a
+   * heartbeat's), the registry's lifetime set if it had none or extended, and the swarm listed.
+   */
   recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
+    const { timestamp } = decodeActivity(body);
     return this.call('recordActivity', async () => {
-      await this.client.set(keys.activity(owner.swarmId, owner.coordinatorId), body, 'PX', ttlMs);
+      const registry = keys.registry(owner.swarmId);
+      const ttl = String(ttlMs);
+      await this.sendTogether([
+        ['set', keys.activity(owner.swarmId, owner.coordinatorId), body, 'PX', ttl],
+        ['zadd', registry, 'GT', String(timestamp), owner.coordinatorId],
+        ['pexpire', registry, ttl, 'NX'],
+        ['pexpire', registry, ttl, 'GT'],
+        ['sadd', keys.swarms(), owner.swarmId],
+      ]);
     });
   }
 
