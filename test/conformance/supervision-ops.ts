@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { once } from 'node:events';
+import { encodeActivity } from '../../src/protocol/activity.js';
+import { InvalidPayloadError } from '../../src/protocol/errors.js';
 import { keys } from '../../src/protocol/keys.js';
+import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor/events.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
@@ -121,6 +124,57 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const metrics = handler.getMetrics();
       assert.deepEqual([metrics.escalations, metrics.timeoutEventsTotal >= 2, metrics.cleanupsPerformed], [1, true, 1]);
       assert.equal(await handler.checkCoordinatorTimeout('coord-alive', swarm), false);
+    });
+
+    test('recorded activity lists its coordinator in the registry and the swarm set, never lowering a later heartbeat', async () => {
+      fresh();
+      const store = h.store();
+      const now = await store.time();
+      const activity = (id: string, timestamp: number) => encodeActivity({ coordinatorId: id, swarmId: swarm, iteration: 0, phase: 'p', waitingFor: [], timestamp });
+      await store.recordActivity({ swarmId: swarm, coordinatorId: 'act-only' }, activity('act-only', now), 60_000);
+      assert.deepEqual(await store.listRegistry(swarm), [{ coordinatorId: 'act-only', lastSeen: now }]);
+      assert.ok((await store.listSwarms()).includes(swarm));
+      const [registryTtl] = await store.keyTtls([keys.registry(swarm)]);
+      assert.ok(registryTtl! > 0 && registryTtl! <= 60_000, `a new registry gets the activity's lifetime (${registryTtl})`);
+
+      await store.register({ swarmId: swarm, coordinatorId: 'beats', body: '{}', timestamp: now + 1_000, ttlMs: 60_000, registryTtlMs: 600_000 });
+      await store.recordActivity({ swarmId: swarm, coordinatorId: 'beats' }, activity('beats', now + 500), 60_000);
+      await store.recordActivity({ swarmId: swarm, coordinatorId: 'act-only' }, activity('act-only', now + 2_000), 60_000);
+      const registry = new Map((await store.listRegistry(swarm)).map((e) => [e.coordinatorId, e.lastSeen]));
+      assert.deepEqual([registry.get('beats'), registry.get('act-only')], [now + 1_000, now + 2_000], 'raised, never lowered');
+      const [longer] = await store.keyTtls([keys.registry(swarm)]);
+      assert.ok(longer! > 60_000, `a registry's longer lifetime is kept (${longer})`);
+      await assert.rejects(store.recordActivity({ swarmId: swarm, coordinatorId: 'bad' }, '{"timestamp":1}', 60_000), InvalidPayloadError);
+    });
+
+    test('a coordinator known only through recordActivity that goes silent is warned and escalated', async () => {
+      fresh();
+      const store = h.store();
+      const handler = new CoordinatorTimeoutHandler({
+        store,
+        deadThresholdMs: 300,
+        checkIntervalMs: 20,
+        maxWarnings: 2,
+        namespace: uniqueSwarm('sv'),
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        logger: recordingLogger(),
+      });
+      const events: string[] = [];
+      handler.on('coordinator:warning', (e) => e.swarmId === swarm && events.push(`warning ${e.coordinatorId} ${e.count}`));
+      handler.on('coordinator:timeout', (e) => e.swarmId === swarm && events.push(`timeout ${e.coordinatorId}`));
+      const escalated = new Promise<CoordinatorEscalatedEvent>((resolve) => handler.on('coordinator:escalated', (e) => e.swarmId === swarm && resolve(e)));
+      await handler.recordActivity('coordinator-1', 0, 'loop-3-implementation', { swarmId: swarm });
+      const recordedAt = performance.now();
+      await handler.start();
+      const event = await escalated;
+      const silentFor = performance.now() - recordedAt;
+      await handler.stop();
+
+      assert.equal(event.coordinatorId, 'coordinator-1');
+      assert.ok(silentFor >= 300, `escalated after ${silentFor.toFixed(0)} ms of silence, not before the dead threshold`);
+      assert.deepEqual(events, ['timeout coordinator-1', 'warning coordinator-1 1', 'warning coordinator-1 2']);
+      assert.equal(await handler.checkCoordinatorTimeout('coordinator-1', swarm), false, 'no longer registered: escalation and clean-up removed it');
+      assert.deepEqual(await store.readStrings([keys.activity(swarm, 'coordinator-1')]), [null], 'its activity record was cleaned up');
     });
 
     test('escalation moves unacknowledged signals; the replacement answers and acknowledges for the one it replaces', async () => {

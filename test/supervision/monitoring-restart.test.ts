@@ -39,3 +39,41 @@ test('the handler\'s start() called while its stop() is still in progress leaves
   }
   assert.equal(getGlobalCoordinator({ store, namespace }).isRunning, false, 'a final stop stops it');
 });
+
+test('the handler\'s start() resolves once it has joined the election; of stop(), start(), stop() in a row the last wins', { timeout: 10_000 }, async () => {
+  const store = new MemoryStore();
+  const namespace = uniqueSwarm('sv');
+  const handler = new CoordinatorTimeoutHandler({ store, namespace, checkIntervalMs: 20, election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 }, logger: recordingLogger() });
+  const election = () => getGlobalCoordinator({ store, namespace });
+  try {
+    await handler.start();
+    assert.ok(election().isRunning && election().isLeader(), 'joined, and alone it leads');
+    assert.deepEqual([...election().subscribedPlugins.keys()], ['coordinator-timeout-handler']);
+    await Promise.all([handler.stop(), handler.start(), handler.stop()]);
+    assert.equal(election().isRunning, false, 'the election it started is stopped');
+    assert.equal(election().subscribedPlugins.size, 0);
+    assert.equal(await election().getLeader(), null);
+  } finally {
+    await handler.stop();
+    await store.close();
+  }
+});
+
+test('handlers sharing one election: the one that started it stops it; the other only leaves it', { timeout: 10_000 }, async () => {
+  const store = new MemoryStore();
+  const namespace = uniqueSwarm('sv');
+  const make = () => new CoordinatorTimeoutHandler({ store, namespace, checkIntervalMs: 20, election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 }, logger: recordingLogger() });
+  const [first, second] = [make(), make()];
+  const election = () => getGlobalCoordinator({ store, namespace });
+  try {
+    await Promise.all([first.start(), second.start()]);
+    assert.equal(election().isRunning, true);
+    await second.stop();
+    assert.equal(election().isRunning, true, 'still running for the first');
+    await first.stop();
+    assert.equal(election().isRunning, false);
+  } finally {
+    await Promise.all([first.stop(), second.stop()]);
+    await store.close();
+  }
+});

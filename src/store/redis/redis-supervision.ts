@@ -14,9 +14,9 @@ export class RedisSupervision extends RedisMaintenance {
    * in another slot): the record, the registry entry raised to its time (never lowered below a
    * heartbeat's), the registry's lifetime set if it had none or extended, and the swarm listed.
    */
-  recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
+  async recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
     const { timestamp } = decodeActivity(body);
-    return this.call('recordActivity', async () => {
+    await this.call('recordActivity', async () => {
       const registry = keys.registry(owner.swarmId);
       const ttl = String(ttlMs);
       await this.sendTogether([
