@@ -32,12 +32,35 @@ export { DEFAULTS } from './protocol/defaults.js';
 export { isValidId, assertId } from './protocol/ids.js';
 export * from './protocol/errors.js';
 
-export { GlobalCoordinator } from './supervision/global-coordinator.js';
-export { getGlobalCoordinator } from './supervision/global-coordinator-registry.js';
-export type { GlobalCoordinatorOptions, GlobalCoordinatorConfig } from './supervision/global-config.js';
-export type { LeaderChangedEvent, LeaderWorkContext, CoordinatorPlugin, ActiveWorker, GlobalCoordinatorMetrics } from './supervision/global-types.js';
+export { GlobalCoordinator, type GlobalCoordinatorOptions } from './supervision/global-coordinator.js';
+export { getGlobalCoordinator, type SharedGlobalCoordinatorOptions } from './supervision/global-coordinator-registry.js';
+export { electionDefaults, type ElectionOptions, type ElectionConfig } from './supervision/election-options.js';
+export type {
+  LeaderChangedEvent,
+  LeaseRenewedEvent,
+  GlobalCoordinatorEvents,
+  LeaderWorkContext,
+  CoordinatorPlugin,
+  ActiveWorker,
+  GlobalCoordinatorMetrics,
+} from './supervision/election/types.js';
 export type { FencedOp, FencedResult, LeaseState, AcquireResult, WorkerRecord } from './store/lease-types.js';
 export { globalKeys, hashTagOf } from './protocol/keys.js';
-export { cleanupStaleState, type CleanupOptions, type CleanupReport } from './supervision/cleanup.js';
+export { cleanupStaleState, type CleanupReport } from './supervision/cleanup.js';
+export { cleanupDefaults, type CleanupOptions, type CleanupConfig } from './supervision/cleanup-options.js';
 export { CoordinatorTimeoutHandler, type TimeoutHandlerOptions, type TimeoutHandlerMetrics } from './supervision/timeout-handler.js';
+export { supervisorDefaults, type SupervisorOptions, type SupervisorConfig } from './supervision/supervisor-options.js';
+export type { RecordActivityOptions } from './supervision/supervisor/activity-recorder.js';
+export type {
+  TimeoutHandlerEvents,
+  CoordinatorWarningEvent,
+  CoordinatorRecoveredEvent,
+  CoordinatorTimeoutEvent,
+  CoordinatorEscalatedEvent,
+  EscalationFailedEvent,
+  CleanupCompleteEvent,
+  CleanupFailedEvent,
+  DeadlockDetectedEvent,
+} from './supervision/supervisor/events.js';
 export { commandSpawner, recordOnlySpawner, type Spawner, type SpawnRequest } from './supervision/spawner.js';
+export type { Activity } from './protocol/activity.js';

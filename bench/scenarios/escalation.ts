@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { createStore } from '../../src/index.js';
+import { createStore, type CoordinatorEscalatedEvent } from '../../src/index.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 
 const AGENT = fileURLToPath(new URL('../../test/fixtures/agent-process.ts', import.meta.url));
@@ -22,13 +22,13 @@ export async function runEscalation(url: string, secret: string, counts: Escalat
   const swarm = `bench-escalation-${process.pid}`;
   const handler = new CoordinatorTimeoutHandler({
     store,
-    timeoutThreshold: counts.deadThresholdMs,
-    checkInterval: counts.checkIntervalMs,
+    deadThresholdMs: counts.deadThresholdMs,
+    checkIntervalMs: counts.checkIntervalMs,
     maxWarnings: counts.maxWarnings,
     namespace: `bench-supervisor-${process.pid}`,
-    election: { leaseTimeout: 900, heartbeatInterval: 100, workerTimeout: 2_000 },
+    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
   });
-  handler.startMonitoring();
+  await handler.start();
   const samplesMs: number[] = [];
   try {
     for (let round = 0; round < counts.rounds; round++) {
@@ -40,8 +40,8 @@ export async function runEscalation(url: string, secret: string, counts: Escalat
       await once(agent.stdout!, 'data'); // ready: registered and beating
       await new Promise((resolve) => setTimeout(resolve, 200)); // a few beats
       const escalated = new Promise<void>((resolve) => {
-        const listener = (event: { deadCoordinatorId: string }) => {
-          if (event.deadCoordinatorId !== id) return;
+        const listener = (event: CoordinatorEscalatedEvent) => {
+          if (event.coordinatorId !== id) return;
           handler.off('coordinator:escalated', listener);
           resolve();
         };
@@ -53,7 +53,7 @@ export async function runEscalation(url: string, secret: string, counts: Escalat
       samplesMs.push(performance.now() - killedAt);
     }
   } finally {
-    await handler.stopMonitoring();
+    await handler.stop();
     await store.close();
   }
   return { samplesMs };

@@ -1,26 +1,12 @@
-import { DEFAULTS } from '../protocol/defaults.js';
-import { InvalidConfigError } from '../protocol/errors.js';
+import { parseActivity } from '../protocol/activity.js';
 import { parseHeartbeat } from '../protocol/heartbeat.js';
 import { ownerOfKey } from '../protocol/keys.js';
-import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { LivenessStore, MaintenanceStore } from '../store/port.js';
 
-/** The store roles the cleanup uses. */
-type Store = MaintenanceStore & LivenessStore;
-
-/** A `blocking:*` key found without a lifetime gets this one. */
-const MISSING_TTL_MS = 86_400_000;
-
-export interface CleanupOptions {
-  /** A coordinator is stale when its last heartbeat and activity are older than this, ms. Default 600 000. */
-  staleThresholdMs?: number;
-  /** List what would be deleted and fixed; change nothing. Default false. */
-  dryRun?: boolean;
-  /** Keys per SCAN step and per batch of commands. Default 500. */
-  batchSize?: number;
-  logger?: Logger;
-}
+/** The store roles the cleanup uses: any `Store` has them. */
+export type CleanupStore = MaintenanceStore & LivenessStore;
+import { resolveCleanupOptions, type CleanupOptions } from './cleanup-options.js';
 
 export interface CleanupReport {
   /** Coordinators examined. */
@@ -48,20 +34,15 @@ interface Seen {
 /**
  * Removes the transient state (heartbeat, inbox, ACKs, idempotency records, warnings, activity)
  * of coordinators whose last heartbeat and last activity are older than the threshold, and
- * nothing of live ones; gives a 24 h TTL to any `blocking:*` key that has none. Works in SCAN
+ * nothing of live ones; gives any `blocking:*` key that has no lifetime one (missingTtlMs, 24 h). Works in SCAN
  * batches, so the store is never held for more than one small step. Ages are compared in whole
  * seconds: exactly at the threshold is kept, a second past is removed. Work items, escalation
  * records and spawn requests are the supervisor's, and are never touched here.
  */
-export async function cleanupStaleState(store: Store, options: CleanupOptions = {}): Promise<CleanupReport> {
+export async function cleanupStaleState(store: CleanupStore, options: CleanupOptions = {}): Promise<CleanupReport> {
   const started = performance.now();
-  const threshold = options.staleThresholdMs ?? DEFAULTS.staleThresholdMs;
-  const batchSize = options.batchSize ?? 500;
-  const dryRun = options.dryRun ?? false;
+  const { staleThresholdMs: threshold, batchSize, dryRun, missingTtlMs } = resolveCleanupOptions(options);
   const logger = options.logger ?? defaultLogger();
-  if (!(Number.isInteger(threshold) && threshold > 0 && Number.isInteger(batchSize) && batchSize > 0)) {
-    throw new InvalidConfigError('staleThresholdMs and batchSize must be positive whole numbers', { threshold, batchSize });
-  }
   const report: CleanupReport = { checked: 0, stale: 0, keysDeleted: 0, ttlsFixed: 0, errors: 0, dryRun, staleCoordinators: [], wouldDelete: [], wouldFixTtl: [], durationMs: 0 };
   const guarded = async (what: string, step: () => Promise<void>) => {
     try {
@@ -86,14 +67,19 @@ export async function cleanupStaleState(store: Store, options: CleanupOptions = 
       for (const { coordinatorId, lastSeen } of await store.listRegistry(swarm)) saw(coordinatorId, lastSeen, swarm);
     });
   }
-  for (const pattern of ['blocking:heartbeat:*', 'coordinator:activity:*']) {
+  // A record counts only for the coordinator whose key holds it.
+  const records: Record<string, (body: string) => { coordinatorId: string; timestamp: number } | undefined> = {
+    'blocking:heartbeat:*': parseHeartbeat,
+    'coordinator:activity:*': parseActivity,
+  };
+  for (const [pattern, parse] of Object.entries(records)) {
     for await (const batch of store.scanKeys(pattern, batchSize)) {
       await guarded(`read ${pattern}`, async () => {
         const bodies = await store.readStrings(batch);
         batch.forEach((key, i) => {
           const id = ownerOfKey(key);
-          const at = timestampOf(bodies[i] ?? null);
-          if (id !== undefined && at !== undefined) saw(id, at);
+          const record = parse(bodies[i] ?? 'null');
+          if (id !== undefined && record?.coordinatorId === id) saw(id, record.timestamp);
         });
       });
     }
@@ -117,7 +103,7 @@ export async function cleanupStaleState(store: Store, options: CleanupOptions = 
         const ttls = await store.keyTtls(kept);
         const endless = kept.filter((_, i) => ttls[i] === -1);
         if (dryRun) report.wouldFixTtl.push(...endless);
-        else report.ttlsFixed += await store.expireKeysWithoutTtl(endless, MISSING_TTL_MS);
+        else report.ttlsFixed += await store.expireKeysWithoutTtl(endless, missingTtlMs);
       });
     }
   }
@@ -130,17 +116,3 @@ export async function cleanupStaleState(store: Store, options: CleanupOptions = 
   logger.info({ ...report, staleCoordinators: report.staleCoordinators.length, wouldDelete: report.wouldDelete.length, wouldFixTtl: report.wouldFixTtl.length }, dryRun ? 'cleanup dry run' : 'cleanup complete');
   return report;
 }
-
-/** The store-ms timestamp of a heartbeat or activity record. */
-function timestampOf(body: string | null): number | undefined {
-  if (body === null) return undefined;
-  const heartbeat = parseHeartbeat(body);
-  if (heartbeat) return heartbeat.timestamp;
-  try {
-    const timestamp = (JSON.parse(body) as { timestamp?: unknown }).timestamp;
-    return typeof timestamp === 'number' ? timestamp : undefined;
-  } catch {
-    return undefined;
-  }
-}
-

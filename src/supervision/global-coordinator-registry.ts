@@ -1,28 +1,38 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InvalidConfigError } from '../protocol/errors.js';
-import type { Logger } from '../protocol/logger.js';
-import type { LeaseStore as Store } from '../store/port.js';
-import { resolveGlobalConfig, type GlobalCoordinatorOptions } from './global-config.js';
-import { GlobalCoordinator } from './global-coordinator.js';
+import type { LeaseStore } from '../store/port.js';
+import { resolveElectionOptions } from './election-options.js';
+import { GlobalCoordinator, type GlobalCoordinatorOptions } from './global-coordinator.js';
 
-const instances = new WeakMap<Store, Map<string, GlobalCoordinator>>();
+const instances = new WeakMap<LeaseStore, Map<string, GlobalCoordinator>>();
+
+/** What getGlobalCoordinator takes: a GlobalCoordinator's options without `workerId` (the instance's id is generated). */
+export type SharedGlobalCoordinatorOptions = Omit<GlobalCoordinatorOptions, 'workerId'>;
 
 /**
  * The one global coordinator of a store and namespace in this process. Asking again returns the
- * same instance; asking again with a different config is an error, not a silent ignore.
+ * same instance; asking again with a different election config is an error, not a silent ignore.
+ * With no election option given, the existing instance is returned whatever its config.
  */
-export function getGlobalCoordinator(store: Store, namespace: string, options?: GlobalCoordinatorOptions & { logger?: Logger }): GlobalCoordinator {
+export function getGlobalCoordinator(options: SharedGlobalCoordinatorOptions): GlobalCoordinator {
+  const { store, namespace } = options;
   let byNamespace = instances.get(store);
   if (!byNamespace) instances.set(store, (byNamespace = new Map()));
   const existing = byNamespace.get(namespace);
   if (existing) {
-    const asked = options === undefined ? existing.config : resolveGlobalConfig(options);
+    const asked = asksForConfig(options) ? resolveElectionOptions(options) : existing.config;
     if (!isDeepStrictEqual(asked, existing.config)) {
       throw new InvalidConfigError(`the global coordinator of namespace ${namespace} already runs with another config`, { namespace, running: existing.config, asked });
     }
     return existing;
   }
-  const created = new GlobalCoordinator(store, namespace, options);
+  const created = new GlobalCoordinator(options);
   byNamespace.set(namespace, created);
   return created;
+}
+
+/** Whether `options` set any election option (the rest name the instance, or are not compared). */
+function asksForConfig(options: SharedGlobalCoordinatorOptions): boolean {
+  const { store: _store, namespace: _namespace, logger: _logger, ...election } = options;
+  return Object.values(election).some((value) => value !== undefined);
 }

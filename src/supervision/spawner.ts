@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from '../protocol/logger.js';
 
-/** What a replacement needs to start: its id, the coordinator it replaces, and their swarm. */
+/** What a replacement needs to start: its id, the dead coordinator it replaces, and their swarm. */
 export interface SpawnRequest {
-  newCoordinatorId: string;
+  replacementId: string;
   replaces: string;
   swarmId: string;
 }
@@ -18,19 +18,27 @@ export const recordOnlySpawner: Spawner = {
   async spawn() {},
 };
 
+/** What a command template's placeholders stand for; `{newId}` and `{deadId}` are the older names. */
+const PLACEHOLDERS: Record<string, (request: SpawnRequest) => string> = {
+  '{replacementId}': (r) => r.replacementId,
+  '{newId}': (r) => r.replacementId,
+  '{replaces}': (r) => r.replaces,
+  '{deadId}': (r) => r.replaces,
+  '{swarmId}': (r) => r.swarmId,
+};
+
 /**
- * Runs a command template per replacement, e.g. `node agent.js --id {newId} --replaces {deadId}
- * --swarm {swarmId}`. The template is split on spaces and run without a shell (ids never contain
- * spaces or shell characters); the process is detached from the supervisor's lifetime. A command
- * that cannot start rejects (the handler reports `escalation:failed`).
+ * Runs a command template per replacement, e.g. `node agent.js --id {replacementId} --replaces
+ * {replaces} --swarm {swarmId}` (`{newId}` = `{replacementId}`, `{deadId}` = `{replaces}`). The
+ * template is split on spaces and run without a shell (ids never contain spaces or shell
+ * characters); the process is detached from the supervisor's lifetime. A command that cannot
+ * start rejects (the handler reports `escalation:failed`).
  */
 export function commandSpawner(template: string, options: { logger?: Logger; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawner {
   return {
     spawn(request) {
-      const [command, ...args] = template
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((part) => part.replaceAll('{newId}', request.newCoordinatorId).replaceAll('{deadId}', request.replaces).replaceAll('{swarmId}', request.swarmId));
+      const fill = (part: string) => Object.entries(PLACEHOLDERS).reduce((text, [placeholder, value]) => text.replaceAll(placeholder, value(request)), part);
+      const [command, ...args] = template.split(/\s+/).filter(Boolean).map(fill);
       if (!command) return Promise.reject(new Error('empty spawn command template'));
       return new Promise((resolve, reject) => {
         const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: 'ignore' });

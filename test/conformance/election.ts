@@ -7,13 +7,13 @@ import { globalKeys } from '../../src/protocol/keys.js';
 import type { Store } from '../../src/store/port.js';
 import { getGlobalCoordinator } from '../../src/supervision/global-coordinator-registry.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
-import type { LeaderChangedEvent } from '../../src/supervision/global-types.js';
+import type { LeaderChangedEvent } from '../../src/supervision/election/types.js';
 import { uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { spyStore } from '../support/spy-store.js';
 import type { Harness } from './harness.js';
 
-const FAST = { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 };
+const FAST = { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 };
 
 /** A store that can be made unreachable, as a crashed or cut-off worker sees it. */
 function severable(store: Store): { store: Store; sever(): void } {
@@ -54,7 +54,7 @@ export function electionBehaviour(h: Harness): void {
       running.length = 0;
     });
     const worker = (options: Partial<typeof FAST> & { store?: Store; namespace?: string; diagnosticsEnabled?: boolean; logger?: ReturnType<typeof recordingLogger> } = {}) => {
-      const gc = new GlobalCoordinator(options.store ?? h.store(), options.namespace ?? ns, { ...FAST, logger: recordingLogger(), ...options });
+      const gc = new GlobalCoordinator({ ...FAST, logger: recordingLogger(), ...options, store: options.store ?? h.store(), namespace: options.namespace ?? ns });
       running.push(gc);
       return gc;
     };
@@ -127,10 +127,10 @@ export function electionBehaviour(h: Harness): void {
       cut.sever();
       await steppedDown;
       assert.ok(!a.isLeader());
-      assert.ok(performance.now() - severedAt <= FAST.leaseTimeout, 'stepped down within its lease');
+      assert.ok(performance.now() - severedAt <= FAST.leaseTimeoutMs, 'stepped down within its lease');
       const event = await replaced;
       const elapsed = performance.now() - severedAt;
-      assert.ok(elapsed <= FAST.leaseTimeout + FAST.heartbeatInterval + 100, `replaced after ${elapsed.toFixed(0)} ms`);
+      assert.ok(elapsed <= FAST.leaseTimeoutMs + FAST.heartbeatIntervalMs + 100, `replaced after ${elapsed.toFixed(0)} ms`);
       assert.equal(event.epoch, 2);
       assert.ok(a.getMetrics().renewFailures >= 1);
     });
@@ -320,7 +320,7 @@ export function electionBehaviour(h: Harness): void {
       const begun = performance.now();
       await gc.stop();
       const tookMs = performance.now() - begun;
-      assert.ok(tookMs >= gc.config.leaseTimeout - 5 && tookMs < gc.config.leaseTimeout + 1_000, `stop took ${tookMs} ms`);
+      assert.ok(tookMs >= gc.config.leaseTimeoutMs - 5 && tookMs < gc.config.leaseTimeoutMs + 1_000, `stop took ${tookMs} ms`);
       assert.equal(gc.isRunning, false);
     });
 
@@ -339,11 +339,12 @@ export function electionBehaviour(h: Harness): void {
 
     test('getGlobalCoordinator returns one instance per store and namespace, and refuses another config', () => {
       fresh();
-      const first = getGlobalCoordinator(h.store(), ns, FAST);
-      assert.equal(getGlobalCoordinator(h.store(), ns, FAST), first);
-      assert.equal(getGlobalCoordinator(h.store(), ns), first);
-      assert.throws(() => getGlobalCoordinator(h.store(), ns, { ...FAST, leaseTimeout: 900 }), InvalidConfigError);
-      assert.notEqual(getGlobalCoordinator(h.store(), `${ns}-b`, FAST), first);
+      const first = getGlobalCoordinator({ store: h.store(), namespace: ns, ...FAST });
+      assert.equal(getGlobalCoordinator({ store: h.store(), namespace: ns, ...FAST }), first);
+      assert.equal(getGlobalCoordinator({ store: h.store(), namespace: ns }), first, 'no election option: the existing instance');
+      assert.throws(() => getGlobalCoordinator({ store: h.store(), namespace: ns, ...FAST, leaseTimeoutMs: 900 }), InvalidConfigError);
+      assert.throws(() => getGlobalCoordinator({ store: h.store(), namespace: ns, diagnosticsEnabled: false }), InvalidConfigError, 'the defaults for the rest');
+      assert.notEqual(getGlobalCoordinator({ store: h.store(), namespace: `${ns}-b`, ...FAST }), first);
     });
   });
 }

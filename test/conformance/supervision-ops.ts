@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { once } from 'node:events';
+import { encodeActivity } from '../../src/protocol/activity.js';
+import { InvalidPayloadError } from '../../src/protocol/errors.js';
 import { keys } from '../../src/protocol/keys.js';
+import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor/events.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
@@ -101,11 +104,11 @@ export function supervisionOpsBehaviour(h: Harness): void {
 
       const handler = new CoordinatorTimeoutHandler({
         store,
-        timeoutThreshold: 1_000,
-        checkInterval: 20,
+        deadThresholdMs: 1_000,
+        checkIntervalMs: 20,
         maxWarnings: 3,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const warned: string[] = [];
@@ -115,12 +118,12 @@ export function supervisionOpsBehaviour(h: Harness): void {
       });
       const recovered = once(handler, 'coordinator:recovered');
       const escalated = once(handler, 'coordinator:escalated');
-      handler.startMonitoring();
+      await handler.start();
       const [event] = await escalated;
       const [back] = await recovered;
-      await handler.stopMonitoring();
+      await handler.stop();
 
-      assert.equal(event.deadCoordinatorId, 'coord-ghost');
+      assert.equal(event.coordinatorId, 'coord-ghost');
       assert.equal(event.workItemsMoved, 1);
       assert.deepEqual(warned.filter((w) => w.startsWith('coord-ghost')), ['coord-ghost:1', 'coord-ghost:2', 'coord-ghost:3']);
       assert.ok(!warned.some((w) => w.startsWith('coord-alive')), 'a live coordinator is never warned');
@@ -130,11 +133,62 @@ export function supervisionOpsBehaviour(h: Harness): void {
       assert.ok(back.warnings === 1 || back.warnings === 2, `recovered after ${back.warnings} warnings`);
       assert.ok(!warned.includes('coord-napping:3'), 'a coordinator that beats again is not escalated');
       assert.ok(!alive.isRunning || (await store.getHeartbeat('coord-alive')) !== null);
-      const moved = await store.listWork({ swarmId: swarm, coordinatorId: event.newCoordinatorId });
+      const moved = await store.listWork({ swarmId: swarm, coordinatorId: event.replacementId });
       assert.deepEqual([...moved.keys()], ['task-9']);
       const metrics = handler.getMetrics();
       assert.deepEqual([metrics.escalations, metrics.timeoutEventsTotal >= 2, metrics.cleanupsPerformed], [1, true, 1]);
       assert.equal(await handler.checkCoordinatorTimeout('coord-alive', swarm), false);
+    });
+
+    test('recorded activity lists its coordinator in the registry and the swarm set, never lowering a later heartbeat', async () => {
+      fresh();
+      const store = h.store();
+      const now = await store.time();
+      const activity = (id: string, timestamp: number) => encodeActivity({ coordinatorId: id, swarmId: swarm, iteration: 0, phase: 'p', waitingFor: [], timestamp });
+      await store.recordActivity({ swarmId: swarm, coordinatorId: 'act-only' }, activity('act-only', now), 60_000);
+      assert.deepEqual(await store.listRegistry(swarm), [{ coordinatorId: 'act-only', lastSeen: now }]);
+      assert.ok((await store.listSwarms()).includes(swarm));
+      const [registryTtl] = await store.keyTtls([keys.registry(swarm)]);
+      assert.ok(registryTtl! > 0 && registryTtl! <= 60_000, `a new registry gets the activity's lifetime (${registryTtl})`);
+
+      await store.register({ swarmId: swarm, coordinatorId: 'beats', body: '{}', timestamp: now + 1_000, ttlMs: 60_000, registryTtlMs: 600_000 });
+      await store.recordActivity({ swarmId: swarm, coordinatorId: 'beats' }, activity('beats', now + 500), 60_000);
+      await store.recordActivity({ swarmId: swarm, coordinatorId: 'act-only' }, activity('act-only', now + 2_000), 60_000);
+      const registry = new Map((await store.listRegistry(swarm)).map((e) => [e.coordinatorId, e.lastSeen]));
+      assert.deepEqual([registry.get('beats'), registry.get('act-only')], [now + 1_000, now + 2_000], 'raised, never lowered');
+      const [longer] = await store.keyTtls([keys.registry(swarm)]);
+      assert.ok(longer! > 60_000, `a registry's longer lifetime is kept (${longer})`);
+      await assert.rejects(store.recordActivity({ swarmId: swarm, coordinatorId: 'bad' }, '{"timestamp":1}', 60_000), InvalidPayloadError);
+    });
+
+    test('a coordinator known only through recordActivity that goes silent is warned and escalated', async () => {
+      fresh();
+      const store = h.store();
+      const handler = new CoordinatorTimeoutHandler({
+        store,
+        deadThresholdMs: 300,
+        checkIntervalMs: 20,
+        maxWarnings: 2,
+        namespace: uniqueSwarm('sv'),
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        logger: recordingLogger(),
+      });
+      const events: string[] = [];
+      handler.on('coordinator:warning', (e) => e.swarmId === swarm && events.push(`warning ${e.coordinatorId} ${e.count}`));
+      handler.on('coordinator:timeout', (e) => e.swarmId === swarm && events.push(`timeout ${e.coordinatorId}`));
+      const escalated = new Promise<CoordinatorEscalatedEvent>((resolve) => handler.on('coordinator:escalated', (e) => e.swarmId === swarm && resolve(e)));
+      await handler.recordActivity('coordinator-1', 0, 'loop-3-implementation', { swarmId: swarm });
+      const recordedAt = performance.now();
+      await handler.start();
+      const event = await escalated;
+      const silentFor = performance.now() - recordedAt;
+      await handler.stop();
+
+      assert.equal(event.coordinatorId, 'coordinator-1');
+      assert.ok(silentFor >= 300, `escalated after ${silentFor.toFixed(0)} ms of silence, not before the dead threshold`);
+      assert.deepEqual(events, ['timeout coordinator-1', 'warning coordinator-1 1', 'warning coordinator-1 2']);
+      assert.equal(await handler.checkCoordinatorTimeout('coordinator-1', swarm), false, 'no longer registered: escalation and clean-up removed it');
+      assert.deepEqual(await store.readStrings([keys.activity(swarm, 'coordinator-1')]), [null], 'its activity record was cleaned up');
     });
 
     test('escalation moves unacknowledged signals; the replacement answers and acknowledges for the one it replaces', async () => {
@@ -185,20 +239,20 @@ export function supervisionOpsBehaviour(h: Harness): void {
       void r;
       const handler = new CoordinatorTimeoutHandler({
         store: h.store(),
-        timeoutThreshold: 60_000,
-        checkInterval: 20,
+        deadThresholdMs: 60_000,
+        checkIntervalMs: 20,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const reports: string[][] = [];
       handler.on('deadlock:detected', (e) => reports.push(e.cycle));
       const detected = once(handler, 'deadlock:detected');
-      handler.startMonitoring();
+      await handler.start();
       await detected;
       const checks = handler.getMetrics().totalChecks;
       while (handler.getMetrics().totalChecks < checks + 5) await new Promise((resolve) => setTimeout(resolve, 20)); // more checks run
-      await handler.stopMonitoring();
+      await handler.stop();
       assert.deepEqual(reports, [['dl-x', 'dl-y', 'dl-z']], 'the cycle once; the chain p -> q -> r never');
       assert.equal(handler.getMetrics().deadlocksDetected, 1);
       await c.shutdownAll();
@@ -221,26 +275,26 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const spawnedOnce = new Promise<void>((resolve) => (first = resolve));
       const handler = new CoordinatorTimeoutHandler({
         store,
-        timeoutThreshold: 1_000,
-        checkInterval: 20,
+        deadThresholdMs: 1_000,
+        checkIntervalMs: 20,
         namespace,
         spawner: {
           spawn: async (request) => {
             if (request.swarmId !== swarm) return; // an earlier test's request, resumed too
-            spawned.push(`${request.replaces}->${request.newCoordinatorId}`);
+            spawned.push(`${request.replaces}->${request.replacementId}`);
             first();
           },
         },
-        election: { leaseTimeout: 600, heartbeatInterval: 100, workerTimeout: 1_000 },
+        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const escalated: string[] = [];
-      handler.on('coordinator:escalated', (e) => escalated.push(`${e.swarmId === swarm ? 'this swarm' : e.swarmId}: ${e.deadCoordinatorId}`));
-      handler.startMonitoring();
+      handler.on('coordinator:escalated', (e) => escalated.push(`${e.swarmId === swarm ? 'this swarm' : e.swarmId}: ${e.coordinatorId}`));
+      await handler.start();
       await spawnedOnce;
       const checks = handler.getMetrics().totalChecks;
       while (handler.getMetrics().totalChecks < checks + 5) await new Promise((resolve) => setTimeout(resolve, 20)); // more checks run
-      await handler.stopMonitoring();
+      await handler.stop();
       assert.deepEqual(spawned, ['coord-lost->coord-lost-r1'], 'started once, and no second replacement');
       assert.deepEqual(escalated, [], 'no escalation: the request was there already');
       assert.deepEqual(await store.pendingSpawns(swarm), []);

@@ -126,8 +126,8 @@ describe('robustness', () => {
 
   test('two workers started with the same worker id never both lead', async () => {
     const ns = uniqueSwarm('twins');
-    const options = { leaseTimeout: 300, heartbeatInterval: 50, workerTimeout: 1_000, workerId: 'twin', logger: recordingLogger() };
-    const twins = [new GlobalCoordinator(store, ns, options), new GlobalCoordinator(store, ns, options)];
+    const options = { store, namespace: ns, leaseTimeoutMs: 300, heartbeatIntervalMs: 50, workerTimeoutMs: 1_000, workerId: 'twin', logger: recordingLogger() };
+    const twins = [new GlobalCoordinator(options), new GlobalCoordinator(options)];
     await Promise.all(twins.map((gc) => gc.start()));
     let samples = 0;
     let violations = 0;

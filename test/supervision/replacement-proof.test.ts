@@ -49,35 +49,35 @@ test('a killed agent is replaced by a spawned process that takes its work and si
   for (const id of AGENTS) await owner.sendSignal(id, 'validate', { iteration: 1, payload: { task: 'review' } });
 
   const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'error' };
-  const spawner = commandSpawner(`${process.execPath} --import tsx ${AGENT} --id {newId} --replaces {deadId} --swarm {swarmId}`, { env });
+  const spawner = commandSpawner(`${process.execPath} --import tsx ${AGENT} --id {replacementId} --replaces {replaces} --swarm {swarmId}`, { env });
   const handler = new CoordinatorTimeoutHandler({
     store,
-    timeoutThreshold: 600,
-    checkInterval: 100,
+    deadThresholdMs: 600,
+    checkIntervalMs: 100,
     maxWarnings: 2,
     spawner,
     namespace: 'proof-supervisor',
-    election: { leaseTimeout: 900, heartbeatInterval: 100, workerTimeout: 2_000 },
+    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
     logger: recordingLogger(),
   });
   const escalated = once(handler, 'coordinator:escalated');
   const listener = new Redis(server.port, server.host);
   await listener.subscribe(keys.replacementChannel(SWARM));
   const announced = once(listener, 'message');
-  handler.startMonitoring();
+  await handler.start();
   const answers = await owner.waitForSignals(AGENTS, { types: 'completion', iteration: 1, timeoutMs: 30_000 });
   const [event] = await escalated;
-  await handler.stopMonitoring();
+  await handler.stop();
 
   assert.deepEqual([...answers.keys()].sort(), AGENTS, 'every agent answered, agent-3 through its replacement');
-  assert.deepEqual([event.deadCoordinatorId, event.workItemsMoved, event.signalsMoved], ['agent-3', 1, 1]);
+  assert.deepEqual([event.coordinatorId, event.workItemsMoved, event.signalsMoved], ['agent-3', 1, 1]);
   const fromReplacement = answers.get('agent-3')!;
-  assert.deepEqual([fromReplacement.senderId, fromReplacement.onBehalfOf], [event.newCoordinatorId, 'agent-3']);
+  assert.deepEqual([fromReplacement.senderId, fromReplacement.onBehalfOf], [event.replacementId, 'agent-3']);
   assert.deepEqual((fromReplacement.payload as { work: unknown[] }).work, [{ taskId: 'task-of-agent-3', transferredFrom: 'agent-3' }]);
   const [channel, message] = (await announced) as [string, string];
   listener.disconnect();
   assert.equal(channel, 'swarm:proof-swarm:coordinator:replacement');
-  assert.deepEqual(JSON.parse(message), { oldCoordinatorId: 'agent-3', newCoordinatorId: event.newCoordinatorId });
-  await owner.sendSignal(event.newCoordinatorId, 'stop'); // the spawned process is detached: it ends on this
+  assert.deepEqual(JSON.parse(message), { oldCoordinatorId: 'agent-3', newCoordinatorId: event.replacementId });
+  await owner.sendSignal(event.replacementId, 'stop'); // the spawned process is detached: it ends on this
   await c.shutdownAll();
 });

@@ -10,7 +10,7 @@ import { recordingLogger } from '../support/recording-logger.js';
 test('stop() lets a worker heartbeat in flight land, then removes the worker from the list', async () => {
   const memory = new MemoryStore();
   const { store, held, release } = holdOneCall(memory, 'touchWorker', 1); // the first is start()'s
-  const gc = new GlobalCoordinator(store, 'workers', { leaseTimeout: 600, heartbeatInterval: 10, workerTimeout: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ store, namespace: 'workers', leaseTimeoutMs: 600, heartbeatIntervalMs: 10, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     await gc.start();
     await held;
@@ -31,7 +31,7 @@ test('stop() lets a worker heartbeat in flight land, then removes the worker fro
 test('stop() during start() lets its first worker heartbeat land, then removes the worker', async () => {
   const memory = new MemoryStore();
   const { store, held, release } = holdOneCall(memory, 'touchWorker'); // start()'s own
-  const gc = new GlobalCoordinator(store, 'first-beat', { leaseTimeout: 600, heartbeatInterval: 10_000, workerTimeout: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ store, namespace: 'first-beat', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     const starting = gc.start();
     await held;
@@ -51,7 +51,7 @@ test('stop() during start() lets its first worker heartbeat land, then removes t
 test('start() called while stop() is in progress runs after it: the worker is listed again', async () => {
   const memory = new MemoryStore();
   const { store, held, release } = holdOneCall(memory, 'removeWorker');
-  const gc = new GlobalCoordinator(store, 'restart', { leaseTimeout: 600, heartbeatInterval: 10_000, workerTimeout: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ store, namespace: 'restart', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     await gc.start();
     const stopping = gc.stop();
@@ -71,7 +71,7 @@ test('start() called while stop() is in progress runs after it: the worker is li
 
 test('stop(), start(), stop() in a row: the last call wins, the worker is stopped and holds nothing', async () => {
   const memory = new MemoryStore();
-  const gc = new GlobalCoordinator(memory, 'in-a-row', { leaseTimeout: 600, heartbeatInterval: 10_000, workerTimeout: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ store: memory, namespace: 'in-a-row', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     await gc.start();
     const calls = [gc.stop(), gc.start(), gc.stop()];
@@ -106,7 +106,7 @@ test('stop() during start()\'s first election waits for it and gives the lease b
       };
     },
   });
-  const gc = new GlobalCoordinator(counted, 'first-election', { leaseTimeout: 600, heartbeatInterval: 10_000, workerTimeout: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ store: counted, namespace: 'first-election', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     const first = gc.start();
     await held; // its first acquireLease is in flight

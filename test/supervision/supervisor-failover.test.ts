@@ -74,16 +74,19 @@ test('the leading supervisor is killed after two warnings; the other continues t
   secondWarning.child.kill('SIGKILL');
   await once(secondWarning.child, 'exit');
 
+  t.after(() => survivor.child.kill('SIGTERM')); // also when an assertion fails: it would check the next test's swarm too
   const escalated = await survivor.next((l) => l.type === 'escalated');
   const takeover = performance.now() - killedAt;
-  const counts = [...secondWarning.lines, ...survivor.lines].filter((l) => l.type === 'warning').map((l) => l.count);
-  assert.deepEqual(counts.slice(0, 2), [1, 2], 'the first leader warned twice');
-  assert.deepEqual(survivor.lines.filter((l) => l.type === 'warning').map((l) => l.count), [3, 4], 'the second continued from the store');
-  assert.equal(escalated.deadCoordinatorId, 'silent-1');
+  const warnings = (s: Supervisor) => s.lines.filter((l) => l.type === 'warning').map((l) => l.count as number);
+  assert.deepEqual(warnings(secondWarning).slice(0, 2), [1, 2], 'the first leader warned twice');
+  // On a loaded machine the first leader may warn a third time before the kill lands.
+  const [first, ...rest] = warnings(survivor);
+  assert.ok(first === warnings(secondWarning).length + 1 && first > 2, `the second continued from the store: ${warnings(survivor).join(', ')} after ${warnings(secondWarning).join(', ')}`);
+  assert.deepEqual(rest, Array.from({ length: 4 - first! }, (_, i) => first! + 1 + i), 'up to maxWarnings (4)');
+  assert.equal(escalated.coordinatorId, 'silent-1');
   assert.equal([...secondWarning.lines, ...survivor.lines].filter((l) => l.type === 'spawn').length, 1, 'one replacement');
   assert.ok(takeover < 5_000, `taken over and escalated ${takeover.toFixed(0)} ms after the kill`);
   t.diagnostic(`supervisor killed after warning 2 (lease 600 ms, check every 150 ms): the other escalated ${takeover.toFixed(0)} ms later`);
-  survivor.child.kill('SIGTERM');
 });
 
 /** Issue 4: the supervisor leader is killed in the middle of an escalation: still exactly one replacement. */
@@ -98,7 +101,7 @@ test('a supervisor killed in the middle of an escalation: the other finishes it,
   await once(spawning.s.child, 'exit');
   const survivor = spawning.s === a ? b : a;
   const resumed = await survivor.next((l) => l.type === 'spawn' && l.replaces === 'silent-2');
-  assert.equal(resumed.newCoordinatorId, spawning.line.newCoordinatorId, 'the same replacement, resumed');
+  assert.equal(resumed.replacementId, spawning.line.replacementId, 'the same replacement, resumed');
   assert.equal(survivor.lines.filter((l) => l.type === 'escalated').length, 0, 'no second escalation');
   const deadline = performance.now() + 5_000; // the request is marked done just after the spawn returns
   while ((await store.pendingSpawns('sv-swarm-2')).length > 0) {

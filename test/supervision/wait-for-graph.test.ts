@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findCycles } from '../../src/supervision/wait-for-graph.js';
+import { findCycles } from '../../src/supervision/supervisor/wait-for-graph.js';
 
 const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges).map(([from, to]) => [from, new Set(to)]));
 

@@ -1,3 +1,4 @@
+import { decodeActivity } from '../../protocol/activity.js';
 import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef } from '../roles/common.js';
@@ -50,7 +51,16 @@ export class MemoryLiveness implements Operations<LivenessStore> {
   }
 
   async recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
-    this.#space.open('recordActivity');
-    this.#space.strings.set(keys.activity(owner.swarmId, owner.coordinatorId), body, ttlMs);
+    const space = this.#space;
+    space.open('recordActivity');
+    const { timestamp } = decodeActivity(body);
+    space.strings.set(keys.activity(owner.swarmId, owner.coordinatorId), body, ttlMs);
+    // Listed where the supervisor looks, as on Redis: ZADD GT, PEXPIRE NX then GT, SADD.
+    const registry = keys.registry(owner.swarmId);
+    const members = space.mapAt(space.sortedSets, registry, ttlMs);
+    members.set(owner.coordinatorId, Math.max(members.get(owner.coordinatorId) ?? Number.NEGATIVE_INFINITY, timestamp));
+    const left = space.sortedSets.ttl(registry) ?? 0;
+    if (left === Number.POSITIVE_INFINITY || left < ttlMs) space.sortedSets.expire(registry, ttlMs);
+    space.mapAt(space.sets, keys.swarms(), Number.POSITIVE_INFINITY, () => new Set<string>()).add(owner.swarmId);
   }
 }

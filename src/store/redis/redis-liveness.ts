@@ -1,3 +1,4 @@
+import { decodeActivity } from '../../protocol/activity.js';
 import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef } from '../roles/common.js';
@@ -67,9 +68,23 @@ export class RedisLiveness implements Operations<LivenessStore> {
     });
   }
 
-  recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
-    return this.#redis.call('recordActivity', async () => {
-      await this.#redis.client.set(keys.activity(owner.swarmId, owner.coordinatorId), body, 'PX', ttlMs);
+  /**
+   * Single-key commands sent together, as a heartbeat's (no invariant spans them; the swarm set is
+   * in another slot): the record, the registry entry raised to its time (never lowered below a
+   * heartbeat's), the registry's lifetime set if it had none or extended, and the swarm listed.
+   */
+  async recordActivity(owner: InboxRef, body: string, ttlMs: number): Promise<void> {
+    const { timestamp } = decodeActivity(body);
+    await this.#redis.call('recordActivity', async () => {
+      const registry = keys.registry(owner.swarmId);
+      const ttl = String(ttlMs);
+      await this.#redis.sendTogether([
+        ['set', keys.activity(owner.swarmId, owner.coordinatorId), body, 'PX', ttl],
+        ['zadd', registry, 'GT', String(timestamp), owner.coordinatorId],
+        ['pexpire', registry, ttl, 'NX'],
+        ['pexpire', registry, ttl, 'GT'],
+        ['sadd', keys.swarms(), owner.swarmId],
+      ]);
     });
   }
 

@@ -1,3 +1,5 @@
+/** The public types of the leader election (GlobalCoordinator). */
+
 /** What `leader:changed` carries: this worker's view of the namespace's leader changed. */
 export interface LeaderChangedEvent {
   namespace: string;
@@ -6,6 +8,18 @@ export interface LeaderChangedEvent {
   epoch: number;
   /** Wall-clock ms when this worker saw it (informational; no decision uses it). */
   timestamp: number;
+}
+
+/** What `lease:renewed` carries: this worker renewed its lease (same epoch). */
+export interface LeaseRenewedEvent {
+  namespace: string;
+  epoch: number;
+}
+
+/** The events of a GlobalCoordinator. */
+export interface GlobalCoordinatorEvents {
+  'leader:changed': [event: LeaderChangedEvent];
+  'lease:renewed': [event: LeaseRenewedEvent];
 }
 
 export interface LeaderWorkContext {

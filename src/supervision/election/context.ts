@@ -1,0 +1,24 @@
+import type { Logger } from '../../protocol/logger.js';
+import type { LeaseHolder } from '../../store/lease-types.js';
+import type { LeaseStore } from '../../store/port.js';
+import type { ElectionConfig } from '../election-options.js';
+
+/** What every part of one worker's election shares. */
+export interface ElectionContext {
+  readonly store: LeaseStore;
+  readonly namespace: string;
+  readonly workerId: string;
+  /** This process's instance of the worker id: a twin with the same id is a different holder. */
+  readonly holder: LeaseHolder;
+  readonly config: ElectionConfig;
+  readonly logger: Logger;
+  /** Logs `message` in the guide's form when diagnostics are on. */
+  diag(message: string, level?: 'info' | 'debug'): void;
+}
+
+/** The guide's log form: `[coordinator:global] [<namespace>] <message>`, when diagnostics are on. */
+export function diagnostics(logger: Logger, namespace: string, enabled: boolean): ElectionContext['diag'] {
+  return (message, level = 'info') => {
+    if (enabled) logger[level]({ diagnostics: true }, `[coordinator:global] [${namespace}] ${message}`);
+  };
+}

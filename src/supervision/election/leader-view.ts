@@ -1,0 +1,50 @@
+import type { ElectionContext } from './context.js';
+import type { LeaderChangedEvent } from './types.js';
+
+/**
+ * This worker's view of who leads its namespace: the last holder it saw and the highest epoch.
+ * A change of holder is counted, logged and announced (`leader:changed`).
+ */
+export class LeaderView {
+  readonly #ctx: ElectionContext;
+  readonly #onChange: (event: LeaderChangedEvent) => void;
+  #leader: string | null = null;
+  #epoch = 0;
+  #changes = 0;
+
+  constructor(ctx: ElectionContext, onChange: (event: LeaderChangedEvent) => void) {
+    this.#ctx = ctx;
+    this.#onChange = onChange;
+  }
+
+  /** The leader as last seen (null: none). */
+  get leader(): string | null {
+    return this.#leader;
+  }
+
+  /** The epoch of the current term as this worker knows it. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** How many times the leader changed. */
+  get changes(): number {
+    return this.#changes;
+  }
+
+  /** `holder` leads (null: nobody) under `epoch`, as this worker just learnt. */
+  observe(holder: string | null, epoch: number): void {
+    if (holder === this.#leader && epoch === this.#epoch) return;
+    const previous = this.#leader;
+    this.#leader = holder;
+    this.#epoch = Math.max(this.#epoch, epoch);
+    if (holder === previous) return;
+    this.#changes += 1;
+    this.#ctx.diag(`Leader changed: ${previous ?? 'none'} → ${holder ?? 'none'} (epoch: ${epoch})`);
+    this.#onChange(this.event(previous, holder, epoch));
+  }
+
+  event(previousLeader: string | null, newLeader: string | null, epoch: number): LeaderChangedEvent {
+    return { namespace: this.#ctx.namespace, previousLeader, newLeader, epoch, timestamp: Date.now() };
+  }
+}
