@@ -1,15 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AbortedError, BlockingCoordinator, CoordinatorShutdownError, type Signal, type SignalFilter } from '../src/index.js';
+import { AbortedError, BlockingCoordinator, CoordinatorStoppedError, type Signal, type SignalFilter } from '../src/index.js';
 import type { ScenarioContext } from './scenario.js';
 
 /** Builds and initializes one coordinator per id in the scenario's swarm. */
 export async function startCoordinators(context: ScenarioContext, ids: readonly string[]): Promise<BlockingCoordinator[]> {
   const coordinators = ids.map((id) => new BlockingCoordinator({ id, store: context.store, secret: context.secret, swarmId: context.swarmId }));
   try {
-    await Promise.all(coordinators.map((c) => c.initialize()));
+    await Promise.all(coordinators.map((c) => c.start()));
   } catch (error) {
-    await Promise.allSettled(coordinators.map((c) => c.shutdown()));
+    await Promise.allSettled(coordinators.map((c) => c.stop()));
     throw error;
   }
   return coordinators;
@@ -31,7 +31,7 @@ export async function respondLoop(
       // The wait is ended by `stop`, not by a timeout; the default timeout (30 min) never fires here.
       signal = await coordinator.blockUntilSignal({ ...filter, signal: stop });
     } catch (error) {
-      if (error instanceof AbortedError || error instanceof CoordinatorShutdownError) return;
+      if (error instanceof AbortedError || error instanceof CoordinatorStoppedError) return;
       throw error;
     }
     await handle(signal);
@@ -69,7 +69,7 @@ export async function withLoops<T>(
   }
   stop.abort();
   const settled = await Promise.allSettled(loops);
-  await Promise.allSettled(coordinators.map((c) => c.shutdown()));
+  await Promise.allSettled(coordinators.map((c) => c.stop()));
   if (!outcome.ok) throw outcome.error;
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    await Promise.all(everyone.map((coordinator) => coordinator.initialize()));
+    await Promise.all(everyone.map((coordinator) => coordinator.start()));
     logStep('demo', `${everyone.length} coordinators initialized in swarm ${SWARM} (inboxes open, heartbeats running)`);
 
     const [round] = await Promise.all([
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     ]);
     printSummary(owner, round.results, round.outcome);
   } finally {
-    await Promise.all(everyone.map((coordinator) => coordinator.shutdown()));
+    await Promise.all(everyone.map((coordinator) => coordinator.stop()));
     await store.close();
     logStep('demo', 'coordinators shut down (heartbeats removed), store closed');
   }
@@ -102,7 +102,7 @@ async function runProductOwner(owner: BlockingCoordinator): Promise<{ results: M
   logStep(OWNER, 'waits for the ACK of each validate signal');
   await Promise.all(
     [...sent].map(async ([id, messageId]) => {
-      const acks = await owner.waitForAcks([id], messageId, ACK_TIMEOUT_MS); // partial (here: empty) on timeout
+      const acks = await owner.waitForAcks([id], messageId, { timeoutMs: ACK_TIMEOUT_MS }); // partial (here: empty) on timeout
       const ack = acks.get(id);
       if (!ack) throw new Error(`no ACK from ${id} within ${ACK_TIMEOUT_MS} ms`);
       logStep(OWNER, `<- ACK from ${id}: ${ack.status}, signature ${short(ack.signature)} verified`);

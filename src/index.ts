@@ -1,35 +1,64 @@
 /** Rendezvous: blocking coordination for multi-agent workflows. */
 export { createStore, type CreateStoreOptions } from './store/create-store.js';
-export type { Store, StoreBase, InboxStore, LivenessStore, WorkStore, LeaseStore, SupervisionStore, MaintenanceStore, InboxRef, StreamEntry, RegistryEntry, StoredHeartbeat, PushListener, Subscription } from './store/port.js';
+export type {
+  Store,
+  StoreBase,
+  InboxStore,
+  LivenessStore,
+  WorkStore,
+  LeaseStore,
+  SupervisionStore,
+  MaintenanceStore,
+  InboxRef,
+  StreamEntry,
+  BlockingRead,
+  RegistryEntry,
+  StoredHeartbeat,
+  HeartbeatWrite,
+  PushListener,
+  Subscription,
+  AppendOptions,
+  AppendResult,
+  AckWrite,
+  AckResult,
+  AckSnapshot,
+  Fence,
+  EscalationTtls,
+  EscalationResult,
+  PendingSpawn,
+} from './store/port.js';
 export { MemoryStore } from './store/memory/memory-store.js';
-export { RedisStore } from './store/redis/redis-store.js';
+export { RedisStore, type RedisStoreOptions } from './store/redis/redis-store.js';
+export type { RedisClient } from './store/redis/lua-script.js';
 
 export {
   BlockingCoordinator,
   type BlockingCoordinatorOptions,
   type BlockOptions,
+  type AckWaitOptions,
   type CoordinatorEvents,
+  type CoordinatorStore,
 } from './core/coordinator.js';
+export type { SecretOptions } from './core/secrets.js';
 export type { SendOptions } from './core/outbox.js';
 export type { AckOptions } from './core/inbox.js';
 export type { WaitDescription } from './core/coordinator-observer.js';
 export type { CoordinatorMetrics } from './core/coordinator-metrics.js';
-export { COORDINATOR_DEFAULTS, type CoordinatorConfig } from './core/coordinator-options.js';
+export { coordinatorDefaults, type CoordinatorConfig } from './core/coordinator-options.js';
 export type { SignalFilter } from './core/signal-filter.js';
 export type { RejectionEvent } from './core/rejection-event.js';
 export type { LocalClock } from './core/store-clock.js';
 export type { HookName, HookOptions } from './core/hooks.js';
 
-export { SIGNAL_TYPES, signalSigningString, deriveMessageId, type Signal, type SignalType, type KnownSignalType } from './protocol/signal.js';
-export { ackSigningString, type Ack } from './protocol/ack.js';
+export { SIGNAL_TYPES, signalSigningString, deriveMessageId, type Signal, type UnsignedSignal, type SignalType, type KnownSignalType } from './protocol/signal.js';
+export { ackSigningString, type Ack, type UnsignedAck } from './protocol/ack.js';
 export type { Heartbeat, CoordinatorStatus } from './protocol/heartbeat.js';
 export type { WorkItem } from './protocol/work-item.js';
 export type { RejectionReason } from './protocol/rejection.js';
 export type { Logger } from './protocol/logger.js';
-export { Keyring } from './protocol/keyring.js';
+export { Keyring, type SignatureVerdict } from './protocol/keyring.js';
 export { keys, CONSUMER_GROUP } from './protocol/keys.js';
-export { DEFAULTS } from './protocol/defaults.js';
-export { isValidId, assertId } from './protocol/ids.js';
+export { isValidId, assertId, type IdKind } from './protocol/ids.js';
 export * from './protocol/errors.js';
 
 export { GlobalCoordinator, type GlobalCoordinatorOptions } from './supervision/global-coordinator.js';
@@ -44,12 +73,13 @@ export type {
   ActiveWorker,
   GlobalCoordinatorMetrics,
 } from './supervision/election/types.js';
-export type { FencedOp, FencedResult, LeaseState, AcquireResult, WorkerRecord } from './store/lease-types.js';
+export type { FencedOp, FencedResult, LeaseState, LeaseHolder, AcquireResult, WorkerRecord } from './store/lease-types.js';
 export { globalKeys, hashTagOf } from './protocol/keys.js';
-export { cleanupStaleState, type CleanupReport } from './supervision/cleanup.js';
+export { cleanupStaleState, type CleanupReport, type CleanupStore } from './supervision/cleanup.js';
 export { cleanupDefaults, type CleanupOptions, type CleanupConfig } from './supervision/cleanup-options.js';
 export { CoordinatorTimeoutHandler, type TimeoutHandlerOptions, type TimeoutHandlerMetrics } from './supervision/timeout-handler.js';
 export { supervisorDefaults, type SupervisorOptions, type SupervisorConfig } from './supervision/supervisor-options.js';
+export type { SupervisorStore } from './supervision/supervisor/context.js';
 export type { RecordActivityOptions } from './supervision/supervisor/activity-recorder.js';
 export type {
   TimeoutHandlerEvents,

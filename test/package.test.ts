@@ -10,7 +10,7 @@ test('dist exposes the fixed public API with type declarations and its Lua scrip
   assert.ok(existsSync(entry), `${entry.pathname} exists (run npm run build)`);
   assert.ok(existsSync(new URL(`../${pkg.exports['.'].types}`, import.meta.url)), 'type declarations are built');
   const api = (await import(entry.href)) as Record<string, unknown>;
-  for (const name of ['createStore', 'BlockingCoordinator', 'SIGNAL_TYPES', 'RendezvousError', 'SignalTimeoutError', 'DEFAULTS', 'keys']) {
+  for (const name of ['createStore', 'BlockingCoordinator', 'SIGNAL_TYPES', 'RendezvousError', 'SignalTimeoutError', 'coordinatorDefaults', 'keys']) {
     assert.ok(name in api, `exports ${name}`);
   }
   for (const script of ['append-signal', 'acknowledge', 'ack-snapshot', 'discard-entry', 'ensure-inbox', 'escalate']) {
@@ -27,10 +27,10 @@ test('the built package runs a signal round trip on the embedded store', async (
   const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } };
   const a = new BlockingCoordinator({ id: 'pkg-a', store, secret, logger: silent, env: {} });
   const b = new BlockingCoordinator({ id: 'pkg-b', store, secret, logger: silent, env: {} });
-  await Promise.all([a.initialize(), b.initialize()]);
+  await Promise.all([a.start(), b.start()]);
   const { messageId } = await a.sendSignal('pkg-b', 'wake');
   await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 1_000 }));
-  assert.equal((await a.waitForAcks(['pkg-b'], messageId, 1_000)).size, 1);
-  await Promise.all([a.shutdown(), b.shutdown()]);
+  assert.equal((await a.waitForAcks(['pkg-b'], messageId, { timeoutMs: 1_000 })).size, 1);
+  await Promise.all([a.stop(), b.stop()]);
   await store.close();
 });

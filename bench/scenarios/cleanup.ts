@@ -40,12 +40,12 @@ export async function runCleanup(url: string, secret: string, counts: CleanupCou
       pipeline.sadd(keys.swarms(), swarm);
       await pipeline.exec();
     }
-    await Promise.all(live.map((c) => c.initialize()));
+    await Promise.all(live.map((c) => c.start()));
     const report = await cleanupStaleState(store, { staleThresholdMs: THRESHOLD_MS });
     const intact = await Promise.all(live.map((c) => store.getHeartbeat(c.id)));
     return { durationMs: report.durationMs, checked: report.checked, stale: report.stale, keysDeleted: report.keysDeleted, liveIntact: intact.filter((h) => h !== null).length };
   } finally {
-    await Promise.allSettled(live.map((c) => c.shutdown()));
+    await Promise.allSettled(live.map((c) => c.stop()));
     await raw.flushdb().catch(() => undefined);
     raw.disconnect();
     await store.close();

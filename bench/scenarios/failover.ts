@@ -21,7 +21,7 @@ async function nextAcquired(store: Store, namespace: string, cursor: string, not
   for (let after = cursor; performance.now() < deadline; ) {
     const events = await store.readLeaseEvents(namespace, after, { count: 10, blockMs: Math.ceil(deadline - performance.now()) });
     for (const event of events) {
-      after = event.id;
+      after = event.entryId;
       const body = JSON.parse(event.body ?? '{}') as { event?: string; workerId?: string };
       if (body.event === 'acquired' && body.workerId !== undefined && body.workerId !== not) return body.workerId;
     }

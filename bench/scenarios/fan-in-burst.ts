@@ -20,7 +20,7 @@ export async function runFanInBurst(context: ScenarioContext, counts: BurstCount
   try {
     for (let g = 0; g < counts.inFlight; g += 1) groups.push(await startFanInGroup(context, `-${answerBy}-g${g}`, answerBy));
   } catch (error) {
-    await Promise.allSettled(groups.flatMap((group) => group.coordinators.map((c) => c.shutdown())));
+    await Promise.allSettled(groups.flatMap((group) => group.coordinators.map((c) => c.stop())));
     throw error;
   }
   const coordinators: BlockingCoordinator[] = groups.flatMap((group) => group.coordinators);

@@ -64,7 +64,7 @@ function checkVerdict(iteration: number, from: string, verdict: Verdict | undefi
 async function answersInAcks(group: FanInGroup, iteration: number): Promise<void> {
   const { owner, validatorIds } = group;
   const sent = await sendValidate(group, iteration);
-  const acks = await Promise.all(sent.map(({ messageId }, i) => owner.waitForAcks<Verdict>([validatorIds[i]!], messageId, STEP_TIMEOUT_MS)));
+  const acks = await Promise.all(sent.map(({ messageId }, i) => owner.waitForAcks<Verdict>([validatorIds[i]!], messageId, { timeoutMs: STEP_TIMEOUT_MS })));
   acks.forEach((byValidator, i) => {
     const ack = byValidator.get(validatorIds[i]!);
     if (!ack) throw new Error(`round ${iteration}: no ACK from ${validatorIds[i]} within ${STEP_TIMEOUT_MS} ms`);
@@ -80,7 +80,7 @@ async function answersAsSignals(group: FanInGroup, iteration: number): Promise<v
   const { owner, validatorIds } = group;
   const sent = await sendValidate(group, iteration);
   const [ackMaps, answers] = await Promise.all([
-    Promise.all(sent.map(({ messageId }, i) => owner.waitForAcks([validatorIds[i]!], messageId, STEP_TIMEOUT_MS))),
+    Promise.all(sent.map(({ messageId }, i) => owner.waitForAcks([validatorIds[i]!], messageId, { timeoutMs: STEP_TIMEOUT_MS }))),
     owner.waitForSignals<Verdict>(validatorIds, { types: 'completion', iteration, timeoutMs: STEP_TIMEOUT_MS }),
   ]);
   const acked = ackMaps.reduce((n, acks) => n + acks.size, 0);

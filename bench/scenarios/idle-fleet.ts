@@ -39,7 +39,7 @@ export async function runIdleFleet(context: ScenarioContext & { url: string }, c
     (_, i) => new BlockingCoordinator({ id: `bench-idle-${i}`, store: context.store, secret: context.secret, swarmId: context.swarmId }),
   );
   try {
-    await Promise.all(fleet.map((c) => c.initialize()));
+    await Promise.all(fleet.map((c) => c.start()));
     await sleep(counts.settleMs);
     const calls0 = await stats.read();
     const cpu0 = process.cpuUsage();
@@ -61,7 +61,7 @@ export async function runIdleFleet(context: ScenarioContext & { url: string }, c
       heapAfterBytes: heapAfter,
     };
   } finally {
-    await Promise.allSettled(fleet.map((c) => c.shutdown()));
+    await Promise.allSettled(fleet.map((c) => c.stop()));
     stats.close();
   }
 }

@@ -27,7 +27,7 @@ export async function startPair(context: ScenarioContext, suffix = ''): Promise<
 /** One round trip: send `wake`, the receiver wakes and acknowledges, waitForAcks returns. */
 export async function roundTrip(sender: BlockingCoordinator, receiverId: string, iteration: number): Promise<void> {
   const { messageId } = await sender.sendSignal(receiverId, 'wake', { iteration });
-  const acks = await sender.waitForAcks([receiverId], messageId, STEP_TIMEOUT_MS);
+  const acks = await sender.waitForAcks([receiverId], messageId, { timeoutMs: STEP_TIMEOUT_MS });
   if (!acks.has(receiverId)) throw new Error(`round trip ${iteration}: no ACK for ${messageId} within ${STEP_TIMEOUT_MS} ms`);
 }
 

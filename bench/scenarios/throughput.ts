@@ -19,7 +19,7 @@ export async function runThroughput(context: ScenarioContext, counts: Throughput
   try {
     for (let p = 0; p < counts.pairs; p += 1) pairs.push(await startPair(context, `-p${p}`));
   } catch (error) {
-    await Promise.allSettled(pairs.flatMap((pair) => pair.coordinators.map((c) => c.shutdown())));
+    await Promise.allSettled(pairs.flatMap((pair) => pair.coordinators.map((c) => c.stop())));
     throw error;
   }
   const coordinators: BlockingCoordinator[] = pairs.flatMap((pair) => pair.coordinators);

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     const make = (id: string) => new BlockingCoordinator({ id, store, secret, swarmId: 'trace' });
     const sender = make('trace-sender');
     const receiver = make('trace-receiver');
-    await Promise.all([sender.initialize(), receiver.initialize()]);
+    await Promise.all([sender.start(), receiver.start()]);
     const traces: { t0: number; t1: number; calls: Call[] }[] = [];
     await withLoops(
       [sender, receiver],
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
           calls = [];
           const t0 = elapsedUs(origin);
           const { messageId } = await sender.sendSignal('trace-receiver', 'wake', { iteration: i });
-          const acks = await sender.waitForAcks(['trace-receiver'], messageId, 10_000);
+          const acks = await sender.waitForAcks(['trace-receiver'], messageId, { timeoutMs: 10_000 });
           if (acks.size !== 1) throw new Error('no ACK');
           const t1 = elapsedUs(origin);
           if (i >= 1_000) traces.push({ t0, t1, calls });

@@ -130,10 +130,10 @@ export class AckFeed {
   }
 
   #take(entry: StreamEntry): void {
-    if (this.#seen.has(entry.id)) return;
-    this.#seen.add(entry.id);
+    if (this.#seen.has(entry.entryId)) return;
+    this.#seen.add(entry.entryId);
     if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
-    if (compareEntryIds(entry.id, this.#lastId) > 0) this.#lastId = entry.id;
+    if (compareEntryIds(entry.entryId, this.#lastId) > 0) this.#lastId = entry.entryId;
     const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).

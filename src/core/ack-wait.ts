@@ -143,7 +143,7 @@ export class AckWait {
     }
     const ack = decoded.value;
     // A replacement acknowledges for the coordinator it replaces: it counts as that one's ACK.
-    const from = this.#wanted.has(ack.coordinatorId) ? ack.coordinatorId : ack.onBehalfOf;
+    const from = this.#wanted.has(ack.coordinatorId) ? ack.coordinatorId : ack.replaces;
     if (ack.messageId !== this.#messageId || from === undefined || !this.#wanted.has(from)) return;
     const known = this.acks.get(from);
     if (known) {

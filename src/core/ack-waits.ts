@@ -1,5 +1,5 @@
 import type { Ack } from '../protocol/ack.js';
-import { CoordinatorShutdownError } from '../protocol/errors.js';
+import { CoordinatorStoppedError } from '../protocol/errors.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { InboxRef, InboxStore } from '../store/port.js';
@@ -15,7 +15,7 @@ export interface AckWaitsDeps {
   own: InboxRef;
   config: CoordinatorConfig;
   logger: Logger;
-  /** The coordinator's shutdown: every wait ends with CoordinatorShutdownError. */
+  /** The coordinator's shutdown: every wait ends with CoordinatorStoppedError. */
   stop: AbortSignal;
   keyring(): Keyring;
   observer: Pick<CoordinatorObserver, 'rejected' | 'waitStarted'>;
@@ -73,19 +73,19 @@ export class AckWaits {
       const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keyring(), config, logger, stop, onRejected: (event) => observer.rejected(event) }, ackerIds, messageId);
       const feed = await this.#feedBy(use.feed, deadline, messageId);
       const unwatch = feed?.watch(messageId, {
-        notice: (entry) => wait.consider(entry.body, entry.time, entry.id),
+        notice: (entry) => wait.consider(entry.body, entry.time, entry.entryId),
         gap: () => void wait.readMissingKeys(),
       });
       try {
         const soFar = feed?.noticesSoFar(messageId);
-        if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.id);
+        if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.entryId);
         else await wait.readKeysUntil(deadline);
         observer.waitStarted({ kind: 'acks', coordinatorId: waiterId, from: [...ackerIds], messageId });
         await wait.complete(deadline);
       } finally {
         unwatch?.();
       }
-      if (stop.aborted) throw new CoordinatorShutdownError(waiterId);
+      if (stop.aborted) throw new CoordinatorStoppedError(waiterId);
       if (!wait.isComplete) await wait.readMissingKeys(performance.now() + FINAL_READ_MS);
       wait.end();
       return wait.acks;

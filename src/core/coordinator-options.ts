@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { resolveOptions, type EnvBinding } from '../protocol/options.js';
+import { SIGNAL_TTL_MS } from '../store/retention.js';
 
 const positive = z.number().int().positive();
 
 /** A coordinator's timings and sizes: each option with its unit; the defaults are the runbooks'. */
-export const coordinatorConfigSchema = z
+export const coordinatorOptionsSchema = z
   .object({
     /** Time between heartbeats, ms. Env HEARTBEAT_INTERVAL (ms). */
     heartbeatIntervalMs: positive,
@@ -40,14 +41,14 @@ export const coordinatorConfigSchema = z
   .refine((c) => c.registryTtlMs > c.heartbeatTtlMs, { message: 'registryTtlMs must exceed heartbeatTtlMs' });
 
 /** A coordinator's resolved timings and sizes. */
-export type CoordinatorConfig = z.output<typeof coordinatorConfigSchema>;
+export type CoordinatorConfig = z.output<typeof coordinatorOptionsSchema>;
 
 /** The runbooks' values: heartbeat every 5 s, TTL 90 s, signals kept 24 h, ACKs 1 h, replay window 5 min. */
-export const COORDINATOR_DEFAULTS: Readonly<CoordinatorConfig> = Object.freeze({
+export const coordinatorDefaults: Readonly<CoordinatorConfig> = Object.freeze({
   heartbeatIntervalMs: 5_000,
   heartbeatTtlMs: 90_000,
   replayWindowMs: 300_000,
-  signalTtlMs: 86_400_000,
+  signalTtlMs: SIGNAL_TTL_MS,
   ackTtlMs: 3_600_000,
   blockingTimeoutMs: 1_800_000,
   registryTtlMs: 7 * 86_400_000,
@@ -59,13 +60,13 @@ export const COORDINATOR_DEFAULTS: Readonly<CoordinatorConfig> = Object.freeze({
 });
 
 /** The runbooks' environment variables for a coordinator, with the unit each is written in. */
-export const COORDINATOR_ENV: Readonly<Record<string, EnvBinding>> = {
+export const coordinatorEnv: Readonly<Record<string, EnvBinding>> = {
   heartbeatIntervalMs: { variable: 'HEARTBEAT_INTERVAL', unit: 'ms' },
   heartbeatTtlMs: { variable: 'HEARTBEAT_TTL', unit: 'seconds' },
   blockingTimeoutMs: { variable: 'BLOCKING_TIMEOUT_MS', unit: 'ms' },
 };
 
 /** Options override environment, environment overrides the defaults; invalid values fail here, at start. */
-export function resolveCoordinatorConfig(options: Partial<CoordinatorConfig>, env: NodeJS.ProcessEnv): CoordinatorConfig {
-  return resolveOptions({ schema: coordinatorConfigSchema, defaults: COORDINATOR_DEFAULTS, options, env: { bindings: COORDINATOR_ENV, values: env } });
+export function resolveCoordinatorOptions(options: Partial<CoordinatorConfig>, env: NodeJS.ProcessEnv): CoordinatorConfig {
+  return resolveOptions({ schema: coordinatorOptionsSchema, defaults: coordinatorDefaults, options, env: { bindings: coordinatorEnv, values: env } });
 }

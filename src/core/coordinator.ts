@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
-import { CoordinatorShutdownError, InvalidConfigError, InvalidSignalError, NotInitializedError, RendezvousError } from '../protocol/errors.js';
+import { CoordinatorStoppedError, InvalidConfigError, InvalidSignalError, NotStartedError, RendezvousError } from '../protocol/errors.js';
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import { assertId, assertIds } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
@@ -12,7 +12,7 @@ import type { AppendResult, InboxRef, InboxStore, LivenessStore, WorkStore } fro
 import { senderOfMessage } from './ack-wait.js';
 import { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver, WaitDescription } from './coordinator-observer.js';
-import { resolveCoordinatorConfig, type CoordinatorConfig } from './coordinator-options.js';
+import { resolveCoordinatorOptions, type CoordinatorConfig } from './coordinator-options.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
 import { Hooks, type HookOptions } from './hooks.js';
@@ -40,7 +40,7 @@ export interface BlockingCoordinatorOptions extends Partial<CoordinatorConfig>, 
   swarmId?: string;
   /**
    * The dead coordinator this one replaces (a spawn request's `replaces`): signals addressed to it,
-   * moved here by escalation, are this one's; its ACKs and signals carry `onBehalfOf` it, so peers
+   * moved here by escalation, are this one's; its ACKs and signals carry `replaces` it, so peers
    * waiting on the old id see them.
    */
   replaces?: string;
@@ -51,6 +51,13 @@ export interface BlockingCoordinatorOptions extends Partial<CoordinatorConfig>, 
   hooks?: HookOptions;
   /** Environment for the runbooks' variables. Default process.env. */
   env?: NodeJS.ProcessEnv;
+}
+
+export interface AckWaitOptions {
+  /** Default: blockingTimeoutMs (BLOCKING_TIMEOUT_MS, 30 min). */
+  timeoutMs?: number;
+  /** The swarm of the receivers (and of the message's sender), when it is not this coordinator's. */
+  swarmId?: string;
 }
 
 export interface BlockOptions extends SignalFilter {
@@ -113,7 +120,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.replaces = options.replaces;
     this.#store = options.store;
     this.#logger = (options.logger ?? defaultLogger()).child({ coordinatorId: this.id, swarmId });
-    this.config = resolveCoordinatorConfig(options, env);
+    this.config = resolveCoordinatorOptions(options, env);
     this.#keyring = resolveKeyring(options, env, this.#logger);
     this.#clock = new StoreClock(options.clock);
     this.#stamps = new MessageStamps(this.#clock);
@@ -155,25 +162,25 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** Syncs the store clock, opens the inbox (reading what a crashed predecessor left unacknowledged), registers and starts heartbeats. Idempotent. */
-  initialize(): Promise<void> {
-    if (this.#lifecycle === 'stopped' || this.#stopping) return Promise.reject(new CoordinatorShutdownError(this.id));
-    this.#starting ??= this.#start();
+  start(): Promise<void> {
+    if (this.#lifecycle === 'stopped' || this.#stopping) return Promise.reject(new CoordinatorStoppedError(this.id));
+    this.#starting ??= this.#begin();
     return this.#starting;
   }
 
-  async #start(): Promise<void> {
+  async #begin(): Promise<void> {
     this.#lifecycle = 'starting';
     try {
       await this.#clock.sync(this.#store);
       this.#stamps.startAfterNow();
       await this.#store.ensureInbox({ swarmId: this.swarmId, coordinatorId: this.id }, this.config.signalTtlMs);
       await this.#inbox.open();
-      if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down while its catch-up ran
+      if (this.#stop.signal.aborted) throw new CoordinatorStoppedError(this.id); // stopped while its catch-up ran
       await this.#ackWaits.open();
       await this.#heartbeat.start();
-      if (this.#stop.signal.aborted) throw new CoordinatorShutdownError(this.id); // shut down meanwhile: its shutdown deregisters it
+      if (this.#stop.signal.aborted) throw new CoordinatorStoppedError(this.id); // stopped meanwhile: its stop() deregisters it
       this.#lifecycle = 'running';
-      this.#logger.debug({}, 'coordinator initialized');
+      this.#logger.debug({}, 'coordinator started');
     } catch (error) {
       this.#starting = undefined;
       this.#lifecycle = 'new';
@@ -252,7 +259,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       try {
         const signal = await this.blockUntilSignal<P>({ ...options, from, timeoutMs: remaining });
         // A replacement answers for the coordinator it replaces.
-        got.set(from.includes(signal.senderId) ? signal.senderId : signal.onBehalfOf!, signal);
+        got.set(from.includes(signal.senderId) ? signal.senderId : signal.replaces!, signal);
       } catch (error) {
         if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') break;
         this.#inbox.untake([...got.values()]); // not lost: a later wait can take them again
@@ -276,15 +283,15 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /**
-   * Waits for verified ACKs of `messageId` from `coordinatorIds`; returns those that arrived (never
-   * throws for missing ones). Any coordinator may wait on any message: a sender whose send was a
-   * duplicate waits on the messageId it was given back.
+   * Waits for verified ACKs of `messageId` from `coordinatorIds`; returns those that arrived by the
+   * timeout (never throws for missing ones). Any coordinator may wait on any message: a sender
+   * whose send was a duplicate waits on the messageId it was given back.
    */
-  async waitForAcks<R = unknown>(coordinatorIds: readonly string[], messageId: string, timeoutMs: number, options: { swarmId?: string } = {}): Promise<Map<string, Ack<R>>> {
+  async waitForAcks<R = unknown>(coordinatorIds: readonly string[], messageId: string, options: AckWaitOptions = {}): Promise<Map<string, Ack<R>>> {
     assertIds(coordinatorIds, 'coordinator id');
     if (options.swarmId !== undefined) assertId(options.swarmId, 'swarm id');
     const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderOfMessage(messageId) };
-    this.#timeout(timeoutMs);
+    const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     this.#assertRunning('waitForAcks');
     const acks = await this.#ackWaits.wait(coordinatorIds, messageId, timeoutMs, sender);
     this.#metrics.acksReceived += acks.size;
@@ -313,15 +320,15 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     return structuredClone(this.#metrics);
   }
 
-  /** Stops heartbeats, ends every wait with CoordinatorShutdownError, and removes the heartbeat. Idempotent. */
-  shutdown(): Promise<void> {
-    this.#stopping ??= this.#shutdown();
+  /** Stops heartbeats, ends every wait with CoordinatorStoppedError, and removes the heartbeat. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#halt();
     return this.#stopping;
   }
 
-  async #shutdown(): Promise<void> {
+  async #halt(): Promise<void> {
     const wasStarted = this.#lifecycle !== 'new';
-    this.#stop.abort(); // an initialize() under way stops after its catch-up's current entry
+    this.#stop.abort(); // a start() under way stops after its catch-up's current entry
     await this.#starting?.catch(() => undefined);
     this.#lifecycle = 'stopped';
     await this.#heartbeat.stop(); // a beat in flight lands before the deregistration, never after it
@@ -331,7 +338,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     try {
       await this.#store.deregister(this.swarmId, this.id);
     } catch (error) {
-      this.#logger.warn({ err: error }, 'could not remove the heartbeat on shutdown; it expires with its TTL');
+      this.#logger.warn({ err: error }, 'could not remove the heartbeat on stop; it expires with its TTL');
     }
   }
 
@@ -345,8 +352,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   #assertRunning(method: string): void {
-    if (this.#lifecycle === 'stopped') throw new CoordinatorShutdownError(this.id);
-    if (this.#lifecycle !== 'running') throw new NotInitializedError(this.id, method);
+    if (this.#lifecycle === 'stopped') throw new CoordinatorStoppedError(this.id);
+    if (this.#lifecycle !== 'running') throw new NotStartedError(this.id, method);
   }
 
   #timeout(timeoutMs: number): number {

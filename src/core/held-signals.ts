@@ -6,7 +6,7 @@ import { matches, type CompiledFilter } from './signal-filter.js';
 const RECENTLY_SETTLED = 1_024;
 
 /** A verified signal with the inbox entry that carried it. */
-export type HeldSignal = Signal & { deliveryId: string };
+export type HeldSignal = Signal & { entryId: string };
 
 /**
  * The verified signals an inbox holds, in stream order: pending (no wait took them yet) and
@@ -40,7 +40,7 @@ export class HeldSignals {
 
   /** Keeps stream order: an entry older than those held (found by a catch-up) goes before them. */
   hold(signal: HeldSignal): void {
-    const entryId = signal.deliveryId;
+    const entryId = signal.entryId;
     this.#pending.set(signal.messageId, signal);
     this.#entryIds.add(entryId);
     if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
@@ -74,7 +74,7 @@ export class HeldSignals {
 
   /** The inbox entry of a held signal. */
   entryIdOf(messageId: string): string | undefined {
-    return (this.#handedOut.get(messageId) ?? this.#pending.get(messageId))?.deliveryId;
+    return (this.#handedOut.get(messageId) ?? this.#pending.get(messageId))?.entryId;
   }
 
   /** The signal was acknowledged: forget it, and remember its entry as handled. */
@@ -90,7 +90,7 @@ export class HeldSignals {
   }
 
   #sortPending(): void {
-    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.deliveryId ?? '0-0', b.deliveryId ?? '0-0'));
+    const ordered = [...this.#pending.values()].sort((a, b) => compareEntryIds(a.entryId ?? '0-0', b.entryId ?? '0-0'));
     this.#pending.clear();
     for (const held of ordered) this.#pending.set(held.messageId, held);
   }

@@ -1,6 +1,6 @@
 import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
-import { AbortedError, CoordinatorShutdownError, InvalidPayloadError, SignalTimeoutError } from '../protocol/errors.js';
+import { AbortedError, CoordinatorStoppedError, InvalidPayloadError, SignalTimeoutError } from '../protocol/errors.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
@@ -124,7 +124,7 @@ export class Inbox {
       const entries = await store.readPending(ref, after, config.readBatchSize);
       await this.#acceptAll(entries);
       if (entries.length < config.readBatchSize) break;
-      after = entries.at(-1)!.id;
+      after = entries.at(-1)!.entryId;
     }
     while (!this.#stopped) {
       const entries = await store.readNew(ref, config.readBatchSize);
@@ -149,16 +149,16 @@ export class Inbox {
 
   /** Verifies and holds an entry; returns a promise only when that needs the store (a discard, or asking whether it was acknowledged). */
   #accept(entry: StreamEntry): Promise<void> | undefined {
-    if (this.#held.knowsEntry(entry.id)) return undefined; // read again by a catch-up: already handled
-    if (entry.body === null) return this.#discard(entry.id); // deleted while pending: nothing to deliver
+    if (this.#held.knowsEntry(entry.entryId)) return undefined; // read again by a catch-up: already handled
+    if (entry.body === null) return this.#discard(entry.entryId); // deleted while pending: nothing to deliver
     const decoded = decodeSignal(entry.body, entry.time, this.#signalCheck());
-    if (!decoded.ok) return this.#reject(entry.id, decoded.reason, decoded.detail, decoded.messageId);
+    if (!decoded.ok) return this.#reject(entry.entryId, decoded.reason, decoded.detail, decoded.messageId);
     const signal = decoded.value;
-    if (this.#held.has(signal.messageId)) return this.#reject(entry.id, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
+    if (this.#held.has(signal.messageId)) return this.#reject(entry.entryId, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
     const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
-    if (known === undefined) return this.#acceptUnlessProcessed(entry.id, signal);
-    if (known) return this.#reject(entry.id, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    this.#deliver(entry.id, signal);
+    if (known === undefined) return this.#acceptUnlessProcessed(entry.entryId, signal);
+    if (known) return this.#reject(entry.entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    this.#deliver(entry.entryId, signal);
     return undefined;
   }
 
@@ -170,7 +170,7 @@ export class Inbox {
     this.#check = {
       keyring: current,
       receiverId: ref.coordinatorId,
-      ...(replaces !== undefined ? { alsoReceiverFor: replaces } : {}),
+      ...(replaces !== undefined ? { replaces } : {}),
       replayWindowMs: config.replayWindowMs,
       maxBodyBytes: config.maxSignalBytes,
     };
@@ -197,7 +197,7 @@ export class Inbox {
       this.#overflowed = true;
       return;
     }
-    const delivered = { ...signal, deliveryId: entryId };
+    const delivered = { ...signal, entryId };
     this.#held.hold(delivered);
     this.#deps.observer.accepted(delivered);
   }
@@ -223,7 +223,7 @@ export class Inbox {
   /** Resolves with the first pending or arriving signal that matches, or rejects on timeout, abort or shutdown. */
   take(filter: CompiledFilter, timeoutMs: number, signal?: AbortSignal): Promise<Signal> {
     const id = this.#deps.ref.coordinatorId;
-    if (this.#stop.signal.aborted) return Promise.reject(new CoordinatorShutdownError(id));
+    if (this.#stop.signal.aborted) return Promise.reject(new CoordinatorStoppedError(id));
     if (signal?.aborted) return Promise.reject(new AbortedError(id, signal.reason));
     const ready = this.#takeMatching(filter);
     if (ready) return Promise.resolve(ready);
@@ -286,17 +286,17 @@ export class Inbox {
         timestamp: now(),
         ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
         ...(options.result !== undefined ? { result: normalizePayload(options.result, 'ACK result') as R } : {}),
-        ...(signal.receiverId !== ref.coordinatorId ? { onBehalfOf: signal.receiverId } : {}),
+        ...(signal.receiverId !== ref.coordinatorId ? { replaces: signal.receiverId } : {}),
       },
       keyring(),
     );
     // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
     const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`ACK is ${bytes} bytes with its result; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
-    const entryId = signal.deliveryId ?? this.#held.entryIdOf(signal.messageId);
+    const entryId = signal.entryId ?? this.#held.entryIdOf(signal.messageId);
     const stored = await store.acknowledge(ref, {
       ...(entryId !== undefined ? { entryId } : {}),
-      addressedTo: signal.receiverId,
+      receiverId: signal.receiverId,
       messageId: signal.messageId,
       senderId: signal.senderId,
       body,
@@ -314,7 +314,7 @@ export class Inbox {
   /** Stops the pushes and rejects every wait. */
   async close(): Promise<void> {
     this.#stop.abort();
-    for (const waiter of this.#waiters) waiter.reject(new CoordinatorShutdownError(this.#deps.ref.coordinatorId));
+    for (const waiter of this.#waiters) waiter.reject(new CoordinatorStoppedError(this.#deps.ref.coordinatorId));
     await this.#subscription?.close().catch(() => undefined);
     await this.#work.idle();
   }

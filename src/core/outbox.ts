@@ -49,7 +49,7 @@ export class Outbox {
       ...(options.iteration !== undefined ? { iteration: options.iteration } : {}),
       ...(options.payload !== undefined ? { payload: normalizePayload(options.payload) } : {}),
       ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-      ...(replaces !== undefined ? { onBehalfOf: replaces } : {}),
+      ...(replaces !== undefined ? { replaces: replaces } : {}),
     };
     const { body, signal } = encodeSignal(unsigned, keyring());
     const bytes = Buffer.byteLength(body);

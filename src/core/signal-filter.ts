@@ -50,7 +50,7 @@ export function compileFilter(filter: SignalFilter): CompiledFilter {
 export function matches(filter: CompiledFilter, signal: Signal): boolean {
   return (
     (filter.types === undefined || filter.types.has(signal.type)) &&
-    (filter.from === undefined || filter.from.has(signal.senderId) || (signal.onBehalfOf !== undefined && filter.from.has(signal.onBehalfOf))) &&
+    (filter.from === undefined || filter.from.has(signal.senderId) || (signal.replaces !== undefined && filter.from.has(signal.replaces))) &&
     (filter.iteration === undefined || filter.iteration === signal.iteration)
   );
 }

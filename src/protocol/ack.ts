@@ -19,7 +19,7 @@ export interface Ack<R = unknown> {
   /** The acknowledger's answer (any JSON value: a verdict, a vote, a result), covered by the signature. */
   result?: R;
   /** Set when a replacement acknowledged a signal addressed to the coordinator it replaces. */
-  onBehalfOf?: string;
+  replaces?: string;
   signature: string;
 }
 
@@ -35,13 +35,13 @@ const ackSchema = z.object({
   timestamp: wholeNumberField,
   iteration: wholeNumberField.optional(),
   result: z.unknown().optional(),
-  onBehalfOf: idField.optional(),
+  replaces: idField.optional(),
   signature: z.string().optional(),
 });
 
 /**
  * What an ACK's signature covers: every field, status included; optional fields are appended in
- * this order: `:iteration=<n>`, `:result=<sha256 of key-sorted JSON>`, `:onBehalfOf=<id>`. The
+ * this order: `:iteration=<n>`, `:result=<sha256 of key-sorted JSON>`, `:replaces=<id>`. The
  * `rdv-ack-v1` line keeps an ACK signature from ever passing as a signal signature (signal strings
  * hold no newline).
  */
@@ -49,7 +49,7 @@ export function ackSigningString(a: UnsignedAck): string {
   let text = `rdv-ack-v1\n${a.coordinatorId}:${a.senderId}:${a.messageId}:${a.status}:${a.timestamp}`;
   if (a.iteration !== undefined) text += `:iteration=${a.iteration}`;
   if (a.result !== undefined) text += `:result=${canonicalHash(a.result)}`;
-  if (a.onBehalfOf !== undefined) text += `:onBehalfOf=${a.onBehalfOf}`;
+  if (a.replaces !== undefined) text += `:replaces=${a.replaces}`;
   return text;
 }
 

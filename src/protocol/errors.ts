@@ -9,8 +9,8 @@ export const ERROR_CODES = {
   SECRET_MISSING: 'RDV_ERR_SECRET_MISSING',
   SECRET_TOO_SHORT: 'RDV_ERR_SECRET_TOO_SHORT',
   TIMEOUT: 'RDV_ERR_TIMEOUT',
-  SHUTDOWN: 'RDV_ERR_SHUTDOWN',
-  NOT_INITIALIZED: 'RDV_ERR_NOT_INITIALIZED',
+  STOPPED: 'RDV_ERR_STOPPED',
+  NOT_STARTED: 'RDV_ERR_NOT_STARTED',
   ABORTED: 'RDV_ERR_ABORTED',
   INVALID_SIGNAL: 'RDV_ERR_INVALID_SIGNAL',
   INVALID_PAYLOAD: 'RDV_ERR_INVALID_PAYLOAD',
@@ -90,17 +90,17 @@ export class SignalTimeoutError extends RendezvousError {
   }
 }
 
-/** The coordinator was shut down while the call was in progress, or the call came after shutdown. */
-export class CoordinatorShutdownError extends RendezvousError {
+/** The coordinator was stopped while the call was in progress, or the call came after stop(). */
+export class CoordinatorStoppedError extends RendezvousError {
   constructor(coordinatorId: string) {
-    super(ERROR_CODES.SHUTDOWN, `Coordinator ${coordinatorId} is shut down; create a new one to continue.`, { coordinatorId });
+    super(ERROR_CODES.STOPPED, `Coordinator ${coordinatorId} is stopped; create a new one to continue.`, { coordinatorId });
   }
 }
 
-/** A method that needs `initialize()` was called before it. */
-export class NotInitializedError extends RendezvousError {
+/** A method that needs `start()` was called before it. */
+export class NotStartedError extends RendezvousError {
   constructor(coordinatorId: string, method: string) {
-    super(ERROR_CODES.NOT_INITIALIZED, `Call initialize() on coordinator ${coordinatorId} before ${method}().`, { coordinatorId, method });
+    super(ERROR_CODES.NOT_STARTED, `Call start() on coordinator ${coordinatorId} before ${method}().`, { coordinatorId, method });
   }
 }
 
@@ -159,7 +159,7 @@ export class NotLeaderError extends RendezvousError {
   constructor(namespace: string, action: string) {
     super(
       ERROR_CODES.NOT_LEADER,
-      `${action} needs the leadership of namespace ${namespace}; this worker does not lead it. Call it on the leader, or wait for startMonitoring() to elect one.`,
+      `${action} needs the leadership of namespace ${namespace}; this worker does not lead it. Call it on the leader, or wait for start() to elect one.`,
       { namespace, action },
     );
   }

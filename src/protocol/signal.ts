@@ -25,14 +25,14 @@ export interface Signal<P = unknown> {
   payload?: P;
   idempotencyKey?: string;
   /** Set by a replacement coordinator: it speaks for the coordinator it replaces (filters match either). */
-  onBehalfOf?: string;
+  replaces?: string;
   /** Hex HMAC-SHA256 over signalSigningString(). */
   signature: string;
   /** The inbox entry that carried it (used to acknowledge); absent on signals built by hand. */
-  deliveryId?: string;
+  entryId?: string;
 }
 
-export type UnsignedSignal<P = unknown> = Omit<Signal<P>, 'signature' | 'deliveryId' | 'messageId'>;
+export type UnsignedSignal<P = unknown> = Omit<Signal<P>, 'signature' | 'entryId' | 'messageId'>;
 
 const signalSchema = z.object({
   v: z.literal(1),
@@ -45,7 +45,7 @@ const signalSchema = z.object({
   iteration: wholeNumberField.optional(),
   payload: z.unknown().optional(),
   idempotencyKey: idField.optional(),
-  onBehalfOf: idField.optional(),
+  replaces: idField.optional(),
   signature: z.string().optional(),
 });
 
@@ -57,7 +57,7 @@ export function deriveMessageId(senderId: string, type: string, timestamp: numbe
  * What a signal's signature covers. With no seq, iteration, payload or idempotency key it is
  * exactly `senderId:receiverId:type:timestamp` (the runbook's openssl recipe); otherwise these are
  * appended in this order: `:seq=<n>`, `:iteration=<n>`, `:payload=<sha256 of key-sorted JSON>`,
- * `:idempotencyKey=<key>`, `:onBehalfOf=<id>`. The messageId is derived from signed fields, so it
+ * `:idempotencyKey=<key>`, `:replaces=<id>`. The messageId is derived from signed fields, so it
  * is covered too.
  */
 export function signalSigningString(s: UnsignedSignal): string {
@@ -66,7 +66,7 @@ export function signalSigningString(s: UnsignedSignal): string {
   if (s.iteration !== undefined) text += `:iteration=${s.iteration}`;
   if (s.payload !== undefined) text += `:payload=${canonicalHash(s.payload)}`;
   if (s.idempotencyKey !== undefined) text += `:idempotencyKey=${s.idempotencyKey}`;
-  if (s.onBehalfOf !== undefined) text += `:onBehalfOf=${s.onBehalfOf}`;
+  if (s.replaces !== undefined) text += `:replaces=${s.replaces}`;
   return text;
 }
 
@@ -84,7 +84,7 @@ export interface SignalCheck {
   keyring: Keyring;
   receiverId: string;
   /** The coordinator this one replaces: signals addressed to it are this one's too. */
-  alsoReceiverFor?: string;
+  replaces?: string;
   replayWindowMs: number;
   /** A longer body is refused before it is parsed (the receiver's maxSignalBytes): parsing costs time. */
   maxBodyBytes?: number;
@@ -105,7 +105,7 @@ export function decodeSignal(body: string, entryTime: number, check: SignalCheck
   const messageId = fields.messageId;
   const payloadProblem = fields.payload === undefined ? undefined : jsonValueProblem(fields.payload);
   if (payloadProblem !== undefined) return rejected('malformed', `signal payload ${payloadProblem}`, messageId);
-  if (fields.receiverId !== check.receiverId && fields.receiverId !== check.alsoReceiverFor) {
+  if (fields.receiverId !== check.receiverId && fields.receiverId !== check.replaces) {
     return rejected('wrong_receiver', `addressed to ${fields.receiverId}, read by ${check.receiverId}`, messageId);
   }
   if (messageId !== deriveMessageId(fields.senderId, fields.type, fields.timestamp, fields.seq)) {

@@ -22,7 +22,7 @@ export function deliverPush(listener: PushListener, message: string): void {
   const idEnd = message.indexOf(' ', 2);
   if ((kind === 's ' || kind === 'a ') && idEnd > 2) {
     const id = message.slice(2, idEnd);
-    const entry: StreamEntry = { id, time: entryTime(id), body: message.slice(idEnd + 1) };
+    const entry: StreamEntry = { entryId: id, time: entryTime(id), body: message.slice(idEnd + 1) };
     if (Number.isFinite(entry.time)) {
       if (kind === 's ') listener.signal?.(entry);
       else listener.ackNotice?.(entry);

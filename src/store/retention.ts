@@ -1,5 +1,7 @@
 /** How long the records the adapters keep on their own live, and how many a log keeps: the same on every adapter. */
 
+/** An inbox and its signals, and an idempotency record, unless the coordinator sets signalTtlMs. */
+export const SIGNAL_TTL_MS = 86_400_000;
 /** A fencing token (the highest supervisor epoch that wrote into a slot) outlives any term. */
 export const FENCE_TTL_MS = 7 * 86_400_000;
 /** A namespace's leadership events stream. */

@@ -110,7 +110,7 @@ export async function cleanupStaleState(store: CleanupStore, options: CleanupOpt
   if (!dryRun) {
     const bySwarm = new Map<string, string[]>();
     for (const id of stale) for (const swarm of seen.get(id)!.swarms) bySwarm.set(swarm, [...(bySwarm.get(swarm) ?? []), id]);
-    for (const [swarm, ids] of bySwarm) await guarded(`unregister ${swarm}`, () => store.unregister(swarm, ids));
+    for (const [swarm, ids] of bySwarm) await guarded(`pruneRegistry ${swarm}`, () => store.pruneRegistry(swarm, ids));
   }
   report.durationMs = Math.round(performance.now() - started);
   logger.info({ ...report, staleCoordinators: report.staleCoordinators.length, wouldDelete: report.wouldDelete.length, wouldFixTtl: report.wouldFixTtl.length }, dryRun ? 'cleanup dry run' : 'cleanup complete');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coordinatorDefaults } from '../core/coordinator-options.js';
 import { resolveOptions, type EnvBinding } from '../protocol/options.js';
 
 const positiveMs = z.number().int().positive();
@@ -45,10 +46,11 @@ export const supervisorDefaults: z.input<typeof supervisorOptionsSchema> = {
   namespace: 'supervisor',
   activityTtlMs: 1_200_000, // twice cleanup's stale threshold: cleanup still finds a stale coordinator's activity
   escalationRecordTtlMs: 7 * 86_400_000,
-  workTtlMs: 7 * 86_400_000,
-  inboxTtlMs: 86_400_000,
+  // What the replacement inherits lives as long as the coordinator's own records would.
+  workTtlMs: coordinatorDefaults.workTtlMs,
+  inboxTtlMs: coordinatorDefaults.signalTtlMs,
   deadlockRecordTtlMs: 3_600_000,
-  clockSyncIntervalMs: 60_000,
+  clockSyncIntervalMs: coordinatorDefaults.clockSyncIntervalMs,
 };
 
 /** The environment variables that set supervisor options. */

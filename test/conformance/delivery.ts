@@ -69,18 +69,18 @@ export function deliveryBehaviour(h: Harness): void {
       const { messageId } = await a.sendSignal('coord-b', 'completion', { payload: { confidence: 0.92 } });
       const first = await c.start('coord-b');
       assert.equal((await first.blockUntilSignal({ timeoutMs: 2_000 })).messageId, messageId);
-      await first.shutdown(); // gone before acknowledging
+      await first.stop(); // gone before acknowledging
 
       const second = await c.start('coord-b', { store: await h.newStore() });
       const again = await second.blockUntilSignal({ timeoutMs: 2_000 });
       assert.equal(again.messageId, messageId);
       const ack = await second.acknowledge(again);
       assert.deepEqual(await second.acknowledge(again), ack, 'acknowledging twice returns the same ACK');
-      await second.shutdown();
+      await second.stop();
 
       const third = await c.start('coord-b', { store: await h.newStore() });
       await assert.rejects(third.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);
-      const acks = await a.waitForAcks(['coord-b'], messageId, 1_000);
+      const acks = await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 1_000 });
       assert.deepEqual(acks.get('coord-b'), ack);
     });
 
@@ -94,7 +94,7 @@ export function deliveryBehaviour(h: Harness): void {
       assert.deepEqual(twice, ack);
       assert.equal(ack.status, 'processed');
       assert.equal(ack.iteration, 3);
-      const acks = await a.waitForAcks(['coord-b'], messageId, 2_000);
+      const acks = await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 2_000 });
       assert.deepEqual(acks.get('coord-b'), ack);
       assert.equal(b.getMetrics().acksSent, 1);
     });
@@ -105,13 +105,13 @@ export function deliveryBehaviour(h: Harness): void {
       const { messageId } = await a.sendSignal('coord-b', 'validate', { iteration: 2 });
       const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
       const verdict = { approve: true, confidence: 0.92, issues: ['naming', { line: 12 }] };
-      const waiting = a.waitForAcks<typeof verdict>(['coord-b'], messageId, 2_000);
+      const waiting = a.waitForAcks<typeof verdict>(['coord-b'], messageId, { timeoutMs: 2_000 });
       const ack = await b.acknowledge(signal, { status: 'approved', result: verdict });
       assert.deepEqual(ack.result, verdict);
       assert.deepEqual((await waiting).get('coord-b'), ack);
       // A repeat with another answer returns the first ACK; a coordinator that did not send reads it from its key.
       assert.deepEqual(await b.acknowledge(signal, { status: 'rejected', result: { approve: false } }), ack);
-      assert.deepEqual((await d.waitForAcks(['coord-b'], messageId, 2_000)).get('coord-b'), ack);
+      assert.deepEqual((await d.waitForAcks(['coord-b'], messageId, { timeoutMs: 2_000 })).get('coord-b'), ack);
     });
 
     test('an answer JSON cannot carry, or too large, is a typed error before anything is written: the signal stays unacknowledged', async () => {
@@ -124,18 +124,18 @@ export function deliveryBehaviour(h: Harness): void {
       for (const result of [() => 1, 10n, circular, Symbol('x'), 'x'.repeat(2_048)]) {
         await assert.rejects(b.acknowledge(signal, { result }), { code: 'RDV_ERR_INVALID_PAYLOAD' });
       }
-      assert.equal((await a.waitForAcks(['coord-b'], messageId, 50)).size, 0);
+      assert.equal((await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 50 })).size, 0);
       assert.equal(b.getMetrics().acksSent, 0);
       const ack = await b.acknowledge(signal, { result: null });
       assert.equal(ack.result, null);
-      assert.equal((await a.waitForAcks(['coord-b'], messageId, 2_000)).get('coord-b')?.result, null);
+      assert.equal((await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 2_000 })).get('coord-b')?.result, null);
     });
 
     test('waitForAcks returns the ACKs that arrived, partial on timeout, and never throws for missing ones', async () => {
       fresh();
       const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b'), c.start('coord-c')]);
       const { messageId } = await a.sendSignal('coord-b', 'wake');
-      const waiting = a.waitForAcks(['coord-b', 'coord-c'], messageId, 300);
+      const waiting = a.waitForAcks(['coord-b', 'coord-c'], messageId, { timeoutMs: 300 });
       await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 2_000 }));
       const acks = await waiting;
       assert.deepEqual([...acks.keys()], ['coord-b']);
@@ -146,7 +146,7 @@ export function deliveryBehaviour(h: Harness): void {
       const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b')]);
       const { messageId } = await a.sendSignal('coord-b', 'wake');
       await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 2_000 }));
-      const acks = await a.waitForAcks(['coord-b'], messageId, 2_000);
+      const acks = await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 2_000 });
       assert.equal(acks.get('coord-b')?.messageId, messageId);
     });
 
@@ -184,7 +184,7 @@ export function deliveryBehaviour(h: Harness): void {
       // The sender whose send was the duplicate waits on the messageId it got back, and sees the ACK.
       const lost = results.find((r) => r.isDuplicate)!;
       const loser = lost.messageId.startsWith('sender-1:') ? s2 : s1;
-      assert.equal((await loser.waitForAcks(['coord-b'], lost.messageId, 2_000)).size, 1);
+      assert.equal((await loser.waitForAcks(['coord-b'], lost.messageId, { timeoutMs: 2_000 })).size, 1);
     });
 
     test('a fast sender never runs ahead of the store clock and its messageIds stay unique across a restart', async () => {
@@ -195,7 +195,7 @@ export function deliveryBehaviour(h: Harness): void {
       const lastStamp = Number([...ids].at(-1)!.split(':')[2]!.split('.')[0]);
       assert.equal(ids.size, 500, 'unique messageIds');
       assert.ok(lastStamp <= (await h.store().time()) + 50, 'timestamps follow the store clock');
-      await a.shutdown();
+      await a.stop();
       const restarted = await c.start('coord-fast', { store: await h.newStore() });
       const { messageId } = await restarted.sendSignal('coord-b', 'wake');
       assert.ok(!ids.has(messageId), 'a restarted sender does not reuse a messageId');
@@ -209,9 +209,9 @@ export function deliveryBehaviour(h: Harness): void {
       const { messageId } = await a.sendSignal('coord-b', 'wake');
       const [seen] = await received;
       await b.acknowledge(seen);
-      assert.equal((await a.waitForAcks(['coord-b'], messageId, 2_000)).size, 1);
+      assert.equal((await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 2_000 })).size, 1);
       await assert.rejects(b.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);
-      await b.shutdown();
+      await b.stop();
       await waiting;
       const next = await c.start('coord-b', { store: await h.newStore() });
       await assert.rejects(next.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);

@@ -33,7 +33,7 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
       const a = c.make('coord-hb');
       a.setProgress({ iteration: 4, phase: 'validation' });
       const first = once(a, 'heartbeat');
-      await a.initialize();
+      await a.start();
       await first;
       const sequences = [];
       for (let i = 0; i < 3; i++) {
@@ -48,8 +48,8 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
       }
       assert.ok(sequences[0]! < sequences[2]!, 'the sequence rises');
       assert.deepEqual((await h.store().listRegistry(swarm)).map((e) => e.coordinatorId), ['coord-hb']);
-      await a.shutdown();
-      await a.shutdown(); // idempotent
+      await a.stop();
+      await a.stop(); // idempotent
       assert.equal(await h.store().getHeartbeat('coord-hb'), null);
     });
 
@@ -61,8 +61,8 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
       do [beat] = await once(a, 'heartbeat');
       while (beat.status !== 'waiting');
       assert.equal(parseHeartbeat((await h.store().getHeartbeat('coord-w'))!.body)?.status, 'waiting');
-      await a.shutdown();
-      assert.equal(((await waiting) as Error).name, 'CoordinatorShutdownError');
+      await a.stop();
+      assert.equal(((await waiting) as Error).name, 'CoordinatorStoppedError');
     });
 
     test('the registry outlives an expired heartbeat key, so a dead coordinator can still be found', async () => {
@@ -83,13 +83,13 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
       }
       assert.throws(() => new BlockingCoordinator({ id: 'ok', swarmId: 'bad swarm', store, secret: SECRET, env: {} }), InvalidIdError);
       const a = c.make('coord-ok', { store, heartbeatIntervalMs: 60_000, heartbeatTtlMs: 120_000 });
-      await a.initialize();
+      await a.start();
       calls.length = 0;
       await assert.rejects(a.sendSignal('bad id', 'wake'), InvalidIdError);
       await assert.rejects(a.sendSignal('coord-b', 'bad type!'), InvalidIdError);
       await assert.rejects(a.sendSignal('coord-b', 'wake', { idempotencyKey: 'a:b' }), InvalidIdError);
       await assert.rejects(a.blockUntilSignal({ from: ['ok', 'not ok'], timeoutMs: 10 }), InvalidIdError);
-      await assert.rejects(a.waitForAcks(['coord-b', '{x}'], 'coord-ok:wake:1', 10), InvalidIdError);
+      await assert.rejects(a.waitForAcks(['coord-b', '{x}'], 'coord-ok:wake:1', { timeoutMs: 10 }), InvalidIdError);
       assert.deepEqual(calls, [], 'no store call was made');
     });
 
@@ -126,7 +126,7 @@ export function heartbeatAndIdsBehaviour(h: Harness): void {
       await sender.sendSignal('coord-1', 'wake', { payload: 1 });
       assert.equal((await one.blockUntilSignal({ timeoutMs: 2_000 })).payload, 1);
       await assert.rejects(one.blockUntilSignal({ timeoutMs: 50 }), SignalTimeoutError);
-      await one.shutdown();
+      await one.stop();
       assert.notEqual(await h.store().getHeartbeat('coord-10'), null, 'shutting down coord-1 left coord-10 alone');
       assert.deepEqual((await h.store().listRegistry(swarm)).map((e) => e.coordinatorId).sort(), ['coord-10', 'sender']);
       assert.equal((await ten.blockUntilSignal({ timeoutMs: 2_000 })).payload, 10);

@@ -83,7 +83,7 @@ export function rejectionBehaviour(h: Harness): void {
       assert.deepEqual(logged, cases.map(([reason]) => reason));
 
       async function rawBodyOf(signal: typeof first): Promise<string> {
-        const { deliveryId: _d, ...rest } = signal;
+        const { entryId: _d, ...rest } = signal;
         return JSON.stringify({ v: 1, ...rest });
       }
     });
@@ -102,7 +102,7 @@ export function rejectionBehaviour(h: Harness): void {
       await h.injectRaw(keys.inbox(swarm, 'coord-b'), 'signal', body, keys.push(swarm, 'coord-b'));
       assert.equal((await rejected)[0].reason, 'replay_processed');
       assert.ok(!calls.includes('isProcessed'), `no store check: ${calls.join(', ')}`);
-      await b.shutdown();
+      await b.stop();
       await waiting;
     });
 
@@ -124,7 +124,7 @@ export function rejectionBehaviour(h: Harness): void {
         ['replay_window', encodeAck({ ...base, timestamp: now - REPLAY_WINDOW_MS - 5_000 }, good).body],
       ];
       const started = once(a, 'wait:started');
-      const waiting = a.waitForAcks(['coord-b'], messageId, 5_000);
+      const waiting = a.waitForAcks(['coord-b'], messageId, { timeoutMs: 5_000 });
       await started; // from here on the waiter sees every new notice
       let seen = 0;
       const allRejected = new Promise<void>((resolve) => a.on('message:rejected', () => ++seen === cases.length && resolve()));

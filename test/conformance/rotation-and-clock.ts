@@ -36,7 +36,7 @@ export function rotationAndClockBehaviour(h: Harness): void {
       // The receiver's ACKs are still signed with the old secret: the old signer verifies them.
       const { messageId } = await oldSigner.sendSignal('receiver', 'validate');
       await rotating.acknowledge(await rotating.blockUntilSignal({ timeoutMs: 2_000 }));
-      assert.equal((await oldSigner.waitForAcks(['receiver'], messageId, 2_000)).size, 1);
+      assert.equal((await oldSigner.waitForAcks(['receiver'], messageId, { timeoutMs: 2_000 })).size, 1);
 
       // Promotion: the new secret signs and is the only one accepted.
       rotating.updateSecrets({ secret: OTHER_SECRET });
@@ -62,7 +62,7 @@ export function rotationAndClockBehaviour(h: Harness): void {
         const storeNow = await h.store().time();
         assert.ok(Math.abs(signal.timestamp - storeNow) < 2_000, `signal timestamp ${signal.timestamp} is store time ${storeNow}`);
         await b.acknowledge(signal);
-        assert.equal((await a.waitForAcks(['coord-b'], messageId, 2_000)).size, 1);
+        assert.equal((await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 2_000 })).size, 1);
         assert.deepEqual([a.getMetrics().acksRejected, b.getMetrics().signalsRejected], [{}, {}]);
 
         const started = performance.now();

@@ -23,7 +23,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
     afterEach(async () => {
       await c?.shutdownAll();
       const left = (await h.store().listRegistry(swarm)).map((e) => e.coordinatorId);
-      if (left.length > 0) await h.store().unregister(swarm, left);
+      if (left.length > 0) await h.store().pruneRegistry(swarm, left);
     });
     const fresh = () => (c = new Coordinators(() => h.store(), (swarm = uniqueSwarm('sup'))));
 
@@ -61,7 +61,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const dead = await c.start('coord-dead');
       await dead.assignWork('task-1', { confidence: 0.1234567890123456, list: [1, 2] });
       await dead.assignWork('task-2', 'plain');
-      await dead.shutdown();
+      await dead.stop();
       const fence = { namespace: 'supervisor', epoch: 4 };
       const ref = { swarmId: swarm, coordinatorId: 'coord-dead' };
 
@@ -198,7 +198,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const first = await owner.sendSignal('v3', 'validate', { iteration: 1, payload: 'round 1' });
       const dead = await c.start('v3');
       assert.equal((await dead.blockUntilSignal({ timeoutMs: 1_000 })).messageId, first.messageId);
-      await dead.shutdown(); // taken, never acknowledged
+      await dead.stop(); // taken, never acknowledged
       const second = await owner.sendSignal('v3', 'validate', { iteration: 2 });
 
       const result = await store.escalate({ swarmId: swarm, coordinatorId: 'v3' }, 'v3-r1', { namespace: 'supervisor', epoch: 1 }, TTLS);
@@ -211,16 +211,16 @@ export function supervisionOpsBehaviour(h: Harness): void {
         [second.messageId, 'v3'],
       ]);
       const ack = await replacement.acknowledge(got[0]!);
-      assert.deepEqual([ack.coordinatorId, ack.onBehalfOf], ['v3-r1', 'v3']);
-      const acks = await owner.waitForAcks(['v3'], first.messageId, 1_000);
+      assert.deepEqual([ack.coordinatorId, ack.replaces], ['v3-r1', 'v3']);
+      const acks = await owner.waitForAcks(['v3'], first.messageId, { timeoutMs: 1_000 });
       assert.deepEqual(acks.get('v3'), ack, 'the owner waiting on v3 sees its replacement\'s ACK');
 
       await replacement.sendSignal('owner', 'completion', { iteration: 1, payload: { confidence: 0.93 } });
       const answers = await owner.waitForSignals(['v1', 'v3'], { types: 'completion', iteration: 1, timeoutMs: 300 });
       assert.deepEqual([...answers.keys()], ['v3']);
-      assert.deepEqual([answers.get('v3')!.senderId, answers.get('v3')!.onBehalfOf], ['v3-r1', 'v3']);
+      assert.deepEqual([answers.get('v3')!.senderId, answers.get('v3')!.replaces], ['v3-r1', 'v3']);
 
-      await replacement.shutdown(); // the second signal was never acknowledged: a restart gets it again
+      await replacement.stop(); // the second signal was never acknowledged: a restart gets it again
       const restarted = await c.start('v3-r1', { replaces: 'v3', store: await h.newStore() });
       assert.equal((await restarted.blockUntilSignal({ timeoutMs: 1_000 })).messageId, second.messageId);
       assert.deepEqual(restarted.getMetrics().signalsRejected, {});
@@ -232,7 +232,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const waits = [
         x!.blockUntilSignal({ from: 'dl-y', timeoutMs: 5_000 }),
         y!.blockUntilSignal({ from: 'dl-z', timeoutMs: 5_000 }),
-        z!.waitForAcks(['dl-x'], 'dl-z:wake:1', 5_000),
+        z!.waitForAcks(['dl-x'], 'dl-z:wake:1', { timeoutMs: 5_000 }),
         p!.blockUntilSignal({ from: 'ch-q', timeoutMs: 5_000 }),
         q!.blockUntilSignal({ from: 'ch-r', timeoutMs: 5_000 }),
       ].map((w) => (w as Promise<unknown>).catch(() => undefined));

@@ -44,7 +44,7 @@ export function timeoutBehaviour(h: Harness): void {
       const a = await c.start('coord-a');
       const { messageId } = await a.sendSignal('nobody', 'wake');
       const started = performance.now();
-      const acks = await a.waitForAcks(['nobody'], messageId, 100);
+      const acks = await a.waitForAcks(['nobody'], messageId, { timeoutMs: 100 });
       const elapsed = performance.now() - started;
       assert.equal(acks.size, 0);
       assert.ok(elapsed >= 99 && elapsed <= 150, `returned after ${elapsed.toFixed(1)} ms`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AckFeed } from '../../src/core/ack-feed.js';
-import { resolveCoordinatorConfig as resolveConfig } from '../../src/core/coordinator-options.js';
+import { resolveCoordinatorOptions as resolveConfig } from '../../src/core/coordinator-options.js';
 import { keys } from '../../src/protocol/keys.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { StreamEntry } from '../../src/store/port.js';
@@ -51,7 +51,7 @@ describe('AckFeed', () => {
 
   test('hands later notices to the watches of their message only', async () => {
     const seen: string[] = [];
-    const unwatch = feed.watch('coord-a:wake:3', { notice: (e: StreamEntry) => seen.push(e.id), gap: () => undefined });
+    const unwatch = feed.watch('coord-a:wake:3', { notice: (e: StreamEntry) => seen.push(e.entryId), gap: () => undefined });
     await ack('coord-a:wake:3');
     await ack('coord-a:wake:4');
     await settled();

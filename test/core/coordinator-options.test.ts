@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COORDINATOR_DEFAULTS as DEFAULTS, resolveCoordinatorConfig as resolveConfig, type CoordinatorConfig } from '../../src/core/coordinator-options.js';
+import { coordinatorDefaults as DEFAULTS, resolveCoordinatorOptions as resolveConfig, type CoordinatorConfig } from '../../src/core/coordinator-options.js';
 import { ERROR_CODES, InvalidConfigError, RendezvousError } from '../../src/protocol/errors.js';
 
 const KEYS: (keyof CoordinatorConfig)[] = [

@@ -35,8 +35,8 @@ for (const h of [redisHarness(), clusterHarness()] as Harness[]) {
         const again = await restarted.blockUntilSignal({ timeoutMs: 5_000 });
         assert.equal(again.messageId, messageId);
         const ack = await restarted.acknowledge(again);
-        assert.deepEqual((await sender.waitForAcks(['crash-b'], messageId, 5_000)).get('crash-b'), ack);
-        await restarted.shutdown();
+        assert.deepEqual((await sender.waitForAcks(['crash-b'], messageId, { timeoutMs: 5_000 })).get('crash-b'), ack);
+        await restarted.stop();
 
         const third = await c.start('crash-b', { store: await h.newStore() });
         await assert.rejects(third.blockUntilSignal({ timeoutMs: 150 }), SignalTimeoutError);

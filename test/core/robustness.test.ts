@@ -67,8 +67,8 @@ describe('robustness', () => {
   test('a retried initialize() keeps heartbeating', async () => {
     fresh();
     const b = c.make('coord-retry', { store: faultyStore(store, { register: 'fail-before' }) });
-    await assert.rejects(b.initialize(), StoreUnavailableError);
-    await b.initialize();
+    await assert.rejects(b.start(), StoreUnavailableError);
+    await b.start();
     for (let i = 0; i < 3; i++) await once(b, 'heartbeat');
     assert.ok(b.getMetrics().heartbeats >= 4);
   });
@@ -78,8 +78,8 @@ describe('robustness', () => {
     const a = await c.start('coord-a');
     await a.sendSignal('coord-lost', 'wake', { payload: 'kept' }); // before it starts: found by its catch-up read
     const b = c.make('coord-lost', { store: faultyStore(store, { readNew: 'fail-after' }) });
-    await assert.rejects(b.initialize(), StoreUnavailableError); // the entry is now pending for coord-lost
-    await b.initialize();
+    await assert.rejects(b.start(), StoreUnavailableError); // the entry is now pending for coord-lost
+    await b.start();
     assert.equal((await b.blockUntilSignal({ timeoutMs: 3_000 })).payload, 'kept');
   });
 
@@ -111,14 +111,14 @@ describe('robustness', () => {
     assert.equal((await owner.blockUntilSignal({ from: 'v1', timeoutMs: 500 })).payload, 0.9, 'v1\'s answer is not lost');
   });
 
-  test('acknowledging a copy of a signal (no deliveryId) removes its inbox entry', async () => {
+  test('acknowledging a copy of a signal (no entryId) removes its inbox entry', async () => {
     fresh();
     const a = await c.start('coord-a');
     const b = await c.start('coord-copy');
     await a.sendSignal('coord-copy', 'wake');
-    const { deliveryId: _d, ...copy } = await b.blockUntilSignal({ timeoutMs: 1_000 });
+    const { entryId: _d, ...copy } = await b.blockUntilSignal({ timeoutMs: 1_000 });
     await b.acknowledge(copy);
-    await b.shutdown();
+    await b.stop();
     const next = await c.start('coord-copy');
     await assert.rejects(next.blockUntilSignal({ timeoutMs: 100 }), SignalTimeoutError);
     assert.deepEqual(next.getMetrics().signalsRejected, {}, 'nothing left to be rejected as a replay');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setImmediate } from 'node:timers/promises';
 import { test } from 'node:test';
-import { CoordinatorShutdownError } from '../../src/protocol/errors.js';
+import { CoordinatorStoppedError } from '../../src/protocol/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import { holdOneCall } from '../support/held-store.js';
@@ -21,7 +21,7 @@ test('shutdown waits for a heartbeat in flight: the stopped coordinator stays ou
     const coordinator = await c.start('coord-leaving', { heartbeatIntervalMs: 10 });
     await held;
     let shutDown = false;
-    const shuttingDown = coordinator.shutdown().then(() => (shutDown = true));
+    const shuttingDown = coordinator.stop().then(() => (shutDown = true));
     await setImmediate();
     assert.equal(shutDown, false, 'shutdown waits for the beat being written');
     release();
@@ -52,11 +52,11 @@ test('shutdown during initialize ends its catch-up at the next entry; the signal
     for (let i = 0; i < 5; i++) sent.push((await owner.sendSignal('late', 'validate', { payload: i })).messageId);
     // An instance whose id has signals stamped before it started: each is checked in the store.
     const late = c.make('late');
-    const initializing = late.initialize();
+    const initializing = late.start();
     await held;
-    const shuttingDown = late.shutdown();
+    const shuttingDown = late.stop();
     release();
-    await assert.rejects(initializing, CoordinatorShutdownError);
+    await assert.rejects(initializing, CoordinatorStoppedError);
     await shuttingDown;
     assert.equal(spied.calls.filter((name) => name === 'isProcessed').length, 1, 'the catch-up stopped after the entry in progress');
 
@@ -78,11 +78,11 @@ test('shutdown while initialize() registers: initialize rejects, and the coordin
   const c = new Coordinators(() => store, swarm);
   try {
     const coordinator = c.make('coord-brief');
-    const initializing = coordinator.initialize();
+    const initializing = coordinator.start();
     await held;
-    const shuttingDown = coordinator.shutdown();
+    const shuttingDown = coordinator.stop();
     release();
-    await assert.rejects(initializing, CoordinatorShutdownError);
+    await assert.rejects(initializing, CoordinatorStoppedError);
     await shuttingDown;
     assert.equal(coordinator.isRunning, false);
     assert.deepEqual(await store.listRegistry(swarm), [], 'not in the registry');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
 import { AckWaits } from '../../src/core/ack-waits.js';
-import { resolveCoordinatorConfig } from '../../src/core/coordinator-options.js';
+import { resolveCoordinatorOptions } from '../../src/core/coordinator-options.js';
 import { Keyring } from '../../src/protocol/keyring.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
@@ -26,7 +26,7 @@ test('20 concurrent waitForAcks of one coordinator draw no listener-leak warning
   try {
     const a = await c.start('coord-a');
     const sends = await Promise.all(Array.from({ length: 20 }, (_, i) => a.sendSignal(`r${i}`, 'wake')));
-    const acks = await Promise.all(sends.map((s, i) => a.waitForAcks([`r${i}`], s.messageId, 20)));
+    const acks = await Promise.all(sends.map((s, i) => a.waitForAcks([`r${i}`], s.messageId, { timeoutMs: 20 })));
     assert.deepEqual(acks.map((m) => m.size), Array(20).fill(0));
   } finally {
     await c.shutdownAll();
@@ -42,7 +42,7 @@ test('waits whose deadline passed before they could listen leave no listener beh
   } as unknown as Store;
   const stop = new AbortController();
   const waits = new AckWaits({
-    store: slow, own: { swarmId: 's', coordinatorId: 'coord-a' }, config: resolveCoordinatorConfig({}, {}), logger: recordingLogger(),
+    store: slow, own: { swarmId: 's', coordinatorId: 'coord-a' }, config: resolveCoordinatorOptions({}, {}), logger: recordingLogger(),
     stop: stop.signal, keyring: () => new Keyring(Buffer.from(SECRET)), observer: { rejected: () => undefined, waitStarted: () => undefined },
   });
   const sender = { swarmId: 's', coordinatorId: 'coord-a' };

@@ -78,12 +78,12 @@ describe('docs/runbook.md recipes', { timeout: 60_000 }, () => {
     server = await startRedis();
     store = await createStore({ url: server.url });
     coordA = new BlockingCoordinator({ id: 'coord-a', store, secret: SECRET, swarmId: SWARM, logger: silent });
-    await coordA.initialize();
+    await coordA.start();
     env = { REDIS_URL: server.url, SWARM };
   });
 
   after(async () => {
-    await coordA?.shutdown();
+    await coordA?.stop();
     await store?.close();
     await server?.stop();
   });

@@ -47,9 +47,9 @@ describe('ackSigningString', () => {
     assert.equal(ackSigningString(withIteration), 'rdv-ack-v1\ncoord-2:coord-1:coord-1:wake:1699999999000:processed:1700000000000:iteration=4');
   });
 
-  test('an answer is covered by the sha256 of its key-sorted JSON, after the iteration and before onBehalfOf', () => {
+  test('an answer is covered by the sha256 of its key-sorted JSON, after the iteration and before replaces', () => {
     const hash = createHash('sha256').update('{"confidence":0.9,"notes":["a",{"b":null}],"verdict":"approve"}').digest('hex');
-    assert.equal(ackSigningString({ ...withResult, onBehalfOf: 'coord-9' }), `${ackSigningString(withIteration)}:result=${hash}:onBehalfOf=coord-9`);
+    assert.equal(ackSigningString({ ...withResult, replaces: 'coord-9' }), `${ackSigningString(withIteration)}:result=${hash}:replaces=coord-9`);
     // Key order does not matter, every value does; null is an answer too.
     assert.equal(ackSigningString({ ...withIteration, result: { notes: ['a', { b: null }], verdict: 'approve', confidence: 0.9 } }), ackSigningString(withResult));
     assert.notEqual(ackSigningString({ ...withIteration, result: { ...(withResult.result as object), confidence: 0.8 } }), ackSigningString(withResult));

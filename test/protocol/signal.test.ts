@@ -150,12 +150,12 @@ describe('encodeSignal / decodeSignal round trip', () => {
     });
   }
 
-  test('decoded signal has no v field and no deliveryId', () => {
+  test('decoded signal has no v field and no entryId', () => {
     const { body } = encodeSignal(full, keyringA());
     const decoded = decodeSignal(body, T, check());
     assert.ok(decoded.ok);
     assert.equal('v' in decoded.value, false);
-    assert.equal(decoded.value.deliveryId, undefined);
+    assert.equal(decoded.value.entryId, undefined);
   });
 
   test('unknown extra fields in the body are dropped, not trusted', () => {

@@ -26,7 +26,7 @@ test('sends and ACKs made together travel as one script call each, and all arriv
   const beforeAcks = await scriptCalls();
   await Promise.all(others.map((r, i) => r.acknowledge(signals[i]!)));
   assert.equal((await scriptCalls()) - beforeAcks, 1, 'five ACKs, one script call');
-  const acks = await Promise.all(sent.map(({ messageId }, i) => owner!.waitForAcks([receivers[i]!], messageId, 2_000)));
+  const acks = await Promise.all(sent.map(({ messageId }, i) => owner!.waitForAcks([receivers[i]!], messageId, { timeoutMs: 2_000 })));
   assert.deepEqual(acks.map((m) => m.size), [1, 1, 1, 1, 1]);
   await c.shutdownAll();
 });

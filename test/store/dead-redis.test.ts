@@ -26,7 +26,7 @@ test('a dead Redis gives typed errors and timeouts: no crash, no unhandled rejec
   const [a, b] = await Promise.all([c.start('dead-a'), c.start('dead-b')]);
   const started = once(b, 'wait:started');
   const waiting = b.blockUntilSignal({ timeoutMs: 800 }).catch((e: unknown) => e);
-  const acking = a.waitForAcks(['dead-b'], 'dead-a:wake:1', 800);
+  const acking = a.waitForAcks(['dead-b'], 'dead-a:wake:1', { timeoutMs: 800 });
   await started;
 
   const heartbeatFailed = once(a, 'heartbeat:failed');

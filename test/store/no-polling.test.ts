@@ -28,7 +28,7 @@ test('idle waiters cost their heartbeats and nothing else; one push connection s
   const started = [...waiters, owner].map((w) => once(w, 'wait:started'));
   const pending = [
     ...waiters.map((w) => w.blockUntilSignal({ timeoutMs: 20_000 }).catch(() => undefined)),
-    owner.waitForAcks(['idle-2', 'idle-3'], messageId, 20_000).catch(() => undefined),
+    owner.waitForAcks(['idle-2', 'idle-3'], messageId, { timeoutMs: 20_000 }).catch(() => undefined),
   ];
   await Promise.all(started);
   await once(owner, 'heartbeat');

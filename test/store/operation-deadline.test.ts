@@ -53,7 +53,7 @@ test('waitForAcks returns by its timeout (plus the final read, 1 s at most) whil
     const timeoutMs = 300;
     const begun = performance.now();
     // Another sender's message: the wait reads the ACK keys first, then once more at the timeout.
-    const acks = await waiter.waitForAcks(['v1', 'v2'], 'someone:validate:1700000000000', timeoutMs);
+    const acks = await waiter.waitForAcks(['v1', 'v2'], 'someone:validate:1700000000000', { timeoutMs: timeoutMs });
     const tookMs = performance.now() - begun;
     assert.equal(acks.size, 0);
     assert.ok(tookMs >= timeoutMs - 5 && tookMs < timeoutMs + 1_000 + 1_000, `returned after ${tookMs.toFixed(0)} ms`);

@@ -68,7 +68,7 @@ for (const topology of topologies) {
       const [a, b] = await Promise.all([c.start('coord-a'), c.start('coord-b')]);
       const { messageId } = await a.sendSignal('coord-b', 'validate');
       const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
-      const acks = a.waitForAcks(['coord-b'], messageId, 5_000);
+      const acks = a.waitForAcks(['coord-b'], messageId, { timeoutMs: 5_000 });
       await killPushConnection();
       const ack = await b.acknowledge(signal);
       assert.deepEqual((await acks).get('coord-b'), ack);

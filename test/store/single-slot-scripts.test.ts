@@ -62,7 +62,7 @@ test('every multi-key change is one Lua script whose keys share one hash slot', 
   const signal = await b.blockUntilSignal({ timeoutMs: 2_000 });
   await b.acknowledge(signal);
   await b.acknowledge(signal);
-  await a.waitForAcks(['slot-b'], messageId, 2_000);
+  await a.waitForAcks(['slot-b'], messageId, { timeoutMs: 2_000 });
   await admin.xadd(keys.inbox(swarm, 'slot-b'), '*', 'signal', 'not json'); // forces a discard
   await a.sendSignal('slot-b', 'wake');
   await b.blockUntilSignal({ timeoutMs: 2_000 });

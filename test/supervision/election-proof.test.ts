@@ -45,7 +45,7 @@ async function nextAcquired(cursor: string, previous: string): Promise<{ workerI
     const events = await store.readLeaseEvents(NAMESPACE, cursor, { count: 50, blockMs: 5_000 });
     assert.ok(events.length > 0, 'a new leader within 5 s');
     for (const event of events) {
-      cursor = event.id;
+      cursor = event.entryId;
       const parsed = JSON.parse(event.body ?? '{}') as { event: string; workerId: string; epoch: number };
       if (parsed.event === 'acquired' && parsed.workerId !== previous) return parsed;
     }

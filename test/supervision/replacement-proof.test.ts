@@ -72,7 +72,7 @@ test('a killed agent is replaced by a spawned process that takes its work and si
   assert.deepEqual([...answers.keys()].sort(), AGENTS, 'every agent answered, agent-3 through its replacement');
   assert.deepEqual([event.coordinatorId, event.workItemsMoved, event.signalsMoved], ['agent-3', 1, 1]);
   const fromReplacement = answers.get('agent-3')!;
-  assert.deepEqual([fromReplacement.senderId, fromReplacement.onBehalfOf], [event.replacementId, 'agent-3']);
+  assert.deepEqual([fromReplacement.senderId, fromReplacement.replaces], [event.replacementId, 'agent-3']);
   assert.deepEqual((fromReplacement.payload as { work: unknown[] }).work, [{ taskId: 'task-of-agent-3', transferredFrom: 'agent-3' }]);
   const [channel, message] = (await announced) as [string, string];
   listener.disconnect();

@@ -41,12 +41,12 @@ export class Coordinators {
 
   async start(id: string, options: Partial<BlockingCoordinatorOptions> = {}): Promise<BlockingCoordinator & { logs: ReturnType<typeof recordingLogger> }> {
     const coordinator = this.make(id, options);
-    await coordinator.initialize();
+    await coordinator.start();
     return coordinator;
   }
 
   async shutdownAll(): Promise<void> {
-    await Promise.all(this.all.map((c) => c.shutdown()));
+    await Promise.all(this.all.map((c) => c.stop()));
     this.all.length = 0;
   }
 }

@@ -48,9 +48,9 @@ export class MemoryInbox implements Operations<InboxStore> {
     return this.#space.subscribeChannel(keys.push(ref.swarmId, ref.coordinatorId), listener);
   }
 
-  async isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
+  async isProcessed(inbox: InboxRef, messageId: string, receiverId = inbox.coordinatorId): Promise<boolean> {
     this.#space.open('isProcessed');
-    return this.#space.strings.get(keys.ack(inbox.swarmId, addressedTo, messageId)) !== undefined;
+    return this.#space.strings.get(keys.ack(inbox.swarmId, receiverId, messageId)) !== undefined;
   }
 
   async discard(inbox: InboxRef, entryId: string): Promise<void> {
@@ -62,7 +62,7 @@ export class MemoryInbox implements Operations<InboxStore> {
     const space = this.#space;
     space.open('acknowledge');
     if (options.entryId !== undefined) space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(options.entryId);
-    const ackKey = keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId);
+    const ackKey = keys.ack(inbox.swarmId, options.receiverId ?? inbox.coordinatorId, options.messageId);
     const existing = space.strings.get(ackKey);
     if (existing !== undefined) return { body: existing, created: false };
     space.strings.set(ackKey, options.body, options.ttlMs);

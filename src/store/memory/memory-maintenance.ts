@@ -17,8 +17,8 @@ export class MemoryMaintenance implements Operations<MaintenanceStore> {
     return [...(this.#space.sets.get(keys.swarms()) ?? [])];
   }
 
-  async unregister(swarmId: string, coordinatorIds: readonly string[]): Promise<void> {
-    this.#space.open('unregister');
+  async pruneRegistry(swarmId: string, coordinatorIds: readonly string[]): Promise<void> {
+    this.#space.open('pruneRegistry');
     const registry = this.#space.sortedSets.get(keys.registry(swarmId));
     for (const id of coordinatorIds) registry?.delete(id);
   }

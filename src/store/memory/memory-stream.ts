@@ -54,7 +54,7 @@ export class MemoryStream {
 
   /** Every entry, oldest first (XRANGE - +). */
   all(): StreamEntry[] {
-    return [...this.#entries].map(([id, entry]) => ({ id, time: entry.ms, body: entry.body }));
+    return [...this.#entries].map(([id, entry]) => ({ entryId: id, time: entry.ms, body: entry.body }));
   }
 
   /** Like XREADGROUP `>`: undelivered entries become pending for `consumer`. */
@@ -65,7 +65,7 @@ export class MemoryStream {
       if (!isAfter(entry.ms, entry.seq, this.#lastDelivered)) continue;
       this.#lastDelivered = [entry.ms, entry.seq];
       this.#pending.set(id, consumer);
-      out.push({ id, time: entry.ms, body: entry.body });
+      out.push({ entryId: id, time: entry.ms, body: entry.body });
     }
     return out;
   }
@@ -78,7 +78,7 @@ export class MemoryStream {
       .map(([id]) => ({ id, key: parseEntryId(id) }))
       .filter(({ key }) => isAfter(key[0], key[1], from))
       .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
-    return mine.slice(0, count).map(({ id, key }) => ({ id, time: key[0], body: this.#entries.get(id)?.body ?? null }));
+    return mine.slice(0, count).map(({ id, key }) => ({ entryId: id, time: key[0], body: this.#entries.get(id)?.body ?? null }));
   }
 
   /** Like XREAD: entries after `afterId`, no group. */
@@ -87,7 +87,7 @@ export class MemoryStream {
     const out: StreamEntry[] = [];
     for (const [id, entry] of this.#entries) {
       if (out.length >= count) break;
-      if (isAfter(entry.ms, entry.seq, from)) out.push({ id, time: entry.ms, body: entry.body });
+      if (isAfter(entry.ms, entry.seq, from)) out.push({ entryId: id, time: entry.ms, body: entry.body });
     }
     return out;
   }

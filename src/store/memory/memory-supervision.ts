@@ -61,7 +61,7 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     const pending = this.#space.streams.get(keys.inbox(swarmId, deadId))?.all() ?? [];
     if (pending.length > 0) {
       const inbox = this.#space.stream(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
-      for (const entry of pending) if (entry.body !== null) inbox.appendWithId(entry.id, entry.body, now);
+      for (const entry of pending) if (entry.body !== null) inbox.appendWithId(entry.entryId, entry.body, now);
       this.#space.streams.expire(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
       this.#space.publish(keys.push(swarmId, newId), PUSH_RESYNC); // a replacement already running reads them now
     }

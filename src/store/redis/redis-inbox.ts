@@ -65,8 +65,8 @@ export class RedisInbox implements Operations<InboxStore> {
     return this.#redis.call('subscribe', () => this.#redis.pushes.subscribe(keys.push(ref.swarmId, ref.coordinatorId), listener), SUBSCRIBE_TIMEOUT_MS);
   }
 
-  isProcessed(inbox: InboxRef, messageId: string, addressedTo = inbox.coordinatorId): Promise<boolean> {
-    return this.#redis.call('isProcessed', async () => (await this.#redis.client.exists(keys.ack(inbox.swarmId, addressedTo, messageId))) === 1);
+  isProcessed(inbox: InboxRef, messageId: string, receiverId = inbox.coordinatorId): Promise<boolean> {
+    return this.#redis.call('isProcessed', async () => (await this.#redis.client.exists(keys.ack(inbox.swarmId, receiverId, messageId))) === 1);
   }
 
   discard(inbox: InboxRef, entryId: string): Promise<void> {

@@ -21,8 +21,8 @@ export class RedisMaintenance implements Operations<MaintenanceStore> {
     return this.#redis.call('listSwarms', () => this.#redis.client.smembers(keys.swarms()));
   }
 
-  unregister(swarmId: string, coordinatorIds: readonly string[]): Promise<void> {
-    return this.#redis.call('unregister', async () => {
+  pruneRegistry(swarmId: string, coordinatorIds: readonly string[]): Promise<void> {
+    return this.#redis.call('pruneRegistry', async () => {
       await this.#redis.sendTogether(coordinatorIds.map((id) => ['zrem', keys.registry(swarmId), id]));
     });
   }

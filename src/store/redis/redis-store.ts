@@ -1,5 +1,5 @@
+import { SIGNAL_TTL_MS } from '../retention.js';
 import type { Cluster, Redis } from 'ioredis';
-import { DEFAULTS } from '../../protocol/defaults.js';
 import type { Logger } from '../../protocol/logger.js';
 import { ComposedStore } from '../compose.js';
 import type { Store } from '../port.js';
@@ -34,7 +34,7 @@ export class RedisStore extends ComposedStore implements Store {
     const redis = new RedisContext(client, options);
     super(
       new RedisBase(redis),
-      new RedisInbox(redis, options.inboxTtlMs ?? DEFAULTS.signalTtlMs),
+      new RedisInbox(redis, options.inboxTtlMs ?? SIGNAL_TTL_MS),
       new RedisLiveness(redis),
       new RedisWork(redis),
       new RedisLeases(redis),

@@ -8,7 +8,8 @@ export interface InboxRef {
 
 /** One stream entry. `time` is the store-clock ms at which the store appended it. */
 export interface StreamEntry {
-  id: string;
+  /** The stream entry id Redis gave it (`<ms>-<seq>`). */
+  entryId: string;
   time: number;
   /** The stored message, or null when the entry was deleted while still pending. */
   body: string | null;

@@ -35,7 +35,7 @@ export interface AckWrite {
   messageId: string;
   senderId: string;
   /** The coordinator the signal was addressed to (the replaced one, for a transferred signal); default: the inbox's. */
-  addressedTo?: string;
+  receiverId?: string;
   body: string;
   ttlMs: number;
   noticeMaxLen: number;
@@ -76,10 +76,10 @@ export interface InboxStore extends StoreBase {
   subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription>;
 
   /**
-   * Whether `messageId`, addressed to `addressedTo` (default: the inbox's coordinator, or the one
+   * Whether `messageId`, addressed to `receiverId` (default: the inbox's coordinator, or the one
    * it replaces), was already acknowledged: the store-side replay check.
    */
-  isProcessed(inbox: InboxRef, messageId: string, addressedTo?: string): Promise<boolean>;
+  isProcessed(inbox: InboxRef, messageId: string, receiverId?: string): Promise<boolean>;
 
   /** Removes a rejected or redundant entry from the inbox (acknowledged and deleted). */
   discard(inbox: InboxRef, entryId: string): Promise<void>;

@@ -6,7 +6,7 @@ export interface MaintenanceStore extends StoreBase {
   listSwarms(): Promise<string[]>;
 
   /** Removes coordinators from a swarm's registry. */
-  unregister(swarmId: string, coordinatorIds: readonly string[]): Promise<void>;
+  pruneRegistry(swarmId: string, coordinatorIds: readonly string[]): Promise<void>;
 
   /**
    * The keys matching a glob pattern, a batch at a time: SCAN on Redis (on every master of a

@@ -80,7 +80,7 @@ export class Campaign {
         const events = await store.readLeaseEvents(namespace, this.#eventsCursor, { count: EVENTS_PER_READ, blockMs, signal: read });
         failures = 0;
         for (const event of events) {
-          this.#eventsCursor = event.id;
+          this.#eventsCursor = event.entryId;
           this.#onEvent(event.body);
         }
       } catch (error) {

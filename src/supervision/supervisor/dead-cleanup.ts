@@ -27,7 +27,7 @@ export class DeadCleanup {
     const { store, emit, now } = this.#ctx;
     try {
       await store.deleteKeys([keys.heartbeat(coordinatorId), keys.warning(swarmId, coordinatorId), keys.activity(swarmId, coordinatorId)]);
-      await store.unregister(swarmId, [coordinatorId]);
+      await store.pruneRegistry(swarmId, [coordinatorId]);
       this.#counts.cleanupsPerformed += 1;
       emit('cleanup:complete', { coordinatorId, swarmId, timestamp: await now() });
     } catch (error) {

@@ -129,11 +129,11 @@ export class Norm {
   /** Entries of `stream` with ids numbered (see IdBook). */
   entries(stream: string, entries: readonly StreamEntry[], body: (b: string | null) => unknown = (b) => b): unknown[] {
     return entries.map((entry) => ({
-      id: this.book.ref(stream, entry.id),
+      id: this.book.ref(stream, entry.entryId),
       // `time` is the ms part of the entry's id on both adapters (the port: the store-clock ms at
       // which the store appended it); it is checked against the id on each adapter and then left
       // out, for the reason ids are numbered.
-      time: entry.time === entryTime(entry.id) ? 'ms of its id' : { timeNotOfId: entry.time },
+      time: entry.time === entryTime(entry.entryId) ? 'ms of its id' : { timeNotOfId: entry.time },
       body: body(entry.body),
     }));
   }

@@ -49,7 +49,7 @@ export interface Hints {
   leases: Map<string, { holder: LeaseHolder; epoch: number }>;
   /** Inboxes signals were appended to. */
   appended: InboxRef[];
-  acks: { inbox: InboxRef; messageId: string; senderId: string; addressedTo?: string }[];
+  acks: { inbox: InboxRef; messageId: string; senderId: string; receiverId?: string }[];
   /** Replacements escalations created. */
   spawns: { swarmId: string; newId: string }[];
   /** Coordinators that beat. */
@@ -318,12 +318,12 @@ export const OPERATIONS: Operation[] = [
       const inbox = g.inboxWithEntries();
       const write: AckWrite = { messageId: g.message(), senderId: g.coordinator(), body: g.body('ack'), ttlMs: g.ttl(), noticeMaxLen: NO_TRIM_CAP };
       if (g.rng.chance(0.75)) write.entryId = g.entryId(keys.inbox(inbox.swarmId, inbox.coordinatorId));
-      if (g.rng.chance(0.25)) write.addressedTo = g.coordinator();
+      if (g.rng.chance(0.25)) write.receiverId = g.coordinator();
       return [inbox, write];
     },
     call: (s, inbox, write) => s.acknowledge(inbox, write),
     learn: (_value, [inbox, write], hints) => {
-      hints.acks.push({ inbox, messageId: write.messageId, senderId: write.senderId, ...(write.addressedTo === undefined ? {} : { addressedTo: write.addressedTo }) });
+      hints.acks.push({ inbox, messageId: write.messageId, senderId: write.senderId, ...(write.receiverId === undefined ? {} : { receiverId: write.receiverId }) });
     },
   }),
   define({
@@ -331,11 +331,11 @@ export const OPERATIONS: Operation[] = [
     weight: 4,
     draw: (g): [InboxRef, string, string | undefined] =>
       g.recall(
-        g.hints.acks.map((a): [InboxRef, string, string | undefined] => [a.inbox, a.messageId, a.addressedTo]),
+        g.hints.acks.map((a): [InboxRef, string, string | undefined] => [a.inbox, a.messageId, a.receiverId]),
         0.5,
         () => [g.inbox(), g.message(), g.rng.chance(0.3) ? g.coordinator() : undefined],
       ),
-    call: (s, inbox, messageId, addressedTo) => s.isProcessed(inbox, messageId, addressedTo),
+    call: (s, inbox, messageId, receiverId) => s.isProcessed(inbox, messageId, receiverId),
   }),
   define({
     name: 'readAckNotices',
@@ -359,7 +359,7 @@ export const OPERATIONS: Operation[] = [
       return g.recall(
         g.hints.acks.map((a): [InboxRef, string[], string] => [
           { swarmId: a.inbox.swarmId, coordinatorId: a.senderId },
-          [a.addressedTo ?? a.inbox.coordinatorId, ...others],
+          [a.receiverId ?? a.inbox.coordinatorId, ...others],
           a.messageId,
         ]),
         0.5,
@@ -618,10 +618,10 @@ export const OPERATIONS: Operation[] = [
     norm: (r) => [...r].sort(), // a set: no order
   }),
   define({
-    name: 'unregister',
+    name: 'pruneRegistry',
     weight: 1,
     draw: (g): [string, string[]] => [g.swarm(), g.rng.some(COORDINATORS, 0, 2)],
-    call: (s, swarmId, ids) => s.unregister(swarmId, ids),
+    call: (s, swarmId, ids) => s.pruneRegistry(swarmId, ids),
   }),
   define({
     name: 'readStrings',

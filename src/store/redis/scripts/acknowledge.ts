@@ -14,7 +14,7 @@ export const acknowledgeScript = new LuaScript<readonly AckEntry[], (AckResult |
   call: (batch) => ({
     keys: batch.flatMap(({ inbox, options }) => [
       keys.inbox(inbox.swarmId, inbox.coordinatorId),
-      keys.ack(inbox.swarmId, options.addressedTo ?? inbox.coordinatorId, options.messageId),
+      keys.ack(inbox.swarmId, options.receiverId ?? inbox.coordinatorId, options.messageId),
       keys.ackNotices(inbox.swarmId, options.senderId),
     ]),
     args: [
