@@ -38,7 +38,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (kind === 'memory') return new MemoryStore();
 
   const logger = options.logger ?? defaultLogger();
-  if (options.client) return new RedisStore(options.client, { ownsClient: false, logger });
+  if (options.client) return new RedisStore({ client: options.client, ownsClient: false, logger });
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
   // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
   // most 5 s, before failing with a typed error: a blackholed connection is noticed, never waited
@@ -68,5 +68,5 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     client.disconnect();
     throw new StoreUnavailableError('connect', error);
   }
-  return new RedisStore(client, { ownsClient: true, logger });
+  return new RedisStore({ client, ownsClient: true, logger });
 }

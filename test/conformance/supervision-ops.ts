@@ -65,10 +65,10 @@ export function supervisionOpsBehaviour(h: Harness): void {
       const fence = { namespace: 'supervisor', epoch: 4 };
       const ref = { swarmId: swarm, coordinatorId: 'coord-dead' };
 
-      assert.deepEqual(await store.escalate(ref, 'coord-new', { ...fence, epoch: 0 }, TTLS), { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0, signalsMoved: 0 });
-      assert.deepEqual(await store.escalate(ref, 'coord-new', fence, TTLS), { newCoordinatorId: 'coord-new', outcome: 'created', workItemsMoved: 2, signalsMoved: 0 });
+      assert.deepEqual(await store.escalate(ref, 'coord-new', { ...fence, epoch: 0 }, TTLS), { replacementId: '', outcome: 'fenced', workItemsMoved: 0, signalsMoved: 0 });
+      assert.deepEqual(await store.escalate(ref, 'coord-new', fence, TTLS), { replacementId: 'coord-new', outcome: 'created', workItemsMoved: 2, signalsMoved: 0 });
       const again = await Promise.all([store.escalate(ref, 'coord-other', fence, TTLS), store.escalate(ref, 'coord-third', { ...fence, epoch: 5 }, TTLS)]);
-      assert.deepEqual(again.map((r) => [r.newCoordinatorId, r.outcome]), [['coord-new', 'existing'], ['coord-new', 'existing']], 'one replacement, whoever asks');
+      assert.deepEqual(again.map((r) => [r.replacementId, r.outcome]), [['coord-new', 'existing'], ['coord-new', 'existing']], 'one replacement, whoever asks');
 
       const replacement = await c.start('coord-new');
       const items = (await replacement.listWork()).sort((a, b) => a.taskId.localeCompare(b.taskId));
@@ -268,7 +268,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
       // The earlier leader's escalation ran; it died before starting the replacement.
       const escalation = await store.escalate({ swarmId: swarm, coordinatorId: 'coord-lost' }, 'coord-lost-r1', { namespace, epoch: 1 }, TTLS);
       assert.equal(escalation.outcome, 'created');
-      assert.deepEqual((await store.pendingSpawns(swarm)).map((p) => p.newCoordinatorId), ['coord-lost-r1']);
+      assert.deepEqual((await store.pendingSpawns(swarm)).map((p) => p.replacementId), ['coord-lost-r1']);
 
       const spawned: string[] = [];
       let first!: () => void;

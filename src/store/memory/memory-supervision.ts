@@ -45,9 +45,9 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     const recordKey = keys.escalation(swarmId, deadId);
     const existing = this.#space.strings.get(recordKey);
     if (existing !== undefined) {
-      return { newCoordinatorId: (JSON.parse(existing) as { newCoordinatorId: string }).newCoordinatorId, outcome: 'existing', workItemsMoved: 0, signalsMoved: 0 };
+      return { replacementId: (JSON.parse(existing) as { newCoordinatorId: string }).newCoordinatorId, outcome: 'existing', workItemsMoved: 0, signalsMoved: 0 };
     }
-    if (!this.#pass(swarmId, fence)) return { newCoordinatorId: '', outcome: 'fenced', workItemsMoved: 0, signalsMoved: 0 };
+    if (!this.#pass(swarmId, fence)) return { replacementId: '', outcome: 'fenced', workItemsMoved: 0, signalsMoved: 0 };
     const now = Date.now();
     const items = this.#space.hashes.get(keys.work(swarmId, deadId)) ?? new Map<string, string>();
     if (items.size > 0) {
@@ -77,16 +77,16 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     this.#space.streams.get(keys.swarmEvents(swarmId))?.trim(SWARM_EVENT_LOG_CAP);
     this.#space.strings.delete(keys.warning(swarmId, deadId));
     this.#space.sortedSets.get(keys.registry(swarmId))?.delete(deadId);
-    return { newCoordinatorId: newId, outcome: 'created', workItemsMoved: items.size, signalsMoved: pending.length };
+    return { replacementId: newId, outcome: 'created', workItemsMoved: items.size, signalsMoved: pending.length };
   }
 
   async pendingSpawns(swarmId: string): Promise<PendingSpawn[]> {
     this.#space.open('pendingSpawns');
     const pending = [...(this.#space.sortedSets.get(keys.pendingSpawns(swarmId)) ?? [])].sort((a, b) => a[1] - b[1]);
-    return pending.flatMap(([newCoordinatorId, requestedAt]) => {
-      const request = this.#space.strings.get(keys.spawn(swarmId, newCoordinatorId));
+    return pending.flatMap(([replacementId, requestedAt]) => {
+      const request = this.#space.strings.get(keys.spawn(swarmId, replacementId));
       const replaces = request ? (JSON.parse(request) as { replaces?: string }).replaces : undefined;
-      return replaces ? [{ newCoordinatorId, replaces, requestedAt }] : [];
+      return replaces ? [{ replacementId, replaces, requestedAt }] : [];
     });
   }
 

@@ -14,8 +14,11 @@ import { RedisSupervision } from './redis-supervision.js';
 import { RedisWork } from './redis-work.js';
 
 export interface RedisStoreOptions {
-  /** Whether close() quits the client (true when createStore made it). */
-  ownsClient: boolean;
+  /** The ioredis client (standalone, Sentinel or Cluster) every operation uses. */
+  client: Redis | Cluster;
+  /** Whether close() quits the client (true when createStore made it). Default false: a client handed in stays its owner's. */
+  ownsClient?: boolean;
+  /** The lifetime of an inbox a read finds without its consumer group, recreated, ms. Default 24 h. */
   inboxTtlMs?: number;
   logger?: Logger;
 }
@@ -30,8 +33,9 @@ export class RedisStore extends ComposedStore implements Store {
   readonly kind = 'redis' as const;
   readonly client: RedisClient;
 
-  constructor(client: Redis | Cluster, options: RedisStoreOptions) {
-    const redis = new RedisContext(client, options);
+  constructor(options: RedisStoreOptions) {
+    const { client } = options;
+    const redis = new RedisContext(client, { ownsClient: options.ownsClient ?? false, ...(options.logger ? { logger: options.logger } : {}) });
     super(
       new RedisBase(redis),
       new RedisInbox(redis, options.inboxTtlMs ?? SIGNAL_TTL_MS),

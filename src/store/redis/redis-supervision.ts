@@ -34,9 +34,9 @@ export class RedisSupervision implements Operations<SupervisionStore> {
       const flat = await client.zrange(keys.pendingSpawns(swarmId), 0, -1, 'WITHSCORES');
       const ids = flat.filter((_, i) => i % 2 === 0);
       const requests = ids.length > 0 ? await client.mget(ids.map((id) => keys.spawn(swarmId, id))) : [];
-      return ids.flatMap((newCoordinatorId, i) => {
+      return ids.flatMap((replacementId, i) => {
         const request = requests[i] ? (JSON.parse(requests[i]!) as { replaces?: string }) : undefined;
-        return request?.replaces ? [{ newCoordinatorId, replaces: request.replaces, requestedAt: Number(flat[2 * i + 1]) }] : [];
+        return request?.replaces ? [{ replacementId, replaces: request.replaces, requestedAt: Number(flat[2 * i + 1]) }] : [];
       });
     });
   }

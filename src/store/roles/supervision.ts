@@ -14,7 +14,8 @@ export interface EscalationTtls {
 }
 
 export interface EscalationResult {
-  newCoordinatorId: string;
+  /** The coordinator that takes the dead one's place (stored as the record's `newCoordinatorId`, the runbooks' name). */
+  replacementId: string;
   /** `created` by this call, `existing` from an earlier one, or `fenced` out by a newer term. */
   outcome: 'created' | 'existing' | 'fenced';
   workItemsMoved: number;
@@ -24,7 +25,7 @@ export interface EscalationResult {
 
 /** A spawn request an escalation left and no supervisor has carried out yet. */
 export interface PendingSpawn {
-  newCoordinatorId: string;
+  replacementId: string;
   replaces: string;
   requestedAt: number;
 }

@@ -37,7 +37,7 @@ export class Escalation {
       const ttls = { recordTtlMs: config.escalationRecordTtlMs, workTtlMs: config.workTtlMs, inboxTtlMs: config.inboxTtlMs };
       const result = await store.escalate(dead, replacementIdFor(coordinatorId), fenceOf(this.#ctx, epoch), ttls);
       if (result.outcome === 'fenced') throw new NotLeaderError(config.namespace, 'escalation (a newer supervisor term exists)');
-      const replacementId = result.newCoordinatorId;
+      const replacementId = result.replacementId;
       if (result.outcome === 'created') {
         this.#escalations += 1;
         await this.#spawn({ replacementId, replaces: coordinatorId, swarmId }, epoch);
@@ -60,7 +60,7 @@ export class Escalation {
     const { store, config, emit, logger } = this.#ctx;
     for (const pending of await store.pendingSpawns(swarmId)) {
       if (pending.requestedAt > now - 2 * config.checkIntervalMs) continue;
-      const request: SpawnRequest = { replacementId: pending.newCoordinatorId, replaces: pending.replaces, swarmId };
+      const request: SpawnRequest = { replacementId: pending.replacementId, replaces: pending.replaces, swarmId };
       await this.#spawn(request, epoch).catch((error: unknown) => emit('escalation:failed', { coordinatorId: pending.replaces, swarmId, error }));
       logger.info(request, 'resumed a spawn request an earlier supervisor left');
     }

@@ -26,9 +26,8 @@ export interface CoordinatorTimeoutEvent {
   coordinatorId: string;
   swarmId: string;
   silentMs: number;
-  reason: 'heartbeat';
-  /** `lastSeen`: store ms of its last sign of life (heartbeat or recorded activity). */
-  metadata: { lastSeen: number };
+  /** Store ms of its last sign of life (heartbeat or recorded activity), as in a RegistryEntry. */
+  lastSeen: number;
 }
 
 /** A dead coordinator was escalated: its work and unacknowledged signals now belong to its replacement. */

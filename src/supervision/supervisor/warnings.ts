@@ -48,7 +48,7 @@ export class Warnings {
     this.#counts.warningsIssued += 1;
     if (count === 1) {
       this.#counts.timeoutEventsTotal += 1;
-      emit('coordinator:timeout', { coordinatorId, swarmId, silentMs, reason: 'heartbeat', metadata: { lastSeen } });
+      emit('coordinator:timeout', { coordinatorId, swarmId, silentMs, lastSeen });
       void hooks.run('on_coordinator_dead', { AGENT_ID: coordinatorId, SWARM_ID: swarmId, SILENT_MS: silentMs });
     }
     emit('coordinator:warning', { coordinatorId, swarmId, count, silentMs });

@@ -470,7 +470,7 @@ export const OPERATIONS: Operation[] = [
     // may be in two on the other, and ties are broken differently (insertion vs member order).
     norm: (r, n) => ({
       oldestFirst: nonDecreasing(r.map((p) => p.requestedAt)),
-      requests: sortBy(r, (p) => p.newCoordinatorId).map((p) => ({ ...p, requestedAt: n.storeTime(p.requestedAt) })),
+      requests: sortBy(r, (p) => p.replacementId).map((p) => ({ ...p, requestedAt: n.storeTime(p.requestedAt) })),
     }),
   }),
   define({

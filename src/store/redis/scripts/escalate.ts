@@ -35,6 +35,6 @@ export const escalateScript = new LuaScript<{ dead: InboxRef; newId: string; fen
   }),
   parse: (reply) => {
     const [replacement, outcome, moved, signals] = reply as [string, number, number, number];
-    return { newCoordinatorId: replacement, outcome: OUTCOMES[outcome]!, workItemsMoved: moved, signalsMoved: signals };
+    return { replacementId: replacement, outcome: OUTCOMES[outcome]!, workItemsMoved: moved, signalsMoved: signals };
   },
 });
