@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { InvalidConfigError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
+import { readEnvVariable, type EnvBinding } from '../protocol/options.js';
 
 /** The lifecycle hooks of the runbooks, plus the supervisor's two. */
 export type HookName = 'on_blocking_start' | 'on_blocking_timeout' | 'on_signal_received' | 'on_coordinator_dead' | 'on_escalation';
@@ -13,6 +15,12 @@ export interface HookOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }
+
+/** A hook is a short shell command: one still running after 5 s is killed. */
+export const hookDefaults = { timeoutMs: 5_000 } as const;
+
+/** ENABLE_TIMEOUT_HOOKS, read like every other variable: `true`/`1` or `false`/`0`, anything else refused. */
+const ENABLE_HOOKS: EnvBinding = { variable: 'ENABLE_TIMEOUT_HOOKS', unit: 'boolean' };
 
 /**
  * Runs the operator's lifecycle hooks: a shell command per event, with the event in environment
@@ -30,8 +38,9 @@ export class Hooks {
 
   constructor(options: HookOptions, logger: Logger) {
     const env = options.env ?? process.env;
-    this.#enabled = options.enabled ?? ['true', '1'].includes(env.ENABLE_TIMEOUT_HOOKS ?? '');
-    this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#enabled = options.enabled ?? readEnvVariable(env, ENABLE_HOOKS) === true;
+    this.#timeoutMs = options.timeoutMs ?? hookDefaults.timeoutMs;
+    if (!(Number.isInteger(this.#timeoutMs) && this.#timeoutMs > 0)) throw new InvalidConfigError(`hooks.timeoutMs must be a positive whole number of ms, got ${String(this.#timeoutMs)}`);
     this.#logger = logger;
     const names: HookName[] = ['on_blocking_start', 'on_blocking_timeout', 'on_signal_received', 'on_coordinator_dead', 'on_escalation'];
     this.#commands = Object.fromEntries(names.flatMap((name) => {

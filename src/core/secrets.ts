@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { SecretMissingError, SecretTooShortError } from '../protocol/errors.js';
 import { Keyring, MIN_SECRET_BYTES } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
+import { readEnvVariable, type EnvBinding } from '../protocol/options.js';
+
+/** RENDEZVOUS_DEV_SECRET=1 (or true): development without a secret; any other value but 0/false is refused. */
+const DEV_SECRET: EnvBinding = { variable: 'RENDEZVOUS_DEV_SECRET', unit: 'boolean' };
 
 export interface SecretOptions {
   /** Signs and verifies. Default: BLOCKING_COORDINATION_SECRET. */
@@ -28,7 +32,7 @@ export function resolveKeyring(options: SecretOptions, env: NodeJS.ProcessEnv, l
   const verifyOnly = extra === undefined ? [] : [toKey(extra, 'BLOCKING_COORDINATION_SECRET_NEW')];
   if (primary !== undefined) return new Keyring(toKey(primary, 'BLOCKING_COORDINATION_SECRET'), verifyOnly);
 
-  if (!(options.allowGeneratedSecret || env.RENDEZVOUS_DEV_SECRET === '1')) throw new SecretMissingError();
+  if (!(options.allowGeneratedSecret || readEnvVariable(env, DEV_SECRET) === true)) throw new SecretMissingError();
   generated ??= randomBytes(32);
   logger.warn(
     { devSecret: true },

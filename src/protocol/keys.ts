@@ -34,7 +34,7 @@ export const keys = {
   /** String (JSON): the record of a dead coordinator's escalation; its presence makes escalation idempotent. TTL: 7 days. */
   escalation: (swarmId: string, deadId: string) => `coordinator:escalation:{${swarmId}}:${deadId}`,
   /** String (JSON): a request to start a replacement coordinator. TTL: 7 days. */
-  spawn: (swarmId: string, newId: string) => `coordinator:spawn:{${swarmId}}:${newId}`,
+  spawn: (swarmId: string, replacementId: string) => `coordinator:spawn:{${swarmId}}:${replacementId}`,
   /** Sorted set: spawn requests not yet carried out (new id -> requested at, store ms). TTL 7 days. */
   pendingSpawns: (swarmId: string) => `coordinator:spawns:{${swarmId}}`,
   /** Stream: the swarm's durable event log (replacements), for late readers. Capped; TTL 7 days. */

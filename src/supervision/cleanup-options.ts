@@ -15,12 +15,12 @@ export const cleanupOptionsSchema = z.object({
 });
 
 /** The runbooks' values. */
-export const cleanupDefaults: z.input<typeof cleanupOptionsSchema> = {
+export const cleanupDefaults: Readonly<z.input<typeof cleanupOptionsSchema>> = Object.freeze({
   staleThresholdMs: 600_000,
   batchSize: 500,
   dryRun: false,
   missingTtlMs: 86_400_000,
-};
+});
 
 /** What a caller may set; each option left out takes its default. */
 export type CleanupOptions = Partial<z.input<typeof cleanupOptionsSchema>> & {

@@ -25,13 +25,13 @@ export const electionOptionsSchema = z
   .refine((c) => c.workerTimeoutMs > c.heartbeatIntervalMs, { message: 'workerTimeoutMs must exceed heartbeatIntervalMs' });
 
 /** The guide's values. */
-export const electionDefaults: z.input<typeof electionOptionsSchema> = {
+export const electionDefaults: Readonly<z.input<typeof electionOptionsSchema>> = Object.freeze({
   leaseTimeoutMs: 15_000,
   workerTimeoutMs: 25_000,
   heartbeatIntervalMs: 5_000,
   safetyMarginMs: undefined,
   diagnosticsEnabled: false,
-};
+});
 
 /** What a caller may set; each option left out takes its default. */
 export type ElectionOptions = Partial<z.input<typeof electionOptionsSchema>>;

@@ -37,7 +37,7 @@ export const supervisorOptionsSchema = z
   });
 
 /** The runbooks' values. */
-export const supervisorDefaults: z.input<typeof supervisorOptionsSchema> = {
+export const supervisorDefaults: Readonly<z.input<typeof supervisorOptionsSchema>> = Object.freeze({
   deadThresholdMs: 120_000,
   checkIntervalMs: 30_000,
   maxWarnings: 3,
@@ -51,7 +51,7 @@ export const supervisorDefaults: z.input<typeof supervisorOptionsSchema> = {
   inboxTtlMs: coordinatorDefaults.signalTtlMs,
   deadlockRecordTtlMs: 3_600_000,
   clockSyncIntervalMs: coordinatorDefaults.clockSyncIntervalMs,
-};
+});
 
 /** The environment variables that set supervisor options. */
 export const supervisorEnv: Readonly<Record<string, EnvBinding>> = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
 import { Hooks } from '../../src/core/hooks.js';
-import { SignalTimeoutError } from '../../src/protocol/errors.js';
+import { InvalidConfigError, SignalTimeoutError } from '../../src/protocol/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
@@ -25,6 +25,13 @@ describe('lifecycle hooks', () => {
       MISSING_COORDINATORS: ['v1', 'v2'],
     });
     assert.equal(readFileSync(out, 'utf8'), 'on_blocking_timeout|coord-a|swarm-1|v1,v2');
+  });
+
+  test('ENABLE_TIMEOUT_HOOKS and timeoutMs are read strictly: a malformed value is refused at construction', () => {
+    for (const value of ['yes', 'on']) {
+      assert.throws(() => new Hooks({ env: { ENABLE_TIMEOUT_HOOKS: value } }, recordingLogger()), (error: unknown) => error instanceof InvalidConfigError && /ENABLE_TIMEOUT_HOOKS/.test(error.message));
+    }
+    assert.throws(() => new Hooks({ timeoutMs: 0 }, recordingLogger()), InvalidConfigError);
   });
 
   test('a failing hook or one that outlives its timeout is logged and never throws', async () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { resolveKeyring } from '../../src/core/secrets.js';
-import { ERROR_CODES, RendezvousError, SecretMissingError, SecretTooShortError } from '../../src/protocol/errors.js';
+import { ERROR_CODES, InvalidConfigError, RendezvousError, SecretMissingError, SecretTooShortError } from '../../src/protocol/errors.js';
 import { Keyring } from '../../src/protocol/keyring.js';
 import type { Logger } from '../../src/protocol/logger.js';
 
@@ -71,9 +71,15 @@ describe('resolveKeyring: missing secret', () => {
     assertMissing(() => resolveKeyring({}, { BLOCKING_COORDINATION_SECRET_NEW: SECRET_NEW }, recordingLogger()));
   });
 
-  test('allowGeneratedSecret: false and RENDEZVOUS_DEV_SECRET other than 1 do not enable development mode', () => {
+  test('allowGeneratedSecret: false and RENDEZVOUS_DEV_SECRET 0, false or empty do not enable development mode', () => {
     assertMissing(() => resolveKeyring({ allowGeneratedSecret: false }, {}, recordingLogger()));
-    for (const value of ['0', 'true', 'yes', '']) assertMissing(() => resolveKeyring({}, { RENDEZVOUS_DEV_SECRET: value }, recordingLogger()));
+    for (const value of ['0', 'false', '']) assertMissing(() => resolveKeyring({}, { RENDEZVOUS_DEV_SECRET: value }, recordingLogger()));
+  });
+
+  test('RENDEZVOUS_DEV_SECRET is read strictly: a value that is not 1, true, 0 or false is refused, not ignored', () => {
+    for (const value of ['yes', 'on', '2']) {
+      assert.throws(() => resolveKeyring({}, { RENDEZVOUS_DEV_SECRET: value }, recordingLogger()), (error: unknown) => error instanceof InvalidConfigError && /RENDEZVOUS_DEV_SECRET/.test(error.message));
+    }
   });
 });
 

@@ -39,7 +39,7 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     return count;
   }
 
-  async escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
+  async escalate(dead: InboxRef, replacementId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
     this.#space.open('escalate');
     const { swarmId, coordinatorId: deadId } = dead;
     const recordKey = keys.escalation(swarmId, deadId);
@@ -51,33 +51,33 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     const now = Date.now();
     const items = this.#space.hashes.get(keys.work(swarmId, deadId)) ?? new Map<string, string>();
     if (items.size > 0) {
-      const target = this.#space.mapAt(this.#space.hashes, keys.work(swarmId, newId), ttls.workTtlMs);
+      const target = this.#space.mapAt(this.#space.hashes, keys.work(swarmId, replacementId), ttls.workTtlMs);
       for (const [taskId, body] of items) {
-        target.set(taskId, `{"assignedTo":"${newId}","transferredFrom":"${deadId}","transferredAt":${now},"previous":${body}}`);
+        target.set(taskId, `{"assignedTo":"${replacementId}","transferredFrom":"${deadId}","transferredAt":${now},"previous":${body}}`);
       }
-      this.#space.hashes.expire(keys.work(swarmId, newId), ttls.workTtlMs);
+      this.#space.hashes.expire(keys.work(swarmId, replacementId), ttls.workTtlMs);
     }
     this.#space.hashes.delete(keys.work(swarmId, deadId));
     const pending = this.#space.streams.get(keys.inbox(swarmId, deadId))?.all() ?? [];
     if (pending.length > 0) {
-      const inbox = this.#space.stream(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
+      const inbox = this.#space.stream(keys.inbox(swarmId, replacementId), ttls.inboxTtlMs);
       for (const entry of pending) if (entry.body !== null) inbox.appendWithId(entry.entryId, entry.body, now);
-      this.#space.streams.expire(keys.inbox(swarmId, newId), ttls.inboxTtlMs);
-      this.#space.publish(keys.push(swarmId, newId), PUSH_RESYNC); // a replacement already running reads them now
+      this.#space.streams.expire(keys.inbox(swarmId, replacementId), ttls.inboxTtlMs);
+      this.#space.publish(keys.push(swarmId, replacementId), PUSH_RESYNC); // a replacement already running reads them now
     }
     this.#space.streams.delete(keys.inbox(swarmId, deadId));
-    const record = { deadCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, escalatedAt: now, workItems: items.size, signals: pending.length };
+    const record = { deadCoordinatorId: deadId, newCoordinatorId: replacementId, swarmId, epoch: fence.epoch, escalatedAt: now, workItems: items.size, signals: pending.length };
     this.#space.strings.set(recordKey, JSON.stringify(record), ttls.recordTtlMs);
-    const request = { newCoordinatorId: newId, replaces: deadId, swarmId, requestedAt: now, status: 'requested' };
-    this.#space.strings.set(keys.spawn(swarmId, newId), JSON.stringify(request), ttls.recordTtlMs);
-    this.#space.mapAt(this.#space.sortedSets, keys.pendingSpawns(swarmId), ttls.recordTtlMs).set(newId, now);
+    const request = { newCoordinatorId: replacementId, replaces: deadId, swarmId, requestedAt: now, status: 'requested' };
+    this.#space.strings.set(keys.spawn(swarmId, replacementId), JSON.stringify(request), ttls.recordTtlMs);
+    this.#space.mapAt(this.#space.sortedSets, keys.pendingSpawns(swarmId), ttls.recordTtlMs).set(replacementId, now);
     this.#space.sortedSets.expire(keys.pendingSpawns(swarmId), ttls.recordTtlMs);
-    const event = { type: 'replacement', oldCoordinatorId: deadId, newCoordinatorId: newId, swarmId, epoch: fence.epoch, at: now };
+    const event = { type: 'replacement', oldCoordinatorId: deadId, newCoordinatorId: replacementId, swarmId, epoch: fence.epoch, at: now };
     this.#space.appendEntry(keys.swarmEvents(swarmId), JSON.stringify(event), ttls.recordTtlMs);
     this.#space.streams.get(keys.swarmEvents(swarmId))?.trim(SWARM_EVENT_LOG_CAP);
     this.#space.strings.delete(keys.warning(swarmId, deadId));
     this.#space.sortedSets.get(keys.registry(swarmId))?.delete(deadId);
-    return { replacementId: newId, outcome: 'created', workItemsMoved: items.size, signalsMoved: pending.length };
+    return { replacementId: replacementId, outcome: 'created', workItemsMoved: items.size, signalsMoved: pending.length };
   }
 
   async pendingSpawns(swarmId: string): Promise<PendingSpawn[]> {
@@ -90,11 +90,11 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     });
   }
 
-  async markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean> {
+  async markSpawned(swarmId: string, replacementId: string, fence: Fence): Promise<boolean> {
     this.#space.open('markSpawned');
     if (!this.#pass(swarmId, fence)) return false;
-    this.#space.sortedSets.get(keys.pendingSpawns(swarmId))?.delete(newId);
-    const key = keys.spawn(swarmId, newId);
+    this.#space.sortedSets.get(keys.pendingSpawns(swarmId))?.delete(replacementId);
+    const key = keys.spawn(swarmId, replacementId);
     const request = this.#space.strings.get(key);
     if (request === undefined) return false;
     this.#space.strings.set(key, JSON.stringify({ ...(JSON.parse(request) as object), status: 'spawned' }), this.#space.strings.ttl(key) ?? 1);

@@ -24,8 +24,8 @@ export class RedisSupervision implements Operations<SupervisionStore> {
     return this.#redis.call('clearWarnings', () => clearWarningScript.run(this.#redis.client, { owner, fence }));
   }
 
-  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
-    return this.#redis.call('escalate', () => escalateScript.run(this.#redis.client, { dead, newId, fence, ttls }));
+  escalate(dead: InboxRef, replacementId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult> {
+    return this.#redis.call('escalate', () => escalateScript.run(this.#redis.client, { dead, replacementId, fence, ttls }));
   }
 
   pendingSpawns(swarmId: string): Promise<PendingSpawn[]> {
@@ -41,8 +41,8 @@ export class RedisSupervision implements Operations<SupervisionStore> {
     });
   }
 
-  markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean> {
-    return this.#redis.call('markSpawned', () => markSpawnedScript.run(this.#redis.client, { swarmId, newId, fence }));
+  markSpawned(swarmId: string, replacementId: string, fence: Fence): Promise<boolean> {
+    return this.#redis.call('markSpawned', () => markSpawnedScript.run(this.#redis.client, { swarmId, replacementId, fence }));
   }
 
   readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {

@@ -40,10 +40,10 @@ export interface SupervisionStore extends StoreBase {
 
   /**
    * Escalates a dead coordinator exactly once, in one atomic step: escalation record, spawn
-   * request, all its work items and unacknowledged signals moved to `newId`, the swarm's event log and replacement channel,
+   * request, all its work items and unacknowledged signals moved to `replacementId`, the swarm's event log and replacement channel,
    * warnings cleared, registry entry removed. A later call returns the first replacement.
    */
-  escalate(dead: InboxRef, newId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult>;
+  escalate(dead: InboxRef, replacementId: string, fence: Fence, ttls: EscalationTtls): Promise<EscalationResult>;
 
   /** The swarm's durable event log (replacements) after `afterId` ('0-0' for all): a late reader still finds them. */
   readSwarmEvents(swarmId: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]>;
@@ -52,5 +52,5 @@ export interface SupervisionStore extends StoreBase {
   pendingSpawns(swarmId: string): Promise<PendingSpawn[]>;
 
   /** Marks a spawn request carried out; false when fenced out or unknown. */
-  markSpawned(swarmId: string, newId: string, fence: Fence): Promise<boolean>;
+  markSpawned(swarmId: string, replacementId: string, fence: Fence): Promise<boolean>;
 }

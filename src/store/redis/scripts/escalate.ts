@@ -12,25 +12,25 @@ const OUTCOMES: Readonly<Record<number, EscalationResult['outcome']>> = {
 };
 
 /** Escalates a dead coordinator exactly once, in one atomic step (escalate.lua says what it does). */
-export const escalateScript = new LuaScript<{ dead: InboxRef; newId: string; fence: Fence; ttls: EscalationTtls }, EscalationResult>({
+export const escalateScript = new LuaScript<{ dead: InboxRef; replacementId: string; fence: Fence; ttls: EscalationTtls }, EscalationResult>({
   file: 'escalate.lua',
-  call: ({ dead: { swarmId, coordinatorId: deadId }, newId, fence, ttls }) => ({
+  call: ({ dead: { swarmId, coordinatorId: deadId }, replacementId, fence, ttls }) => ({
     keys: [
       globalKeys.fence(swarmId, fence.namespace),
       keys.escalation(swarmId, deadId),
-      keys.spawn(swarmId, newId),
+      keys.spawn(swarmId, replacementId),
       keys.work(swarmId, deadId),
-      keys.work(swarmId, newId),
+      keys.work(swarmId, replacementId),
       keys.swarmEvents(swarmId),
       keys.warning(swarmId, deadId),
       keys.registry(swarmId),
       keys.inbox(swarmId, deadId),
-      keys.inbox(swarmId, newId),
+      keys.inbox(swarmId, replacementId),
       keys.pendingSpawns(swarmId),
     ],
     args: [
-      fence.epoch, swarmId, deadId, newId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs,
-      keys.replacementChannel(swarmId), SWARM_EVENT_LOG_CAP, CONSUMER_GROUP, ttls.inboxTtlMs, keys.push(swarmId, newId),
+      fence.epoch, swarmId, deadId, replacementId, FENCE_TTL_MS, ttls.recordTtlMs, ttls.workTtlMs,
+      keys.replacementChannel(swarmId), SWARM_EVENT_LOG_CAP, CONSUMER_GROUP, ttls.inboxTtlMs, keys.push(swarmId, replacementId),
     ],
   }),
   parse: (reply) => {
