@@ -1,6 +1,5 @@
 import type { Ack } from '../protocol/ack.js';
 import { CoordinatorStoppedError } from '../protocol/errors.js';
-import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { InboxRef, InboxStore } from '../store/port.js';
 import type { AckFeed } from './ack-feed.js';
@@ -8,6 +7,7 @@ import { AckFeeds } from './ack-feeds.js';
 import { AckWait, FINAL_READ_MS, until } from './ack-wait.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
+import type { KeyringSlot } from './secrets.js';
 
 export interface AckWaitsDeps {
   store: InboxStore;
@@ -17,7 +17,7 @@ export interface AckWaitsDeps {
   logger: Logger;
   /** The coordinator's shutdown: every wait ends with CoordinatorStoppedError. */
   stop: AbortSignal;
-  keyring(): Keyring;
+  keys: KeyringSlot;
   observer: Pick<CoordinatorObserver, 'rejected' | 'waitStarted'>;
 }
 
@@ -70,7 +70,7 @@ export class AckWaits {
     this.#waits.add(waitingOn);
     const use = this.#feeds.use(sender);
     try {
-      const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keyring(), config, logger, stop, onRejected: (event) => observer.rejected(event) }, ackerIds, messageId);
+      const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keys.current, config, logger, stop, onRejected: (event) => observer.rejected(event) }, ackerIds, messageId);
       const feed = await this.#feedBy(use.feed, deadline, messageId);
       const unwatch = feed?.watch(messageId, {
         notice: (entry) => wait.consider(entry.body, entry.time, entry.entryId),

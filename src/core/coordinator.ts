@@ -4,7 +4,6 @@ import { normalizePayload } from '../protocol/canonical-json.js';
 import { CoordinatorStoppedError, InvalidConfigError, InvalidSignalError, NotStartedError, RendezvousError } from '../protocol/errors.js';
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import { assertId, assertIds } from '../protocol/ids.js';
-import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { Signal, SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
@@ -21,7 +20,7 @@ import { MessageStamps } from './message-stamps.js';
 import { Outbox, type SendOptions } from './outbox.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
-import { resolveKeyring, type SecretOptions } from './secrets.js';
+import { resolveKeyring, type KeyringSlot, type SecretOptions } from './secrets.js';
 import { compileFilter, type SignalFilter } from './signal-filter.js';
 import { emitSafely } from './safe-emit.js';
 import { StoreClock, type LocalClock } from './store-clock.js';
@@ -92,7 +91,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #store: CoordinatorStore;
   readonly #logger: Logger;
   readonly #clock: StoreClock;
-  #keyring: Keyring;
+  readonly #keys: KeyringSlot;
   readonly #stamps: MessageStamps;
   readonly #outbox: Outbox;
   readonly #inbox: Inbox;
@@ -101,6 +100,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #hooks: Hooks;
   readonly #stop = new AbortController();
   readonly #metrics = emptyMetrics();
+  readonly #observer: CoordinatorEventSink;
   #lifecycle: Lifecycle = 'new';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
@@ -121,7 +121,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#store = options.store;
     this.#logger = (options.logger ?? defaultLogger()).child({ coordinatorId: this.id, swarmId });
     this.config = resolveCoordinatorOptions(options, env);
-    this.#keyring = resolveKeyring(options, env, this.#logger);
+    this.#keys = { current: resolveKeyring(options, env, this.#logger) };
     this.#clock = new StoreClock(options.clock);
     this.#stamps = new MessageStamps(this.#clock);
     this.#hooks = new Hooks({ env, ...options.hooks }, this.#logger);
@@ -129,10 +129,15 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     // 20 listeners, each removed when its wait ends): no leak for Node to warn of.
     setMaxListeners(0, this.#stop.signal);
     const own: InboxRef = { swarmId, coordinatorId: this.id };
-    const common = { store: this.#store, config: this.config, logger: this.#logger, keyring: () => this.#keyring };
-    this.#ackWaits = new AckWaits({ ...common, own, stop: this.#stop.signal, observer: this.#observer });
-    this.#outbox = new Outbox({ ...common, own, replaces: this.replaces, stamps: this.#stamps, ackWaits: this.#ackWaits });
-    this.#inbox = new Inbox({ ...common, ref: own, replaces: this.replaces, observer: this.#observer, now: () => this.#clock.now(), shutdown: this.#stop.signal });
+    const { config, replaces } = this;
+    const store = this.#store;
+    const logger = this.#logger;
+    const keys = this.#keys;
+    this.#observer = new CoordinatorEventSink(this, this.#metrics, this.#logger);
+    // Written out, not spread from a shared object: V8 gives each spread copy a hidden class of its own (2 KB per coordinator).
+    this.#ackWaits = new AckWaits({ store, config, logger, keys, own, stop: this.#stop.signal, observer: this.#observer });
+    this.#outbox = new Outbox({ store, config, keys, own, replaces, stamps: this.#stamps, ackWaits: this.#ackWaits });
+    this.#inbox = new Inbox({ store, config, logger, keys, ref: own, replaces, observer: this.#observer, clock: this.#clock, shutdown: this.#stop.signal });
     this.#heartbeat = new HeartbeatLoop({
       store: this.#store,
       clock: this.#clock,
@@ -197,7 +202,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Replaces the secrets (a rotation without restart): `secret` signs, `secretNew` also verifies. */
   updateSecrets(secrets: SecretOptions): void {
-    this.#keyring = resolveKeyring(secrets, {}, this.#logger);
+    this.#keys.current = resolveKeyring(secrets, {}, this.#logger);
   }
 
   /** Appends a signed signal to the receiver's inbox. Resolves once it is durable in the store. */
@@ -362,20 +367,32 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     }
     return timeoutMs;
   }
+}
 
-  /** What the inbox and the ACK waits report, as metrics, log lines and events. */
-  readonly #observer: CoordinatorObserver = {
-    accepted: (signal) => {
-      this.#metrics.signalsReceived += 1;
-      emitSafely(this.#logger, 'signal:received', () => this.emit('signal:received', signal));
-    },
-    rejected: (event) => {
-      countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
-      this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
-      emitSafely(this.#logger, 'message:rejected', () => this.emit('message:rejected', event));
-    },
-    waitStarted: (wait) => {
-      if (this.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.emit('wait:started', wait));
-    },
-  };
+/** What the inbox and the ACK waits report, as metrics, log lines and events (one object, no closure per coordinator). */
+class CoordinatorEventSink implements CoordinatorObserver {
+  readonly #coordinator: BlockingCoordinator;
+  readonly #metrics: CoordinatorMetrics;
+  readonly #logger: Logger;
+
+  constructor(coordinator: BlockingCoordinator, metrics: CoordinatorMetrics, logger: Logger) {
+    this.#coordinator = coordinator;
+    this.#metrics = metrics;
+    this.#logger = logger;
+  }
+
+  accepted(signal: Signal): void {
+    this.#metrics.signalsReceived += 1;
+    emitSafely(this.#logger, 'signal:received', () => this.#coordinator.emit('signal:received', signal));
+  }
+
+  rejected(event: RejectionEvent): void {
+    countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
+    this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
+    emitSafely(this.#logger, 'message:rejected', () => this.#coordinator.emit('message:rejected', event));
+  }
+
+  waitStarted(wait: WaitDescription): void {
+    if (this.#coordinator.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.#coordinator.emit('wait:started', wait));
+  }
 }

@@ -1,7 +1,6 @@
 import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
 import { AbortedError, CoordinatorStoppedError, InvalidPayloadError, SignalTimeoutError } from '../protocol/errors.js';
-import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import { decodeSignal, type Signal, type SignalCheck } from '../protocol/signal.js';
@@ -10,6 +9,8 @@ import { AckedMessages } from './acked-messages.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import { HeldSignals } from './held-signals.js';
+import type { KeyringSlot } from './secrets.js';
+import type { StoreClock } from './store-clock.js';
 import type { RejectionEvent } from './rejection-event.js';
 import type { CompiledFilter } from './signal-filter.js';
 import { WorkQueue } from './work-queue.js';
@@ -36,12 +37,12 @@ export interface InboxDeps {
   ref: InboxRef;
   /** The dead coordinator this one replaces: signals addressed to it are this one's too. */
   replaces: string | undefined;
-  keyring(): Keyring;
+  keys: KeyringSlot;
   config: CoordinatorConfig;
   logger: Logger;
   observer: Pick<CoordinatorObserver, 'accepted' | 'rejected'>;
-  /** The store clock, ms. */
-  now(): number;
+  /** The store clock. */
+  clock: StoreClock;
   /** The coordinator's shutdown: it ends a catch-up at its next entry, the one start() runs included. */
   shutdown: AbortSignal;
 }
@@ -96,7 +97,7 @@ export class Inbox {
    */
   async open(): Promise<void> {
     const { store, ref } = this.#deps;
-    this.#acked.startAt(this.#deps.now());
+    this.#acked.startAt(this.#deps.clock.now());
     this.#subscription ??= await store.subscribe(ref, {
       signal: (entry) => this.#pushed(entry),
       resync: () => this.#requestCatchUp(),
@@ -164,8 +165,8 @@ export class Inbox {
 
   /** What a signal is verified against; rebuilt only when the secrets are rotated. */
   #signalCheck(): SignalCheck {
-    const { keyring, ref, replaces, config } = this.#deps;
-    const current = keyring();
+    const { keys, ref, replaces, config } = this.#deps;
+    const current = keys.current;
     if (this.#check?.keyring === current) return this.#check;
     this.#check = {
       keyring: current,
@@ -276,19 +277,19 @@ export class Inbox {
    * ACK was recorded earlier: that first one is returned.
    */
   async acknowledge<R>(signal: Signal, options: AckOptions<R>): Promise<{ ack: Ack<R>; created: boolean }> {
-    const { store, ref, config, keyring, logger, now } = this.#deps;
+    const { store, ref, config, keys, logger, clock } = this.#deps;
     const { body, ack } = encodeAck<R>(
       {
         messageId: signal.messageId,
         coordinatorId: ref.coordinatorId,
         senderId: signal.senderId,
         status: options.status ?? 'received',
-        timestamp: now(),
+        timestamp: clock.now(),
         ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
         ...(options.result !== undefined ? { result: normalizePayload(options.result, 'ACK result') as R } : {}),
         ...(signal.receiverId !== ref.coordinatorId ? { replaces: signal.receiverId } : {}),
       },
-      keyring(),
+      keys.current,
     );
     // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
     const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
@@ -304,7 +305,7 @@ export class Inbox {
       noticeMaxLen: config.ackNoticeMaxLen,
     });
     this.#held.settle(signal.messageId);
-    this.#acked.remember(signal.messageId, signal.timestamp, now());
+    this.#acked.remember(signal.messageId, signal.timestamp, clock.now());
     if (stored.created) return { ack, created: true };
     const first = parseAck(stored.body) as Ack<R> | undefined;
     if (!first) logger.warn({ messageId: signal.messageId }, 'the ACK stored first is unreadable; returning this one, which was not stored');

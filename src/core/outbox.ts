@@ -1,11 +1,11 @@
 import { normalizePayload } from '../protocol/canonical-json.js';
 import { InvalidPayloadError } from '../protocol/errors.js';
-import type { Keyring } from '../protocol/keyring.js';
 import { encodeSignal, type SignalType } from '../protocol/signal.js';
 import type { AppendResult, InboxRef, InboxStore } from '../store/port.js';
 import type { AckWaits } from './ack-waits.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { MessageStamps } from './message-stamps.js';
+import type { KeyringSlot } from './secrets.js';
 
 /** What a send carries besides its type. */
 export interface SendOptions<P> {
@@ -25,7 +25,7 @@ export interface OutboxDeps {
   replaces: string | undefined;
   config: CoordinatorConfig;
   stamps: MessageStamps;
-  keyring(): Keyring;
+  keys: KeyringSlot;
   /** Told of each message sent, so the wait for its ACKs that may follow finds them without a read. */
   ackWaits: AckWaits;
 }
@@ -40,7 +40,7 @@ export class Outbox {
 
   /** Resolves once the signal is durable in the receiver's inbox (arguments already validated). */
   async send<P>(receiverId: string, type: SignalType, options: SendOptions<P>): Promise<AppendResult> {
-    const { store, own, replaces, config, stamps, keyring, ackWaits } = this.#deps;
+    const { store, own, replaces, config, stamps, keys, ackWaits } = this.#deps;
     const unsigned = {
       senderId: own.coordinatorId,
       receiverId,
@@ -51,7 +51,7 @@ export class Outbox {
       ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
       ...(replaces !== undefined ? { replaces: replaces } : {}),
     };
-    const { body, signal } = encodeSignal(unsigned, keyring());
+    const { body, signal } = encodeSignal(unsigned, keys.current);
     const bytes = Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`Signal is ${bytes} bytes; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
     const to: InboxRef = { swarmId: options.swarmId ?? own.swarmId, coordinatorId: receiverId };

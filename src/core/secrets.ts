@@ -16,6 +16,11 @@ export interface SecretOptions {
   allowGeneratedSecret?: boolean;
 }
 
+/** The keyring in use, replaced whole by a rotation: a coordinator's parts read `current` each time. */
+export interface KeyringSlot {
+  current: Keyring;
+}
+
 /** One generated secret per process, so every coordinator of a development process can talk. */
 let generated: Buffer | undefined;
 

@@ -43,7 +43,7 @@ test('waits whose deadline passed before they could listen leave no listener beh
   const stop = new AbortController();
   const waits = new AckWaits({
     store: slow, own: { swarmId: 's', coordinatorId: 'coord-a' }, config: resolveCoordinatorOptions({}, {}), logger: recordingLogger(),
-    stop: stop.signal, keyring: () => new Keyring(Buffer.from(SECRET)), observer: { rejected: () => undefined, waitStarted: () => undefined },
+    stop: stop.signal, keys: { current: new Keyring(Buffer.from(SECRET)) }, observer: { rejected: () => undefined, waitStarted: () => undefined },
   });
   const sender = { swarmId: 's', coordinatorId: 'coord-a' };
   const results = await Promise.all(Array.from({ length: 30 }, (_, i) => waits.wait(['coord-b'], `coord-a:wake:${1_000 + i}`, 1, sender)));
