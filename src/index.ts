@@ -30,6 +30,7 @@ export type {
 export { MemoryStore } from './store/memory/memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis/redis-store.js';
 export type { RedisClient } from './store/redis/lua-script.js';
+export type { EvictingRedisMode } from './store/redis/eviction-policy.js';
 
 export {
   BlockingCoordinator,

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   STORE_COMMAND: 'RDV_ERR_STORE_COMMAND',
   NOT_LEADER: 'RDV_ERR_NOT_LEADER',
   STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
+  STORE_MISCONFIGURED: 'RDV_ERR_STORE_MISCONFIGURED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -169,5 +170,15 @@ export class NotLeaderError extends RendezvousError {
 export class StoreClosedError extends RendezvousError {
   constructor(operation: string) {
     super(ERROR_CODES.STORE_CLOSED, `Store is closed; ${operation} needs a store from createStore().`, { operation });
+  }
+}
+
+/**
+ * The store is set up in a way that loses Rendezvous' state without a word (a Redis that evicts
+ * keys under memory pressure): refused at start, before anything is written to it.
+ */
+export class StoreMisconfiguredError extends RendezvousError {
+  constructor(node: string, setting: string, value: string, fix: string) {
+    super(ERROR_CODES.STORE_MISCONFIGURED, `Redis at ${node} has ${setting} ${value}, which loses signals, ACKs and the election's state without a word; ${fix}`, { node, setting, value });
   }
 }

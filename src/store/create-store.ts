@@ -6,6 +6,7 @@ import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
 import { logConnectionErrors } from './redis/connection-errors.js';
 import { RedisStore } from './redis/redis-store.js';
+import { checkEvictionPolicy, type EvictingRedisMode } from './redis/eviction-policy.js';
 import { checkRedisUrl } from './redis/redis-url.js';
 
 export interface CreateStoreOptions {
@@ -25,6 +26,11 @@ export interface CreateStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Where connection errors are logged. Default: pino on stderr. */
   logger?: Logger;
+  /**
+   * A Redis whose maxmemory-policy is not `noeviction` can drop Rendezvous' keys without a word:
+   * `refuse` fails with StoreMisconfiguredError, `warn` logs an error and runs. Default `refuse`.
+   */
+  evictingRedis?: EvictingRedisMode;
 }
 
 /**
@@ -38,7 +44,12 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (kind === 'memory') return new MemoryStore();
 
   const logger = options.logger ?? defaultLogger();
-  if (options.client) return new RedisStore({ client: options.client, ownsClient: false, logger });
+  const evicting = options.evictingRedis ?? 'refuse';
+  if (evicting !== 'refuse' && evicting !== 'warn') throw new InvalidConfigError(`evictingRedis must be 'refuse' or 'warn', got ${JSON.stringify(evicting)}`);
+  if (options.client) {
+    await checkEvictionPolicy(options.client, evicting, logger); // the client stays its owner's, refused or not
+    return new RedisStore({ client: options.client, ownsClient: false, logger });
+  }
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
   // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
   // most 5 s, before failing with a typed error: a blackholed connection is noticed, never waited
@@ -67,6 +78,12 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   } catch (error) {
     client.disconnect();
     throw new StoreUnavailableError('connect', error);
+  }
+  try {
+    await checkEvictionPolicy(client, evicting, logger);
+  } catch (error) {
+    client.disconnect();
+    throw error;
   }
   return new RedisStore({ client, ownsClient: true, logger });
 }

@@ -16,6 +16,7 @@ import {
   StoreClosedError,
   StoreCommandError,
   StoreUnavailableError,
+  StoreMisconfiguredError,
   NotLeaderError,
 } from '../../src/protocol/errors.js';
 
@@ -36,6 +37,7 @@ describe('error catalogue', () => {
     [new StoreClosedError('send'), 'RDV_ERR_STORE_CLOSED', 'StoreClosedError'],
     [new StoreCommandError('beat', cause), 'RDV_ERR_STORE_COMMAND', 'StoreCommandError'],
     [new NotLeaderError('supervisor', 'escalateDeadCoordinator'), 'RDV_ERR_NOT_LEADER', 'NotLeaderError'],
+    [new StoreMisconfiguredError('127.0.0.1:6379', 'maxmemory-policy', 'allkeys-lru', 'set it to noeviction.'), 'RDV_ERR_STORE_MISCONFIGURED', 'StoreMisconfiguredError'],
   ];
 
   for (const [error, code, name] of instances) {
