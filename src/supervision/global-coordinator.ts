@@ -108,6 +108,7 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
       ...this.#membership.metrics,
       electionCount: this.#campaign.elections,
       leaderChanges: this.#view.changes,
+      epochRegressions: this.#view.regressions,
       renewFailures: this.#leadership.renewFailures,
       ...this.#fence.metrics,
     };

@@ -44,7 +44,7 @@ test('an entry that fails fails alone: the other sends of its batch are delivere
   await c.shutdownAll();
 });
 
-test('heartbeats written together: a SET each, one ZADD and one PEXPIRE per swarm; a registry that fails fails only its swarm', async () => {
+test('heartbeats written together: a SET each, one ZADD, one PEXPIRE and one SADD per swarm; a registry that fails fails only its swarm', async () => {
   const [swarmA, swarmB, swarmBad] = [uniqueSwarm(), uniqueSwarm(), uniqueSwarm()];
   await redis.admin.set(keys.registry(swarmBad), 'not a sorted set'); // ZADD on it fails with WRONGTYPE
   const beat = (swarmId: string, coordinatorId: string, timestamp: number, registryTtlMs = 120_000) =>
@@ -60,7 +60,8 @@ test('heartbeats written together: a SET each, one ZADD and one PEXPIRE per swar
   ]);
   const info = await redis.admin.info('commandstats');
   const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-  assert.deepEqual([calls('set'), calls('zadd'), calls('pexpire')], [6, 3, 3]);
+  assert.deepEqual([calls('set'), calls('zadd'), calls('pexpire'), calls('sadd')], [6, 3, 3, 3]);
+  assert.deepEqual((await redis.admin.smembers(keys.swarms())).filter((s) => [swarmA, swarmB, swarmBad].includes(s)).sort(), [swarmA, swarmB, swarmBad].sort(), 'each beat lists its swarm');
   assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   assert.deepEqual(await redis.admin.zrange(keys.registry(swarmA), 0, -1, 'WITHSCORES'), ['a-2', '1002', 'a-3', '1003', 'a-1', '1004']);
   assert.deepEqual(await redis.admin.zrange(keys.registry(swarmB), 0, -1, 'WITHSCORES'), ['b-1', '2001']);

@@ -45,10 +45,11 @@ test('idle waiters cost their heartbeats and nothing else; one push connection s
 
   calls.delete('config|resetstat');
   calls.delete('info');
-  const heartbeatCommands = ['set', 'zadd', 'pexpire'];
+  const heartbeatCommands = ['set', 'zadd', 'pexpire', 'sadd'];
   const other = [...calls.keys()].filter((name) => !heartbeatCommands.includes(name));
   assert.deepEqual(other, [], `only heartbeats, saw ${JSON.stringify(Object.fromEntries(calls))}`);
   assert.ok((calls.get('set') ?? 0) >= beats - 4, 'each heartbeat is one SET');
   assert.ok((calls.get('zadd') ?? 0) >= 1 && calls.get('zadd')! <= calls.get('set')!, 'beats written together share one registry ZADD');
   assert.equal(calls.get('pexpire'), calls.get('zadd'), 'and one registry refresh');
+  assert.equal(calls.get('sadd'), calls.get('zadd'), 'and one listing of the swarm');
 });

@@ -234,8 +234,9 @@ async function attemptStart(
   binary: string,
   extraArgs: ExtraArgs,
   deadline: number,
+  fixedPort?: number,
 ): Promise<RedisServer> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rendezvous-redis-'));
   const args = [
     '--port', String(port),
@@ -331,10 +332,11 @@ async function attemptStart(
   };
 }
 
-async function startWith(extraArgs: ExtraArgs): Promise<RedisServer> {
+async function startWith(extraArgs: ExtraArgs, fixedPort?: number): Promise<RedisServer> {
   const binary = redisServerBinary();
   installSafetyNet();
   const deadline = Date.now() + START_TIMEOUT_MS;
+  if (fixedPort !== undefined) return attemptStart(binary, extraArgs, deadline, fixedPort); // a restart: that port or nothing
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_PORT_ATTEMPTS; attempt++) {
     try {
@@ -353,11 +355,12 @@ async function startWith(extraArgs: ExtraArgs): Promise<RedisServer> {
 
 /**
  * Starts a private redis-server on a free 127.0.0.1 port with persistence
- * disabled and a fresh temp dir. Resolves once it answers PING (bounded at 10 s).
+ * disabled and a fresh temp dir. Resolves once it answers PING (bounded at 10 s). With `port`,
+ * on that port (a restart of a server stopped before: its data is gone, as without persistence).
  */
-export async function startRedis(options: { extraArgs?: string[] } = {}): Promise<RedisServer> {
+export async function startRedis(options: { extraArgs?: string[]; port?: number } = {}): Promise<RedisServer> {
   const extra = options.extraArgs ?? [];
-  return startWith(() => extra);
+  return startWith(() => extra, options.port);
 }
 
 // ---------------------------------------------------------------------------

@@ -20,13 +20,12 @@ export class MemoryLiveness implements Operations<LivenessStore> {
     const registry = keys.registry(hb.swarmId);
     space.mapAt(space.sortedSets, registry, hb.registryTtlMs).set(hb.coordinatorId, hb.timestamp);
     space.sortedSets.expire(registry, hb.registryTtlMs);
+    // A permanent key (SADD keeps whatever lifetime the set has).
+    space.mapAt(space.sets, keys.swarms(), Number.POSITIVE_INFINITY, () => new Set<string>()).add(hb.swarmId);
   }
 
   async register(hb: HeartbeatWrite): Promise<void> {
-    const space = this.#space;
-    space.open('register');
-    // A permanent key (SADD keeps whatever lifetime the set has).
-    space.mapAt(space.sets, keys.swarms(), Number.POSITIVE_INFINITY, () => new Set<string>()).add(hb.swarmId);
+    this.#space.open('register');
     await this.beat(hb);
   }
 

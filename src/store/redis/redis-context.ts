@@ -22,12 +22,15 @@ export class RedisContext {
   readonly client: RedisClient;
   readonly blocking: BlockingConnections;
   readonly pushes: PushHub;
+  /** Where the adapter's parts report what is not an operation's failure (signs of lost state). */
+  readonly logger: Logger;
   readonly #ownsClient: boolean;
   readonly #calls: CallDeadlines;
   #closed = false;
 
   constructor(client: Redis | Cluster, options: RedisContextOptions) {
     const logger = options.logger ?? defaultLogger();
+    this.logger = logger;
     this.client = client;
     this.#ownsClient = options.ownsClient;
     this.#calls = new CallDeadlines(operationDeadlineMs(client));

@@ -20,6 +20,8 @@ export class RedisInbox implements Operations<InboxStore> {
   readonly #redis: RedisContext;
   /** Lifetime of an inbox recreated because its group was missing. */
   readonly #inboxTtlMs: number;
+  /** Inboxes found gone (or without their group), each said once until it is read again. */
+  readonly #lost = new Set<string>();
   // Each batch's script call is the store operation (with its deadline); each entry keeps its own
   // outcome: nothing more is allocated per send or ACK.
   readonly #appends: CallBatch<AppendEntry, AppendResult>;
@@ -96,13 +98,28 @@ export class RedisInbox implements Operations<InboxStore> {
     const key = keys.inbox(inbox.swarmId, inbox.coordinatorId);
     const read = async () => toEntries((await this.#redis.client.xreadgroup('GROUP', CONSUMER_GROUP, inbox.coordinatorId, 'COUNT', count, 'STREAMS', key, from)) as RawStreams);
     try {
-      return await read();
+      const entries = await read();
+      if (this.#lost.size > 0) this.#lost.delete(key);
+      return entries;
     } catch (error) {
       // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on it.
       if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED)/.test(error.message)) throw error;
-      if ((await this.#redis.client.exists(key)) === 0) return [];
+      const gone = (await this.#redis.client.exists(key)) === 0;
+      this.#lostState(key, inbox, gone ? 'gone from Redis: a send recreates it' : 'there without its consumer group: recreated, its pending entries are delivered again');
+      if (gone) return [];
       await ensureInboxScript.run(this.#redis.client, { inbox, ttlMs: this.#inboxTtlMs });
       return read();
     }
+  }
+
+  /**
+   * A running coordinator's inbox that is missing, or has lost its consumer group, is a sign that
+   * Redis lost state (it expired, was evicted or deleted, or Redis restarted without persistence):
+   * said once per inbox, as a warning, until it is read again.
+   */
+  #lostState(key: string, inbox: InboxRef, what: string): void {
+    if (this.#lost.has(key)) return;
+    this.#lost.add(key);
+    this.#redis.logger.warn({ swarmId: inbox.swarmId, coordinatorId: inbox.coordinatorId, key }, `the inbox of ${inbox.coordinatorId} is ${what} (Redis lost state: a restart without persistence, an eviction or a deleted key)`);
   }
 }

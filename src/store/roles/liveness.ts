@@ -24,10 +24,14 @@ export interface HeartbeatWrite {
 
 /** Signs of life: heartbeats, the swarm registries, and activity reported for a coordinator. */
 export interface LivenessStore extends StoreBase {
-  /** Writes the heartbeat key and refreshes the coordinator's registry entry. */
+  /**
+   * Writes the heartbeat key, refreshes the coordinator's registry entry and lists its swarm in the
+   * swarm set: every beat restores what the supervisor walks, so a Redis that lost its data (a
+   * restart without persistence) is known again one heartbeat later.
+   */
   beat(heartbeat: HeartbeatWrite): Promise<void>;
 
-  /** Records a coordinator in its swarm's registry and the swarm in the swarm set. */
+  /** A coordinator joins: its first beat (the same writes). */
   register(heartbeat: HeartbeatWrite): Promise<void>;
 
   /** Graceful leave: deletes the heartbeat key and the registry entry. */

@@ -11,6 +11,7 @@ export class LeaderView {
   #leader: string | null = null;
   #epoch = 0;
   #changes = 0;
+  #regressions = 0;
 
   constructor(ctx: ElectionContext, onChange: (event: LeaderChangedEvent) => void) {
     this.#ctx = ctx;
@@ -32,12 +33,23 @@ export class LeaderView {
     return this.#changes;
   }
 
+  /** How many times a term came with an epoch below one already seen: the store lost the election's state. */
+  get regressions(): number {
+    return this.#regressions;
+  }
+
   /** `holder` leads (null: nobody) under `epoch`, as this worker just learnt. */
   observe(holder: string | null, epoch: number): void {
     if (holder === this.#leader && epoch === this.#epoch) return;
     const previous = this.#leader;
     this.#leader = holder;
-    this.#epoch = Math.max(this.#epoch, epoch);
+    if (holder !== null && epoch < this.#epoch) {
+      // Epochs only rise, unless the store lost the counter (a restart without persistence, an
+      // eviction, a deleted key). The store's term is the truth from here on: say so, and follow it.
+      this.#regressions += 1;
+      this.#ctx.logger.warn({ epoch, previousEpoch: this.#epoch }, `the election's epoch went back from ${this.#epoch} to ${epoch}: the store lost its state (Redis restarted without persistence, evicted or deleted the epoch key)`);
+      this.#epoch = epoch;
+    } else this.#epoch = Math.max(this.#epoch, epoch);
     if (holder === previous) return;
     this.#changes += 1;
     this.#ctx.diag(`Leader changed: ${previous ?? 'none'} → ${holder ?? 'none'} (epoch: ${epoch})`);

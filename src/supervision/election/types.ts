@@ -58,4 +58,6 @@ export interface GlobalCoordinatorMetrics {
   renewFailures: number;
   fencedWrites: number;
   fencedRejections: number;
+  /** Terms seen with an epoch below one seen before: the store lost the election's state (logged as a warning each time). */
+  epochRegressions: number;
 }

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { keys } from '../../src/protocol/keys.js';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/port.js';
+import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor/events.js';
+import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
+import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
+import { Coordinators, SECRET } from '../support/coordinators.js';
+import { recordingLogger } from '../support/recording-logger.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+
+const AGENT = fileURLToPath(new URL('../fixtures/agent-process.ts', import.meta.url));
+const SWARM = 'wiped-swarm';
+
+let server: RedisServer;
+let store: Store;
+let admin: Redis;
+const children: ChildProcess[] = [];
+before(async () => {
+  server = await startRedis();
+  store = await createStore({ url: server.url, logger: recordingLogger() });
+});
+after(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  admin?.disconnect();
+  await store.close();
+  await server.stop();
+});
+
+function startAgent(id: string): Promise<ChildProcess> {
+  const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'silent' };
+  const child = spawn(process.execPath, ['--import', 'tsx', AGENT, '--id', id, '--swarm', SWARM], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
+}
+
+/** Waits (bounded) until `check` holds: a state another process writes, which sends this one no event. */
+async function until(what: string, check: () => Promise<boolean>, withinMs = 10_000): Promise<void> {
+  const deadline = performance.now() + withinMs;
+  while (!(await check().catch(() => false))) {
+    if (performance.now() > deadline) assert.fail(`${what}: not within ${withinMs} ms`);
+    await sleep(20);
+  }
+}
+
+/**
+ * Issue 11, part 3: Redis restarts without persistence (every key gone, the swarm set included)
+ * while the supervisor leads. The agents' next heartbeats list their swarm again, so an agent
+ * SIGKILLed afterwards is still warned and escalated.
+ */
+test('after a Redis restart that lost every key, a coordinator that dies afterwards is still escalated', { timeout: 60_000 }, async () => {
+  const victim = await startAgent('wiped-victim');
+  const handler = new CoordinatorTimeoutHandler({
+    store,
+    deadThresholdMs: 600,
+    checkIntervalMs: 100,
+    maxWarnings: 2,
+    namespace: 'wipe-supervisor',
+    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
+    logger: recordingLogger(),
+    env: {},
+  });
+  await handler.start();
+
+  await restartEmpty(); // no persistence: the restarted server starts empty
+  admin = new Redis(server.port, server.host);
+  assert.equal(await admin.exists(keys.work(SWARM, 'wiped-victim')), 0, 'the restart lost the data: the work item the agent wrote at start is gone');
+  await until('the agent lists its swarm again', async () => (await admin.sismember(keys.swarms(), SWARM)) === 1);
+
+  const escalated = new Promise<CoordinatorEscalatedEvent>((resolve) => {
+    handler.on('coordinator:escalated', (event) => {
+      if (event.coordinatorId === 'wiped-victim') resolve(event);
+    });
+  });
+  victim.kill('SIGKILL');
+  await once(victim, 'exit');
+  const event = await escalated;
+  assert.equal(event.swarmId, SWARM);
+  assert.match(event.replacementId, /^wiped-victim-r[0-9a-f]{6}$/);
+  await handler.stop();
+});
+
+/** Restarts the private Redis on its port, empty (no persistence). */
+async function restartEmpty(): Promise<void> {
+  const port = server.port;
+  await server.stop();
+  server = await startRedis({ port });
+}
+
+test("an election whose epoch counter was lost follows the store's new term, and says the epoch went back", { timeout: 30_000 }, async () => {
+  const logger = recordingLogger();
+  const gc = new GlobalCoordinator({ store, namespace: 'wipe-epoch', leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000, logger });
+  await gc.start();
+  await gc.stop();
+  await gc.start();
+  assert.equal(gc.getEpoch(), 2);
+  const reelected = new Promise<void>((resolve) => {
+    gc.on('leader:changed', (event) => {
+      if (event.newLeader === gc.workerId && event.epoch === 1) resolve();
+    });
+  });
+  await restartEmpty();
+  await reelected;
+  assert.equal(gc.getEpoch(), 1, 'the term in the store, not the highest ever seen');
+  assert.equal(gc.getMetrics().epochRegressions, 1);
+  assert.ok(logger.records.some((r) => r.level === 'warn' && /epoch went back from 2 to 1/.test(r.msg ?? '')));
+  await gc.stop();
+});
+
+test("a running coordinator's inbox lost with Redis's data is reported once, and it receives again after the next send", { timeout: 30_000 }, async () => {
+  const storeLogger = recordingLogger();
+  const own = await createStore({ url: server.url, logger: storeLogger });
+  const c = new Coordinators(() => own, SWARM);
+  try {
+    const [sender, receiver] = [await c.start('lost-sender'), await c.start('lost-receiver')];
+    await restartEmpty();
+    await until('the lost inbox is reported', async () => storeLogger.records.some((r) => r.level === 'warn' && /inbox of lost-receiver is gone from Redis/.test(r.msg ?? '')));
+    assert.equal(storeLogger.records.filter((r) => /inbox of lost-receiver/.test(r.msg ?? '')).length, 1, 'once');
+    await until('the sender can send again', async () => (await sender.sendSignal('lost-receiver', 'wake'), true));
+    const signal = await receiver.blockUntilSignal({ types: 'wake', timeoutMs: 5_000 });
+    assert.equal(signal.senderId, 'lost-sender');
+  } finally {
+    await c.shutdownAll();
+    await own.close();
+  }
+});
