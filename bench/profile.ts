@@ -2,6 +2,7 @@ import type { CleanupCounts } from './scenarios/cleanup.js';
 import type { BurstCounts } from './scenarios/fan-in-burst.js';
 import type { FailoverCounts } from './scenarios/failover.js';
 import type { FleetCounts } from './scenarios/idle-fleet.js';
+import type { SettledCounts } from './scenarios/settled-memory.js';
 import type { ThroughputCounts } from './scenarios/throughput.js';
 
 /** How many iterations a sequential scenario runs; `--quick` is the short profile. */
@@ -21,6 +22,7 @@ export interface Profile {
   fleet: FleetCounts;
   failover: FailoverCounts;
   cleanup: CleanupCounts;
+  settled: SettledCounts;
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
@@ -33,6 +35,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     fleet: { coordinators: 1_000, settleMs: 2_500, windowMs: 30_000 },
     failover: { workers: 3, failovers: 5, leaseMs: 1_000 },
     cleanup: { stale: 10_000, live: 10 },
+    settled: { roundTrips: 10_000, payloadBytes: 64 * 1_024 },
   },
   quick: {
     name: 'quick',
@@ -43,5 +46,6 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     fleet: { coordinators: 1_000, settleMs: 2_500, windowMs: 5_000 },
     failover: { workers: 3, failovers: 2, leaseMs: 1_000 },
     cleanup: { stale: 10_000, live: 10 },
+    settled: { roundTrips: 2_000, payloadBytes: 64 * 1_024 },
   },
 };

@@ -24,17 +24,17 @@ export async function startPair(context: ScenarioContext, suffix = ''): Promise<
   return { sender, receiverId, coordinators: [sender, receiver], loops };
 }
 
-/** One round trip: send `wake`, the receiver wakes and acknowledges, waitForAcks returns. */
-export async function roundTrip(sender: BlockingCoordinator, receiverId: string, iteration: number): Promise<void> {
-  const { messageId } = await sender.sendSignal(receiverId, 'wake', { iteration });
+/** One round trip: send `wake` (with `payload`, if given), the receiver wakes and acknowledges, waitForAcks returns. */
+export async function roundTrip(sender: BlockingCoordinator, receiverId: string, iteration: number, payload?: unknown): Promise<void> {
+  const { messageId } = await sender.sendSignal(receiverId, 'wake', { iteration, ...(payload === undefined ? {} : { payload }) });
   const acks = await sender.waitForAcks([receiverId], messageId, { timeoutMs: STEP_TIMEOUT_MS });
   if (!acks.has(receiverId)) throw new Error(`round trip ${iteration}: no ACK for ${messageId} within ${STEP_TIMEOUT_MS} ms`);
 }
 
 /** Runs `body` with a started pair and its receiver loop; `body` gets the round trip to time. */
-export async function withRoundTrips<T>(context: ScenarioContext, body: (roundTrip: (n: number) => Promise<void>) => Promise<T>): Promise<T> {
+export async function withRoundTrips<T>(context: ScenarioContext, body: (roundTrip: (n: number, payload?: unknown) => Promise<void>) => Promise<T>): Promise<T> {
   const { sender, receiverId, coordinators, loops } = await startPair(context);
-  return withLoops(coordinators, loops, () => body((n) => roundTrip(sender, receiverId, n)));
+  return withLoops(coordinators, loops, () => body((n, payload) => roundTrip(sender, receiverId, n, payload)));
 }
 
 /**

@@ -32,6 +32,13 @@ export interface AckFeedDeps {
   stop: AbortSignal;
 }
 
+/** What notices weigh: the characters of their bodies (bytes, for the ASCII JSON Rendezvous writes). */
+function bytesOf(notices: readonly StreamEntry[]): number {
+  let total = 0;
+  for (const notice of notices) total += notice.body?.length ?? 0;
+  return total;
+}
+
 /** The messageId a notice is about, without verifying it (the wait does that); a body over `maxBytes` is not parsed. */
 function messageIdOf(body: string | null, maxBytes: number): string | undefined {
   if (body === null || isOverLimit(body, maxBytes)) return undefined;
@@ -56,6 +63,8 @@ export class AckFeed {
   /** Expected messageId -> its notices so far, with the generation it was expected in. */
   readonly #kept = new Map<string, { generation: number; at: number; notices: StreamEntry[] }>();
   readonly #unexpected = new Map<string, StreamEntry[]>();
+  /** Characters of the notice bodies kept (expected and unexpected): held to maxHeldBytes. */
+  #keptBytes = 0;
   readonly #seen = new Set<string>();
   /** The newest notice id taken: a catch-up reads after it. */
   #lastId = '0-0';
@@ -101,10 +110,25 @@ export class AckFeed {
     this.#unexpected.delete(messageId);
     const now = performance.now();
     this.#kept.set(messageId, { generation: this.#generation, at: now, notices: early });
-    // Oldest first (a Map keeps insertion order): forget what is too old or too many.
+    this.#trim(now);
+  }
+
+  /**
+   * Forgets, oldest first (a Map keeps insertion order), kept notices that are too old, too many or
+   * too large together, then unexpected ones beyond their count or the bytes: a wait on a message
+   * forgotten here reads its ACK keys instead.
+   */
+  #trim(now = performance.now()): void {
+    const maxBytes = this.#deps.config.maxHeldBytes;
     for (const [id, kept] of this.#kept) {
-      if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS) break;
+      if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS && this.#keptBytes <= maxBytes) break;
       this.#kept.delete(id);
+      this.#keptBytes -= bytesOf(kept.notices);
+    }
+    for (const [id, notices] of this.#unexpected) {
+      if (this.#unexpected.size <= KEPT_UNEXPECTED && this.#keptBytes <= maxBytes) break;
+      this.#unexpected.delete(id);
+      this.#keptBytes -= bytesOf(notices);
     }
   }
 
@@ -142,10 +166,9 @@ export class AckFeed {
     }
     const kept = this.#kept.get(messageId);
     if (kept) kept.notices.push(entry);
-    else {
-      this.#unexpected.set(messageId, [...(this.#unexpected.get(messageId) ?? []), entry]);
-      if (this.#unexpected.size > KEPT_UNEXPECTED) this.#unexpected.delete(this.#unexpected.keys().next().value!);
-    }
+    else this.#unexpected.set(messageId, [...(this.#unexpected.get(messageId) ?? []), entry]);
+    this.#keptBytes += bytesOf([entry]);
+    this.#trim();
     for (const watch of this.#watches.get(messageId) ?? []) watch.notice(entry);
   }
 

@@ -27,6 +27,12 @@ export const coordinatorOptionsSchema = z
     ackNoticeMaxLen: positive,
     /** Largest signal body accepted for sending, and largest ACK body with a result, bytes. */
     maxSignalBytes: positive,
+    /**
+     * Most bytes of messages a coordinator holds before anything asks for them: verified signals no
+     * wait has taken, and ACK notices kept for waits still to begin. Beyond it, signals stay in the
+     * store until waits take some, and ACK waits read the ACK keys instead. At least maxSignalBytes.
+     */
+    maxHeldBytes: positive,
     /** Entries read from an inbox per round trip, count. */
     readBatchSize: positive,
     /** Lifetime of a coordinator's work items, refreshed by each assignment, ms. */
@@ -38,7 +44,8 @@ export const coordinatorOptionsSchema = z
   .refine((c) => c.ackTtlMs > c.replayWindowMs, {
     message: 'ackTtlMs must exceed replayWindowMs, or a replayed signal outlives its "already processed" mark',
   })
-  .refine((c) => c.registryTtlMs > c.heartbeatTtlMs, { message: 'registryTtlMs must exceed heartbeatTtlMs' });
+  .refine((c) => c.registryTtlMs > c.heartbeatTtlMs, { message: 'registryTtlMs must exceed heartbeatTtlMs' })
+  .refine((c) => c.maxHeldBytes >= c.maxSignalBytes, { message: 'maxHeldBytes must be at least maxSignalBytes, or a signal of the largest size could never be held' });
 
 /** A coordinator's resolved timings and sizes. */
 export type CoordinatorConfig = z.output<typeof coordinatorOptionsSchema>;
@@ -55,6 +62,7 @@ export const coordinatorDefaults: Readonly<CoordinatorConfig> = Object.freeze({
   clockSyncIntervalMs: 60_000,
   ackNoticeMaxLen: 1_000,
   maxSignalBytes: 1_048_576,
+  maxHeldBytes: 64 * 1_048_576,
   readBatchSize: 100,
   workTtlMs: 7 * 86_400_000,
 });

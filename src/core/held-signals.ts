@@ -16,6 +16,9 @@ export type HeldSignal = Signal & { entryId: string };
 export class HeldSignals {
   /** Verified, not yet handed out; messageId -> signal, in stream order. */
   readonly #pending = new Map<string, Signal>();
+  /** What each held signal weighs (the characters of its stored body), and the pending ones together. */
+  readonly #sizes = new Map<string, number>();
+  #pendingBytes = 0;
   /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
   readonly #handedOut = new Map<string, Signal>();
   /** Entry ids held in #pending or #handedOut. */
@@ -26,6 +29,11 @@ export class HeldSignals {
 
   get pendingCount(): number {
     return this.#pending.size;
+  }
+
+  /** The characters of the pending signals' stored bodies (bytes, for the ASCII JSON signals are). */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
   }
 
   /** Whether this entry was handled already (held now, or settled lately). */
@@ -39,9 +47,11 @@ export class HeldSignals {
   }
 
   /** Keeps stream order: an entry older than those held (found by a catch-up) goes before them. */
-  hold(signal: HeldSignal): void {
+  hold(signal: HeldSignal, bytes: number): void {
     const entryId = signal.entryId;
     this.#pending.set(signal.messageId, signal);
+    this.#sizes.set(signal.messageId, bytes);
+    this.#pendingBytes += bytes;
     this.#entryIds.add(entryId);
     if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
       this.#newestHeld = entryId;
@@ -55,6 +65,7 @@ export class HeldSignals {
     for (const [messageId, signal] of this.#pending) {
       if (!matches(filter, signal)) continue;
       this.#pending.delete(messageId);
+      this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;
       this.#handedOut.set(messageId, signal);
       return signal;
     }
@@ -68,6 +79,7 @@ export class HeldSignals {
       if (!held) continue;
       this.#handedOut.delete(signal.messageId);
       this.#pending.set(signal.messageId, held);
+      this.#pendingBytes += this.#sizes.get(signal.messageId) ?? 0;
     }
     this.#sortPending();
   }
@@ -86,7 +98,8 @@ export class HeldSignals {
       if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.values().next().value!);
     }
     this.#handedOut.delete(messageId);
-    this.#pending.delete(messageId);
+    if (this.#pending.delete(messageId)) this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;
+    this.#sizes.delete(messageId);
   }
 
   #sortPending(): void {

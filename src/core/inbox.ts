@@ -157,9 +157,9 @@ export class Inbox {
     const signal = decoded.value;
     if (this.#held.has(signal.messageId)) return this.#reject(entry.entryId, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
     const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
-    if (known === undefined) return this.#acceptUnlessProcessed(entry.entryId, signal);
+    if (known === undefined) return this.#acceptUnlessProcessed(entry.entryId, signal, entry.body.length);
     if (known) return this.#reject(entry.entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    this.#deliver(entry.entryId, signal);
+    this.#deliver(entry.entryId, signal, entry.body.length);
     return undefined;
   }
 
@@ -179,7 +179,7 @@ export class Inbox {
   }
 
   /** Signals an earlier instance of this id may have acknowledged: the store has the record. */
-  async #acceptUnlessProcessed(entryId: string, signal: Signal): Promise<void> {
+  async #acceptUnlessProcessed(entryId: string, signal: Signal, bytes: number): Promise<void> {
     const { store, ref, logger } = this.#deps;
     let processed = false;
     try {
@@ -189,17 +189,22 @@ export class Inbox {
       logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
     }
     if (processed) return this.#reject(entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
-    this.#deliver(entryId, signal);
+    this.#deliver(entryId, signal, bytes);
   }
 
-  #deliver(entryId: string, signal: Signal): void {
-    if (this.#held.pendingCount >= MAX_HELD) {
-      if (!this.#overflowed) this.#deps.logger.warn({ held: this.#held.pendingCount }, 'inbox holds the most signals no wait has taken; leaving newer ones in the store');
+  /** Holds a verified signal for the waits, unless the inbox holds its most (by count or bytes): then it stays in the store, read again later. */
+  #deliver(entryId: string, signal: Signal, bytes: number): void {
+    const held = this.#held;
+    // One signal is always held, whatever its size: a wait must be able to take it.
+    if (held.pendingCount >= MAX_HELD || (held.pendingCount > 0 && held.pendingBytes + bytes > this.#deps.config.maxHeldBytes)) {
+      if (!this.#overflowed) {
+        this.#deps.logger.warn({ held: held.pendingCount, heldBytes: held.pendingBytes, maxHeldBytes: this.#deps.config.maxHeldBytes }, 'inbox holds the most signals no wait has taken (by count or maxHeldBytes); leaving newer ones in the store');
+      }
       this.#overflowed = true;
       return;
     }
     const delivered = { ...signal, entryId };
-    this.#held.hold(delivered);
+    this.#held.hold(delivered, bytes);
     this.#deps.observer.accepted(delivered);
   }
 
@@ -262,7 +267,7 @@ export class Inbox {
 
   #takeMatching(filter: CompiledFilter): Signal | undefined {
     const signal = this.#held.takeMatching(filter);
-    if (signal && this.#overflowed && this.#held.pendingCount < MAX_HELD / 2) {
+    if (signal && this.#overflowed && this.#held.pendingCount < MAX_HELD / 2 && this.#held.pendingBytes < this.#deps.config.maxHeldBytes / 2) {
       this.#overflowed = false;
       this.#requestCatchUp(); // what was left in the store
     }

@@ -16,12 +16,21 @@ export function pushMessage(kind: typeof PUSH_SIGNAL | typeof PUSH_ACK_NOTICE, e
   return `${kind} ${entryId} ${body}`;
 }
 
+/**
+ * A copy of a short piece of a message: V8 keeps a whole string alive for as long as any slice of
+ * it lives, so an entry id kept in a window of settled ids would otherwise pin its whole message
+ * (64 KB signals: 66 MB held after 1,200 of them).
+ */
+export function detached(piece: string): string {
+  return Buffer.from(piece, 'latin1').toString('latin1');
+}
+
 /** Hands one push message to a listener; anything unrecognised asks it to read the streams (nothing is lost that way). */
 export function deliverPush(listener: PushListener, message: string): void {
   const kind = message.slice(0, 2);
   const idEnd = message.indexOf(' ', 2);
   if ((kind === 's ' || kind === 'a ') && idEnd > 2) {
-    const id = message.slice(2, idEnd);
+    const id = detached(message.slice(2, idEnd));
     const entry: StreamEntry = { entryId: id, time: entryTime(id), body: message.slice(idEnd + 1) };
     if (Number.isFinite(entry.time)) {
       if (kind === 's ') listener.signal?.(entry);

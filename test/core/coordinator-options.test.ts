@@ -14,6 +14,7 @@ const KEYS: (keyof CoordinatorConfig)[] = [
   'clockSyncIntervalMs',
   'ackNoticeMaxLen',
   'maxSignalBytes',
+  'maxHeldBytes',
   'readBatchSize',
   'workTtlMs',
 ];
@@ -93,6 +94,7 @@ describe('resolveConfig precedence: options > env > defaults', () => {
       clockSyncIntervalMs: 40,
       ackNoticeMaxLen: 7,
       maxSignalBytes: 2048,
+      maxHeldBytes: 4096,
       readBatchSize: 3,
       workTtlMs: 5_000,
     };
