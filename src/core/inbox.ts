@@ -12,7 +12,7 @@ import { HeldSignals } from './held-signals.js';
 import type { KeyringSlot } from './secrets.js';
 import type { StoreClock } from './store-clock.js';
 import type { RejectionEvent } from './rejection-event.js';
-import type { CompiledFilter } from './signal-filter.js';
+import { matches, type CompiledFilter } from './signal-filter.js';
 import { WorkQueue } from './work-queue.js';
 
 /** What an ACK says besides "received". */
@@ -195,8 +195,9 @@ export class Inbox {
   /** Holds a verified signal for the waits, unless the inbox holds its most (by count or bytes): then it stays in the store, read again later. */
   #deliver(entryId: string, signal: Signal, bytes: number): void {
     const held = this.#held;
-    // One signal is always held, whatever its size: a wait must be able to take it.
-    if (held.pendingCount >= MAX_HELD || (held.pendingCount > 0 && held.pendingBytes + bytes > this.#deps.config.maxHeldBytes)) {
+    // One signal is always held, whatever its size, and so is one a wait is waiting for: it is handed out at once.
+    const full = held.pendingCount >= MAX_HELD || (held.pendingCount > 0 && held.pendingBytes + bytes > this.#deps.config.maxHeldBytes);
+    if (full && ![...this.#waiters].some((waiter) => matches(waiter.filter, signal))) {
       if (!this.#overflowed) {
         this.#deps.logger.warn({ held: held.pendingCount, heldBytes: held.pendingBytes, maxHeldBytes: this.#deps.config.maxHeldBytes }, 'inbox holds the most signals no wait has taken (by count or maxHeldBytes); leaving newer ones in the store');
       }
@@ -249,6 +250,8 @@ export class Inbox {
       const timer = setTimeout(() => waiter.reject(new SignalTimeoutError(id, timeoutMs, filter.describe())), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
+      // What it waits for may be among the signals left in the store: read them (held for it at once, full or not).
+      if (this.#overflowed) this.#requestCatchUp();
     });
   }
 
@@ -267,11 +270,16 @@ export class Inbox {
 
   #takeMatching(filter: CompiledFilter): Signal | undefined {
     const signal = this.#held.takeMatching(filter);
-    if (signal && this.#overflowed && this.#held.pendingCount < MAX_HELD / 2 && this.#held.pendingBytes < this.#deps.config.maxHeldBytes / 2) {
-      this.#overflowed = false;
-      this.#requestCatchUp(); // what was left in the store
-    }
+    if (signal) this.#resumeIfRoom();
     return signal;
+  }
+
+  /** Signals were left in the store because the inbox held its most: read them once half the room is free again. */
+  #resumeIfRoom(): void {
+    if (this.#overflowed && this.#held.pendingCount < MAX_HELD / 2 && this.#held.pendingBytes < this.#deps.config.maxHeldBytes / 2) {
+      this.#overflowed = false;
+      this.#requestCatchUp();
+    }
   }
 
   // --- acknowledging ---
@@ -311,6 +319,7 @@ export class Inbox {
     });
     this.#held.settle(signal.messageId);
     this.#acked.remember(signal.messageId, signal.timestamp, clock.now());
+    this.#resumeIfRoom(); // acknowledged straight from `signal:received`, it frees room as a take does
     if (stored.created) return { ack, created: true };
     const first = parseAck(stored.body) as Ack<R> | undefined;
     if (!first) logger.warn({ messageId: signal.messageId }, 'the ACK stored first is unreadable; returning this one, which was not stored');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Signal } from '../../src/protocol/signal.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 
@@ -74,6 +75,41 @@ test('ACK notices kept for waits still to begin are bounded by maxHeldBytes; a w
       const acks = await sender.waitForAcks<{ i: number }>(['receiver'], messageId, { timeoutMs: 2_000 });
       assert.equal(acks.get('receiver')?.result?.i, i);
     }
+  } finally {
+    await c.shutdownAll();
+  }
+});
+
+test('a full inbox still gives a wait the signal it waits for, left in the store behind others', async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  try {
+    const bounded = { maxSignalBytes: 16_384, maxHeldBytes: 40_000 };
+    const [a, b, receiver] = await Promise.all([c.start('sender-a', bounded), c.start('sender-b', bounded), c.start('receiver', bounded)]);
+    for (let i = 0; i < 6; i += 1) await a.sendSignal('receiver', 'status_update', { iteration: i, payload: { text: 'x'.repeat(10_000) } });
+    await b.sendSignal('receiver', 'completion', { payload: { text: 'y'.repeat(9_500) } }); // does not fit beside the three held
+    await new Promise(setImmediate);
+    assert.equal(receiver.getMetrics().signalsReceived, 3, 'full: the rest, b\'s included, stay in the store');
+    const signal = await receiver.blockUntilSignal({ from: 'sender-b', timeoutMs: 2_000 });
+    assert.equal(signal.type, 'completion');
+  } finally {
+    await c.shutdownAll();
+  }
+});
+
+test('acknowledging straight from signal:received frees room: signals left in the store are read again', async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  try {
+    const bounded = { maxSignalBytes: 16_384, maxHeldBytes: 40_000 };
+    const [sender, receiver] = await Promise.all([c.start('sender', bounded), c.start('receiver', bounded)]);
+    const received: Signal[] = [];
+    receiver.on('signal:received', (signal) => received.push(signal));
+    const sent = await Promise.all(Array.from({ length: 10 }, (_, i) => sender.sendSignal('receiver', 'status_update', { iteration: i, payload: { text: 'x'.repeat(10_000) } })));
+    await new Promise(setImmediate);
+    assert.equal(received.length, 3, 'full: 7 left in the store');
+    // No wait ever takes them: each is acknowledged as it is received, which must free room.
+    receiver.on('signal:received', (signal) => void receiver.acknowledge(signal));
+    for (const signal of received.splice(0)) await receiver.acknowledge(signal);
+    for (const { messageId } of sent) assert.equal((await sender.waitForAcks(['receiver'], messageId, { timeoutMs: 2_000 })).size, 1);
   } finally {
     await c.shutdownAll();
   }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StoreCommandError } from '../../src/protocol/errors.js';
 import { keys } from '../../src/protocol/keys.js';
+import { createStore } from '../../src/store/create-store.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import { usePrivateRedis } from '../support/private-redis.js';
 
@@ -68,4 +70,19 @@ test('heartbeats written together: a SET each, one ZADD, one PEXPIRE and one SAD
   const lifetime = await redis.admin.pttl(keys.registry(swarmA));
   assert.ok(lifetime > 60_000 && lifetime <= 90_000, `the registry lifetime is the last beat's, got ${lifetime} ms`);
   assert.equal(JSON.parse((await redis.admin.get(keys.heartbeat('a-1')))!).timestamp, 1_004);
+});
+
+test('a heartbeat whose swarm could not be listed (the swarm set unwritable) is still written, and the failure is logged', async () => {
+  const logger = recordingLogger();
+  const store = await createStore({ url: redis.server.url, logger });
+  try {
+    await redis.admin.set(keys.swarms(), 'not a set'); // SADD on it fails with WRONGTYPE
+    const swarmId = uniqueSwarm();
+    await store.beat({ swarmId, coordinatorId: 'listed-1', body: '{}', timestamp: 1_000, ttlMs: 60_000, registryTtlMs: 120_000 });
+    assert.deepEqual(await redis.admin.zrange(keys.registry(swarmId), 0, -1), ['listed-1']);
+    assert.ok(logger.records.some((r) => r.level === 'warn' && /could not list swarms/.test(r.msg ?? '') && (r.fields.swarms as string[]).includes(swarmId)));
+  } finally {
+    await redis.admin.del(keys.swarms());
+    await store.close();
+  }
 });

@@ -4,9 +4,9 @@ import type { Logger } from '../../protocol/logger.js';
 import { operationDeadlineMs } from './call-deadlines.js';
 
 /**
- * What to do with a Redis that may evict keys (`maxmemory-policy` other than `noeviction`): every
- * Rendezvous key has a TTL, so even the `volatile-*` policies can drop an offline inbox, an
- * idempotency or ACK record, or the election's epoch counter, and nothing would say so.
+ * What to do with a Redis that may evict keys (`maxmemory-policy` other than `noeviction`): nearly
+ * every Rendezvous key has a TTL, so even the `volatile-*` policies can drop an offline inbox or an
+ * idempotency or ACK record (the `allkeys-*` ones the election's epoch counter too), silently.
  * `refuse` (the default) fails createStore with StoreMisconfiguredError; `warn` logs it as an
  * error at start and runs anyway.
  */

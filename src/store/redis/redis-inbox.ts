@@ -105,7 +105,7 @@ export class RedisInbox implements Operations<InboxStore> {
       // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on it.
       if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED)/.test(error.message)) throw error;
       const gone = (await this.#redis.client.exists(key)) === 0;
-      this.#lostState(key, inbox, gone ? 'gone from Redis: a send recreates it' : 'there without its consumer group: recreated, its pending entries are delivered again');
+      this.#lostState(key, inbox, gone);
       if (gone) return [];
       await ensureInboxScript.run(this.#redis.client, { inbox, ttlMs: this.#inboxTtlMs });
       return read();
@@ -113,13 +113,16 @@ export class RedisInbox implements Operations<InboxStore> {
   }
 
   /**
-   * A running coordinator's inbox that is missing, or has lost its consumer group, is a sign that
-   * Redis lost state (it expired, was evicted or deleted, or Redis restarted without persistence):
-   * said once per inbox, as a warning, until it is read again.
+   * A running coordinator's inbox found missing, or without its consumer group, said once per inbox
+   * until it is read again. Missing has ordinary causes too (no signal for signalTtlMs, so it
+   * expired; an escalation moved it), so it is information; a stream without its group is not
+   * ordinary (a raw XADD, a deleted group, a Redis that lost part of its state): a warning.
    */
-  #lostState(key: string, inbox: InboxRef, what: string): void {
+  #lostState(key: string, inbox: InboxRef, gone: boolean): void {
     if (this.#lost.has(key)) return;
     this.#lost.add(key);
-    this.#redis.logger.warn({ swarmId: inbox.swarmId, coordinatorId: inbox.coordinatorId, key }, `the inbox of ${inbox.coordinatorId} is ${what} (Redis lost state: a restart without persistence, an eviction or a deleted key)`);
+    const fields = { swarmId: inbox.swarmId, coordinatorId: inbox.coordinatorId, key };
+    if (gone) this.#redis.logger.info(fields, `the inbox of ${inbox.coordinatorId} is gone from Redis (it expired after signalTtlMs without a signal, an escalation moved it, or Redis lost its data); a send recreates it`);
+    else this.#redis.logger.warn(fields, `the inbox of ${inbox.coordinatorId} is there without its consumer group (a raw XADD, a deleted group, or Redis lost state): recreated, its entries are delivered again`);
   }
 }

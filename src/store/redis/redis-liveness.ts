@@ -110,7 +110,11 @@ export class RedisLiveness implements Operations<LivenessStore> {
     const sets = batch.map((hb) => ['set', keys.heartbeat(hb.coordinatorId), hb.body, 'PX', String(hb.ttlMs)]);
     const replies = await this.#redis.sendTogether([...sets, ...registries], failed);
     const perSwarm = 3;
-    const registryFailed = new Map([...bySwarm.keys()].map((swarmId, i) => [swarmId, replies.slice(batch.length + perSwarm * i, batch.length + perSwarm * (i + 1)).includes(failed)]));
+    const swarms = [...bySwarm.keys()];
+    // The registry's ZADD and PEXPIRE decide the beat; a failed SADD (the swarm set's node down) is only logged: the next beat lists the swarm again.
+    const registryFailed = new Map(swarms.map((swarmId, i) => [swarmId, replies.slice(batch.length + perSwarm * i, batch.length + perSwarm * i + 2).includes(failed)]));
+    const unlisted = swarms.filter((_, i) => replies[batch.length + perSwarm * i + 2] === failed);
+    if (unlisted.length > 0) this.#redis.logger.warn({ swarms: unlisted }, 'could not list swarms in coordinator:swarms; the next heartbeat tries again');
     return batch.map((hb, i) => (replies[i] === failed || registryFailed.get(hb.swarmId) ? new Error(`heartbeat of ${hb.coordinatorId} not written`) : true));
   }
 }

@@ -7,18 +7,26 @@
 -- the sender's push channel, the notice stream's cap
 -- Returns per ACK { body of the ACK now stored, created (0|1) }, or an error reply.
 --- @include "each-entry"
-local function acknowledge(inbox, ackKey, notices, entryId, body, ttl, channel, cap)
+-- The ACK and its notice are written before the inbox entry is removed: a write Redis refuses
+-- (OOM under noeviction) ends the script with the entry still pending, delivered again later,
+-- never removed without its ACK.
+local function removeEntry(inbox, entryId)
   if entryId ~= '' then
     redis.pcall('XACK', inbox, ARGV[1], entryId)
     redis.call('XDEL', inbox, entryId)
   end
+end
+
+local function acknowledge(inbox, ackKey, notices, entryId, body, ttl, channel, cap)
   local existing = redis.call('GET', ackKey)
   if existing then
+    removeEntry(inbox, entryId)
     return { existing, 0 }
   end
   redis.call('SET', ackKey, body, 'PX', ttl)
   local id = redis.call('XADD', notices, 'MAXLEN', '~', cap, '*', 'ack', body)
   redis.call('PEXPIRE', notices, ttl)
+  removeEntry(inbox, entryId)
   redis.call('PUBLISH', channel, 'a ' .. id .. ' ' .. body)
   return { body, 1 }
 end
