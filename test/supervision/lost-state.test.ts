@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { keys } from '../../src/protocol/keys.js';
+import { globalKeys, keys } from '../../src/protocol/keys.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
 import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor/events.js';
@@ -93,24 +93,42 @@ async function restartEmpty(): Promise<void> {
   server = await startRedis({ port });
 }
 
-test("an election whose epoch counter was lost follows the store's new term, and says the epoch went back", { timeout: 30_000 }, async () => {
+test('after an empty restart the epochs keep rising above what the workers saw; a worker that finds a lower term follows it and says so', { timeout: 30_000 }, async () => {
   const logger = recordingLogger();
-  const gc = new GlobalCoordinator({ store, namespace: 'wipe-epoch', leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000, logger });
-  await gc.start();
-  await gc.stop();
-  await gc.start();
-  assert.equal(gc.getEpoch(), 2);
-  const reelected = new Promise<void>((resolve) => {
-    gc.on('leader:changed', (event) => {
-      if (event.newLeader === gc.workerId && event.epoch === 1) resolve();
+  const options = { store, namespace: 'wipe-epoch', leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 };
+  const seen = new GlobalCoordinator({ ...options, logger });
+  await seen.start();
+  await seen.stop();
+  await seen.start();
+  assert.equal(seen.getEpoch(), 2);
+  const reelected = new Promise<number>((resolve) => {
+    seen.on('leader:changed', (event) => {
+      if (event.newLeader === seen.workerId && event.epoch > 2) resolve(event.epoch);
     });
   });
   await restartEmpty();
-  await reelected;
-  assert.equal(gc.getEpoch(), 1, 'the term in the store, not the highest ever seen');
-  assert.equal(gc.getMetrics().epochRegressions, 1);
-  assert.ok(logger.records.some((r) => r.level === 'warn' && /epoch went back from 2 to 1/.test(r.msg ?? '')));
-  await gc.stop();
+  assert.equal(await reelected, 3, 'above the highest epoch seen, not 1: fencing tokens that survived elsewhere never outrank the new term');
+  await seen.stop();
+
+  // The counter lost while no worker that saw it runs: the next term starts again at 1 ...
+  const raw = new Redis(server.port, server.host);
+  await raw.del(globalKeys.epoch('wipe-epoch'));
+  raw.disconnect();
+  const fresh = new GlobalCoordinator({ ...options, logger: recordingLogger() });
+  await fresh.start();
+  assert.equal(fresh.getEpoch(), 1);
+  // ... and the worker that saw 3 follows the store's term, and says the epoch went back.
+  const followed = new Promise<void>((resolve) => {
+    seen.on('leader:changed', (event) => {
+      if (event.newLeader === fresh.workerId) resolve();
+    });
+  });
+  await seen.start();
+  await followed;
+  assert.equal(seen.getEpoch(), 1, 'the term in the store, not the highest ever seen');
+  assert.equal(seen.getMetrics().epochRegressions, 1);
+  assert.ok(logger.records.some((r) => r.level === 'warn' && /epoch went back from 3 to 1/.test(r.msg ?? '')));
+  await Promise.all([seen.stop(), fresh.stop()]);
 });
 
 test("a running coordinator's inbox lost with Redis's data is reported once, and it receives again after the next send", { timeout: 30_000 }, async () => {

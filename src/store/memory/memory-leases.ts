@@ -19,7 +19,7 @@ export class MemoryLeases implements Operations<LeaseStore> {
     this.#space = keyspace;
   }
 
-  async acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number): Promise<AcquireResult> {
+  async acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number, epochFloor = 0): Promise<AcquireResult> {
     this.#space.open('acquireLease');
     const { workerId, instance } = worker;
     const key = globalKeys.leader(namespace);
@@ -29,7 +29,7 @@ export class MemoryLeases implements Operations<LeaseStore> {
     }
     const held = this.#space.hashes.get(key);
     if (held) return { ...this.#state(namespace), acquired: false };
-    const epoch = this.#epoch(namespace) + 1;
+    const epoch = Math.max(this.#epoch(namespace), epochFloor) + 1;
     // INCR: a permanent key, created at 1, keeping any lifetime someone gave it.
     const epochKey = globalKeys.epoch(namespace);
     if (!this.#space.strings.replace(epochKey, String(epoch))) this.#space.strings.set(epochKey, String(epoch), Number.POSITIVE_INFINITY);

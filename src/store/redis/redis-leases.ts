@@ -22,8 +22,8 @@ export class RedisLeases implements Operations<LeaseStore> {
     this.#redis = redis;
   }
 
-  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number): Promise<AcquireResult> {
-    return this.#redis.call('acquireLease', () => leaseAcquireScript.run(this.#redis.client, { namespace, worker, knownEpoch, leaseMs }));
+  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number, epochFloor = 0): Promise<AcquireResult> {
+    return this.#redis.call('acquireLease', () => leaseAcquireScript.run(this.#redis.client, { namespace, worker, knownEpoch, leaseMs, epochFloor }));
   }
 
   renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean> {

@@ -7,9 +7,11 @@ export interface LeaseStore extends StoreBase {
   /**
    * Takes the namespace's lease if nobody holds it, with the next epoch (server-side expiry after
    * leaseMs). A lease the caller still holds under another epoch than `knownEpoch` (it stepped
-   * down locally) is given up and taken anew: every change of term gets a new epoch.
+   * down locally) is given up and taken anew: every change of term gets a new epoch. A new epoch is
+   * above `epochFloor` (the highest the caller has seen) even when the store lost its counter, so
+   * fencing tokens written in other slots, which may have survived, never outrank the new term.
    */
-  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number): Promise<AcquireResult>;
+  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number, epochFloor?: number): Promise<AcquireResult>;
 
   /** Extends the lease if `workerId` still holds it under `epoch`; false otherwise. */
   renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean>;

@@ -52,7 +52,7 @@ export class Campaign {
     const { leadership, view } = this.#deps;
     this.#elections += 1;
     const sentAt = performance.now();
-    const result = await store.acquireLease(namespace, holder, leadership.epoch, config.leaseTimeoutMs);
+    const result = await store.acquireLease(namespace, holder, leadership.epoch, config.leaseTimeoutMs, view.highest);
     this.#eventsCursor = result.eventsCursor;
     this.#leaseTtl = result.ttlMs;
     if (result.acquired && !this.#deps.isCurrent(generation)) {

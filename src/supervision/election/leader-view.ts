@@ -10,6 +10,8 @@ export class LeaderView {
   readonly #onChange: (event: LeaderChangedEvent) => void;
   #leader: string | null = null;
   #epoch = 0;
+  /** The highest epoch ever seen, kept when the store's goes back: the floor of the next term. */
+  #highest = 0;
   #changes = 0;
   #regressions = 0;
 
@@ -28,6 +30,11 @@ export class LeaderView {
     return this.#epoch;
   }
 
+  /** The highest epoch this worker has seen in the namespace (a new term's epoch is above it). */
+  get highest(): number {
+    return this.#highest;
+  }
+
   /** How many times the leader changed. */
   get changes(): number {
     return this.#changes;
@@ -43,6 +50,7 @@ export class LeaderView {
     if (holder === this.#leader && epoch === this.#epoch) return;
     const previous = this.#leader;
     this.#leader = holder;
+    this.#highest = Math.max(this.#highest, epoch);
     if (holder !== null && epoch < this.#epoch) {
       // Epochs only rise, unless the store lost the counter (a restart without persistence, an
       // eviction, a deleted key). The store's term is the truth from here on: say so, and follow it.

@@ -498,12 +498,13 @@ export const OPERATIONS: Operation[] = [
   define({
     name: 'acquireLease',
     weight: 5,
-    draw: (g): [string, LeaseHolder, number, number] => {
+    draw: (g): [string, LeaseHolder, number, number, number] => {
       const ns = g.namespace();
       const { holder, epoch } = g.leaseTerm(ns);
-      return [ns, holder, g.rng.chance(0.2) ? 0 : epoch, g.rng.pick([60_000, 120_000])];
+      // The floor: mostly none, sometimes below, at or above the counter (a worker that saw a higher epoch).
+      return [ns, holder, g.rng.chance(0.2) ? 0 : epoch, g.rng.pick([60_000, 120_000]), g.rng.chance(0.7) ? 0 : g.rng.pick([1, 3, 8])];
     },
-    call: (s, ns, holder, knownEpoch, leaseMs) => s.acquireLease(ns, holder, knownEpoch, leaseMs),
+    call: (s, ns, holder, knownEpoch, leaseMs, floor) => s.acquireLease(ns, holder, knownEpoch, leaseMs, floor),
     norm: (r, n, [ns]) => ({ ...r, ttlMs: ttlBucket(r.ttlMs), eventsCursor: n.book.ref(globalKeys.events(ns), r.eventsCursor) }),
     learn: (value, args, hints) => {
       learnLease(value, args, hints);

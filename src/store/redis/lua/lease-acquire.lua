@@ -3,7 +3,8 @@
 -- locally) is given up first, so every new term has a new epoch.
 -- KEYS[1] leader hash, KEYS[2] epoch counter, KEYS[3] events stream (one namespace slot)
 -- ARGV[1] worker id, ARGV[2] epoch the caller knows ('0' when none), ARGV[3] lease ms, ARGV[4] events ttl ms,
--- ARGV[5] the caller's instance nonce (two processes started with one worker id are told apart)
+-- ARGV[5] the caller's instance nonce (two processes started with one worker id are told apart),
+-- ARGV[6] the highest epoch the caller has seen: a counter the store lost restarts above it
 -- Returns { acquired (0|1), holder or '', epoch, lease ms left, newest event id }.
 --- @include "newest-entry-id"
 --- @include "store-time"
@@ -15,6 +16,8 @@ end
 if holder then
   return { 0, holder, redis.call('HGET', KEYS[1], 'epoch'), redis.call('PTTL', KEYS[1]), newestEntryId(KEYS[3]) }
 end
+local floor = tonumber(ARGV[6]) or 0
+if tonumber(redis.call('GET', KEYS[2]) or '0') < floor then redis.call('SET', KEYS[2], floor, 'KEEPTTL') end
 local epoch = redis.call('INCR', KEYS[2])
 redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'instance', ARGV[5], 'epoch', epoch, 'since', storeTimeMs())
 redis.call('PEXPIRE', KEYS[1], ARGV[3])

@@ -8,14 +8,15 @@ interface AcquireInput {
   worker: LeaseHolder;
   knownEpoch: number;
   leaseMs: number;
+  epochFloor: number;
 }
 
 /** Takes a namespace's lease if nobody holds it, with the next epoch. */
 export const leaseAcquireScript = new LuaScript<AcquireInput, AcquireResult>({
   file: 'lease-acquire.lua',
-  call: ({ namespace, worker, knownEpoch, leaseMs }) => ({
+  call: ({ namespace, worker, knownEpoch, leaseMs, epochFloor }) => ({
     keys: leaseKeys(namespace),
-    args: [worker.workerId, knownEpoch, leaseMs, LEASE_EVENTS_TTL_MS, worker.instance],
+    args: [worker.workerId, knownEpoch, leaseMs, LEASE_EVENTS_TTL_MS, worker.instance, epochFloor],
   }),
   parse: (reply, { leaseMs }) => {
     const [acquired, holder, epoch, ttlMs, cursor] = reply as [number, string, string, number, string];
