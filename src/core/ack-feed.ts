@@ -63,6 +63,8 @@ export class AckFeed {
   /** Expected messageId -> its notices so far, with the generation it was expected in. */
   readonly #kept = new Map<string, { generation: number; at: number; notices: StreamEntry[] }>();
   readonly #unexpected = new Map<string, StreamEntry[]>();
+  /** Messages whose early notices were forgotten: expected later, their waits read the ACK keys. */
+  readonly #dropped = new Set<string>();
   /** Characters of the notice bodies kept (expected and unexpected): held to maxHeldBytes. */
   #keptBytes = 0;
   readonly #seen = new Set<string>();
@@ -109,26 +111,30 @@ export class AckFeed {
     const early = this.#unexpected.get(messageId) ?? [];
     this.#unexpected.delete(messageId);
     const now = performance.now();
-    this.#kept.set(messageId, { generation: this.#generation, at: now, notices: early });
+    // Some of its notices came early and were forgotten: this feed cannot vouch for what it has (generation -1 never matches).
+    const incomplete = this.#dropped.delete(messageId);
+    this.#kept.set(messageId, { generation: incomplete ? -1 : this.#generation, at: now, notices: early });
     this.#trim(now);
   }
 
   /**
-   * Forgets, oldest first (a Map keeps insertion order), kept notices that are too old, too many or
-   * too large together, then unexpected ones beyond their count or the bytes: a wait on a message
-   * forgotten here reads its ACK keys instead.
+   * Forgets, oldest first (a Map keeps insertion order), unexpected notices beyond their count or
+   * the bytes (they may be anyone's, so they go first), then kept ones that are too old, too many
+   * or too large together: a wait on a message forgotten here reads its ACK keys instead.
    */
   #trim(now = performance.now()): void {
     const maxBytes = this.#deps.config.maxHeldBytes;
-    for (const [id, kept] of this.#kept) {
-      if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS && this.#keptBytes <= maxBytes) break;
-      this.#kept.delete(id);
-      this.#keptBytes -= bytesOf(kept.notices);
-    }
     for (const [id, notices] of this.#unexpected) {
       if (this.#unexpected.size <= KEPT_UNEXPECTED && this.#keptBytes <= maxBytes) break;
       this.#unexpected.delete(id);
       this.#keptBytes -= bytesOf(notices);
+      this.#dropped.add(id);
+      if (this.#dropped.size > KEPT_MESSAGES) this.#dropped.delete(this.#dropped.values().next().value!);
+    }
+    for (const [id, kept] of this.#kept) {
+      if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS && this.#keptBytes <= maxBytes) break;
+      this.#kept.delete(id);
+      this.#keptBytes -= bytesOf(kept.notices);
     }
   }
 

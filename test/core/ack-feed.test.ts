@@ -49,6 +49,15 @@ describe('AckFeed', () => {
     assert.equal(feed.noticesSoFar('coord-a:wake:2')?.length, 1);
   });
 
+  test('a message whose early notices were forgotten (more than 64 came first) is not vouched for: its wait reads the ACK keys', async () => {
+    for (let i = 100; i < 166; i += 1) await ack(`coord-a:wake:${i}`); // 66 notices of messages not expected yet: the oldest two are forgotten
+    await settled();
+    feed.expect('coord-a:wake:100');
+    assert.equal(feed.noticesSoFar('coord-a:wake:100'), undefined, 'forgotten: read the keys');
+    feed.expect('coord-a:wake:165');
+    assert.equal(feed.noticesSoFar('coord-a:wake:165')?.length, 1, 'still kept: vouched for');
+  });
+
   test('hands later notices to the watches of their message only', async () => {
     const seen: string[] = [];
     const unwatch = feed.watch('coord-a:wake:3', { notice: (e: StreamEntry) => seen.push(e.entryId), gap: () => undefined });
