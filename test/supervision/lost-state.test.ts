@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { globalKeys, keys } from '../../src/protocol/keys.js';
 import { createStore } from '../../src/store/create-store.js';
@@ -11,34 +9,27 @@ import type { Store } from '../../src/store/port.js';
 import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor/events.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
-import { Coordinators, SECRET } from '../support/coordinators.js';
+import { agentProcesses } from '../support/agent-processes.js';
+import { Coordinators } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
-const AGENT = fileURLToPath(new URL('../fixtures/agent-process.ts', import.meta.url));
 const SWARM = 'wiped-swarm';
 
 let server: RedisServer;
 let store: Store;
 let admin: Redis;
-const children: ChildProcess[] = [];
 before(async () => {
   server = await startRedis();
   store = await createStore({ url: server.url, logger: recordingLogger() });
 });
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
   admin?.disconnect();
   await store.close();
   await server.stop();
 });
 
-function startAgent(id: string): Promise<ChildProcess> {
-  const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'silent' };
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT, '--id', id, '--swarm', SWARM], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
-}
+const startAgent = agentProcesses(() => server.url, SWARM, 'silent');
 
 /** Waits (bounded) until `check` holds: a state another process writes, which sends this one no event. */
 async function until(what: string, check: () => Promise<boolean>, withinMs = 10_000): Promise<void> {

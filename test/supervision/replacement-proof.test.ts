@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { keys } from '../../src/protocol/keys.js';
@@ -9,33 +7,26 @@ import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
 import { commandSpawner } from '../../src/supervision/spawner.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
-import { Coordinators, SECRET } from '../support/coordinators.js';
+import { AGENT_FIXTURE, agentEnv, agentProcesses } from '../support/agent-processes.js';
+import { Coordinators } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
-const AGENT = fileURLToPath(new URL('../fixtures/agent-process.ts', import.meta.url));
 const SWARM = 'proof-swarm';
 const AGENTS = ['agent-1', 'agent-2', 'agent-3', 'agent-4', 'agent-5'];
 
 let server: RedisServer;
 let store: Store;
-const children: ChildProcess[] = [];
 before(async () => {
   server = await startRedis();
   store = await createStore({ url: server.url, logger: recordingLogger() });
 });
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
   await store.close();
   await server.stop();
 });
 
-function startAgent(id: string): Promise<ChildProcess> {
-  const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'error' };
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT, '--id', id, '--swarm', SWARM], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
-}
+const startAgent = agentProcesses(() => server.url, SWARM);
 
 /** Issue 4's proof: one of five agent processes is SIGKILLed; the supervisor escalates, the command spawner starts a replacement process that gets the dead one's work and pending signal, and the owner's round completes. */
 test('a killed agent is replaced by a spawned process that takes its work and signal and finishes the round', { timeout: 60_000 }, async () => {
@@ -48,8 +39,7 @@ test('a killed agent is replaced by a spawned process that takes its work and si
   await once(victim, 'exit');
   for (const id of AGENTS) await owner.sendSignal(id, 'validate', { iteration: 1, payload: { task: 'review' } });
 
-  const env = { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, RENDEZVOUS_LOG_LEVEL: 'error' };
-  const spawner = commandSpawner(`${process.execPath} --import tsx ${AGENT} --id {replacementId} --replaces {replaces} --swarm {swarmId}`, { env });
+  const spawner = commandSpawner(`${process.execPath} --import tsx ${AGENT_FIXTURE} --id {replacementId} --replaces {replaces} --swarm {swarmId}`, { env: agentEnv(server.url) });
   const handler = new CoordinatorTimeoutHandler({
     store,
     deadThresholdMs: 600,
