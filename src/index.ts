@@ -31,6 +31,7 @@ export { MemoryStore } from './store/memory/memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis/redis-store.js';
 export type { RedisClient } from './store/redis/lua-script.js';
 export type { EvictingRedisMode } from './store/redis/eviction-policy.js';
+export type { SentinelOptions } from './store/redis/sentinel.js';
 
 export {
   BlockingCoordinator,

@@ -8,6 +8,7 @@ import { logConnectionErrors } from './redis/connection-errors.js';
 import { RedisStore } from './redis/redis-store.js';
 import { checkEvictionPolicy, type EvictingRedisMode } from './redis/eviction-policy.js';
 import { checkRedisUrl } from './redis/redis-url.js';
+import { isSentinelUrl, parseSentinelUrl, sentinelClient, type SentinelOptions } from './redis/sentinel.js';
 
 export interface CreateStoreOptions {
   /** Force an adapter; by default Redis when `url`, `client`, `cluster` or REDIS_URL is given, else memory. */
@@ -18,6 +19,8 @@ export interface CreateStoreOptions {
   client?: Redis | Cluster;
   /** Redis Cluster seed nodes. */
   cluster?: ClusterNode[];
+  /** A Redis Sentinel group: its sentinels and the master's name (or the URL form `redis+sentinel://h1:26379,h2:26379/mymaster`). */
+  sentinel?: SentinelOptions;
   /** Password when the URL has none. Default: REDIS_PASSWORD. */
   password?: string;
   /** Extra ioredis options for connections this function creates. */
@@ -40,7 +43,7 @@ export interface CreateStoreOptions {
 export async function createStore(options: CreateStoreOptions = {}): Promise<Store> {
   const env = options.env ?? process.env;
   const url = options.url ?? (options.kind === 'memory' ? undefined : env.REDIS_URL || undefined);
-  const kind = options.kind ?? (url || options.client || options.cluster ? 'redis' : 'memory');
+  const kind = options.kind ?? (url || options.client || options.cluster || options.sentinel ? 'redis' : 'memory');
   if (kind === 'memory') return new MemoryStore();
 
   const logger = options.logger ?? defaultLogger();
@@ -65,11 +68,16 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   let client: Redis | Cluster;
   if (options.cluster) {
     client = new Cluster(options.cluster, { lazyConnect: true, redisOptions: base });
+  } else if (options.sentinel) {
+    client = sentinelClient(options.sentinel, base);
+  } else if (url && isSentinelUrl(url)) {
+    const { sentinel, ...master } = parseSentinelUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
+    client = sentinelClient(sentinel, { ...base, ...master, ...(password && !master.password ? { password } : {}) });
   } else if (url) {
     checkRedisUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
     client = new Redis(url, base);
   } else {
-    throw new InvalidConfigError('a Redis store needs `url`, `client`, `cluster` or REDIS_URL');
+    throw new InvalidConfigError('a Redis store needs `url`, `client`, `cluster`, `sentinel` or REDIS_URL');
   }
   // Ours log their connection errors from the first attempt on (a client handed to us keeps its owner's handling).
   logConnectionErrors(client, logger, 'commands');

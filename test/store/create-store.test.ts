@@ -5,9 +5,9 @@ import { createStore } from '../../src/store/create-store.js';
 
 /** Each bad URL fails before any connection, with a typed error that says what to write instead. */
 const BAD_URLS: [url: string, says: RegExp][] = [
-  ['redis://a:1,b:2', /several nodes.*`cluster: \[\{ host, port \}, \.\.\.\]`.*Sentinel/],
+  ['redis://a:1,b:2', /several nodes.*`cluster: \[\{ host, port \}, \.\.\.\]`.*redis\+sentinel:\/\//],
   ['redis://user:pw@a:1,b:2/0', /several nodes/],
-  ['http://localhost:6379', /must start with redis:\/\/ or rediss:\/\//],
+  ['http://localhost:6379', /must start with redis:\/\/, rediss:\/\/ or redis\+sentinel:\/\//],
   ['redis://host:99999', /not a valid URL.*port from 1 to 65535/],
   ['redis://host:abc', /not a valid URL/],
   ['redis://[::1:6379', /not a valid URL/],

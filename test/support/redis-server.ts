@@ -130,7 +130,7 @@ function findOnPath(binary: string): string | undefined {
   return undefined;
 }
 
-function redisServerBinary(): string {
+export function redisServerBinary(): string {
   const found = findOnPath('redis-server');
   if (!found) {
     throw new Error(

@@ -49,7 +49,8 @@ export async function checkEvictionPolicy(client: Redis | Cluster, mode: Evictin
 
 /** CONFIG GET first; INFO memory when CONFIG is refused or renamed (its `maxmemory_policy` line). */
 async function readPolicy(node: Redis, deadlineMs: number): Promise<EvictionPolicyReading> {
-  const name = `${node.options.host ?? 'localhost'}:${node.options.port ?? 6379}`;
+  const { sentinels, name: masterName, host, port } = node.options;
+  const name = sentinels?.length ? `the master ${masterName ?? ''} of Sentinel` : `${host ?? 'localhost'}:${port ?? 6379}`;
   const reasons: string[] = [];
   try {
     const reply = (await withDeadline(node.config('GET', 'maxmemory-policy'), deadlineMs)) as string[];

@@ -66,11 +66,10 @@ export class RedisContext {
     this.blocking.close();
     this.pushes.close();
     if (!this.#ownsClient) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    await this.client.quit().catch(() => undefined);
+    // QUIT closes the command connection only; disconnect() also ends the connector's own ones (a
+    // Sentinel client's failover detector keeps connections to every sentinel, retried for ever).
+    this.client.disconnect();
   }
 
   /** XREAD of one stream after `afterId`, blocking up to read.blockMs on a borrowed connection. */

@@ -11,10 +11,10 @@ export function checkRedisUrl(url: string, name: string): void {
   const refuse = (problem: string, hint: string): never => {
     throw new InvalidConfigError(`${name} ${problem}: ${hint}; got ${JSON.stringify(url)}`, { url });
   };
-  if (!/^rediss?:\/\//.test(url)) refuse('must start with redis:// or rediss://', `expected ${FORM}`);
+  if (!/^rediss?:\/\//.test(url)) refuse('must start with redis://, rediss:// or redis+sentinel://', `expected ${FORM}`);
   const authority = url.slice(url.indexOf('//') + 2).split(/[/?#]/, 1)[0]!;
   if (authority.slice(authority.lastIndexOf('@') + 1).includes(',')) {
-    refuse('names several nodes', 'a URL names one server; for a Redis Cluster pass `cluster: [{ host, port }, ...]` (Sentinel is not supported yet)');
+    refuse('names several nodes', 'a redis:// URL names one server; for a Redis Cluster pass `cluster: [{ host, port }, ...]`, for Sentinel use redis+sentinel://host:port,host:port/masterName');
   }
   let parsed: URL;
   try {

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { freePort, redisServerBinary, startRedis, type RedisServer } from './redis-server.js';
+
+export interface SentinelGroup {
+  master: RedisServer;
+  replica: RedisServer;
+  /** The sentinels' ports (127.0.0.1). */
+  sentinels: number[];
+  masterName: string;
+  /** Stops the sentinels, then both servers. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Waits (bounded) for a state of private servers, which send no event a test could await. */
+export async function until(what: string, check: () => Promise<boolean>, withinMs = 15_000): Promise<void> {
+  const deadline = performance.now() + withinMs;
+  while (!(await check().catch(() => false))) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
+    await sleep(25);
+  }
+}
+
+async function ask<T>(port: number, command: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined); // a server still starting refuses: the caller asks again
+  try {
+    await client.connect();
+    return await command(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A sentinel process on a free port watching `masterPort`, with a config file of its own (sentinels rewrite it). */
+async function startSentinel(masterName: string, masterPort: number): Promise<{ port: number; child: ChildProcess; dir: string }> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rendezvous-sentinel-'));
+  const conf = path.join(dir, 'sentinel.conf');
+  writeFileSync(conf, [
+    `port ${port}`, 'bind 127.0.0.1', 'protected-mode no', `dir ${dir}`, 'loglevel warning',
+    `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 2`,
+    `sentinel down-after-milliseconds ${masterName} 1000`,
+    `sentinel failover-timeout ${masterName} 5000`,
+    `sentinel parallel-syncs ${masterName} 1`,
+  ].join('\n'));
+  const child = spawn(redisServerBinary(), [conf, '--sentinel'], { stdio: 'ignore' });
+  child.unref();
+  process.once('exit', () => child.kill('SIGKILL'));
+  await until(`sentinel on ${port} answers`, async () => (await ask(port, (c) => c.ping())) === 'PONG', 10_000);
+  return { port, child, dir };
+}
+
+/** A private master, one replica and three sentinels (quorum 2, a master is down after 1 s). */
+export async function startSentinelGroup(masterName = 'rdvmaster'): Promise<SentinelGroup> {
+  const master = await startRedis();
+  const replica = await startRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
+  await until('the replica is in sync', async () => /master_link_status:up/.test(await ask(replica.port, (c) => c.info('replication'))));
+  const sentinels = await Promise.all([0, 1, 2].map(() => startSentinel(masterName, master.port)));
+  // A failover needs every sentinel to know the replica and the other sentinels.
+  await until('the sentinels know the replica and each other', async () => {
+    for (const { port } of sentinels) {
+      const replicas = (await ask(port, (c) => c.call('SENTINEL', 'REPLICAS', masterName))) as unknown[];
+      const peers = (await ask(port, (c) => c.call('SENTINEL', 'SENTINELS', masterName))) as unknown[];
+      if (replicas.length < 1 || peers.length < 2) return false;
+    }
+    return true;
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    master,
+    replica,
+    sentinels: sentinels.map((s) => s.port),
+    masterName,
+    stop: () =>
+      (stopped ??= (async () => {
+        for (const s of sentinels) s.child.kill('SIGKILL');
+        for (const s of sentinels) rmSync(s.dir, { recursive: true, force: true });
+        await Promise.all([master.stop(), replica.stop()]);
+      })()),
+  };
+}
