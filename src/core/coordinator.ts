@@ -89,6 +89,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly replaces: string | undefined;
   readonly config: CoordinatorConfig;
   readonly #store: CoordinatorStore;
+  /** Where this coordinator's inbox, ACKs and work live. */
+  readonly #own: InboxRef;
   readonly #logger: Logger;
   readonly #clock: StoreClock;
   readonly #keys: KeyringSlot;
@@ -129,6 +131,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     // 20 listeners, each removed when its wait ends): no leak for Node to warn of.
     setMaxListeners(0, this.#stop.signal);
     const own: InboxRef = { swarmId, coordinatorId: this.id };
+    this.#own = own;
     const { config, replaces } = this;
     const store = this.#store;
     const logger = this.#logger;
@@ -178,7 +181,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     try {
       await this.#clock.sync(this.#store);
       this.#stamps.startAfterNow();
-      await this.#store.ensureInbox({ swarmId: this.swarmId, coordinatorId: this.id }, this.config.signalTtlMs);
+      await this.#store.ensureInbox(this.#own, this.config.signalTtlMs);
       await this.#inbox.open();
       if (this.#stop.signal.aborted) throw new CoordinatorStoppedError(this.id); // stopped while its catch-up ran
       await this.#ackWaits.open();
@@ -308,14 +311,14 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     assertId(taskId, 'task id');
     this.#assertRunning('assignWork');
     const item: WorkItem<D> = { taskId, swarmId: this.swarmId, assignedTo: this.id, assignedAt: this.#clock.now(), data: normalizePayload(data) as D };
-    await this.#store.putWork(this.#ref(), taskId, JSON.stringify(item), this.config.workTtlMs);
+    await this.#store.putWork(this.#own, taskId, JSON.stringify(item), this.config.workTtlMs);
     return item;
   }
 
   /** This coordinator's work items, oldest first, then by task id (with transfer metadata for items it inherited). */
   async listWork(): Promise<WorkItem[]> {
     this.#assertRunning('listWork');
-    const bodies = await this.#store.listWork(this.#ref());
+    const bodies = await this.#store.listWork(this.#own);
     return [...bodies.values()]
       .flatMap((body) => parseWorkItem(body) ?? [])
       .sort((a, b) => a.assignedAt - b.assignedAt || a.taskId.localeCompare(b.taskId));
@@ -350,10 +353,6 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   /** Who this coordinator's waits are waiting for, for the supervisor's deadlock detection. */
   #waitingFor(): string[] {
     return [...new Set([...this.#inbox.waitingFor(), ...this.#ackWaits.waitingFor()])].sort();
-  }
-
-  #ref(): InboxRef {
-    return { swarmId: this.swarmId, coordinatorId: this.id };
   }
 
   #assertRunning(method: string): void {

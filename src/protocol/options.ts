@@ -36,7 +36,7 @@ export function readEnvVariable(env: NodeJS.ProcessEnv, binding: EnvBinding): nu
 }
 
 /** The options the environment sets, by option name. */
-export function readEnv(env: NodeJS.ProcessEnv, bindings: Readonly<Record<string, EnvBinding>>): Record<string, number | boolean> {
+function readEnv(env: NodeJS.ProcessEnv, bindings: Readonly<Record<string, EnvBinding>>): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
   for (const [option, binding] of Object.entries(bindings)) {
     const value = readEnvVariable(env, binding);

@@ -8,7 +8,8 @@ import type { Store } from '../../src/store/port.js';
 import { parseSentinelUrl } from '../../src/store/redis/sentinel.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
-import { startSentinelGroup, until, type SentinelGroup } from '../support/sentinel-group.js';
+import { startSentinelGroup, type SentinelGroup } from '../support/sentinel-group.js';
+import { until } from '../support/until.js';
 
 describe('the Sentinel URL form', () => {
   test('sentinels, master name, credentials and database', () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { globalKeys, keys } from '../../src/protocol/keys.js';
 import { createStore } from '../../src/store/create-store.js';
@@ -12,6 +11,7 @@ import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler
 import { agentProcesses } from '../support/agent-processes.js';
 import { Coordinators } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
+import { until } from '../support/until.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const SWARM = 'wiped-swarm';
@@ -30,15 +30,6 @@ after(async () => {
 });
 
 const startAgent = agentProcesses(() => server.url, SWARM, 'silent');
-
-/** Waits (bounded) until `check` holds: a state another process writes, which sends this one no event. */
-async function until(what: string, check: () => Promise<boolean>, withinMs = 10_000): Promise<void> {
-  const deadline = performance.now() + withinMs;
-  while (!(await check().catch(() => false))) {
-    if (performance.now() > deadline) assert.fail(`${what}: not within ${withinMs} ms`);
-    await sleep(20);
-  }
-}
 
 /**
  * Issue 11, part 3: Redis restarts without persistence (every key gone, the swarm set included)

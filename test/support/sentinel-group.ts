@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { freePort, redisServerBinary, startRedis, type RedisServer } from './redis-server.js';
+import { until } from './until.js';
 
 export interface SentinelGroup {
   master: RedisServer;
@@ -14,15 +14,6 @@ export interface SentinelGroup {
   masterName: string;
   /** Stops the sentinels, then both servers. Idempotent. */
   stop(): Promise<void>;
-}
-
-/** Waits (bounded) for a state of private servers, which send no event a test could await. */
-export async function until(what: string, check: () => Promise<boolean>, withinMs = 15_000): Promise<void> {
-  const deadline = performance.now() + withinMs;
-  while (!(await check().catch(() => false))) {
-    if (performance.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(25);
-  }
 }
 
 async function ask<T>(port: number, command: (client: Redis) => Promise<T>): Promise<T> {

@@ -13,7 +13,7 @@ import { operationDeadlineMs } from './call-deadlines.js';
 export type EvictingRedisMode = 'refuse' | 'warn';
 
 /** One node's policy, or why it could not be read. */
-export interface EvictionPolicyReading {
+interface EvictionPolicyReading {
   node: string;
   policy?: string;
   unreadable?: string;
@@ -26,11 +26,11 @@ const FIX = "set it to noeviction (CONFIG SET maxmemory-policy noeviction, and i
  * store is used. A node whose policy cannot be read (CONFIG and INFO both refused, or no answer)
  * is logged with the reason, not refused: managed Redis services often hide both.
  */
-export async function checkEvictionPolicy(client: Redis | Cluster, mode: EvictingRedisMode, logger: Logger): Promise<EvictionPolicyReading[]> {
+export async function checkEvictionPolicy(client: Redis | Cluster, mode: EvictingRedisMode, logger: Logger): Promise<void> {
   const nodes = client instanceof Cluster ? client.nodes('master') : [client];
   if (nodes.length === 0) {
     logger.warn({}, 'could not read maxmemory-policy: the Cluster client knows no master yet (connect it first); Rendezvous needs noeviction: check it by hand');
-    return [];
+    return;
   }
   const deadlineMs = operationDeadlineMs(client);
   const readings = await Promise.all(nodes.map((node) => readPolicy(node, deadlineMs)));
@@ -44,7 +44,6 @@ export async function checkEvictionPolicy(client: Redis | Cluster, mode: Evictin
     if (mode === 'refuse') throw error;
     logger.error({ node: reading.node, policy: reading.policy, code: error.code }, `${error.message} (running anyway: evictingRedis is 'warn')`);
   }
-  return readings;
 }
 
 /** CONFIG GET first; INFO memory when CONFIG is refused or renamed (its `maxmemory_policy` line). */
