@@ -32,6 +32,7 @@ export { RedisStore, type RedisStoreOptions } from './store/redis/redis-store.js
 export type { RedisClient } from './store/redis/lua-script.js';
 export type { EvictingRedisMode } from './store/redis/eviction-policy.js';
 export type { SentinelOptions } from './store/redis/sentinel.js';
+export type { ReplicatedWrites } from './store/redis/replicated-writes-options.js';
 
 export {
   BlockingCoordinator,

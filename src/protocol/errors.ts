@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   NOT_LEADER: 'RDV_ERR_NOT_LEADER',
   STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
   STORE_MISCONFIGURED: 'RDV_ERR_STORE_MISCONFIGURED',
+  REPLICATION_SHORTFALL: 'RDV_ERR_REPLICATION_SHORTFALL',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -180,5 +181,22 @@ export class StoreClosedError extends RendezvousError {
 export class StoreMisconfiguredError extends RendezvousError {
   constructor(node: string, setting: string, value: string, fix: string) {
     super(ERROR_CODES.STORE_MISCONFIGURED, `Redis at ${node} has ${setting} ${value}, which loses signals, ACKs and the election's state without a word; ${fix}`, { node, setting, value });
+  }
+}
+
+/**
+ * With replicated writes on, Redis applied a send or an ACK on the master but fewer replicas than
+ * required confirmed it in time (or the connection changed before they could): a failover may
+ * still lose it. Retry: a send with an idempotencyKey, and an ACK, are never applied twice.
+ */
+export class ReplicationShortfallError extends RendezvousError {
+  constructor(operation: string, confirmed: number, required: number, timeoutMs: number, cause?: unknown) {
+    const why = cause === undefined ? `${confirmed} of ${required} replicas confirmed it within ${timeoutMs} ms` : `its confirmation failed (${cause instanceof Error ? cause.message : String(cause)})`;
+    super(
+      ERROR_CODES.REPLICATION_SHORTFALL,
+      `Store operation ${operation} was applied on the Redis master, but ${why}: a failover may lose it. Retry it (with an idempotencyKey a send is not delivered twice); if this goes on, check the replicas (INFO replication).`,
+      { operation, confirmed, required, timeoutMs },
+      cause === undefined ? undefined : { cause },
+    );
   }
 }

@@ -8,6 +8,8 @@ import { logConnectionErrors } from './redis/connection-errors.js';
 import { RedisStore } from './redis/redis-store.js';
 import { checkEvictionPolicy, type EvictingRedisMode } from './redis/eviction-policy.js';
 import { checkRedisUrl } from './redis/redis-url.js';
+import { checkReplicaCount } from './redis/replica-count.js';
+import { resolveReplicatedWrites, type ReplicatedWrites } from './redis/replicated-writes-options.js';
 import { isSentinelUrl, parseSentinelUrl, sentinelClient, type SentinelOptions } from './redis/sentinel.js';
 
 export interface CreateStoreOptions {
@@ -34,6 +36,12 @@ export interface CreateStoreOptions {
    * `refuse` fails with StoreMisconfiguredError, `warn` logs an error and runs. Default `refuse`.
    */
   evictingRedis?: EvictingRedisMode;
+  /**
+   * Sends and ACKs resolve only once this many replicas confirm them (Redis WAIT), so that a
+   * failover loses none that resolved; a shortfall is a ReplicationShortfallError (retry it).
+   * Default: off, or RENDEZVOUS_REPLICATED_WRITES (replicas) and RENDEZVOUS_REPLICATED_WRITES_TIMEOUT_MS.
+   */
+  replicatedWrites?: ReplicatedWrites | false;
 }
 
 /**
@@ -44,14 +52,20 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const env = options.env ?? process.env;
   const url = options.url ?? (options.kind === 'memory' ? undefined : env.REDIS_URL || undefined);
   const kind = options.kind ?? (url || options.client || options.cluster || options.sentinel ? 'redis' : 'memory');
-  if (kind === 'memory') return new MemoryStore();
+  const replicatedWrites = resolveReplicatedWrites(options.replicatedWrites, env);
+  if (kind === 'memory') {
+    // Someone expects their sends to survive a failover: an in-process store cannot promise that.
+    if (replicatedWrites) throw new InvalidConfigError('replicatedWrites needs a Redis store with replicas (give `url`, `sentinel`, `cluster` or REDIS_URL)');
+    return new MemoryStore();
+  }
 
   const logger = options.logger ?? defaultLogger();
   const evicting = options.evictingRedis ?? 'refuse';
   if (evicting !== 'refuse' && evicting !== 'warn') throw new InvalidConfigError(`evictingRedis must be 'refuse' or 'warn', got ${JSON.stringify(evicting)}`);
   if (options.client) {
     await checkEvictionPolicy(options.client, evicting, logger); // the client stays its owner's, refused or not
-    return new RedisStore({ client: options.client, ownsClient: false, logger });
+    if (replicatedWrites) await checkReplicaCount(options.client, replicatedWrites.replicas, logger);
+    return new RedisStore({ client: options.client, ownsClient: false, logger, ...(replicatedWrites ? { replicatedWrites } : {}) });
   }
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
   // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
@@ -93,5 +107,6 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     client.disconnect();
     throw error;
   }
-  return new RedisStore({ client, ownsClient: true, logger });
+  if (replicatedWrites) await checkReplicaCount(client, replicatedWrites.replicas, logger);
+  return new RedisStore({ client, ownsClient: true, logger, ...(replicatedWrites ? { replicatedWrites } : {}) });
 }

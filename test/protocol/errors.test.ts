@@ -18,6 +18,7 @@ import {
   StoreUnavailableError,
   StoreMisconfiguredError,
   NotLeaderError,
+  ReplicationShortfallError,
 } from '../../src/protocol/errors.js';
 
 describe('error catalogue', () => {
@@ -38,6 +39,7 @@ describe('error catalogue', () => {
     [new StoreCommandError('beat', cause), 'RDV_ERR_STORE_COMMAND', 'StoreCommandError'],
     [new NotLeaderError('supervisor', 'escalateDeadCoordinator'), 'RDV_ERR_NOT_LEADER', 'NotLeaderError'],
     [new StoreMisconfiguredError('127.0.0.1:6379', 'maxmemory-policy', 'allkeys-lru', 'set it to noeviction.'), 'RDV_ERR_STORE_MISCONFIGURED', 'StoreMisconfiguredError'],
+    [new ReplicationShortfallError('appendSignal', 0, 1, 1_000), 'RDV_ERR_REPLICATION_SHORTFALL', 'ReplicationShortfallError'],
   ];
 
   for (const [error, code, name] of instances) {

@@ -7,12 +7,20 @@ import { freePort, redisServerBinary, startRedis, type RedisServer } from './red
 import { until } from './until.js';
 
 export interface SentinelGroup {
+  /** The master at the start (a failover changes who is master: ask the sentinels, masterPort()). */
   master: RedisServer;
+  /** The first replica at the start. */
   replica: RedisServer;
+  /** Every replica at the start. */
+  replicas: RedisServer[];
+  /** Every data server, by port. */
+  servers: Map<number, RedisServer>;
   /** The sentinels' ports (127.0.0.1). */
   sentinels: number[];
   masterName: string;
-  /** Stops the sentinels, then both servers. Idempotent. */
+  /** The port of the master the first sentinel names now. */
+  masterPort(): Promise<number>;
+  /** Stops the sentinels, then the servers. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -46,32 +54,37 @@ async function startSentinel(masterName: string, masterPort: number): Promise<{ 
   return { port, child, dir };
 }
 
-/** A private master, one replica and three sentinels (quorum 2, a master is down after 1 s). */
-export async function startSentinelGroup(masterName = 'rdvmaster'): Promise<SentinelGroup> {
+/** A private master, `replicaCount` replicas (default 1) and three sentinels (quorum 2, a master is down after 1 s). */
+export async function startSentinelGroup(masterName = 'rdvmaster', replicaCount = 1): Promise<SentinelGroup> {
   const master = await startRedis();
-  const replica = await startRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
-  await until('the replica is in sync', async () => /master_link_status:up/.test(await ask(replica.port, (c) => c.info('replication'))));
+  const replicas = await Promise.all(Array.from({ length: replicaCount }, () => startRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] })));
+  for (const replica of replicas) {
+    await until('the replica is in sync', async () => /master_link_status:up/.test(await ask(replica.port, (c) => c.info('replication'))));
+  }
   const sentinels = await Promise.all([0, 1, 2].map(() => startSentinel(masterName, master.port)));
   // A failover needs every sentinel to know the replica and the other sentinels.
   await until('the sentinels know the replica and each other', async () => {
     for (const { port } of sentinels) {
-      const replicas = (await ask(port, (c) => c.call('SENTINEL', 'REPLICAS', masterName))) as unknown[];
       const peers = (await ask(port, (c) => c.call('SENTINEL', 'SENTINELS', masterName))) as unknown[];
-      if (replicas.length < 1 || peers.length < 2) return false;
+      const known = (await ask(port, (c) => c.call('SENTINEL', 'REPLICAS', masterName))) as unknown[];
+      if (known.length < replicaCount || peers.length < 2) return false;
     }
     return true;
   });
   let stopped: Promise<void> | undefined;
   return {
     master,
-    replica,
+    replica: replicas[0]!,
+    replicas,
+    servers: new Map([master, ...replicas].map((server) => [server.port, server])),
     sentinels: sentinels.map((s) => s.port),
     masterName,
+    masterPort: async () => Number(((await ask(sentinels[0]!.port, (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName))) as string[])[1]),
     stop: () =>
       (stopped ??= (async () => {
         for (const s of sentinels) s.child.kill('SIGKILL');
         for (const s of sentinels) rmSync(s.dir, { recursive: true, force: true });
-        await Promise.all([master.stop(), replica.stop()]);
+        await Promise.all([master, ...replicas].map((server) => server.stop()));
       })()),
   };
 }

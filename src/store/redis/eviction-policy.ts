@@ -2,6 +2,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { StoreMisconfiguredError } from '../../protocol/errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import { operationDeadlineMs } from './call-deadlines.js';
+import { messageOf, nodeName, withDeadline } from './node-query.js';
 
 /**
  * What to do with a Redis that may evict keys (`maxmemory-policy` other than `noeviction`): nearly
@@ -48,8 +49,7 @@ export async function checkEvictionPolicy(client: Redis | Cluster, mode: Evictin
 
 /** CONFIG GET first; INFO memory when CONFIG is refused or renamed (its `maxmemory_policy` line). */
 async function readPolicy(node: Redis, deadlineMs: number): Promise<EvictionPolicyReading> {
-  const { sentinels, name: masterName, host, port } = node.options;
-  const name = sentinels?.length ? `the master ${masterName ?? ''} of Sentinel` : `${host ?? 'localhost'}:${port ?? 6379}`;
+  const name = nodeName(node);
   const reasons: string[] = [];
   try {
     const reply = (await withDeadline(node.config('GET', 'maxmemory-policy'), deadlineMs)) as string[];
@@ -68,11 +68,3 @@ async function readPolicy(node: Redis, deadlineMs: number): Promise<EvictionPoli
   }
   return { node: name, unreadable: reasons.join('; ') };
 }
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -6,12 +6,16 @@ import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.j
 import { CallDeadlines, operationDeadlineMs } from './call-deadlines.js';
 import type { RedisClient } from './lua-script.js';
 import { PushHub } from './push-hub.js';
+import { ReplicaConfirmations } from './replica-confirmations.js';
+import type { ReplicatedWrites } from './replicated-writes-options.js';
 import { toEntries, type RawStreams } from './stream-entries.js';
 
 export interface RedisContextOptions {
   /** Whether close() quits the client (true when createStore made it). */
   ownsClient: boolean;
   logger?: Logger;
+  /** Sends and ACKs resolve once this many replicas confirm them (replicated-writes.ts). Default: off. */
+  replicatedWrites?: ReplicatedWrites;
 }
 
 /**
@@ -26,6 +30,7 @@ export class RedisContext {
   readonly logger: Logger;
   readonly #ownsClient: boolean;
   readonly #calls: CallDeadlines;
+  readonly #replicas: ReplicaConfirmations | undefined;
   #closed = false;
 
   constructor(client: Redis | Cluster, options: RedisContextOptions) {
@@ -36,11 +41,32 @@ export class RedisContext {
     this.#calls = new CallDeadlines(operationDeadlineMs(client));
     this.blocking = new BlockingConnections(client, logger);
     this.pushes = new PushHub(client, logger);
+    this.#replicas = options.replicatedWrites ? new ReplicaConfirmations(client, options.replicatedWrites) : undefined;
   }
 
   /** Runs one operation under its deadline, failing with typed errors (call-deadlines.ts). */
   call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
     return this.#calls.call(operation, run, extraMs);
+  }
+
+  /**
+   * Runs one write that must survive a failover: with replicated writes on, it resolves only once
+   * enough replicas confirm it (else ReplicationShortfallError); `routeKey` is any key of the
+   * slot it writes to. Without the mode, call().
+   */
+  callReplicated<T>(operation: string, routeKey: string, run: () => Promise<T>): Promise<T> {
+    const replicas = this.#replicas;
+    if (!replicas) return this.call(operation, run);
+    return this.call(
+      operation,
+      async () => {
+        const since = replicas.generation();
+        const result = await run();
+        await replicas.confirm(operation, routeKey, since);
+        return result;
+      },
+      replicas.timeoutMs,
+    );
   }
 
   /** An operation's failure as the typed error its caller gets. */

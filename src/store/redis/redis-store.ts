@@ -12,6 +12,7 @@ import { RedisLiveness } from './redis-liveness.js';
 import { RedisMaintenance } from './redis-maintenance.js';
 import { RedisSupervision } from './redis-supervision.js';
 import { RedisWork } from './redis-work.js';
+import { resolveReplicatedWrites, type ReplicatedWrites } from './replicated-writes-options.js';
 
 export interface RedisStoreOptions {
   /** The ioredis client (standalone, Sentinel or Cluster) every operation uses. */
@@ -21,6 +22,8 @@ export interface RedisStoreOptions {
   /** The lifetime of an inbox a read finds without its consumer group, recreated, ms. Default 24 h. */
   inboxTtlMs?: number;
   logger?: Logger;
+  /** Sends and ACKs resolve only once this many replicas confirm them (WAIT). Default: off. */
+  replicatedWrites?: ReplicatedWrites;
 }
 
 /**
@@ -35,7 +38,12 @@ export class RedisStore extends ComposedStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     const { client } = options;
-    const redis = new RedisContext(client, { ownsClient: options.ownsClient ?? false, ...(options.logger ? { logger: options.logger } : {}) });
+    const replicatedWrites = resolveReplicatedWrites(options.replicatedWrites);
+    const redis = new RedisContext(client, {
+      ownsClient: options.ownsClient ?? false,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(replicatedWrites ? { replicatedWrites } : {}),
+    });
     super(
       new RedisBase(redis),
       new RedisInbox(redis, options.inboxTtlMs ?? SIGNAL_TTL_MS),
