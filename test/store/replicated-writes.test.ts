@@ -8,7 +8,8 @@ import type { Store } from '../../src/store/port.js';
 import { resolveReplicatedWrites } from '../../src/store/redis/replicated-writes-options.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { addClusterReplica } from '../support/cluster-replica.js';
+import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from '../support/redis-server.js';
 import { startSentinelGroup, type SentinelGroup } from '../support/sentinel-group.js';
 import { until } from '../support/until.js';
 
@@ -50,7 +51,7 @@ describe('replicated writes on a master and one replica', () => {
   let replicaClient: Redis;
   const stores: Store[] = [];
   before(async () => {
-    master = await startRedis();
+    master = await startRedis({ extraArgs: ['--repl-diskless-sync-delay', '0'] }); // a replica syncs at once, not after 5 s
     replica = await startRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
     replicaClient = new Redis(replica.port, '127.0.0.1');
     await until('the replica is in sync', async () => /master_link_status:up/.test(await replicaClient.info('replication')));
@@ -129,6 +130,27 @@ describe('replicated writes on a master and one replica', () => {
       await c.shutdownAll();
     }
   });
+  test('a lagging replica holds up sends and ACKs only: other operations go on their own connection', async () => {
+    const { store } = await open(1, 2_000);
+    const c = new Coordinators(() => store, uniqueSwarm('replicated'));
+    try {
+      const sender = await c.start('rw-g');
+      replica.kill('SIGSTOP');
+      const order: string[] = [];
+      try {
+        const send = sender.sendSignal('rw-h', 'wake').then(() => order.push('send'), () => order.push('send failed'));
+        await store.time(); // a command sent after the send, while its WAIT holds the writes' connection
+        order.push('other operation');
+        replica.kill('SIGCONT');
+        await send;
+      } finally {
+        replica.kill('SIGCONT');
+      }
+      assert.deepEqual(order, ['other operation', 'send']);
+    } finally {
+      await c.shutdownAll();
+    }
+  });
 });
 
 describe('replicated writes through a Sentinel failover and a killed master, under traffic', () => {
@@ -144,7 +166,8 @@ describe('replicated writes through a Sentinel failover and a killed master, und
 
   test('every keyed send that resolved is in the inbox once, and none twice', { timeout: 120_000 }, async (t) => {
     const sentinel = { nodes: group.sentinels.map((port) => ({ host: '127.0.0.1', port })), masterName: group.masterName };
-    const store = await createStore({ sentinel, replicatedWrites: process.env.RW_OFF ? false : { replicas: 1, timeoutMs: 500 }, logger: recordingLogger() });
+    // REPLICATED_WRITES_OFF=1 runs it without the mode: sends that resolved are then lost.
+    const store = await createStore({ sentinel, replicatedWrites: process.env.REPLICATED_WRITES_OFF ? false : { replicas: 1, timeoutMs: 500 }, logger: recordingLogger() });
     stores.push(store);
     const swarm = uniqueSwarm('failover');
     const c = new Coordinators(() => store, swarm);
@@ -154,19 +177,21 @@ describe('replicated writes through a Sentinel failover and a killed master, und
     let chaosDone = false;
     try {
       const sender = await c.start('fo-sender');
-      // A caller's loop: each key is sent until it resolves, retrying only what the error says is retryable.
-      const sendUntilResolved = async (key: string) => {
+      // A caller's loop: retrying only what the error says is retryable.
+      const untilDone = async <T>(attempt: () => Promise<T>): Promise<T> => {
         for (;;) {
           try {
-            const { messageId } = await sender.sendSignal('fo-receiver', 'work', { idempotencyKey: key });
-            resolved.set(key, messageId);
-            return;
+            return await attempt();
           } catch (error) {
             if (!(error instanceof RendezvousError) || !retryable.has(error.code)) throw error;
             failures += 1;
             await new Promise((r) => setTimeout(r, 20));
           }
         }
+      };
+      const sendUntilResolved = async (key: string) => {
+        const { messageId } = await untilDone(() => sender.sendSignal('fo-receiver', 'work', { idempotencyKey: key }));
+        resolved.set(key, messageId);
       };
       let next = 0;
       const worker = async () => {
@@ -216,12 +241,67 @@ describe('replicated writes through a Sentinel failover and a killed master, und
         const signal = await receiver.blockUntilSignal({ timeoutMs: 10_000 });
         assert.ok(!received.has(signal.messageId), `delivered twice: ${signal.messageId}`);
         received.add(signal.messageId);
-        await receiver.acknowledge(signal);
+        await untilDone(() => receiver.acknowledge(signal));
       }
       assert.deepEqual([...received].sort(), [...resolved.values()].sort());
     } finally {
       chaosDone = true;
       await c.shutdownAll();
+    }
+  });
+});
+
+describe('replicated writes on a Redis Cluster', () => {
+  let cluster: RedisCluster;
+  let replica: RedisServer;
+  let store: Store | undefined;
+  before(async () => {
+    cluster = await startRedisCluster(2);
+    replica = await addClusterReplica(cluster.servers[0]!.port);
+  });
+  after(async () => {
+    await store?.close();
+    await replica?.stop();
+    await cluster?.stop();
+  });
+
+  /** A swarm whose slot the master on `port` serves. */
+  const swarmServedBy = async (port: number): Promise<string> => {
+    const node = new Redis(port, '127.0.0.1');
+    try {
+      const ranges = ((await node.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][]).filter(([, , [, owner]]) => owner === port);
+      for (let i = 0; ; i++) {
+        const swarm = uniqueSwarm('rw-cluster');
+        const slot = Number(await node.call('CLUSTER', 'KEYSLOT', keys.inbox(swarm, 'x')));
+        if (ranges.some(([start, end]) => slot >= start && slot <= end)) return swarm;
+        if (i > 200) throw new Error(`no swarm on ${port}`);
+      }
+    } finally {
+      node.disconnect();
+    }
+  };
+
+  test("each confirmation asks the node that took the write: confirmed where it has a replica, a shortfall where it has none", async () => {
+    const logger = recordingLogger();
+    store = await createStore({ cluster: cluster.nodes, replicatedWrites: { replicas: 1, timeoutMs: 200 }, logger });
+    const bare = cluster.servers[1]!.port;
+    assert.ok(logger.records.some((r) => r.level === 'warn' && r.fields.node === `127.0.0.1:${bare}` && r.fields.connected === 0), 'the master without a replica is named at start');
+    const [replicated, unreplicated] = [await swarmServedBy(cluster.servers[0]!.port), await swarmServedBy(bare)];
+    const a = new Coordinators(() => store!, replicated);
+    const b = new Coordinators(() => store!, unreplicated);
+    const reader = new Redis(replica.port, '127.0.0.1');
+    try {
+      const sender = await a.start('rwc-a');
+      await sender.sendSignal('rwc-b', 'wake', { idempotencyKey: 'k' });
+      await reader.call('READONLY');
+      assert.equal(await reader.exists(keys.idempotency(replicated, 'rwc-b', 'k')), 1, 'on the replica when it resolved');
+      const other = await b.start('rwc-c');
+      const error = await other.sendSignal('rwc-d', 'wake').then(() => undefined, (e: unknown) => e);
+      assert.ok(isShortfall(error), `got ${String(error)}`);
+      assert.equal(error.context.confirmed, 0);
+    } finally {
+      reader.disconnect();
+      await Promise.all([a.shutdownAll(), b.shutdownAll()]);
     }
   });
 });

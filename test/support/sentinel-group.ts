@@ -56,8 +56,8 @@ async function startSentinel(masterName: string, masterPort: number): Promise<{ 
 
 /** A private master, `replicaCount` replicas (default 1) and three sentinels (quorum 2, a master is down after 1 s). */
 export async function startSentinelGroup(masterName = 'rdvmaster', replicaCount = 1): Promise<SentinelGroup> {
-  const master = await startRedis();
-  const replicas = await Promise.all(Array.from({ length: replicaCount }, () => startRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] })));
+  const master = await startRedis({ extraArgs: ['--repl-diskless-sync-delay', '0'] }); // replicas sync at once, not after 5 s
+  const replicas = await Promise.all(Array.from({ length: replicaCount }, () => startRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-sync-delay', '0'] })));
   for (const replica of replicas) {
     await until('the replica is in sync', async () => /master_link_status:up/.test(await ask(replica.port, (c) => c.info('replication'))));
   }

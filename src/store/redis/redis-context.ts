@@ -41,7 +41,7 @@ export class RedisContext {
     this.#calls = new CallDeadlines(operationDeadlineMs(client));
     this.blocking = new BlockingConnections(client, logger);
     this.pushes = new PushHub(client, logger);
-    this.#replicas = options.replicatedWrites ? new ReplicaConfirmations(client, options.replicatedWrites) : undefined;
+    this.#replicas = options.replicatedWrites ? new ReplicaConfirmations(client, options.replicatedWrites, logger) : undefined;
   }
 
   /** Runs one operation under its deadline, failing with typed errors (call-deadlines.ts). */
@@ -52,16 +52,17 @@ export class RedisContext {
   /**
    * Runs one write that must survive a failover: with replicated writes on, it resolves only once
    * enough replicas confirm it (else ReplicationShortfallError); `routeKey` is any key of the
-   * slot it writes to. Without the mode, call().
+   * slot it writes to; `run` sends it on the client it is given (with the mode, a connection of
+   * the writes' own). Without the mode, call().
    */
-  callReplicated<T>(operation: string, routeKey: string, run: () => Promise<T>): Promise<T> {
+  callReplicated<T>(operation: string, routeKey: string, run: (client: RedisClient) => Promise<T>): Promise<T> {
     const replicas = this.#replicas;
-    if (!replicas) return this.call(operation, run);
+    if (!replicas) return this.call(operation, () => run(this.client));
     return this.call(
       operation,
       async () => {
         const since = replicas.generation();
-        const result = await run();
+        const result = await run(replicas.writer);
         await replicas.confirm(operation, routeKey, since);
         return result;
       },
@@ -91,6 +92,7 @@ export class RedisContext {
     this.#calls.close();
     this.blocking.close();
     this.pushes.close();
+    this.#replicas?.close();
     if (!this.#ownsClient) return;
     await this.client.quit().catch(() => undefined);
     // QUIT closes the command connection only; disconnect() also ends the connector's own ones (a

@@ -37,11 +37,11 @@ export class RedisInbox implements Operations<InboxStore> {
     this.#redis = redis;
     this.#inboxTtlMs = inboxTtlMs;
     this.#appends = new CallBatch(
-      (batch) => redis.callReplicated('appendSignal', keys.inbox(batch[0]!.to.swarmId, batch[0]!.to.coordinatorId), () => appendSignalScript.runPushFirst(redis.client, batch, batch.length)),
+      (batch) => redis.callReplicated('appendSignal', keys.inbox(batch[0]!.to.swarmId, batch[0]!.to.coordinatorId), (client) => appendSignalScript.runPushFirst(client, batch, batch.length)),
       ({ to }) => to.swarmId,
     );
     this.#acks = new CallBatch(
-      (batch) => redis.callReplicated('acknowledge', keys.inbox(batch[0]!.inbox.swarmId, batch[0]!.inbox.coordinatorId), () => acknowledgeScript.runPushFirst(redis.client, batch, batch.length)),
+      (batch) => redis.callReplicated('acknowledge', keys.inbox(batch[0]!.inbox.swarmId, batch[0]!.inbox.coordinatorId), (client) => acknowledgeScript.runPushFirst(client, batch, batch.length)),
       ({ inbox }) => inbox.swarmId,
     );
   }

@@ -1,5 +1,7 @@
 import { Cluster, type Redis } from 'ioredis';
 import { ReplicationShortfallError } from '../../protocol/errors.js';
+import type { Logger } from '../../protocol/logger.js';
+import { logConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './lua-script.js';
 import { REPLICA_WAIT_DEFAULT_MS, type ReplicatedWrites } from './replicated-writes-options.js';
 
@@ -22,12 +24,18 @@ interface Route {
  * sent before it, so one WAIT in flight per connection confirms every write that asked before it
  * was sent, and those that ask meanwhile share the next one.
  *
+ * The writes to confirm go on a connection of their own (`writer`): WAIT holds its connection until
+ * the replicas answer, up to timeoutMs when one lags, and on the shared one it would hold up every
+ * heartbeat and read behind it.
+ *
  * WAIT counts the writes of its own connection only: a write sent on a connection that has since
  * dropped (a failover, a reconnection) cannot be confirmed by a WAIT on the new one, which would
  * answer at once. Every drop bumps a generation; a write whose generation changed before its WAIT
  * answered fails with ReplicationShortfallError (retried, it is applied at most once).
  */
 export class ReplicaConfirmations {
+  /** The connection the writes to confirm are sent on, and their WAITs. */
+  readonly writer: RedisClient;
   readonly #client: RedisClient;
   readonly #replicas: number;
   readonly #timeoutMs: number;
@@ -37,7 +45,10 @@ export class ReplicaConfirmations {
     this.#generation += 1;
   };
 
-  constructor(client: RedisClient, options: ReplicatedWrites) {
+  constructor(base: RedisClient, options: ReplicatedWrites, logger: Logger) {
+    const client = base.duplicate();
+    logConnectionErrors(client, logger, 'replicated-writes');
+    this.writer = client;
     this.#client = client;
     this.#replicas = options.replicas;
     this.#timeoutMs = options.timeoutMs ?? REPLICA_WAIT_DEFAULT_MS;
@@ -47,6 +58,10 @@ export class ReplicaConfirmations {
       for (const node of client.nodes()) node.on('close', this.#bump);
       client.on('+node', (node: Redis) => node.on('close', this.#bump));
     }
+  }
+
+  close(): void {
+    this.writer.disconnect();
   }
 
   /** The extra time an operation that confirms its writes may take. */
