@@ -43,7 +43,8 @@ export {
   type CoordinatorStore,
 } from './core/coordinator.js';
 export type { SecretOptions } from './core/secrets.js';
-export type { SendOptions } from './core/outbox.js';
+export type { SendOptions, SendResult } from './core/outbox.js';
+export type { ForgedRecordEvent } from './core/forged-record.js';
 export type { AckOptions } from './core/inbox.js';
 export type { WaitDescription } from './core/coordinator-observer.js';
 export type { CoordinatorMetrics } from './core/coordinator-metrics.js';

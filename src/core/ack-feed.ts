@@ -1,8 +1,10 @@
 import type { Logger } from '../protocol/logger.js';
 import { isOverLimit } from '../protocol/message-fields.js';
 import { compareEntryIds } from '../store/entry-id.js';
+import { detached } from '../store/push.js';
 import type { InboxRef, InboxStore, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
+import type { StoreClock } from './store-clock.js';
 import { WorkQueue } from './work-queue.js';
 
 /**
@@ -13,8 +15,10 @@ const KEEP_MS = 10_000;
 const KEPT_MESSAGES = 1_024;
 /** Notices of messages not (yet) expected: a notice can overtake the reply of its own send. */
 const KEPT_UNEXPECTED = 64;
-/** Notice ids remembered to drop the copy a catch-up read gives of a notice already pushed. */
+/** Notices remembered (id and the tail of the body) to drop the copy a catch-up read gives of a notice already pushed. */
 const SEEN_IDS = 4_096;
+/** The tail of a notice's body (its signature's) that tells a genuine notice from a forged push of the same id. */
+const SEEN_TAIL = 24;
 
 /** A wait on one message's ACK notices. */
 export interface NoticeWatch {
@@ -30,6 +34,8 @@ export interface AckFeedDeps {
   config: CoordinatorConfig;
   logger: Logger;
   stop: AbortSignal;
+  /** The store clock: a pushed notice's replay window counts from when it arrived. */
+  clock: StoreClock;
 }
 
 /** What notices weigh: the characters of their bodies (bytes, for the ASCII JSON Rendezvous writes). */
@@ -84,7 +90,12 @@ export class AckFeed {
   async open(): Promise<void> {
     const { store, sender } = this.#deps;
     this.#subscription = await store.subscribe(sender, {
-      ackNotice: (entry) => this.#work.run(() => this.#take(entry)),
+      // Anyone who can PUBLISH can forge a push, entry id included: its time is when it arrived, and
+      // its id never moves the catch-up's cursor (a forged id far ahead would hide real notices).
+      ackNotice: (entry) => {
+        const pushed = { ...entry, time: this.#deps.clock.now() };
+        this.#work.run(() => this.#take(pushed, false));
+      },
       resync: () => this.#work.catchUp(() => this.#catchUp()),
     });
     try {
@@ -159,11 +170,14 @@ export class AckFeed {
     };
   }
 
-  #take(entry: StreamEntry): void {
-    if (this.#seen.has(entry.entryId)) return;
-    this.#seen.add(entry.entryId);
+  /** A notice pushed or `read` from the stream (only a read's entry id is the store's own). */
+  #take(entry: StreamEntry, read: boolean): void {
+    // By id and body: a forged push may claim the id a genuine notice is about to get.
+    const seen = `${entry.entryId} ${detached((entry.body ?? '').slice(-SEEN_TAIL))}`;
+    if (this.#seen.has(seen)) return;
+    this.#seen.add(seen);
     if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
-    if (compareEntryIds(entry.entryId, this.#lastId) > 0) this.#lastId = entry.entryId;
+    if (read && compareEntryIds(entry.entryId, this.#lastId) > 0) this.#lastId = entry.entryId;
     const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).
@@ -183,7 +197,7 @@ export class AckFeed {
     const { store, sender, config } = this.#deps;
     for (;;) {
       const entries = await store.readAckNotices(sender, this.#lastId, config.readBatchSize);
-      for (const entry of entries) this.#take(entry);
+      for (const entry of entries) this.#take(entry, true);
       if (entries.length < config.readBatchSize) break;
     }
     this.#generation += 1;

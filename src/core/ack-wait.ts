@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeAck, type Ack } from '../protocol/ack.js';
 import { InvalidSignalError } from '../protocol/errors.js';
 import { isValidId } from '../protocol/ids.js';
@@ -33,6 +34,9 @@ export function senderOfMessage(messageId: string): string {
   return sender;
 }
 
+/** Rejected bodies one wait remembers, so each is counted once. */
+const MAX_REJECTED_REMEMBERED = 64;
+
 /** At the timeout the ACK keys of those still missing are read once more, for this long at most. */
 export const FINAL_READ_MS = 1_000;
 
@@ -59,6 +63,8 @@ export class AckWait {
   #onComplete: (() => void) | undefined;
   /** Returned to the caller: a key read still under way (after a gap) changes nothing any more. */
   #ended = false;
+  /** Digests of the bodies rejected so far: a forged ACK key read again at each key read is one rejection. */
+  readonly #rejected = new Set<string>();
 
   constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string) {
     this.#deps = deps;
@@ -138,7 +144,7 @@ export class AckWait {
     const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs, maxBodyBytes: config.maxSignalBytes });
     if (!decoded.ok) {
       // Notices of other messages are another wait's business; only count what concerns this one.
-      if (decoded.messageId === undefined || decoded.messageId === this.#messageId) this.#reject(decoded.reason, decoded.detail, entryId);
+      if (decoded.messageId === undefined || decoded.messageId === this.#messageId) this.#rejectOnce(body, decoded.reason, decoded.detail, entryId);
       return;
     }
     const ack = decoded.value;
@@ -148,12 +154,19 @@ export class AckWait {
     const known = this.acks.get(from);
     if (known) {
       // The same ACK seen twice (its key and its notice) is one ACK; a different one is a replay.
-      if (known.signature !== ack.signature) this.#reject('replay_processed', `a second ACK from ${from}`, entryId);
+      if (known.signature !== ack.signature) this.#rejectOnce(body, 'replay_processed', `a second ACK from ${from}`, entryId);
       return;
     }
     this.acks.set(from, ack);
     if (this.isComplete) this.#onComplete?.();
   }
+  #rejectOnce(body: string, reason: RejectionReason, detail: string, entryId?: string): void {
+    const digest = createHash('sha256').update(body).digest('base64');
+    if (this.#rejected.has(digest)) return;
+    if (this.#rejected.size < MAX_REJECTED_REMEMBERED) this.#rejected.add(digest);
+    this.#reject(reason, detail, entryId);
+  }
+
   #reject(reason: RejectionReason, detail: string, entryId?: string): void {
     const event: RejectionEvent = { kind: 'ack', reason, detail, coordinatorId: this.#deps.waiterId, messageId: this.#messageId };
     if (entryId !== undefined) event.entryId = entryId;

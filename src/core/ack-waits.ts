@@ -8,6 +8,7 @@ import { AckWait, FINAL_READ_MS, until } from './ack-wait.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { KeyringSlot } from './secrets.js';
+import type { StoreClock } from './store-clock.js';
 
 export interface AckWaitsDeps {
   store: InboxStore;
@@ -19,6 +20,8 @@ export interface AckWaitsDeps {
   stop: AbortSignal;
   keys: KeyringSlot;
   observer: Pick<CoordinatorObserver, 'rejected' | 'waitStarted'>;
+  /** The store clock: a pushed notice's replay window counts from when it arrived. */
+  clock: StoreClock;
 }
 
 /**
@@ -34,8 +37,8 @@ export class AckWaits {
 
   constructor(deps: AckWaitsDeps) {
     this.#deps = deps;
-    const { store, own, config, logger, stop } = deps;
-    this.#feeds = new AckFeeds({ store, own, config, logger, stop });
+    const { store, own, config, logger, stop, clock } = deps;
+    this.#feeds = new AckFeeds({ store, own, config, logger, stop, clock });
   }
 
   /** Opens this coordinator's own ACK notice feed. */

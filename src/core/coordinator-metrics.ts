@@ -11,6 +11,8 @@ export interface CoordinatorMetrics {
   acksSent: number;
   acksReceived: number;
   acksRejected: Partial<Record<RejectionReason, number>>;
+  /** Idempotency and ACK records found in the store that no holder of the secret wrote: not believed. */
+  forgedRecords: number;
   waitTimeouts: number;
   heartbeats: number;
   heartbeatFailures: number;
@@ -25,6 +27,7 @@ export function emptyMetrics(): CoordinatorMetrics {
     acksSent: 0,
     acksReceived: 0,
     acksRejected: {},
+    forgedRecords: 0,
     waitTimeouts: 0,
     heartbeats: 0,
     heartbeatFailures: 0,

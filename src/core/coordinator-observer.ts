@@ -1,4 +1,5 @@
 import type { Signal } from '../protocol/signal.js';
+import type { ForgedRecordEvent } from './forged-record.js';
 import type { RejectionEvent } from './rejection-event.js';
 
 /** A wait in progress, as `wait:started` reports it (used by tests and by deadlock detection). */
@@ -12,6 +13,8 @@ export interface CoordinatorObserver {
   accepted(signal: Signal): void;
   /** A signal or ACK was skipped, with why. */
   rejected(event: RejectionEvent): void;
+  /** A record in the store was not written by a holder of the secret: not believed, written anew. */
+  forgedRecord(event: ForgedRecordEvent): void;
   /** A wait began: from here on, what it waits for is seen. */
   waitStarted(wait: WaitDescription): void;
 }

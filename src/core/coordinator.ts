@@ -7,17 +7,19 @@ import { assertId, assertIds } from '../protocol/ids.js';
 import type { Logger } from '../protocol/logger.js';
 import type { Signal, SignalType } from '../protocol/signal.js';
 import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
-import type { AppendResult, InboxRef, InboxStore, LivenessStore, WorkStore } from '../store/port.js';
+import type { InboxRef, InboxStore, LivenessStore, WorkStore } from '../store/port.js';
 import { senderOfMessage } from './ack-wait.js';
 import { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver, WaitDescription } from './coordinator-observer.js';
+import type { ForgedRecordEvent } from './forged-record.js';
+import { ThrottledLog } from '../protocol/throttled-log.js';
 import { resolveCoordinatorOptions, type CoordinatorConfig } from './coordinator-options.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
 import { Hooks, type HookOptions } from './hooks.js';
 import { Inbox, type AckOptions } from './inbox.js';
 import { MessageStamps } from './message-stamps.js';
-import { Outbox, type SendOptions } from './outbox.js';
+import { Outbox, type SendOptions, type SendResult } from './outbox.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { resolveKeyring, type KeyringSlot, type SecretOptions } from './secrets.js';
@@ -68,6 +70,8 @@ export interface BlockOptions extends SignalFilter {
 export interface CoordinatorEvents {
   'signal:received': [signal: Signal];
   'message:rejected': [event: RejectionEvent];
+  /** A record in the store (idempotency or ACK) that no holder of the secret wrote: not believed, written anew. */
+  'record:forged': [event: ForgedRecordEvent];
   heartbeat: [heartbeat: Heartbeat];
   'heartbeat:failed': [error: unknown];
   /** A wait began: from here on, what it waits for is seen (used by tests and deadlock detection). */
@@ -138,8 +142,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const keys = this.#keys;
     this.#observer = new CoordinatorEventSink(this, this.#metrics, this.#logger);
     // Written out, not spread from a shared object: V8 gives each spread copy a hidden class of its own (2 KB per coordinator).
-    this.#ackWaits = new AckWaits({ store, config, logger, keys, own, stop: this.#stop.signal, observer: this.#observer });
-    this.#outbox = new Outbox({ store, config, keys, own, replaces, stamps: this.#stamps, ackWaits: this.#ackWaits });
+    this.#ackWaits = new AckWaits({ store, config, logger, keys, own, stop: this.#stop.signal, observer: this.#observer, clock: this.#clock });
+    this.#outbox = new Outbox({ store, config, keys, own, replaces, stamps: this.#stamps, ackWaits: this.#ackWaits, observer: this.#observer });
     this.#inbox = new Inbox({ store, config, logger, keys, ref: own, replaces, observer: this.#observer, clock: this.#clock, shutdown: this.#stop.signal });
     this.#heartbeat = new HeartbeatLoop({
       store: this.#store,
@@ -209,7 +213,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** Appends a signed signal to the receiver's inbox. Resolves once it is durable in the store. */
-  async sendSignal<P = unknown>(receiverId: string, type: SignalType, options: SendOptions<P> = {}): Promise<AppendResult> {
+  async sendSignal<P = unknown>(receiverId: string, type: SignalType, options: SendOptions<P> = {}): Promise<SendResult> {
     assertId(receiverId, 'coordinator id');
     assertId(type, 'signal type');
     if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, 'idempotency key');
@@ -342,6 +346,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     await this.#heartbeat.stop(); // a beat in flight lands before the deregistration, never after it
     await this.#inbox.close();
     await this.#ackWaits.close();
+    this.#observer.close();
     if (!wasStarted) return;
     try {
       await this.#store.deregister(this.swarmId, this.id);
@@ -373,11 +378,14 @@ class CoordinatorEventSink implements CoordinatorObserver {
   readonly #coordinator: BlockingCoordinator;
   readonly #metrics: CoordinatorMetrics;
   readonly #logger: Logger;
+  /** Rejections and forgeries, a line per kind per interval: a forger's flood is not a flood of lines. */
+  readonly #warnings: ThrottledLog;
 
   constructor(coordinator: BlockingCoordinator, metrics: CoordinatorMetrics, logger: Logger) {
     this.#coordinator = coordinator;
     this.#metrics = metrics;
     this.#logger = logger;
+    this.#warnings = new ThrottledLog(logger, 'warn');
   }
 
   accepted(signal: Signal): void {
@@ -387,8 +395,19 @@ class CoordinatorEventSink implements CoordinatorObserver {
 
   rejected(event: RejectionEvent): void {
     countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
-    this.#logger.warn({ ...event }, `${event.kind} rejected: ${event.reason}`);
+    this.#warnings.note(`${event.kind}:${event.reason}`, { ...event }, `${event.kind} rejected: ${event.reason}`);
     emitSafely(this.#logger, 'message:rejected', () => this.#coordinator.emit('message:rejected', event));
+  }
+
+  forgedRecord(event: ForgedRecordEvent): void {
+    this.#metrics.forgedRecords += 1;
+    this.#warnings.note(`forged:${event.kind}`, { ...event }, `forged ${event.kind === 'ack' ? 'ACK' : 'idempotency'} record in the store (not written by a holder of the secret): not believed, written anew`);
+    emitSafely(this.#logger, 'record:forged', () => this.#coordinator.emit('record:forged', event));
+  }
+
+  /** Says what the throttled log held back. */
+  close(): void {
+    this.#warnings.close();
   }
 
   waitStarted(wait: WaitDescription): void {

@@ -1,10 +1,10 @@
-import { encodeAck, parseAck, type Ack } from '../protocol/ack.js';
+import { decodeAck, encodeAck, parseAck, type Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
-import { AbortedError, CoordinatorStoppedError, InvalidPayloadError, SignalTimeoutError } from '../protocol/errors.js';
+import { AbortedError, CoordinatorStoppedError, InvalidPayloadError, SignalTimeoutError, StoreCommandError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import { decodeSignal, type Signal, type SignalCheck } from '../protocol/signal.js';
-import type { InboxRef, InboxStore, StreamEntry, Subscription } from '../store/port.js';
+import type { AckWrite, InboxRef, InboxStore, StreamEntry, Subscription } from '../store/port.js';
 import { AckedMessages } from './acked-messages.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
@@ -40,7 +40,7 @@ export interface InboxDeps {
   keys: KeyringSlot;
   config: CoordinatorConfig;
   logger: Logger;
-  observer: Pick<CoordinatorObserver, 'accepted' | 'rejected'>;
+  observer: Pick<CoordinatorObserver, 'accepted' | 'rejected' | 'forgedRecord'>;
   /** The store clock. */
   clock: StoreClock;
   /** The coordinator's shutdown: it ends a catch-up at its next entry, the one start() runs included. */
@@ -52,6 +52,9 @@ export interface InboxDeps {
  * in the store (unread, or pending in the group) and read by a catch-up once waits take some.
  */
 const MAX_HELD = 10_000;
+
+/** Forged ACK records replaced before an acknowledge gives up (a forger rewriting the key at once). */
+const MAX_FORGED_ACKS = 3;
 
 /**
  * A coordinator's side of its durable inbox: receiving, waiting, acknowledging. The store pushes
@@ -105,10 +108,15 @@ export class Inbox {
     await this.#work.enqueue(() => this.#catchUp()); // on failure the subscription stays, for a retried open() or close()
   }
 
-  /** A pushed entry, in arrival order; verified and handed to a wait at once unless it needs the store. */
+  /**
+   * A pushed entry, in arrival order; verified and handed to a wait at once unless it needs the
+   * store. Anyone who can PUBLISH can forge a push, entry id included: its replay window counts
+   * from when it arrived (a genuine push arrives as its entry is appended), not from its entry id.
+   */
   #pushed(entry: StreamEntry): void {
+    const arrived = this.#deps.clock.now();
     this.#work.run(() => {
-      const storeWork = this.#accept(entry);
+      const storeWork = this.#accept(entry, arrived);
       this.#dispatch();
       return storeWork?.then(() => this.#dispatch());
     });
@@ -148,17 +156,21 @@ export class Inbox {
     return this.#stop.signal.aborted || this.#deps.shutdown.aborted;
   }
 
-  /** Verifies and holds an entry; returns a promise only when that needs the store (a discard, or asking whether it was acknowledged). */
-  #accept(entry: StreamEntry): Promise<void> | undefined {
+  /**
+   * Verifies and holds an entry; returns a promise only when that needs the store (a discard, or
+   * asking whether it was acknowledged). `arrived`: the store-clock time a pushed entry arrived.
+   */
+  #accept(entry: StreamEntry, arrived?: number): Promise<void> | undefined {
     if (this.#held.knowsEntry(entry.entryId)) return undefined; // read again by a catch-up: already handled
     if (entry.body === null) return this.#discard(entry.entryId); // deleted while pending: nothing to deliver
-    const decoded = decodeSignal(entry.body, entry.time, this.#signalCheck());
-    if (!decoded.ok) return this.#reject(entry.entryId, decoded.reason, decoded.detail, decoded.messageId);
+    const read = arrived === undefined; // its entry id is the store's own (a read), not a push's claim
+    const decoded = decodeSignal(entry.body, arrived ?? entry.time, this.#signalCheck());
+    if (!decoded.ok) return this.#reject(entry.entryId, read, decoded.reason, decoded.detail, decoded.messageId);
     const signal = decoded.value;
-    if (this.#held.has(signal.messageId)) return this.#reject(entry.entryId, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
+    if (this.#held.has(signal.messageId)) return this.#reject(entry.entryId, read, 'duplicate_delivery', 'a copy of this message is already here', signal.messageId);
     const known = this.#acked.wasAcknowledged(signal.messageId, signal.timestamp);
-    if (known === undefined) return this.#acceptUnlessProcessed(entry.entryId, signal, entry.body.length);
-    if (known) return this.#reject(entry.entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    if (known === undefined) return this.#acceptUnlessProcessed(entry.entryId, read, signal, entry.body.length);
+    if (known) return this.#reject(entry.entryId, read, 'replay_processed', 'this message was already acknowledged', signal.messageId);
     this.#deliver(entry.entryId, signal, entry.body.length);
     return undefined;
   }
@@ -178,18 +190,33 @@ export class Inbox {
     return this.#check;
   }
 
-  /** Signals an earlier instance of this id may have acknowledged: the store has the record. */
-  async #acceptUnlessProcessed(entryId: string, signal: Signal, bytes: number): Promise<void> {
+  /** Signals an earlier instance of this id may have acknowledged: the store has the record (verified: the store's word is not proof). */
+  async #acceptUnlessProcessed(entryId: string, read: boolean, signal: Signal, bytes: number): Promise<void> {
     const { store, ref, logger } = this.#deps;
     let processed = false;
     try {
-      processed = await store.isProcessed(ref, signal.messageId, signal.receiverId);
+      const stored = await store.readAck(ref, signal.messageId, signal.receiverId);
+      processed = stored !== null && this.#isAckOf(stored, signal);
     } catch (error) {
       // Unknown: deliver it (at-least-once); acknowledging returns the earlier ACK if there is one.
       logger.warn({ err: error, messageId: signal.messageId }, 'could not check whether a signal was already processed');
     }
-    if (processed) return this.#reject(entryId, 'replay_processed', 'this message was already acknowledged', signal.messageId);
+    if (processed) return this.#reject(entryId, read, 'replay_processed', 'this message was already acknowledged', signal.messageId);
     this.#deliver(entryId, signal, bytes);
+  }
+
+  /**
+   * Whether a stored ACK is a genuine ACK of `signal`: signed, of this message, by its receiver
+   * (or the replacement of its receiver). Anything else is reported as forged.
+   */
+  #isAckOf(stored: string, signal: Signal): boolean {
+    const { keys, config, ref } = this.#deps;
+    const decoded = decodeAck(stored, undefined, { keyring: keys.current, senderId: signal.senderId, replayWindowMs: config.replayWindowMs, maxBodyBytes: config.maxSignalBytes });
+    const ack = decoded.ok ? decoded.value : undefined;
+    if (ack && ack.messageId === signal.messageId && (ack.coordinatorId === signal.receiverId || ack.replaces === signal.receiverId)) return true;
+    const why = decoded.ok ? 'an ACK of another message or by another coordinator' : `${decoded.reason}: ${decoded.detail}`;
+    this.#deps.observer.forgedRecord({ kind: 'ack', coordinatorId: ref.coordinatorId, messageId: signal.messageId, detail: `the ACK key of ${signal.messageId} holds ${why}` });
+    return false;
   }
 
   /** Holds a verified signal for the waits, unless the inbox holds its most (by count or bytes): then it stays in the store, read again later. */
@@ -209,11 +236,16 @@ export class Inbox {
     this.#deps.observer.accepted(delivered);
   }
 
-  async #reject(entryId: string, reason: RejectionReason, detail: string, messageId?: string): Promise<void> {
+  /**
+   * Reports a rejected entry and removes it from the store, when it was read: a pushed entry's id
+   * is the push's claim (a forged push may name another signal's entry); if its entry is in the
+   * store, the next catch-up reads it by its real id, and rejects and removes it then.
+   */
+  async #reject(entryId: string, read: boolean, reason: RejectionReason, detail: string, messageId?: string): Promise<void> {
     const event: RejectionEvent = { kind: 'signal', reason, detail, coordinatorId: this.#deps.ref.coordinatorId, entryId };
     if (messageId !== undefined) event.messageId = messageId;
     this.#deps.observer.rejected(event);
-    await this.#discard(entryId);
+    if (read) await this.#discard(entryId);
   }
 
   async #discard(entryId: string): Promise<void> {
@@ -290,7 +322,7 @@ export class Inbox {
    * ACK was recorded earlier: that first one is returned.
    */
   async acknowledge<R>(signal: Signal, options: AckOptions<R>): Promise<{ ack: Ack<R>; created: boolean }> {
-    const { store, ref, config, keys, logger, clock } = this.#deps;
+    const { store, ref, config, keys, clock } = this.#deps;
     const { body, ack } = encodeAck<R>(
       {
         messageId: signal.messageId,
@@ -308,7 +340,7 @@ export class Inbox {
     const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`ACK is ${bytes} bytes with its result; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
     const entryId = signal.entryId ?? this.#held.entryIdOf(signal.messageId);
-    const stored = await store.acknowledge(ref, {
+    const write: AckWrite = {
       ...(entryId !== undefined ? { entryId } : {}),
       receiverId: signal.receiverId,
       messageId: signal.messageId,
@@ -316,14 +348,19 @@ export class Inbox {
       body,
       ttlMs: config.ackTtlMs,
       noticeMaxLen: config.ackNoticeMaxLen,
-    });
+    };
+    let stored = await store.acknowledge(ref, write);
+    // An ACK stored earlier is the store's word: one that is not a genuine ACK of this signal (a
+    // key claimed ahead of it, to swallow it) is replaced by this one, notice and all.
+    for (let forged = 1; !stored.created && !this.#isAckOf(stored.body, signal); forged += 1) {
+      if (forged >= MAX_FORGED_ACKS) throw new StoreCommandError('acknowledge', new Error(`the ACK key of ${signal.messageId} was forged ${MAX_FORGED_ACKS} times in a row`));
+      stored = await store.acknowledge(ref, { ...write, replaceForged: stored.body });
+    }
     this.#held.settle(signal.messageId);
     this.#acked.remember(signal.messageId, signal.timestamp, clock.now());
     this.#resumeIfRoom(); // acknowledged straight from `signal:received`, it frees room as a take does
     if (stored.created) return { ack, created: true };
-    const first = parseAck(stored.body) as Ack<R> | undefined;
-    if (!first) logger.warn({ messageId: signal.messageId }, 'the ACK stored first is unreadable; returning this one, which was not stored');
-    return { ack: first ?? ack, created: false };
+    return { ack: parseAck(stored.body) as Ack<R>, created: false };
   }
 
   /** Stops the pushes and rejects every wait. */

@@ -1,8 +1,10 @@
 import { normalizePayload } from '../protocol/canonical-json.js';
-import { InvalidPayloadError } from '../protocol/errors.js';
+import { InvalidPayloadError, StoreCommandError } from '../protocol/errors.js';
+import { decodeIdempotencyRecord, encodeIdempotencyRecord, type IdempotencySlot } from '../protocol/idempotency-record.js';
 import { encodeSignal, type SignalType } from '../protocol/signal.js';
-import type { AppendResult, InboxRef, InboxStore } from '../store/port.js';
+import type { AppendOptions, InboxRef, InboxStore } from '../store/port.js';
 import type { AckWaits } from './ack-waits.js';
+import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { MessageStamps } from './message-stamps.js';
 import type { KeyringSlot } from './secrets.js';
@@ -17,6 +19,16 @@ export interface SendOptions<P> {
   swarmId?: string;
 }
 
+export interface SendResult {
+  /** The signal's messageId; for a duplicate, that of the send that took the idempotency key first. */
+  messageId: string;
+  /** The idempotency key was taken already: nothing was appended. */
+  isDuplicate: boolean;
+}
+
+/** Forged idempotency records replaced before a send gives up: one forger rewriting the key at once only delays it so often. */
+const MAX_FORGED_RECORDS = 3;
+
 export interface OutboxDeps {
   store: InboxStore;
   /** The sending coordinator. */
@@ -28,6 +40,7 @@ export interface OutboxDeps {
   keys: KeyringSlot;
   /** Told of each message sent, so the wait for its ACKs that may follow finds them without a read. */
   ackWaits: AckWaits;
+  observer: Pick<CoordinatorObserver, 'forgedRecord'>;
 }
 
 /** A coordinator's sending side: stamps and signs a signal, appends it to the receiver's inbox. */
@@ -39,7 +52,7 @@ export class Outbox {
   }
 
   /** Resolves once the signal is durable in the receiver's inbox (arguments already validated). */
-  async send<P>(receiverId: string, type: SignalType, options: SendOptions<P>): Promise<AppendResult> {
+  async send<P>(receiverId: string, type: SignalType, options: SendOptions<P>): Promise<SendResult> {
     const { store, own, replaces, config, stamps, keys, ackWaits } = this.#deps;
     const unsigned = {
       senderId: own.coordinatorId,
@@ -55,14 +68,25 @@ export class Outbox {
     const bytes = Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`Signal is ${bytes} bytes; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
     const to: InboxRef = { swarmId: options.swarmId ?? own.swarmId, coordinatorId: receiverId };
-    const result = await store.appendSignal(to, body, {
-      messageId: signal.messageId,
-      senderId: own.coordinatorId,
-      ttlMs: config.signalTtlMs,
-      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-    });
+    const append: AppendOptions = { messageId: signal.messageId, senderId: own.coordinatorId, ttlMs: config.signalTtlMs };
+    const key = options.idempotencyKey;
+    const slot: IdempotencySlot | undefined = key === undefined ? undefined : { swarmId: to.swarmId, receiverId, idempotencyKey: key };
+    if (slot) {
+      append.idempotencyKey = slot.idempotencyKey;
+      append.idempotencyRecord = encodeIdempotencyRecord(keys.current, slot, signal.messageId);
+    }
+    for (let forged = 0; ; forged += 1) {
+      const result = await store.appendSignal(to, body, append);
+      if (!result.isDuplicate) break;
+      // The record is the store's word: believed only when a holder of the secret signed it for this key.
+      const first = decodeIdempotencyRecord(keys.current, slot!, result.record);
+      if (first !== undefined) return { messageId: first, isDuplicate: true };
+      this.#deps.observer.forgedRecord({ kind: 'idempotency', coordinatorId: own.coordinatorId, messageId: signal.messageId, detail: `idempotency key ${key} of ${receiverId} holds a record no holder of the secret wrote` });
+      if (forged + 1 >= MAX_FORGED_RECORDS) throw new StoreCommandError('appendSignal', new Error(`the idempotency record of key ${key} was forged ${MAX_FORGED_RECORDS} times in a row`));
+      append.replaceRecord = result.record;
+    }
     // Its ACK notices reach this coordinator's own feed only when the receiver is in its swarm.
-    if (!result.isDuplicate && to.swarmId === own.swarmId) ackWaits.expect(signal.messageId);
-    return { messageId: result.messageId, isDuplicate: result.isDuplicate };
+    if (to.swarmId === own.swarmId) ackWaits.expect(signal.messageId);
+    return { messageId: signal.messageId, isDuplicate: false };
   }
 }

@@ -40,3 +40,10 @@ export function deliverPush(listener: PushListener, message: string): void {
   }
   listener.resync();
 }
+
+/**
+ * What the body of a signal's inbox entry contains (its messageId field, as the signal's JSON
+ * writes it): an ACK removes the entry it names only when the entry holds this, so an entry id
+ * taken from a forged push cannot make an ACK remove another signal's entry.
+ */
+export const entryNeedle = (messageId: string): string => `"messageId":${JSON.stringify(messageId)}`;

@@ -1,3 +1,4 @@
+import { StoreClock } from '../../src/core/store-clock.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AckFeed } from '../../src/core/ack-feed.js';
@@ -22,7 +23,7 @@ describe('AckFeed', () => {
   const stop = new AbortController();
   before(async () => {
     store = new MemoryStore();
-    feed = new AckFeed({ store, sender, config: resolveConfig({}, {}), logger: recordingLogger(), stop: stop.signal });
+    feed = new AckFeed({ store, sender, config: resolveConfig({}, {}), logger: recordingLogger(), stop: stop.signal, clock: new StoreClock() });
     await feed.open();
   });
   after(async () => {

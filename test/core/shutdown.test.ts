@@ -42,7 +42,7 @@ test('shutdown waits for a heartbeat in flight: the stopped coordinator stays ou
  */
 test('shutdown during initialize ends its catch-up at the next entry; the signals stay for the next instance', async () => {
   const memory = new MemoryStore();
-  const { store, held, release } = holdOneCall(memory, 'isProcessed');
+  const { store, held, release } = holdOneCall(memory, 'readAck');
   const spied = spyStore(store);
   const swarm = uniqueSwarm('catchup');
   const c = new Coordinators(() => spied.store, swarm);
@@ -58,7 +58,7 @@ test('shutdown during initialize ends its catch-up at the next entry; the signal
     release();
     await assert.rejects(initializing, CoordinatorStoppedError);
     await shuttingDown;
-    assert.equal(spied.calls.filter((name) => name === 'isProcessed').length, 1, 'the catch-up stopped after the entry in progress');
+    assert.equal(spied.calls.filter((name) => name === 'readAck').length, 1, 'the catch-up stopped after the entry in progress');
 
     const next = await c.start('late');
     const got = [];

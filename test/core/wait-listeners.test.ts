@@ -1,3 +1,4 @@
+import { StoreClock } from '../../src/core/store-clock.js';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
@@ -43,7 +44,7 @@ test('waits whose deadline passed before they could listen leave no listener beh
   const stop = new AbortController();
   const waits = new AckWaits({
     store: slow, own: { swarmId: 's', coordinatorId: 'coord-a' }, config: resolveCoordinatorOptions({}, {}), logger: recordingLogger(),
-    stop: stop.signal, keys: { current: new Keyring(Buffer.from(SECRET)) }, observer: { rejected: () => undefined, waitStarted: () => undefined },
+    stop: stop.signal, keys: { current: new Keyring(Buffer.from(SECRET)) }, observer: { rejected: () => undefined, waitStarted: () => undefined }, clock: new StoreClock(),
   });
   const sender = { swarmId: 's', coordinatorId: 'coord-a' };
   const results = await Promise.all(Array.from({ length: 30 }, (_, i) => waits.wait(['coord-b'], `coord-a:wake:${1_000 + i}`, 1, sender)));

@@ -37,7 +37,8 @@ test('an entry that fails fails alone: the other sends of its batch are delivere
   const swarm = uniqueSwarm();
   const c = new Coordinators(() => redis.store, swarm);
   const [owner, good] = await Promise.all([c.start('owner'), c.start('good')]);
-  await redis.admin.set(keys.inbox(swarm, 'broken'), 'not a stream'); // XADD on it fails with WRONGTYPE
+  // A stream whose last id is the highest there is: XADD * on it fails (a key of the wrong type would be replaced).
+  await redis.admin.xadd(keys.inbox(swarm, 'broken'), '18446744073709551615-18446744073709551615', 'signal', 'x');
   const [bad, ok] = await Promise.allSettled([owner.sendSignal('broken', 'wake'), owner.sendSignal('good', 'wake')]);
   assert.equal(bad.status, 'rejected');
   assert.ok(bad.status === 'rejected' && bad.reason instanceof StoreCommandError, 'a typed refusal');

@@ -2,7 +2,7 @@ import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef, StreamEntry } from '../roles/common.js';
 import type { AckResult, AckSnapshot, AckWrite, AppendOptions, AppendResult, InboxStore, PushListener, Subscription } from '../roles/inbox.js';
-import { PUSH_ACK_NOTICE, PUSH_SIGNAL, pushMessage } from '../push.js';
+import { entryNeedle, PUSH_ACK_NOTICE, PUSH_SIGNAL, pushMessage } from '../push.js';
 import type { MemoryKeyspace } from './memory-keyspace.js';
 
 /** Signals and ACKs on the embedded store, with the semantics of the Lua scripts. */
@@ -19,12 +19,12 @@ export class MemoryInbox implements Operations<InboxStore> {
     if (options.idempotencyKey !== undefined) {
       const idemKey = keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey);
       const existing = space.strings.get(idemKey);
-      if (existing !== undefined) return { messageId: existing, isDuplicate: true };
-      space.strings.set(idemKey, options.messageId, options.ttlMs);
+      if (existing !== undefined && existing !== options.replaceRecord) return { isDuplicate: true, record: existing };
+      space.strings.set(idemKey, options.idempotencyRecord ?? options.messageId, options.ttlMs);
     }
     const id = space.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
     space.publish(keys.push(to.swarmId, to.coordinatorId), pushMessage(PUSH_SIGNAL, id, body));
-    return { messageId: options.messageId, isDuplicate: false };
+    return { isDuplicate: false };
   }
 
   async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
@@ -48,9 +48,9 @@ export class MemoryInbox implements Operations<InboxStore> {
     return this.#space.subscribeChannel(keys.push(ref.swarmId, ref.coordinatorId), listener);
   }
 
-  async isProcessed(inbox: InboxRef, messageId: string, receiverId = inbox.coordinatorId): Promise<boolean> {
-    this.#space.open('isProcessed');
-    return this.#space.strings.get(keys.ack(inbox.swarmId, receiverId, messageId)) !== undefined;
+  async readAck(inbox: InboxRef, messageId: string, receiverId = inbox.coordinatorId): Promise<string | null> {
+    this.#space.open('readAck');
+    return this.#space.strings.get(keys.ack(inbox.swarmId, receiverId, messageId)) ?? null;
   }
 
   async discard(inbox: InboxRef, entryId: string): Promise<void> {
@@ -61,11 +61,12 @@ export class MemoryInbox implements Operations<InboxStore> {
   async acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
     const space = this.#space;
     space.open('acknowledge');
-    if (options.entryId !== undefined) space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId))?.remove(options.entryId);
     const ackKey = keys.ack(inbox.swarmId, options.receiverId ?? inbox.coordinatorId, options.messageId);
     const existing = space.strings.get(ackKey);
-    if (existing !== undefined) return { body: existing, created: false };
+    if (existing !== undefined && existing !== options.replaceForged) return { body: existing, created: false };
     space.strings.set(ackKey, options.body, options.ttlMs);
+    const stream = space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId));
+    if (options.entryId !== undefined && stream?.bodyOf(options.entryId)?.includes(entryNeedle(options.messageId))) stream.remove(options.entryId);
     const noticeKey = keys.ackNotices(inbox.swarmId, options.senderId);
     const id = space.appendEntry(noticeKey, options.body, options.ttlMs);
     space.streams.get(noticeKey)?.trim(options.noticeMaxLen);

@@ -92,6 +92,11 @@ export class MemoryStream {
     return out;
   }
 
+  /** An entry's body, or undefined when there is no such entry. */
+  bodyOf(id: string): string | undefined {
+    return this.#entries.get(id)?.body;
+  }
+
   /** XACK + XDEL. */
   remove(id: string): void {
     this.#pending.delete(id);

@@ -2,12 +2,13 @@ import { CONSUMER_GROUP, keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef, StreamEntry } from '../roles/common.js';
 import type { AckResult, AckSnapshot, AckWrite, AppendOptions, AppendResult, InboxStore, PushListener, Subscription } from '../roles/inbox.js';
+import { ThrottledLog } from '../../protocol/throttled-log.js';
 import { CallBatch } from './call-batch.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './push-hub.js';
 import type { RedisContext } from './redis-context.js';
 import { ackSnapshotScript } from './scripts/ack-snapshot.js';
-import { acknowledgeScript, type AckEntry } from './scripts/acknowledge.js';
-import { appendSignalScript, type AppendEntry } from './scripts/append-signal.js';
+import { acknowledgeScript, type AckEntry, type AckOutcome } from './scripts/acknowledge.js';
+import { appendSignalScript, type AppendEntry, type AppendOutcome } from './scripts/append-signal.js';
 import { discardEntryScript } from './scripts/discard-entry.js';
 import { ensureInboxScript } from './scripts/ensure-inbox.js';
 import { toEntries, type RawStreams } from './stream-entries.js';
@@ -24,11 +25,13 @@ export class RedisInbox implements Operations<InboxStore> {
   readonly #lost = new Set<string>();
   // Each batch's script call is the store operation (with its deadline); each entry keeps its own
   // outcome: nothing more is allocated per send or ACK.
-  readonly #appends: CallBatch<AppendEntry, AppendResult>;
+  /** Keys of the wrong type found in an inbox's, ACK's or notice stream's place (hand-made or forged), replaced. */
+  readonly #wrongType: ThrottledLog;
+  readonly #appends: CallBatch<AppendEntry, AppendOutcome>;
   readonly #appendFailed = (error: unknown): never => {
     throw this.#redis.typedError('appendSignal', error);
   };
-  readonly #acks: CallBatch<AckEntry, AckResult>;
+  readonly #acks: CallBatch<AckEntry, AckOutcome>;
   readonly #ackFailed = (error: unknown): never => {
     throw this.#redis.typedError('acknowledge', error);
   };
@@ -36,6 +39,7 @@ export class RedisInbox implements Operations<InboxStore> {
   constructor(redis: RedisContext, inboxTtlMs: number) {
     this.#redis = redis;
     this.#inboxTtlMs = inboxTtlMs;
+    this.#wrongType = new ThrottledLog(redis.logger, 'warn');
     this.#appends = new CallBatch(
       (batch) => redis.callReplicated('appendSignal', keys.inbox(batch[0]!.to.swarmId, batch[0]!.to.coordinatorId), (client) => appendSignalScript.runPushFirst(client, batch, batch.length)),
       ({ to }) => to.swarmId,
@@ -46,12 +50,15 @@ export class RedisInbox implements Operations<InboxStore> {
     );
   }
 
-  appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
-    return this.#appends.add({ to, body, options }).catch(this.#appendFailed);
+  async appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
+    const { replaced, ...result } = await this.#appends.add({ to, body, options }).catch(this.#appendFailed);
+    if (replaced > 0) this.#replaced('appendSignal', to);
+    return result;
   }
 
-  ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
-    return this.#redis.call('ensureInbox', () => ensureInboxScript.run(this.#redis.client, { inbox, ttlMs }));
+  async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
+    const { replaced } = await this.#redis.call('ensureInbox', () => ensureInboxScript.run(this.#redis.client, { inbox, ttlMs }));
+    if (replaced) this.#replaced('ensureInbox', inbox);
   }
 
   readPending(inbox: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
@@ -67,21 +74,24 @@ export class RedisInbox implements Operations<InboxStore> {
     return this.#redis.call('subscribe', () => this.#redis.pushes.subscribe(keys.push(ref.swarmId, ref.coordinatorId), listener), SUBSCRIBE_TIMEOUT_MS);
   }
 
-  isProcessed(inbox: InboxRef, messageId: string, receiverId = inbox.coordinatorId): Promise<boolean> {
-    return this.#redis.call('isProcessed', async () => (await this.#redis.client.exists(keys.ack(inbox.swarmId, receiverId, messageId))) === 1);
+  readAck(inbox: InboxRef, messageId: string, receiverId = inbox.coordinatorId): Promise<string | null> {
+    return this.#redis.call('readAck', () => this.#redis.client.get(keys.ack(inbox.swarmId, receiverId, messageId)).catch(wrongTypeAs(null)));
   }
 
   discard(inbox: InboxRef, entryId: string): Promise<void> {
     return this.#redis.call('discard', () => discardEntryScript.run(this.#redis.client, { inbox, entryId }));
   }
 
-  acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
-    return this.#acks.add({ inbox, options }).catch(this.#ackFailed);
+  async acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
+    const { replaced, ...result } = await this.#acks.add({ inbox, options }).catch(this.#ackFailed);
+    if (replaced > 0) this.#replaced('acknowledge', inbox);
+    return result;
   }
 
   readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
+    // A notice stream of the wrong type reads as empty (the next ACK to this sender replaces it).
     return this.#redis.call('readAckNotices', async () =>
-      toEntries((await this.#redis.client.xread('COUNT', count, 'STREAMS', keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId)) as RawStreams),
+      toEntries((await this.#redis.client.xread('COUNT', count, 'STREAMS', keys.ackNotices(sender.swarmId, sender.coordinatorId), afterId).catch(wrongTypeAs(null))) as RawStreams),
     );
   }
 
@@ -102,14 +112,25 @@ export class RedisInbox implements Operations<InboxStore> {
       if (this.#lost.size > 0) this.#lost.delete(key);
       return entries;
     } catch (error) {
-      // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on it.
-      if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED)/.test(error.message)) throw error;
+      // NOGROUP: the inbox expired or was deleted; UNBLOCKED: it was, while this read was blocked on
+      // it; WRONGTYPE: a key of another type is in its place (ensureInbox replaces it).
+      if (!(error instanceof Error) || !/^(NOGROUP|UNBLOCKED|WRONGTYPE)/.test(error.message)) throw error;
       const gone = (await this.#redis.client.exists(key)) === 0;
       this.#lostState(key, inbox, gone);
       if (gone) return [];
-      await ensureInboxScript.run(this.#redis.client, { inbox, ttlMs: this.#inboxTtlMs });
+      const { replaced } = await ensureInboxScript.run(this.#redis.client, { inbox, ttlMs: this.#inboxTtlMs });
+      if (replaced) this.#replaced('readNew', inbox);
       return read();
     }
+  }
+
+  /** Keys of the wrong type replaced by a script: made by hand, or by someone writing to Redis without the secret. */
+  #replaced(operation: string, ref: InboxRef): void {
+    this.#wrongType.note(
+      'wrong-type',
+      { operation, swarmId: ref.swarmId, coordinatorId: ref.coordinatorId },
+      `${operation} found a key of the wrong type where Rendezvous keeps an inbox, an ACK, an idempotency record or an ACK notice stream (made by hand, or forged by someone who can write to Redis): deleted and written anew`,
+    );
   }
 
   /**
@@ -125,4 +146,12 @@ export class RedisInbox implements Operations<InboxStore> {
     if (gone) this.#redis.logger.info(fields, `the inbox of ${inbox.coordinatorId} is gone from Redis (it expired after signalTtlMs without a signal, an escalation moved it, or Redis lost its data); a send recreates it`);
     else this.#redis.logger.warn(fields, `the inbox of ${inbox.coordinatorId} is there without its consumer group (a raw XADD, a deleted group, or Redis lost state): recreated, its entries are delivered again`);
   }
+}
+
+/** A read of a key that holds another type (hand-made or forged) gives `value` instead of failing. */
+function wrongTypeAs<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return value;
+    throw error;
+  };
 }

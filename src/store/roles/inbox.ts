@@ -5,13 +5,21 @@ export interface AppendOptions {
   messageId: string;
   senderId: string;
   idempotencyKey?: string;
+  /** What the idempotency record holds (the coordinator signs it); default: the messageId. */
+  idempotencyRecord?: string;
+  /**
+   * An idempotency record the caller found forged: overwritten if the key still holds exactly it
+   * (a record written meanwhile by a genuine send is left alone).
+   */
+  replaceRecord?: string;
   ttlMs: number;
 }
 
-export interface AppendResult {
-  messageId: string;
-  isDuplicate: boolean;
-}
+/**
+ * Appended; or not, because the idempotency key was taken already: then `record` is what the key
+ * holds, the store's word, for the caller to verify.
+ */
+export type AppendResult = { isDuplicate: false } | { isDuplicate: true; record: string };
 
 /**
  * What a coordinator's push channel carries (keys.push): each entry appended to its inbox or to
@@ -39,10 +47,15 @@ export interface AckWrite {
   body: string;
   ttlMs: number;
   noticeMaxLen: number;
+  /** An ACK the caller found forged: overwritten if the ACK key still holds exactly it. */
+  replaceForged?: string;
 }
 
 export interface AckResult {
-  /** The stored ACK: the new one, or the one recorded earlier for this message. */
+  /**
+   * The stored ACK: the new one, or the one recorded earlier for this message (the store's word:
+   * verify it). An ACK recorded earlier leaves the inbox entry in place.
+   */
   body: string;
   created: boolean;
 }
@@ -56,7 +69,7 @@ export interface AckSnapshot {
 export interface InboxStore extends StoreBase {
   /**
    * Appends a signal to an inbox. With an idempotency key, the first append wins atomically and
-   * later ones return its messageId with isDuplicate. The inbox is created with its group if new.
+   * later ones return its record with isDuplicate. The inbox is created with its group if new.
    */
   appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult>;
 
@@ -76,17 +89,18 @@ export interface InboxStore extends StoreBase {
   subscribe(ref: InboxRef, listener: PushListener): Promise<Subscription>;
 
   /**
-   * Whether `messageId`, addressed to `receiverId` (default: the inbox's coordinator, or the one
-   * it replaces), was already acknowledged: the store-side replay check.
+   * The ACK recorded for `messageId`, addressed to `receiverId` (default: the inbox's coordinator,
+   * or the one it replaces), or null: the store-side replay check (verify what it returns).
    */
-  isProcessed(inbox: InboxRef, messageId: string, receiverId?: string): Promise<boolean>;
+  readAck(inbox: InboxRef, messageId: string, receiverId?: string): Promise<string | null>;
 
   /** Removes a rejected or redundant entry from the inbox (acknowledged and deleted). */
   discard(inbox: InboxRef, entryId: string): Promise<void>;
 
   /**
    * Records the ACK of a message exactly once, acknowledges its inbox entry, and appends a notice
-   * to the sender's ACK stream, atomically. A second call returns the first ACK unchanged.
+   * to the sender's ACK stream, atomically. A second call returns the first ACK unchanged, and
+   * leaves the entry (discard it once the first ACK is verified), unless `replaceForged` names it.
    */
   acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult>;
 

@@ -9,10 +9,13 @@ import type { FencedOp, LeaseHolder } from '../../../src/store/lease-types.js';
 import type { AckWrite, AppendOptions, EscalationTtls, Fence, HeartbeatWrite, InboxRef, Store } from '../../../src/store/port.js';
 import { UNKNOWN_ENTRY_ID, nonDecreasing, resolveRefs, sortBy, ttlBucket, type IdBook, type Norm } from './normalise.js';
 import type { Rng } from './prng.js';
+import { entryNeedle } from '../../../src/store/push.js';
 
 // Small pools of ids (drawn with a bias towards the first ones), so that operations meet on the same keys.
 const COORDINATORS = ['c1', 'c2', 'c3', 'c4'] as const;
 const IDEMPOTENCY_KEYS = ['k1', 'k2', 'k3'];
+/** Idempotency records a send may store (the coordinator signs its own; the store holds whatever it is given). */
+const RECORDS = ['rec-a', 'rec-b'];
 const NAMESPACES = ['n1', 'n2'] as const;
 const WORKERS = ['w1', 'w2', 'w3'];
 const INSTANCES = ['i1', 'i2'];
@@ -50,6 +53,8 @@ export interface Hints {
   /** Inboxes signals were appended to. */
   appended: InboxRef[];
   acks: { inbox: InboxRef; messageId: string; senderId: string; receiverId?: string }[];
+  /** ACK bodies stored (returned by acknowledge), to replace as forged. */
+  ackBodies: string[];
   /** Replacements escalations created. */
   spawns: { swarmId: string; newId: string }[];
   /** Coordinators that beat. */
@@ -57,7 +62,7 @@ export interface Hints {
 }
 
 export function newHints(): Hints {
-  return { epoch: new Map(), leases: new Map(), appended: [], acks: [], spawns: [], beats: [] };
+  return { epoch: new Map(), leases: new Map(), appended: [], acks: [], ackBodies: [], spawns: [], beats: [] };
 }
 
 /** Draws arguments. Only the PRNG and results already compared equal steer it, so a seed replays. */
@@ -274,7 +279,12 @@ export const OPERATIONS: Operation[] = [
       const to = g.inbox();
       const options: AppendOptions = { messageId: g.message(), senderId: g.coordinator(), ttlMs: g.ttl() };
       if (g.rng.chance(0.5)) options.idempotencyKey = g.rng.pick(IDEMPOTENCY_KEYS);
-      return [to, g.body('sig'), options];
+      // A signed record, or none (the messageId is stored); a record to replace: '' and a stored one are the edges.
+      if (g.rng.chance(0.5)) options.idempotencyRecord = g.rng.pick(RECORDS);
+      if (g.rng.chance(0.3)) options.replaceRecord = g.rng.pick([...RECORDS, 'm1', 'm2', '']);
+      // Mostly a body that names its messageId as a signal's does, so that an ACK of it removes its entry.
+      const body = g.rng.chance(0.7) ? `${g.body('sig')} ${entryNeedle(options.messageId)}` : g.body('sig');
+      return [to, body, options];
     },
     call: (s, to, body, options) => s.appendSignal(to, body, options),
     learn: (_value, [to], hints) => void hints.appended.push(to),
@@ -319,15 +329,17 @@ export const OPERATIONS: Operation[] = [
       const write: AckWrite = { messageId: g.message(), senderId: g.coordinator(), body: g.body('ack'), ttlMs: g.ttl(), noticeMaxLen: NO_TRIM_CAP };
       if (g.rng.chance(0.75)) write.entryId = g.entryId(keys.inbox(inbox.swarmId, inbox.coordinatorId));
       if (g.rng.chance(0.25)) write.receiverId = g.coordinator();
+      if (g.rng.chance(0.3)) write.replaceForged = g.recall(g.hints.ackBodies, 0.7, () => g.rng.pick(['', 'ack-0']));
       return [inbox, write];
     },
     call: (s, inbox, write) => s.acknowledge(inbox, write),
-    learn: (_value, [inbox, write], hints) => {
+    learn: (value, [inbox, write], hints) => {
+      hints.ackBodies.push((value as { body: string }).body);
       hints.acks.push({ inbox, messageId: write.messageId, senderId: write.senderId, ...(write.receiverId === undefined ? {} : { receiverId: write.receiverId }) });
     },
   }),
   define({
-    name: 'isProcessed',
+    name: 'readAck',
     weight: 4,
     draw: (g): [InboxRef, string, string | undefined] =>
       g.recall(
@@ -335,7 +347,7 @@ export const OPERATIONS: Operation[] = [
         0.5,
         () => [g.inbox(), g.message(), g.rng.chance(0.3) ? g.coordinator() : undefined],
       ),
-    call: (s, inbox, messageId, receiverId) => s.isProcessed(inbox, messageId, receiverId),
+    call: (s, inbox, messageId, receiverId) => s.readAck(inbox, messageId, receiverId),
   }),
   define({
     name: 'readAckNotices',

@@ -2,17 +2,23 @@
 -- its receiver's channel (a waiting receiver needs no read). One call carries one or more signals
 -- of one swarm (call-batch.ts); each entry's outcome is its own.
 -- KEYS: per signal i (from 0), KEYS[2i+1] inbox stream, KEYS[2i+2] idempotency key (one swarm slot)
--- ARGV[1] consumer group; per signal i, from ARGV[5i+2]: body, messageId, ttl ms,
--- '1' when an idempotency key is given, the receiver's push channel
--- Returns per signal { messageId, isDuplicate (0|1) }, or an error reply.
+-- ARGV[1] consumer group; per signal i, from ARGV[5i+2]: body, ttl ms, the idempotency record to
+-- store ('' without an idempotency key), the receiver's push channel, and '=' followed by a record
+-- found forged that may be overwritten ('' for none: a taken key is then left as it is)
+-- Returns per signal { 1 when the key was taken already, the record it holds or '', keys of the
+-- wrong type replaced }, or an error reply.
+-- The record is signed by the sender, not checked here: the caller verifies a record it gets back.
 --- @include "each-entry"
-local function append(inbox, idem, body, messageId, ttl, hasIdem, channel)
-  if hasIdem == '1' then
+--- @include "own-key"
+local function append(inbox, idem, body, ttl, record, channel, replace)
+  local replaced = ownKey(inbox, 'stream')
+  if record ~= '' then
+    replaced = replaced + ownKey(idem, 'string')
     local existing = redis.call('GET', idem)
-    if existing then
-      return { existing, 1 }
+    if existing and '=' .. existing ~= replace then
+      return { 1, existing, replaced }
     end
-    redis.call('SET', idem, messageId, 'PX', ttl)
+    redis.call('SET', idem, record, 'PX', ttl)
   end
   if redis.call('EXISTS', inbox) == 0 then
     -- A new inbox gets its group at id 0, so a receiver that starts later reads everything.
@@ -21,7 +27,7 @@ local function append(inbox, idem, body, messageId, ttl, hasIdem, channel)
   local id = redis.call('XADD', inbox, '*', 'signal', body)
   redis.call('PEXPIRE', inbox, ttl)
   redis.call('PUBLISH', channel, 's ' .. id .. ' ' .. body)
-  return { messageId, 0 }
+  return { 0, '', replaced }
 end
 
 return eachEntry(#KEYS / 2, function(i)

@@ -1,6 +1,7 @@
 import { CONSUMER_GROUP, keys } from '../../../protocol/keys.js';
 import type { InboxRef } from '../../roles/common.js';
 import type { AckResult, AckWrite } from '../../roles/inbox.js';
+import { entryNeedle } from '../../push.js';
 import { LuaScript } from '../lua-script.js';
 
 export interface AckEntry {
@@ -8,8 +9,11 @@ export interface AckEntry {
   options: AckWrite;
 }
 
+/** One entry's outcome, and how many keys of the wrong type the script replaced for it. */
+export type AckOutcome = AckResult & { replaced: number };
+
 /** ACKs given in one turn in one swarm, one call; each entry's outcome (or Error) in order. */
-export const acknowledgeScript = new LuaScript<readonly AckEntry[], (AckResult | Error)[]>({
+export const acknowledgeScript = new LuaScript<readonly AckEntry[], (AckOutcome | Error)[]>({
   file: 'acknowledge.lua',
   call: (batch) => ({
     keys: batch.flatMap(({ inbox, options }) => [
@@ -20,9 +24,10 @@ export const acknowledgeScript = new LuaScript<readonly AckEntry[], (AckResult |
     args: [
       CONSUMER_GROUP,
       ...batch.flatMap(({ inbox, options }) => [
-        options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen,
+        options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen, options.replaceForged === undefined ? '' : `=${options.replaceForged}`, entryNeedle(options.messageId),
       ]),
     ],
   }),
-  parse: (reply) => (reply as ([string, number] | Error)[]).map((entry) => (entry instanceof Error ? entry : { body: entry[0], created: entry[1] === 1 })),
+  parse: (reply) =>
+    (reply as ([string, number, number] | Error)[]).map((entry) => (entry instanceof Error ? entry : { body: entry[0], created: entry[1] === 1, replaced: entry[2] })),
 });

@@ -9,8 +9,11 @@ export interface AppendEntry {
   options: AppendOptions;
 }
 
+/** One entry's outcome, and how many keys of the wrong type the script replaced for it. */
+export type AppendOutcome = AppendResult & { replaced: number };
+
 /** Signals appended in one turn to one swarm, one call; each entry's outcome (or Error) in order. */
-export const appendSignalScript = new LuaScript<readonly AppendEntry[], (AppendResult | Error)[]>({
+export const appendSignalScript = new LuaScript<readonly AppendEntry[], (AppendOutcome | Error)[]>({
   file: 'append-signal.lua',
   call: (batch) => ({
     keys: batch.flatMap(({ to, options }) => [
@@ -20,10 +23,18 @@ export const appendSignalScript = new LuaScript<readonly AppendEntry[], (AppendR
     args: [
       CONSUMER_GROUP,
       ...batch.flatMap(({ to, body, options }) => [
-        body, options.messageId, options.ttlMs, options.idempotencyKey === undefined ? '0' : '1', keys.push(to.swarmId, to.coordinatorId),
+        body,
+        options.ttlMs,
+        options.idempotencyKey === undefined ? '' : (options.idempotencyRecord ?? options.messageId),
+        keys.push(to.swarmId, to.coordinatorId),
+        options.replaceRecord === undefined ? '' : `=${options.replaceRecord}`,
       ]),
     ],
   }),
   parse: (reply) =>
-    (reply as ([string, number] | Error)[]).map((entry) => (entry instanceof Error ? entry : { messageId: entry[0], isDuplicate: entry[1] === 1 })),
+    (reply as ([number, string, number] | Error)[]).map((entry) => {
+      if (entry instanceof Error) return entry;
+      const [taken, record, replaced] = entry;
+      return taken === 1 ? { isDuplicate: true, record, replaced } : { isDuplicate: false, replaced };
+    }),
 });
