@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   NOT_LEADER: 'RDV_ERR_NOT_LEADER',
   STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
   STORE_MISCONFIGURED: 'RDV_ERR_STORE_MISCONFIGURED',
+  CIRCUIT_OPEN: 'RDV_ERR_CIRCUIT_OPEN',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -180,5 +181,25 @@ export class StoreClosedError extends RendezvousError {
 export class StoreMisconfiguredError extends RendezvousError {
   constructor(node: string, setting: string, value: string, fix: string) {
     super(ERROR_CODES.STORE_MISCONFIGURED, `Redis at ${node} has ${setting} ${value}, which loses signals, ACKs and the election's state without a word; ${fix}`, { node, setting, value });
+  }
+}
+
+/**
+ * The store's circuit breaker is open (the store stopped answering): the operation was not sent,
+ * so nothing was written. `retryAfterMs` is the time to the next probe of the store (0 while one
+ * is under way); the breaker closes by itself once a probe is answered.
+ */
+export class StoreCircuitOpenError extends RendezvousError {
+  constructor(operation: string, openSince: number, retryAfterMs: number) {
+    const probe =
+      retryAfterMs > 0
+        ? `the next probe of the store is in ${retryAfterMs} ms (at ${new Date(Date.now() + retryAfterMs).toISOString()})`
+        : 'a probe of the store is under way';
+    super(
+      ERROR_CODES.CIRCUIT_OPEN,
+      `Store operation ${operation} was not attempted and nothing was written: the store's circuit breaker is open since ` +
+        `${new Date(openSince).toISOString()} (the store stopped answering); ${probe}. Retry after it; see the runbook's "Circuit breaker".`,
+      { operation, retryAfterMs },
+    );
   }
 }

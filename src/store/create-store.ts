@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
 import { InvalidConfigError, StoreUnavailableError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
+import { resolveBreakerOptions, type BreakerOptions } from './breaker-options.js';
 import { defaultLogger } from './default-logger.js';
 import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
@@ -34,6 +35,13 @@ export interface CreateStoreOptions {
    * `refuse` fails with StoreMisconfiguredError, `warn` logs an error and runs. Default `refuse`.
    */
   evictingRedis?: EvictingRedisMode;
+  /**
+   * The circuit breaker on the store's operations: opens after `threshold` (5) operations in a row
+   * found Redis unreachable, probes it after `halfOpenAfterMs` (1 s) doubling to
+   * `maxHalfOpenAfterMs` (8 s), closes when a probe is answered. `false`: no breaker. Checked for
+   * the memory store too, whose breaker never opens.
+   */
+  breaker?: BreakerOptions | false;
 }
 
 /**
@@ -44,6 +52,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const env = options.env ?? process.env;
   const url = options.url ?? (options.kind === 'memory' ? undefined : env.REDIS_URL || undefined);
   const kind = options.kind ?? (url || options.client || options.cluster || options.sentinel ? 'redis' : 'memory');
+  const breaker = resolveBreakerOptions(options.breaker); // invalid options fail here, before any connection
   if (kind === 'memory') return new MemoryStore();
 
   const logger = options.logger ?? defaultLogger();
@@ -51,7 +60,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (evicting !== 'refuse' && evicting !== 'warn') throw new InvalidConfigError(`evictingRedis must be 'refuse' or 'warn', got ${JSON.stringify(evicting)}`);
   if (options.client) {
     await checkEvictionPolicy(options.client, evicting, logger); // the client stays its owner's, refused or not
-    return new RedisStore({ client: options.client, ownsClient: false, logger });
+    return new RedisStore({ client: options.client, ownsClient: false, logger, breaker });
   }
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
   // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
@@ -93,5 +102,5 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     client.disconnect();
     throw error;
   }
-  return new RedisStore({ client, ownsClient: true, logger });
+  return new RedisStore({ client, ownsClient: true, logger, breaker });
 }

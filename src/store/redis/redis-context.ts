@@ -1,7 +1,10 @@
 import { Cluster, type Redis } from 'ioredis';
+import { StoreClosedError } from '../../protocol/errors.js';
 import type { Logger } from '../../protocol/logger.js';
+import type { BreakerConfig } from '../breaker-options.js';
 import { defaultLogger } from '../default-logger.js';
 import type { BlockingRead, StreamEntry } from '../roles/common.js';
+import { StoreBreaker } from '../store-breaker.js';
 import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.js';
 import { CallDeadlines, operationDeadlineMs } from './call-deadlines.js';
 import type { RedisClient } from './lua-script.js';
@@ -12,11 +15,13 @@ export interface RedisContextOptions {
   /** Whether close() quits the client (true when createStore made it). */
   ownsClient: boolean;
   logger?: Logger;
+  /** The circuit breaker's resolved options; `false`: none. */
+  breaker: BreakerConfig | false;
 }
 
 /**
  * What the Redis adapter's role parts share: the client, the connections for blocking reads, the
- * push hub, and the deadline every operation runs under (call()).
+ * push hub, and call(): every operation runs under its deadline, behind the circuit breaker.
  */
 export class RedisContext {
   readonly client: RedisClient;
@@ -24,8 +29,11 @@ export class RedisContext {
   readonly pushes: PushHub;
   /** Where the adapter's parts report what is not an operation's failure (signs of lost state). */
   readonly logger: Logger;
+  /** Opens when Redis stops answering: operations then fail at once (store-breaker.ts). */
+  readonly breaker: StoreBreaker;
   readonly #ownsClient: boolean;
   readonly #calls: CallDeadlines;
+  readonly #closing = new AbortController();
   #closed = false;
 
   constructor(client: Redis | Cluster, options: RedisContextOptions) {
@@ -33,14 +41,21 @@ export class RedisContext {
     this.logger = logger;
     this.client = client;
     this.#ownsClient = options.ownsClient;
-    this.#calls = new CallDeadlines(operationDeadlineMs(client));
+    const calls = new CallDeadlines(operationDeadlineMs(client));
+    this.#calls = calls;
+    // The probe is a PING under the same deadline as any operation, outside the breaker it tests.
+    this.breaker = new StoreBreaker({ config: options.breaker, logger, probe: () => calls.call('probe', () => client.ping()), closed: this.#closing.signal });
     this.blocking = new BlockingConnections(client, logger);
     this.pushes = new PushHub(client, logger);
   }
 
-  /** Runs one operation under its deadline, failing with typed errors (call-deadlines.ts). */
+  /**
+   * Runs one operation under its deadline, failing with typed errors (call-deadlines.ts), behind
+   * the breaker: while it is open the operation fails with StoreCircuitOpenError, unsent.
+   */
   call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
-    return this.#calls.call(operation, run, extraMs);
+    if (this.#closed) return Promise.reject(new StoreClosedError(operation)); // closed says more than open
+    return this.breaker.run(operation, () => this.#calls.call(operation, run, extraMs));
   }
 
   /** An operation's failure as the typed error its caller gets. */
@@ -62,6 +77,7 @@ export class RedisContext {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     this.#calls.close();
     this.blocking.close();
     this.pushes.close();
