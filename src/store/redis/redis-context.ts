@@ -6,7 +6,7 @@ import { defaultLogger } from '../default-logger.js';
 import type { BlockingRead, StreamEntry } from '../roles/common.js';
 import { StoreBreaker } from '../store-breaker.js';
 import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.js';
-import { CallDeadlines, operationDeadlineMs } from './call-deadlines.js';
+import { CallDeadlines, isRefusal, operationDeadlineMs } from './call-deadlines.js';
 import type { RedisClient } from './lua-script.js';
 import { PushHub } from './push-hub.js';
 import { toEntries, type RawStreams } from './stream-entries.js';
@@ -107,21 +107,26 @@ export class RedisContext {
   /**
    * Sends single-key commands together: one pipeline on a standalone server; on a Cluster, each
    * to its node at once. Results in order; a failed command throws, or gives `onError` if set.
+   * When no command was answered (every one failed, none refused) it throws whatever `onError`
+   * says: the store was unreachable, and the operation fails as a whole (and counts for the breaker).
    */
   async sendTogether(commands: readonly string[][], ...onError: [unknown?]): Promise<unknown[]> {
     if (commands.length === 0) return [];
-    const settle = (error: unknown, result: unknown) => {
+    let replies: [error: Error | null, result: unknown][];
+    if (this.client instanceof Cluster) {
+      const cluster = this.client;
+      replies = await Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r): [null, unknown] => [null, r], (e: Error): [Error, undefined] => [e, undefined])));
+    } else {
+      const pipeline = this.client.pipeline();
+      for (const [name, ...args] of commands) pipeline.call(name!, ...args);
+      replies = (await pipeline.exec()) ?? [];
+    }
+    const first = replies[0]?.[0];
+    if (first && replies.every(([error]) => error && !isRefusal(error))) throw first;
+    return replies.map(([error, result]) => {
       if (!error) return result;
       if (onError.length > 0) return onError[0];
       throw error;
-    };
-    if (this.client instanceof Cluster) {
-      const cluster = this.client;
-      return Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r) => r, (e: unknown) => settle(e, undefined))));
-    }
-    const pipeline = this.client.pipeline();
-    for (const [name, ...args] of commands) pipeline.call(name!, ...args);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, result]) => settle(error, result));
+    });
   }
 }
