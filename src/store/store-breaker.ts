@@ -131,13 +131,12 @@ export class StoreBreaker {
   reset(): void {
     const { config } = this.#deps;
     if (!config) return;
-    const logger = this.#logger;
     const previous = this.#state;
     this.#subscription?.dispose();
     clearTimeout(this.#probeTimer);
     this.#start(config);
     if (previous === 'closed') return;
-    logger.info({ previous }, 'store circuit breaker closed: reset by hand');
+    this.#logger.info({ previous }, 'store circuit breaker closed: reset by hand');
     this.#move({ state: 'closed', previous, at: Date.now(), reset: true });
   }
 
@@ -189,7 +188,8 @@ export class StoreBreaker {
 
   /** The policy moved (cockatiel emits synchronously, right after the move). */
   #changed(policy: CircuitBreakerPolicy, circuit: CircuitState): void {
-    if (policy !== this.#policy) return; // a policy replaced by reset()
+    // A policy replaced by reset(), or a probe that ended with the store's close: nothing to tell.
+    if (policy !== this.#policy || this.#deps.closed?.aborted) return;
     const logger = this.#logger;
     const previous = this.#state;
     const at = Date.now();

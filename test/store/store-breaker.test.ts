@@ -287,6 +287,20 @@ describe('StoreBreaker', () => {
     assert.equal(breaker.state, 'open');
   });
 
+  test('a probe that ends after the store closed moves nothing and logs nothing', async () => {
+    const { breaker, probe, run, changes, logger, close } = fakeStore();
+    probe.outcome = 'hold';
+    const halfOpen = next(breaker, 'half-open');
+    await failTimes(run, THRESHOLD);
+    await halfOpen;
+    close();
+    probe.outcome = 'answer';
+    probe.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(changes.map((c) => c.state), ['open', 'half-open']);
+    assert.equal(logger.records.filter((r) => /closed/.test(r.msg ?? '')).length, 0);
+  });
+
   test('disabled (`false`): never opens, every operation goes through; the snapshot is plain JSON', async () => {
     const { breaker, operation, run, changes } = fakeStore({ config: false });
     await failTimes(run, 4 * THRESHOLD);
