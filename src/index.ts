@@ -33,6 +33,8 @@ export type { RedisClient } from './store/redis/lua-script.js';
 export type { EvictingRedisMode } from './store/redis/eviction-policy.js';
 export type { SentinelOptions } from './store/redis/sentinel.js';
 export type { ReplicatedWrites } from './store/redis/replicated-writes-options.js';
+export { StoreBreaker, type BreakerState, type BreakerStateChange, type BreakerSnapshot, type StoreBreakerDeps } from './store/store-breaker.js';
+export { breakerDefaults, type BreakerOptions, type BreakerConfig } from './store/breaker-options.js';
 
 export {
   BlockingCoordinator,

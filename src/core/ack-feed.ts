@@ -83,7 +83,7 @@ export class AckFeed {
 
   constructor(deps: AckFeedDeps) {
     this.#deps = deps;
-    this.#work = new WorkQueue(deps.logger, 'ACK notice', deps.stop);
+    this.#work = new WorkQueue(deps.logger, 'ACK notice', deps.stop, deps.store.breaker);
   }
 
   /** Subscribes; from when it resolves, every notice of the sender reaches this feed. */

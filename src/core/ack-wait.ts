@@ -6,6 +6,7 @@ import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 import type { InboxRef, InboxStore } from '../store/port.js';
+import { logStoreFailure } from '../store/store-failure-log.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
@@ -111,8 +112,8 @@ export class AckWait {
       try {
         return void (await until(this.#readKeys(), deadline));
       } catch (error) {
-        logger.warn({ err: error, failures, messageId: this.#messageId }, 'could not read ACK keys; retrying');
-        await pauseBeforeRetry(failures, stop);
+        logStoreFailure(logger, { err: error, failures, messageId: this.#messageId }, 'could not read ACK keys; retrying');
+        await pauseBeforeRetry(failures, stop, this.#deps.store.breaker);
       }
     }
   }
@@ -123,7 +124,7 @@ export class AckWait {
     const reading = this.#readKeys().then(
       () => 'read' as const,
       (error: unknown) => {
-        logger.warn({ err: error, messageId: this.#messageId }, 'could not read ACK keys; returning the ACKs already seen');
+        logStoreFailure(logger, { err: error, messageId: this.#messageId }, 'could not read ACK keys; returning the ACKs already seen');
         return 'failed' as const;
       },
     );

@@ -1,6 +1,7 @@
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import type { Logger } from '../protocol/logger.js';
 import type { HeartbeatWrite, LivenessStore } from '../store/port.js';
+import { logStoreFailure } from '../store/store-failure-log.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { StoreClock } from './store-clock.js';
 
@@ -71,7 +72,7 @@ export class HeartbeatLoop {
       await store.beat(write);
       this.#deps.onBeat(heartbeat);
     } catch (error) {
-      this.#deps.logger.warn({ err: error }, 'heartbeat failed');
+      logStoreFailure(this.#deps.logger, { err: error }, 'heartbeat failed');
       this.#deps.onFailure(error);
     } finally {
       this.#ticking = undefined;

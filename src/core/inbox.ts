@@ -80,7 +80,7 @@ export class Inbox {
   constructor(deps: InboxDeps) {
     this.#deps = deps;
     this.#acked = new AckedMessages(deps.config.replayWindowMs);
-    this.#work = new WorkQueue(deps.logger, 'inbox', this.#stop.signal);
+    this.#work = new WorkQueue(deps.logger, 'inbox', this.#stop.signal, deps.store.breaker);
   }
 
   get waiting(): number {

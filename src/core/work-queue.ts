@@ -1,4 +1,6 @@
 import type { Logger } from '../protocol/logger.js';
+import { logStoreFailure } from '../store/store-failure-log.js';
+import type { StoreBreaker } from '../store/store-breaker.js';
 import { pauseBeforeRetry } from './retry-pause.js';
 
 /**
@@ -14,12 +16,15 @@ export class WorkQueue {
   readonly #stopped = new AbortController();
   readonly #onStop = (): void => this.#stopped.abort();
   readonly #ownerStop: AbortSignal;
+  /** The store's breaker: a catch-up retrying through an outage goes again as soon as it closes. */
+  readonly #breaker: StoreBreaker | undefined;
   #tail: Promise<void> = Promise.resolve();
   #queued = 0;
   #catchUpQueued = false;
 
-  constructor(logger: Logger, what: string, stop: AbortSignal) {
+  constructor(logger: Logger, what: string, stop: AbortSignal, breaker?: StoreBreaker) {
     this.#logger = logger;
+    this.#breaker = breaker;
     this.#what = what;
     this.#ownerStop = stop;
     if (stop.aborted) this.#stopped.abort();
@@ -68,8 +73,8 @@ export class WorkQueue {
         try {
           return await read();
         } catch (error) {
-          this.#logger.warn({ err: error, failures }, `${this.#what} catch-up read failed; retrying`);
-          await pauseBeforeRetry(failures, stop);
+          logStoreFailure(this.#logger, { err: error, failures }, `${this.#what} catch-up read failed; retrying`);
+          await pauseBeforeRetry(failures, stop, this.#breaker);
         }
       }
     });

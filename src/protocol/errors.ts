@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   STORE_CLOSED: 'RDV_ERR_STORE_CLOSED',
   STORE_MISCONFIGURED: 'RDV_ERR_STORE_MISCONFIGURED',
   REPLICATION_SHORTFALL: 'RDV_ERR_REPLICATION_SHORTFALL',
+  CIRCUIT_OPEN: 'RDV_ERR_CIRCUIT_OPEN',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -197,6 +198,26 @@ export class ReplicationShortfallError extends RendezvousError {
       `Store operation ${operation} was applied on the Redis master, but ${why}: a failover may lose it. Retry it (with an idempotencyKey a send is not delivered twice); if this goes on, check the replicas (INFO replication).`,
       { operation, confirmed, required, timeoutMs },
       cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/**
+ * The store's circuit breaker is open (the store stopped answering): the operation was not sent,
+ * so nothing was written. `retryAfterMs` is the time to the next probe of the store (0 while one
+ * is under way); the breaker closes by itself once a probe is answered.
+ */
+export class StoreCircuitOpenError extends RendezvousError {
+  constructor(operation: string, openSince: number, retryAfterMs: number) {
+    const probe =
+      retryAfterMs > 0
+        ? `the next probe of the store is in ${retryAfterMs} ms (at ${new Date(Date.now() + retryAfterMs).toISOString()})`
+        : 'a probe of the store is under way';
+    super(
+      ERROR_CODES.CIRCUIT_OPEN,
+      `Store operation ${operation} was not attempted and nothing was written: the store's circuit breaker is open since ` +
+        `${new Date(openSince).toISOString()} (the store stopped answering); ${probe}. Retry after it; see the runbook's "Circuit breaker".`,
+      { operation, retryAfterMs },
     );
   }
 }

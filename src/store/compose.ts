@@ -6,9 +6,9 @@ import type { MaintenanceStore } from './roles/maintenance.js';
 import type { SupervisionStore } from './roles/supervision.js';
 import type { WorkStore } from './roles/work.js';
 
-/** One part per role, in this order: what an adapter composes (`kind` is the adapter's own field). */
+/** One part per role, in this order: what an adapter composes (`kind` and `breaker` are the adapter's own fields). */
 export type RoleParts = [
-  base: Omit<StoreBase, 'kind'>,
+  base: Omit<StoreBase, 'kind' | 'breaker'>,
   inbox: Operations<InboxStore>,
   liveness: Operations<LivenessStore>,
   work: Operations<WorkStore>,

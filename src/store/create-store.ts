@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
 import { InvalidConfigError, StoreUnavailableError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
+import { resolveBreakerOptions, type BreakerOptions } from './breaker-options.js';
 import { defaultLogger } from './default-logger.js';
 import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
@@ -42,6 +43,13 @@ export interface CreateStoreOptions {
    * Default: off, or RENDEZVOUS_REPLICATED_WRITES (replicas) and RENDEZVOUS_REPLICATED_WRITES_TIMEOUT_MS.
    */
   replicatedWrites?: ReplicatedWrites | false;
+  /**
+   * The circuit breaker on the store's operations: opens after `threshold` (5) operations in a row
+   * found Redis unreachable, probes it after `halfOpenAfterMs` (1 s) doubling to
+   * `maxHalfOpenAfterMs` (8 s), closes when a probe is answered. `false`: no breaker. Checked for
+   * the memory store too, whose breaker never opens.
+   */
+  breaker?: BreakerOptions | false;
 }
 
 /**
@@ -52,6 +60,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const env = options.env ?? process.env;
   const url = options.url ?? (options.kind === 'memory' ? undefined : env.REDIS_URL || undefined);
   const kind = options.kind ?? (url || options.client || options.cluster || options.sentinel ? 'redis' : 'memory');
+  const breaker = resolveBreakerOptions(options.breaker); // invalid options fail here, before any connection
   const replicatedWrites = resolveReplicatedWrites(options.replicatedWrites, env);
   if (kind === 'memory') {
     // Someone expects their sends to survive a failover: an in-process store cannot promise that.
@@ -65,7 +74,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (options.client) {
     await checkEvictionPolicy(options.client, evicting, logger); // the client stays its owner's, refused or not
     if (replicatedWrites) await checkReplicaCount(options.client, replicatedWrites.replicas, logger);
-    return new RedisStore({ client: options.client, ownsClient: false, logger, ...(replicatedWrites ? { replicatedWrites } : {}) });
+    return new RedisStore({ client: options.client, ownsClient: false, logger, breaker, ...(replicatedWrites ? { replicatedWrites } : {}) });
   }
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
   // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
@@ -108,5 +117,5 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     throw error;
   }
   if (replicatedWrites) await checkReplicaCount(client, replicatedWrites.replicas, logger);
-  return new RedisStore({ client, ownsClient: true, logger, ...(replicatedWrites ? { replicatedWrites } : {}) });
+  return new RedisStore({ client, ownsClient: true, logger, breaker, ...(replicatedWrites ? { replicatedWrites } : {}) });
 }

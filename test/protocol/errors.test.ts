@@ -17,6 +17,7 @@ import {
   StoreCommandError,
   StoreUnavailableError,
   StoreMisconfiguredError,
+  StoreCircuitOpenError,
   NotLeaderError,
   ReplicationShortfallError,
 } from '../../src/protocol/errors.js';
@@ -40,6 +41,7 @@ describe('error catalogue', () => {
     [new NotLeaderError('supervisor', 'escalateDeadCoordinator'), 'RDV_ERR_NOT_LEADER', 'NotLeaderError'],
     [new StoreMisconfiguredError('127.0.0.1:6379', 'maxmemory-policy', 'allkeys-lru', 'set it to noeviction.'), 'RDV_ERR_STORE_MISCONFIGURED', 'StoreMisconfiguredError'],
     [new ReplicationShortfallError('appendSignal', 0, 1, 1_000), 'RDV_ERR_REPLICATION_SHORTFALL', 'ReplicationShortfallError'],
+    [new StoreCircuitOpenError('appendSignal', Date.now(), 800), 'RDV_ERR_CIRCUIT_OPEN', 'StoreCircuitOpenError'],
   ];
 
   for (const [error, code, name] of instances) {
@@ -76,6 +78,16 @@ describe('error catalogue', () => {
     assert.match(error.message, /ECONNREFUSED/);
     assert.match(error.message, /REDIS_URL/);
     assert.match(new StoreUnavailableError('x', 'plain string').message, /plain string/);
+  });
+
+  test('StoreCircuitOpenError says since when the breaker is open, that nothing was written, and when the next probe is', () => {
+    const openSince = Date.parse('2026-01-02T03:04:05.000Z');
+    const error = new StoreCircuitOpenError('appendSignal', openSince, 800);
+    assert.deepEqual(error.context, { operation: 'appendSignal', retryAfterMs: 800 });
+    assert.match(error.message, /^Store operation appendSignal was not attempted and nothing was written/);
+    assert.match(error.message, /open since 2026-01-02T03:04:05\.000Z/);
+    assert.match(error.message, /the next probe of the store is in 800 ms \(at \d{4}-\d\d-\d\dT/);
+    assert.match(new StoreCircuitOpenError('beat', openSince, 0).message, /a probe of the store is under way/);
   });
 
   test('SecretMissingError explains both the production and the development way out', () => {

@@ -5,6 +5,7 @@ import { SignalTimeoutError, StoreUnavailableError } from '../../src/protocol/er
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
 import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 let server: RedisServer;
@@ -50,4 +51,18 @@ test('createStore against a Redis that is not there fails with a typed error', a
   const { freePort } = await import('../support/redis-server.js');
   const port = await freePort();
   await assert.rejects(createStore({ url: `redis://127.0.0.1:${port}` }), StoreUnavailableError);
+});
+
+test('with Redis down, an operation whose commands go together fails as a whole: no row of missing keys, no heartbeat "written"', async () => {
+  const down = await startRedis();
+  const own = await createStore({ url: down.url, breaker: false, logger: recordingLogger(), redisOptions: { maxRetriesPerRequest: 1, retryStrategy: () => 50 } });
+  try {
+    assert.deepEqual(await own.readStrings(['blocking:heartbeat:a', 'blocking:heartbeat:b']), [null, null], 'missing keys read as null while Redis answers');
+    await down.stop();
+    await assert.rejects(own.readStrings(['blocking:heartbeat:a', 'blocking:heartbeat:b']), StoreUnavailableError);
+    const beat = { swarmId: 'swarm-down', coordinatorId: 'coord-down', body: '{}', timestamp: 1, ttlMs: 1_000, registryTtlMs: 2_000 };
+    await assert.rejects(own.beat(beat), (error) => error instanceof StoreUnavailableError && !/not written/.test(error.message), 'the beat failed with the reason, as one operation');
+  } finally {
+    await own.close();
+  }
 });

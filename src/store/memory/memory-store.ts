@@ -1,5 +1,6 @@
 import { ComposedStore } from '../compose.js';
 import type { Store } from '../port.js';
+import { StoreBreaker } from '../store-breaker.js';
 import { MemoryBase } from './memory-base.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { MemoryKeyspace } from './memory-keyspace.js';
@@ -12,10 +13,11 @@ import { MemoryWork } from './memory-work.js';
 /**
  * The embedded in-process store: the same semantics as the Redis adapter, each operation one
  * synchronous step (so atomic), blocking reads woken by appends. Its clock is the machine's. One
- * part per role, all on one keyspace.
+ * part per role, all on one keyspace. Its circuit breaker never opens: nothing here can be unreachable.
  */
 export class MemoryStore extends ComposedStore implements Store {
   readonly kind = 'memory' as const;
+  readonly breaker = new StoreBreaker({ config: false, probe: async () => undefined });
   readonly #keyspace: MemoryKeyspace;
 
   constructor() {

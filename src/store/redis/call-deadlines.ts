@@ -5,7 +5,7 @@ import { RendezvousError, StoreClosedError, StoreCommandError, StoreUnavailableE
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|NOREPLICAS|MOVED|ASK)\b/;
 
 /** A reply error a retry will not fix, or data that could not be read. */
-function isRefusal(error: unknown): boolean {
+export function isRefusal(error: unknown): boolean {
   if (error instanceof SyntaxError) return true;
   return error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message);
 }

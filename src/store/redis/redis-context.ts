@@ -1,9 +1,12 @@
 import { Cluster, type Redis } from 'ioredis';
+import { StoreClosedError } from '../../protocol/errors.js';
 import type { Logger } from '../../protocol/logger.js';
+import type { BreakerConfig } from '../breaker-options.js';
 import { defaultLogger } from '../default-logger.js';
 import type { BlockingRead, StreamEntry } from '../roles/common.js';
+import { StoreBreaker } from '../store-breaker.js';
 import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.js';
-import { CallDeadlines, operationDeadlineMs } from './call-deadlines.js';
+import { CallDeadlines, isRefusal, operationDeadlineMs } from './call-deadlines.js';
 import type { RedisClient } from './lua-script.js';
 import { PushHub } from './push-hub.js';
 import { ReplicaConfirmations } from './replica-confirmations.js';
@@ -16,11 +19,13 @@ export interface RedisContextOptions {
   logger?: Logger;
   /** Sends and ACKs resolve once this many replicas confirm them (replicated-writes.ts). Default: off. */
   replicatedWrites?: ReplicatedWrites;
+  /** The circuit breaker's resolved options; `false`: none. */
+  breaker: BreakerConfig | false;
 }
 
 /**
  * What the Redis adapter's role parts share: the client, the connections for blocking reads, the
- * push hub, and the deadline every operation runs under (call()).
+ * push hub, and call(): every operation runs under its deadline, behind the circuit breaker.
  */
 export class RedisContext {
   readonly client: RedisClient;
@@ -28,9 +33,12 @@ export class RedisContext {
   readonly pushes: PushHub;
   /** Where the adapter's parts report what is not an operation's failure (signs of lost state). */
   readonly logger: Logger;
+  /** Opens when Redis stops answering: operations then fail at once (store-breaker.ts). */
+  readonly breaker: StoreBreaker;
   readonly #ownsClient: boolean;
   readonly #calls: CallDeadlines;
   readonly #replicas: ReplicaConfirmations | undefined;
+  readonly #closing = new AbortController();
   #closed = false;
 
   constructor(client: Redis | Cluster, options: RedisContextOptions) {
@@ -38,15 +46,22 @@ export class RedisContext {
     this.logger = logger;
     this.client = client;
     this.#ownsClient = options.ownsClient;
-    this.#calls = new CallDeadlines(operationDeadlineMs(client));
+    const calls = new CallDeadlines(operationDeadlineMs(client));
+    this.#calls = calls;
+    // The probe is a PING under the same deadline as any operation, outside the breaker it tests.
+    this.breaker = new StoreBreaker({ config: options.breaker, logger, probe: () => calls.call('probe', () => client.ping()), closed: this.#closing.signal });
     this.blocking = new BlockingConnections(client, logger);
     this.pushes = new PushHub(client, logger);
     this.#replicas = options.replicatedWrites ? new ReplicaConfirmations(client, options.replicatedWrites, logger) : undefined;
   }
 
-  /** Runs one operation under its deadline, failing with typed errors (call-deadlines.ts). */
+  /**
+   * Runs one operation under its deadline, failing with typed errors (call-deadlines.ts), behind
+   * the breaker: while it is open the operation fails with StoreCircuitOpenError, unsent.
+   */
   call<T>(operation: string, run: () => Promise<T>, extraMs = 0): Promise<T> {
-    return this.#calls.call(operation, run, extraMs);
+    if (this.#closed) return Promise.reject(new StoreClosedError(operation)); // closed says more than open
+    return this.breaker.run(operation, () => this.#calls.call(operation, run, extraMs));
   }
 
   /**
@@ -89,6 +104,7 @@ export class RedisContext {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     this.#calls.close();
     this.blocking.close();
     this.pushes.close();
@@ -119,21 +135,26 @@ export class RedisContext {
   /**
    * Sends single-key commands together: one pipeline on a standalone server; on a Cluster, each
    * to its node at once. Results in order; a failed command throws, or gives `onError` if set.
+   * When no command was answered (every one failed, none refused) it throws whatever `onError`
+   * says: the store was unreachable, and the operation fails as a whole (and counts for the breaker).
    */
   async sendTogether(commands: readonly string[][], ...onError: [unknown?]): Promise<unknown[]> {
     if (commands.length === 0) return [];
-    const settle = (error: unknown, result: unknown) => {
+    let replies: [error: Error | null, result: unknown][];
+    if (this.client instanceof Cluster) {
+      const cluster = this.client;
+      replies = await Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r): [null, unknown] => [null, r], (e: Error): [Error, undefined] => [e, undefined])));
+    } else {
+      const pipeline = this.client.pipeline();
+      for (const [name, ...args] of commands) pipeline.call(name!, ...args);
+      replies = (await pipeline.exec()) ?? [];
+    }
+    const first = replies[0]?.[0];
+    if (first && replies.every(([error]) => error && !isRefusal(error))) throw first;
+    return replies.map(([error, result]) => {
       if (!error) return result;
       if (onError.length > 0) return onError[0];
       throw error;
-    };
-    if (this.client instanceof Cluster) {
-      const cluster = this.client;
-      return Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r) => r, (e: unknown) => settle(e, undefined))));
-    }
-    const pipeline = this.client.pipeline();
-    for (const [name, ...args] of commands) pipeline.call(name!, ...args);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, result]) => settle(error, result));
+    });
   }
 }

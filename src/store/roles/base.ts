@@ -1,6 +1,15 @@
-/** What every store role shares: which adapter it is, its clock, its connection, its end. */
+import type { StoreBreaker } from '../store-breaker.js';
+
+/** What every store role shares: which adapter it is, its circuit breaker, its clock, its connection, its end. */
 export interface StoreBase {
   readonly kind: 'memory' | 'redis';
+
+  /**
+   * The circuit breaker every operation goes through: its state, its changes, reset(). Open while
+   * the store does not answer (operations then fail at once with StoreCircuitOpenError); the
+   * memory store's never opens.
+   */
+  readonly breaker: StoreBreaker;
 
   /** The store's clock, ms. */
   time(): Promise<number>;

@@ -1,4 +1,5 @@
 import { pauseBeforeRetry } from '../../core/retry-pause.js';
+import { logStoreFailure } from '../../store/store-failure-log.js';
 import type { ElectionContext } from './context.js';
 import type { LeaderView } from './leader-view.js';
 import type { Leadership } from './leadership.js';
@@ -85,8 +86,8 @@ export class Campaign {
         }
       } catch (error) {
         failures += 1;
-        if (!signal.aborted) logger.warn({ err: error, failures }, 'election cycle failed; retrying');
-        await pauseBeforeRetry(failures, signal);
+        if (!signal.aborted) logStoreFailure(logger, { err: error, failures }, 'election cycle failed; retrying');
+        await pauseBeforeRetry(failures, signal, store.breaker);
       }
     }
   }

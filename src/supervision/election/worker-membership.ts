@@ -1,3 +1,4 @@
+import { logStoreFailure } from '../../store/store-failure-log.js';
 import type { ElectionContext } from './context.js';
 import type { ActiveWorker, GlobalCoordinatorMetrics } from './types.js';
 
@@ -83,7 +84,7 @@ export class WorkerMembership {
       this.#ctx.diag('Heartbeat cycle executed', 'debug');
       stored = true;
     } catch (error) {
-      logger.warn({ err: error }, 'Failed to register worker');
+      logStoreFailure(logger, { err: error }, 'Failed to register worker');
     }
     if (this.#isCurrent(generation)) this.#timer = setTimeout(() => void this.#beat(generation), config.heartbeatIntervalMs);
     return stored;
