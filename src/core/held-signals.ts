@@ -1,5 +1,6 @@
 import type { Signal } from '../protocol/signal.js';
 import { compareEntryIds } from '../store/entry-id.js';
+import { entryNeedle } from '../store/push.js';
 import { matches, type CompiledFilter } from './signal-filter.js';
 
 /** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
@@ -21,9 +22,9 @@ export class HeldSignals {
   #pendingBytes = 0;
   /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
   readonly #handedOut = new Map<string, Signal>();
-  /** Entry ids held in #pending or #handedOut. */
-  readonly #entryIds = new Set<string>();
-  readonly #settledEntryIds = new Set<string>();
+  /** Entry ids held in #pending or #handedOut, each with its signal's messageId. */
+  readonly #entryIds = new Map<string, string>();
+  readonly #settledEntryIds = new Map<string, string>();
   /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
   #newestHeld: string | undefined;
 
@@ -36,9 +37,14 @@ export class HeldSignals {
     return this.#pendingBytes;
   }
 
-  /** Whether this entry was handled already (held now, or settled lately). */
-  knowsEntry(entryId: string): boolean {
-    return this.#entryIds.has(entryId) || this.#settledEntryIds.has(entryId);
+  /**
+   * Whether this entry was handled already (held now, or settled lately): its id, with the same
+   * message in it. A forged push may have claimed the id of an entry still unread: the entry read
+   * later under that id holds another message, and is not taken for handled.
+   */
+  knowsEntry(entryId: string, body: string | null): boolean {
+    const messageId = this.#entryIds.get(entryId) ?? this.#settledEntryIds.get(entryId);
+    return messageId !== undefined && body !== null && body.includes(entryNeedle(messageId));
   }
 
   /** Whether a copy of this message is held (pending or handed out). */
@@ -52,7 +58,7 @@ export class HeldSignals {
     this.#pending.set(signal.messageId, signal);
     this.#sizes.set(signal.messageId, bytes);
     this.#pendingBytes += bytes;
-    this.#entryIds.add(entryId);
+    this.#entryIds.set(entryId, signal.messageId);
     if (this.#newestHeld === undefined || compareEntryIds(this.#newestHeld, entryId) < 0) {
       this.#newestHeld = entryId;
       return;
@@ -94,8 +100,8 @@ export class HeldSignals {
     const entryId = this.entryIdOf(messageId);
     if (entryId !== undefined) {
       this.#entryIds.delete(entryId);
-      this.#settledEntryIds.add(entryId);
-      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.values().next().value!);
+      this.#settledEntryIds.set(entryId, messageId);
+      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.keys().next().value!);
     }
     this.#handedOut.delete(messageId);
     if (this.#pending.delete(messageId)) this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;

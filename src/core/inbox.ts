@@ -161,7 +161,7 @@ export class Inbox {
    * asking whether it was acknowledged). `arrived`: the store-clock time a pushed entry arrived.
    */
   #accept(entry: StreamEntry, arrived?: number): Promise<void> | undefined {
-    if (this.#held.knowsEntry(entry.entryId)) return undefined; // read again by a catch-up: already handled
+    if (this.#held.knowsEntry(entry.entryId, entry.body)) return undefined; // read again by a catch-up: already handled
     if (entry.body === null) return this.#discard(entry.entryId); // deleted while pending: nothing to deliver
     const read = arrived === undefined; // its entry id is the store's own (a read), not a push's claim
     const decoded = decodeSignal(entry.body, arrived ?? entry.time, this.#signalCheck());
