@@ -3,6 +3,8 @@ import { resolveOptions, type EnvBinding } from '../protocol/options.js';
 import { SIGNAL_TTL_MS } from '../store/retention.js';
 
 const positive = z.number().int().positive();
+/** A limit: 0 turns it off. */
+const limit = z.number().int().nonnegative();
 
 /** A coordinator's timings and sizes: each option with its unit; the defaults are the runbooks'. */
 export const coordinatorOptionsSchema = z
@@ -33,6 +35,10 @@ export const coordinatorOptionsSchema = z
      * store until waits take some, and ACK waits read the ACK keys instead. At least maxSignalBytes.
      */
     maxHeldBytes: positive,
+    /** Most signals this coordinator sends to one receiver per second (RateLimitedError beyond), count; 0: no limit. */
+    maxSendsPerSecond: limit,
+    /** Most signals a receiver's inbox may hold when this coordinator sends to it (InboxFullError beyond), count; 0: no limit. */
+    maxInboxLength: limit,
     /** Entries read from an inbox per round trip, count. */
     readBatchSize: positive,
     /** Lifetime of a coordinator's work items, refreshed by each assignment, ms. */
@@ -63,6 +69,8 @@ export const coordinatorDefaults: Readonly<CoordinatorConfig> = Object.freeze({
   ackNoticeMaxLen: 1_000,
   maxSignalBytes: 1_048_576,
   maxHeldBytes: 64 * 1_048_576,
+  maxSendsPerSecond: 10_000,
+  maxInboxLength: 10_000,
   readBatchSize: 100,
   workTtlMs: 7 * 86_400_000,
 });

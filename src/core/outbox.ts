@@ -68,7 +68,13 @@ export class Outbox {
     const bytes = Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`Signal is ${bytes} bytes; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
     const to: InboxRef = { swarmId: options.swarmId ?? own.swarmId, coordinatorId: receiverId };
-    const append: AppendOptions = { messageId: signal.messageId, senderId: own.coordinatorId, ttlMs: config.signalTtlMs };
+    const append: AppendOptions = {
+      messageId: signal.messageId,
+      senderId: own.coordinatorId,
+      ttlMs: config.signalTtlMs,
+      maxSendsPerSecond: config.maxSendsPerSecond,
+      maxInboxLength: config.maxInboxLength,
+    };
     const key = options.idempotencyKey;
     const slot: IdempotencySlot | undefined = key === undefined ? undefined : { swarmId: to.swarmId, receiverId, idempotencyKey: key };
     if (slot) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import type { Keyring } from './keyring.js';
+import { jsonShapeProblem } from './json-shape.js';
 import { idField, isOverLimit, messageIdField, wholeNumberField } from './message-fields.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
@@ -91,7 +92,10 @@ export interface AckCheck {
  * undefined for an ACK read from its own key (written by the acknowledge script, no notice time).
  */
 export function decodeAck(body: string, entryTime: number | undefined, check: AckCheck): Decoded<Ack> {
+  if (typeof body !== 'string') return rejected('malformed', 'ACK body is not a string');
   if (isOverLimit(body, check.maxBodyBytes)) return rejected('malformed', `ACK body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
+  const shape = jsonShapeProblem(body);
+  if (shape !== undefined) return rejected('malformed', `ACK body ${shape}`);
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -6,6 +6,11 @@ const stableStringify = configure({ deterministic: true, bigint: false, circular
 
 /** Deepest nesting a payload or an ACK result may have: serialising and hashing deeper values would exhaust the stack. */
 export const MAX_JSON_DEPTH = 1_000;
+/**
+ * Most arrays and objects a payload or an ACK result may hold: a receiver parses, checks and hashes
+ * each (about a microsecond apiece), so this bounds what one message can cost it (json-shape.ts).
+ */
+export const MAX_JSON_CONTAINERS = 10_000;
 
 /**
  * Why a parsed JSON value cannot be signed as it stands, or undefined when it can: nested deeper
@@ -19,10 +24,12 @@ export function jsonValueProblem(value: unknown): string | undefined {
   // Only containers go on the stack; a flat array of a million numbers is one loop.
   const containers: object[] = [value];
   const depths: number[] = [1];
+  let seen = 0;
   while (containers.length > 0) {
     const container = containers.pop()!;
     const depth = depths.pop()!;
     if (depth > MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
+    if (++seen > MAX_JSON_CONTAINERS) return `holds more than ${MAX_JSON_CONTAINERS} arrays and objects`;
     for (const child of Array.isArray(container) ? container : Object.values(container)) {
       if (typeof child === 'object' && child !== null) {
         containers.push(child as object);

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   STORE_MISCONFIGURED: 'RDV_ERR_STORE_MISCONFIGURED',
   REPLICATION_SHORTFALL: 'RDV_ERR_REPLICATION_SHORTFALL',
   CIRCUIT_OPEN: 'RDV_ERR_CIRCUIT_OPEN',
+  RATE_LIMITED: 'RDV_ERR_RATE_LIMITED',
+  INBOX_FULL: 'RDV_ERR_INBOX_FULL',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -218,6 +220,28 @@ export class StoreCircuitOpenError extends RendezvousError {
       `Store operation ${operation} was not attempted and nothing was written: the store's circuit breaker is open since ` +
         `${new Date(openSince).toISOString()} (the store stopped answering); ${probe}. Retry after it; see the runbook's "Circuit breaker".`,
       { operation, retryAfterMs },
+    );
+  }
+}
+
+/** A sender sent its most signals to one receiver in this second (maxSendsPerSecond): nothing was appended. */
+export class RateLimitedError extends RendezvousError {
+  constructor(senderId: string, receiverId: string, limit: number, retryAfterMs: number) {
+    super(
+      ERROR_CODES.RATE_LIMITED,
+      `${senderId} sent its most signals to ${receiverId} this second (maxSendsPerSecond ${limit}); nothing was sent. Retry in ${retryAfterMs} ms, or raise maxSendsPerSecond if this rate is meant.`,
+      { senderId, receiverId, limit, retryAfterMs },
+    );
+  }
+}
+
+/** A receiver's inbox holds its most entries (maxInboxLength): nothing was appended. */
+export class InboxFullError extends RendezvousError {
+  constructor(receiverId: string, length: number, limit: number) {
+    super(
+      ERROR_CODES.INBOX_FULL,
+      `The inbox of ${receiverId} holds ${length} signals, its most (maxInboxLength ${limit}); nothing was sent. It is not reading them (not running, or stuck): check it, then retry.`,
+      { receiverId, length, limit },
     );
   }
 }

@@ -9,10 +9,12 @@ export const CONSUMER_GROUP = 'rendezvous';
 export const keys = {
   /** Stream: a receiver's durable inbox, read through the consumer group. TTL: signal TTL, refreshed by each send. */
   inbox: (swarmId: string, coordinatorId: string) => `blocking:signal:{${swarmId}}:${coordinatorId}`,
-  /** String: messageId stored under an idempotency key, per receiver. TTL: signal TTL. */
+  /** String: the messageId of the send that took an idempotency key, with its signature (idempotency-record.ts), per receiver. TTL: signal TTL. */
   idempotency: (swarmId: string, receiverId: string, idempotencyKey: string) =>
     `blocking:idempotency:{${swarmId}}:${receiverId}:${idempotencyKey}`,
-  /** String: the signed ACK a coordinator gave for a message; its presence marks the message processed. TTL: ACK TTL. */
+  /** String: sends from one sender to one receiver in the current second (the send rate limit); expires after 1 s. */
+  sendRate: (swarmId: string, receiverId: string, senderId: string) => `blocking:rate:{${swarmId}}:${receiverId}:${senderId}`,
+  /** String: the signed ACK a coordinator gave for a message; a genuine one marks the message processed. TTL: ACK TTL. */
   ack: (swarmId: string, ackerId: string, messageId: string) => `blocking:ack:{${swarmId}}:${ackerId}:${messageId}`,
   /** Stream: ACK notices for a sender, read by waitForAcks. Capped; TTL: ACK TTL. */
   ackNotices: (swarmId: string, senderId: string) => `blocking:acks:{${swarmId}}:${senderId}`,

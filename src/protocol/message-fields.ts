@@ -8,11 +8,12 @@ export const idField = z.string().refine(isValidId, 'must be 1-64 characters of 
 export const messageIdField = z.string().min(1).max(256);
 
 /**
- * A body surely longer than `maxBytes` (the reader's maxSignalBytes), refused before it is parsed:
- * a string's length never exceeds its UTF-8 byte length.
+ * A body longer than `maxBytes` of UTF-8 (the reader's maxSignalBytes), refused before it is
+ * parsed. A UTF-16 unit is 1 to 3 bytes of UTF-8: the length settles most bodies without counting.
  */
 export function isOverLimit(body: string, maxBytes: number | undefined): boolean {
-  return maxBytes !== undefined && body.length > maxBytes;
+  if (maxBytes === undefined || body.length * 3 <= maxBytes) return false;
+  return body.length > maxBytes || Buffer.byteLength(body, 'utf8') > maxBytes;
 }
 
 /** 0, 1, 2 ...; `-0` is refused: it signs as `0`, so a body changed to it would keep its signature. */

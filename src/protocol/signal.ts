@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import type { Keyring } from './keyring.js';
+import { jsonShapeProblem } from './json-shape.js';
 import { idField, isOverLimit, messageIdField, wholeNumberField } from './message-fields.js';
 import { checkReplayWindow, rejected, type Decoded } from './rejection.js';
 
@@ -92,7 +93,10 @@ export interface SignalCheck {
 
 /** Parses and verifies a stored signal. Never throws; a bad message is a rejection with a reason. */
 export function decodeSignal(body: string, entryTime: number, check: SignalCheck): Decoded<Signal> {
+  if (typeof body !== 'string') return rejected('malformed', 'signal body is not a string');
   if (isOverLimit(body, check.maxBodyBytes)) return rejected('malformed', `signal body is over ${check.maxBodyBytes} bytes (maxSignalBytes)`);
+  const shape = jsonShapeProblem(body);
+  if (shape !== undefined) return rejected('malformed', `signal body ${shape}`);
   let json: unknown;
   try {
     json = JSON.parse(body);

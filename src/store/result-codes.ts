@@ -16,6 +16,14 @@ export const RESULT_CODES = {
   MARKED: 1,
   /** mark-spawned: there is no such spawn request. */
   NO_REQUEST: 0,
+  /** append-signal: the signal was appended. */
+  APPENDED: 0,
+  /** append-signal: its idempotency key was taken already (by a send, or by a forger: the caller verifies). */
+  DUPLICATE: 1,
+  /** append-signal: the sender sent its most signals to this receiver this second. */
+  RATE_LIMITED: 2,
+  /** append-signal: the receiver's inbox holds its most entries. */
+  INBOX_FULL: 3,
 } as const;
 
 export type ResultCode = (typeof RESULT_CODES)[keyof typeof RESULT_CODES];

@@ -22,6 +22,8 @@ export interface Harness {
   injectRaw(key: string, field: string, body: string, wake?: string): Promise<void>;
   /** Stores a string with no TTL, bypassing every operation: what `redis-cli SET key value` does. */
   setRaw(key: string, value: string): Promise<void>;
+  /** How many entries a stream holds: `redis-cli XLEN key`. */
+  streamLength(key: string): Promise<number>;
   /** How a child process reaches the same store (JSON for test/fixtures), or undefined for memory. */
   childStoreSpec(): string | undefined;
 }
@@ -45,6 +47,7 @@ export function memoryHarness(): Harness {
     async setRaw(key, value) {
       store!.setRawString(key, value);
     },
+    streamLength: async (key) => store!.rawStream(key).length,
     childStoreSpec: () => undefined,
   };
 }
@@ -83,6 +86,7 @@ function serverHarness(name: 'redis' | 'cluster', topology: Topology): Harness {
     async setRaw(key, value) {
       await running!.raw.set(key, value);
     },
+    streamLength: (key) => running!.raw.xlen(key),
     childStoreSpec: () => JSON.stringify(running!.spec),
   };
 }

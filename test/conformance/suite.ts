@@ -3,6 +3,7 @@ import { deliveryBehaviour } from './delivery.js';
 import { electionBehaviour } from './election.js';
 import type { Harness } from './harness.js';
 import { heartbeatAndIdsBehaviour } from './heartbeat-and-ids.js';
+import { quotaBehaviour } from './quotas.js';
 import { rejectionBehaviour } from './rejection.js';
 import { rotationAndClockBehaviour } from './rotation-and-clock.js';
 import { supervisionOpsBehaviour } from './supervision-ops.js';
@@ -12,6 +13,7 @@ import { timeoutBehaviour } from './timeouts.js';
 export function conformanceSuite(harness: () => Harness): void {
   deliveryBehaviour(harness());
   rejectionBehaviour(harness());
+  quotaBehaviour(harness());
   rotationAndClockBehaviour(harness());
   heartbeatAndIdsBehaviour(harness());
   timeoutBehaviour(harness());

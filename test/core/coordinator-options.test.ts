@@ -95,6 +95,8 @@ describe('resolveConfig precedence: options > env > defaults', () => {
       ackNoticeMaxLen: 7,
       maxSignalBytes: 2048,
       maxHeldBytes: 4096,
+      maxSendsPerSecond: 0,
+      maxInboxLength: 9,
       readBatchSize: 3,
       workTtlMs: 5_000,
     };

@@ -20,6 +20,8 @@ import {
   StoreCircuitOpenError,
   NotLeaderError,
   ReplicationShortfallError,
+  RateLimitedError,
+  InboxFullError,
 } from '../../src/protocol/errors.js';
 
 describe('error catalogue', () => {
@@ -41,6 +43,8 @@ describe('error catalogue', () => {
     [new NotLeaderError('supervisor', 'escalateDeadCoordinator'), 'RDV_ERR_NOT_LEADER', 'NotLeaderError'],
     [new StoreMisconfiguredError('127.0.0.1:6379', 'maxmemory-policy', 'allkeys-lru', 'set it to noeviction.'), 'RDV_ERR_STORE_MISCONFIGURED', 'StoreMisconfiguredError'],
     [new ReplicationShortfallError('appendSignal', 0, 1, 1_000), 'RDV_ERR_REPLICATION_SHORTFALL', 'ReplicationShortfallError'],
+    [new RateLimitedError('coord-a', 'coord-b', 10, 400), 'RDV_ERR_RATE_LIMITED', 'RateLimitedError'],
+    [new InboxFullError('coord-b', 10, 10), 'RDV_ERR_INBOX_FULL', 'InboxFullError'],
     [new StoreCircuitOpenError('appendSignal', Date.now(), 800), 'RDV_ERR_CIRCUIT_OPEN', 'StoreCircuitOpenError'],
   ];
 

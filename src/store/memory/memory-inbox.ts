@@ -1,3 +1,4 @@
+import { InboxFullError, RateLimitedError } from '../../protocol/errors.js';
 import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef, StreamEntry } from '../roles/common.js';
@@ -20,7 +21,22 @@ export class MemoryInbox implements Operations<InboxStore> {
       const idemKey = keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey);
       const existing = space.strings.get(idemKey);
       if (existing !== undefined && existing !== options.replaceRecord) return { isDuplicate: true, record: existing };
-      space.strings.set(idemKey, options.idempotencyRecord ?? options.messageId, options.ttlMs);
+    }
+    const inboxKey = keys.inbox(to.swarmId, to.coordinatorId);
+    const maxLength = options.maxInboxLength ?? 0;
+    const length = space.streams.get(inboxKey)?.size ?? 0;
+    if (maxLength > 0 && length >= maxLength) throw new InboxFullError(to.coordinatorId, length, maxLength);
+    const perSecond = options.maxSendsPerSecond ?? 0;
+    if (perSecond > 0) {
+      const rateKey = keys.sendRate(to.swarmId, to.coordinatorId, options.senderId);
+      const count = Number(space.strings.get(rateKey) ?? 0) + 1;
+      // A new second starts with the first send in it, as INCR and PEXPIRE do on Redis.
+      if (count === 1) space.strings.set(rateKey, '1', 1_000);
+      else space.strings.replace(rateKey, String(count));
+      if (count > perSecond) throw new RateLimitedError(options.senderId, to.coordinatorId, perSecond, Math.ceil(space.strings.ttl(rateKey) ?? 0));
+    }
+    if (options.idempotencyKey !== undefined) {
+      space.strings.set(keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey), options.idempotencyRecord ?? options.messageId, options.ttlMs);
     }
     const id = space.appendEntry(keys.inbox(to.swarmId, to.coordinatorId), body, options.ttlMs);
     space.publish(keys.push(to.swarmId, to.coordinatorId), pushMessage(PUSH_SIGNAL, id, body));

@@ -13,6 +13,10 @@ export interface AppendOptions {
    */
   replaceRecord?: string;
   ttlMs: number;
+  /** Most signals from this sender to this receiver per second (RateLimitedError beyond); 0 or absent: no limit. */
+  maxSendsPerSecond?: number;
+  /** Most entries the receiver's inbox may hold (InboxFullError beyond); 0 or absent: no limit. */
+  maxInboxLength?: number;
 }
 
 /**

@@ -282,6 +282,8 @@ export const OPERATIONS: Operation[] = [
       // A signed record, or none (the messageId is stored); a record to replace: '' and a stored one are the edges.
       if (g.rng.chance(0.5)) options.idempotencyRecord = g.rng.pick(RECORDS);
       if (g.rng.chance(0.3)) options.replaceRecord = g.rng.pick([...RECORDS, 'm1', 'm2', '']);
+      // The inbox length limit (the send rate limit is left out: it depends on time, as worker timeouts do).
+      if (g.rng.chance(0.3)) options.maxInboxLength = g.rng.int(1, 3);
       // Mostly a body that names its messageId as a signal's does, so that an ACK of it removes its entry.
       const body = g.rng.chance(0.7) ? `${g.body('sig')} ${entryNeedle(options.messageId)}` : g.body('sig');
       return [to, body, options];
