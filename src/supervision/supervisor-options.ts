@@ -31,6 +31,16 @@ export const supervisorOptionsSchema = z
     deadlockRecordTtlMs: positiveMs,
     /** How often the supervisor re-reads the store's clock, ms. */
     clockSyncIntervalMs: positiveMs,
+    /** Escalations one check may create; the rest wait for later checks. Env RENDEZVOUS_MAX_ESCALATIONS_PER_CHECK. */
+    maxEscalationsPerCheck: z.number().int().positive(),
+    /** Escalations per rateWindowMs (a minute); the rest wait. Env RENDEZVOUS_MAX_ESCALATIONS_PER_MINUTE. */
+    maxEscalationsPerMinute: z.number().int().positive(),
+    /** Replacements one check may start (new and resumed spawn requests); the rest stay pending. Env RENDEZVOUS_MAX_SPAWNS_PER_CHECK. */
+    maxSpawnsPerCheck: z.number().int().positive(),
+    /** Replacements started per rateWindowMs (a minute); the rest stay pending. Env RENDEZVOUS_MAX_SPAWNS_PER_MINUTE. */
+    maxSpawnsPerMinute: z.number().int().positive(),
+    /** The "minute" of the per-minute caps, and the interval of the supervisor's throttled reports, ms (tests compress it). */
+    rateWindowMs: positiveMs,
   })
   .refine((c) => c.activityTtlMs > c.deadThresholdMs, {
     message: 'activityTtlMs must exceed deadThresholdMs, or a silent coordinator\'s activity vanishes before it counts as dead',
@@ -51,11 +61,21 @@ export const supervisorDefaults: Readonly<z.input<typeof supervisorOptionsSchema
   inboxTtlMs: coordinatorDefaults.signalTtlMs,
   deadlockRecordTtlMs: 3_600_000,
   clockSyncIntervalMs: coordinatorDefaults.clockSyncIntervalMs,
+  // Far above what a crashed host of agents needs at once, far below what a forged registry asks for.
+  maxEscalationsPerCheck: 100,
+  maxEscalationsPerMinute: 300,
+  maxSpawnsPerCheck: 100,
+  maxSpawnsPerMinute: 300,
+  rateWindowMs: 60_000,
 });
 
 /** The environment variables that set supervisor options. */
 export const supervisorEnv: Readonly<Record<string, EnvBinding>> = {
   deadThresholdMs: { variable: 'DEAD_THRESHOLD', unit: 'ms' },
+  maxEscalationsPerCheck: { variable: 'RENDEZVOUS_MAX_ESCALATIONS_PER_CHECK', unit: 'count' },
+  maxEscalationsPerMinute: { variable: 'RENDEZVOUS_MAX_ESCALATIONS_PER_MINUTE', unit: 'count' },
+  maxSpawnsPerCheck: { variable: 'RENDEZVOUS_MAX_SPAWNS_PER_CHECK', unit: 'count' },
+  maxSpawnsPerMinute: { variable: 'RENDEZVOUS_MAX_SPAWNS_PER_MINUTE', unit: 'count' },
 };
 
 /** What a caller may set; each option left out takes its default (or its environment variable). */

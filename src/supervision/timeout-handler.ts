@@ -12,6 +12,7 @@ import type { GlobalCoordinator } from './global-coordinator.js';
 import { Lifecycle } from './lifecycle.js';
 import { recordOnlySpawner, type Spawner } from './spawner.js';
 import { recordActivity, type RecordActivityOptions } from './supervisor/activity-recorder.js';
+import { SupervisorCaps } from './supervisor/caps.js';
 import { SupervisorCheck } from './supervisor/check.js';
 import { storeTime, type SupervisorContext, type SupervisorStore } from './supervisor/context.js';
 import { DeadCleanup } from './supervisor/dead-cleanup.js';
@@ -19,6 +20,7 @@ import { Deadlocks } from './supervisor/deadlocks.js';
 import { Escalation } from './supervisor/escalation.js';
 import type { TimeoutHandlerEvents } from './supervisor/events.js';
 import { readLiveness } from './supervisor/liveness.js';
+import { readSwarms, Rejections } from './supervisor/rejections.js';
 import { Warnings } from './supervisor/warnings.js';
 import { DEFAULT_SWARM_ID, resolveSupervisorOptions, type SupervisorConfig, type SupervisorOptions } from './supervisor-options.js';
 
@@ -32,7 +34,7 @@ export interface TimeoutHandlerOptions extends SupervisorOptions {
   spawner?: Spawner;
   /** Options of the supervisors' GlobalCoordinator, when this handler is the first to ask for it. */
   election?: ElectionOptions;
-  /** Lifecycle hooks `on_coordinator_dead` and `on_escalation`; off unless ENABLE_TIMEOUT_HOOKS=true. */
+  /** Lifecycle hooks `on_coordinator_dead` and `on_escalation`; off unless ENABLE_TIMEOUT_HOOKS=true. At most 4 run at once by default. */
   hooks?: HookOptions;
   /** Default: the default logger. */
   logger?: Logger;
@@ -48,6 +50,16 @@ export interface TimeoutHandlerMetrics {
   cleanupsPerformed: number;
   cleanupFailures: number;
   deadlocksDetected: number;
+  /** Swarm set members and registry entries skipped: an id breaking the id rule, or a score that is no time. */
+  rejectedRegistryEntries: number;
+  /** waitingFor ids, spawn requests and escalation records skipped: malformed, or not what an escalation makes. */
+  rejectedRecords: number;
+  /** Escalations left for a later check by maxEscalationsPerCheck or maxEscalationsPerMinute. */
+  escalationsCapped: number;
+  /** Replacements left pending for a later check by maxSpawnsPerCheck or maxSpawnsPerMinute. */
+  spawnsCapped: number;
+  /** Hook runs dropped because the hook queue was full. */
+  hooksDropped: number;
 }
 
 /**
@@ -57,6 +69,8 @@ export interface TimeoutHandlerMetrics {
  * (warnings.ts), escalates after maxWarnings and resumes spawns an earlier leader left
  * (escalation.ts), removes what marks a dead coordinator present (dead-cleanup.ts) and reports
  * deadlocks (deadlocks.ts); coordinators without heartbeats report activity (activity-recorder.ts).
+ * What it reads from the store is validated before use (rejections.ts), and what it does is capped
+ * (caps.ts): a forged registry cannot make it act without bound.
  */
 export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents> {
   readonly config: SupervisorConfig;
@@ -87,6 +101,8 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
       config: this.config,
       logger,
       hooks: new Hooks({ env, ...options.hooks }, logger),
+      rejections: new Rejections(logger, this.config.rateWindowMs),
+      caps: new SupervisorCaps(this.config, logger),
       emit: (event, ...args) => emitSafely(logger, event, () => (this.emit as (e: typeof event, ...a: typeof args) => boolean)(event, ...args)),
       now: storeTime(store, this.config.clockSyncIntervalMs),
     };
@@ -125,8 +141,9 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     assertId(coordinatorId, 'coordinator id');
     if (swarmId !== undefined) assertId(swarmId, 'swarm id');
     const now = await this.#ctx.now();
-    for (const swarm of swarmId === undefined ? await this.#ctx.store.listSwarms() : [swarmId]) {
-      const seen = (await readLiveness(this.#ctx.store, swarm)).get(coordinatorId);
+    const { store, rejections } = this.#ctx;
+    for (const swarm of swarmId === undefined ? await readSwarms(store, rejections) : [swarmId]) {
+      const seen = (await readLiveness(store, swarm, rejections)).get(coordinatorId);
       if (seen) return now - seen.lastSeen > this.config.deadThresholdMs;
     }
     return false;
@@ -138,7 +155,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     assertId(swarmId, 'swarm id');
     const gc = this.#gc;
     if (!gc?.isLeader()) throw new NotLeaderError(this.config.namespace, 'escalateDeadCoordinator');
-    return this.#escalation.escalate({ swarmId, coordinatorId }, gc.getEpoch());
+    return (await this.#escalation.escalate({ swarmId, coordinatorId }, gc.getEpoch())).replacementId;
   }
 
   /** Removes a dead coordinator's heartbeat, warnings, activity and registry entry (not its work or inbox). */
@@ -155,6 +172,9 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
       escalations: this.#escalation.escalations,
       ...this.#cleanup.metrics,
       deadlocksDetected: this.#deadlocks.detected,
+      ...this.#ctx.rejections.metrics,
+      ...this.#ctx.caps.metrics,
+      hooksDropped: this.#ctx.hooks.metrics.dropped,
     };
   }
 

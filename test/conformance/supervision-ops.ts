@@ -259,6 +259,16 @@ export function supervisionOpsBehaviour(h: Harness): void {
       await Promise.all(waits);
     });
 
+    test('pendingSpawns skips a spawn request whose stored body is no JSON or names no replaced coordinator, and never throws', async () => {
+      fresh();
+      const store = h.store();
+      for (const [dead, body] of [['coord-g1', '{{{ not json'], ['coord-g2', '{"replaces":7}'], ['coord-g3', 'null'], ['coord-g4', undefined]] as const) {
+        const { replacementId } = await store.escalate({ swarmId: swarm, coordinatorId: dead }, `${dead}-r1`, { namespace: 'supervisor', epoch: 1 }, TTLS);
+        if (body !== undefined) await h.setRaw(keys.spawn(swarm, replacementId), body); // what `redis-cli SET` can put there
+      }
+      assert.deepEqual(await store.pendingSpawns(swarm), [{ replacementId: 'coord-g4-r1', replaces: 'coord-g4', requestedAt: (await store.pendingSpawns(swarm))[0]!.requestedAt }]);
+    });
+
     test('a supervisor killed between escalation and spawn leaves the request; the next leader spawns it exactly once', async () => {
       fresh();
       const store = h.store();

@@ -46,3 +46,17 @@ test('invalid options fail at construction with InvalidConfigError (InvalidIdErr
   await assert.rejects(cleanupStaleState(store, { staleThresholdMs: -1, logger }), InvalidConfigError);
   await store.close();
 });
+
+test('the escalation and spawn caps: generous defaults, their environment variables read strictly, options win', () => {
+  const supervisor = resolveSupervisorOptions({}, {});
+  assert.deepEqual(
+    [supervisor.maxEscalationsPerCheck, supervisor.maxEscalationsPerMinute, supervisor.maxSpawnsPerCheck, supervisor.maxSpawnsPerMinute, supervisor.rateWindowMs],
+    [100, 300, 100, 300, 60_000],
+  );
+  const env = { RENDEZVOUS_MAX_ESCALATIONS_PER_CHECK: '7', RENDEZVOUS_MAX_ESCALATIONS_PER_MINUTE: '8', RENDEZVOUS_MAX_SPAWNS_PER_CHECK: '9', RENDEZVOUS_MAX_SPAWNS_PER_MINUTE: '10' };
+  const fromEnv = resolveSupervisorOptions({ maxSpawnsPerMinute: 11 }, env);
+  assert.deepEqual([fromEnv.maxEscalationsPerCheck, fromEnv.maxEscalationsPerMinute, fromEnv.maxSpawnsPerCheck, fromEnv.maxSpawnsPerMinute], [7, 8, 9, 11]);
+  for (const value of ['0', '-1', '1.5', 'many']) {
+    assert.throws(() => resolveSupervisorOptions({}, { RENDEZVOUS_MAX_ESCALATIONS_PER_MINUTE: value }), InvalidConfigError, value);
+  }
+});

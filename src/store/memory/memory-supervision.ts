@@ -3,6 +3,7 @@ import { PUSH_RESYNC } from '../push.js';
 import { RESULT_CODES } from '../result-codes.js';
 import { SWARM_EVENT_LOG_CAP } from '../retention.js';
 import type { Operations } from '../roles/base.js';
+import { replacesOf } from '../spawn-request.js';
 import type { BlockingRead, InboxRef, StreamEntry } from '../roles/common.js';
 import type { EscalationResult, EscalationTtls, Fence, PendingSpawn, SupervisionStore } from '../roles/supervision.js';
 import { fencedOutBy, holdFence } from './fence.js';
@@ -84,8 +85,7 @@ export class MemorySupervision implements Operations<SupervisionStore> {
     this.#space.open('pendingSpawns');
     const pending = [...(this.#space.sortedSets.get(keys.pendingSpawns(swarmId)) ?? [])].sort((a, b) => a[1] - b[1]);
     return pending.flatMap(([replacementId, requestedAt]) => {
-      const request = this.#space.strings.get(keys.spawn(swarmId, replacementId));
-      const replaces = request ? (JSON.parse(request) as { replaces?: string }).replaces : undefined;
+      const replaces = replacesOf(this.#space.strings.get(keys.spawn(swarmId, replacementId)));
       return replaces ? [{ replacementId, replaces, requestedAt }] : [];
     });
   }

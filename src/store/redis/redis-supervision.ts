@@ -2,6 +2,7 @@ import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { BlockingRead, InboxRef, StreamEntry } from '../roles/common.js';
 import type { EscalationResult, EscalationTtls, Fence, PendingSpawn, SupervisionStore } from '../roles/supervision.js';
+import { replacesOf } from '../spawn-request.js';
 import type { RedisContext } from './redis-context.js';
 import { clearWarningScript } from './scripts/clear-warning.js';
 import { escalateScript } from './scripts/escalate.js';
@@ -35,8 +36,8 @@ export class RedisSupervision implements Operations<SupervisionStore> {
       const ids = flat.filter((_, i) => i % 2 === 0);
       const requests = ids.length > 0 ? await client.mget(ids.map((id) => keys.spawn(swarmId, id))) : [];
       return ids.flatMap((replacementId, i) => {
-        const request = requests[i] ? (JSON.parse(requests[i]!) as { replaces?: string }) : undefined;
-        return request?.replaces ? [{ replacementId, replaces: request.replaces, requestedAt: Number(flat[2 * i + 1]) }] : [];
+        const replaces = replacesOf(requests[i]);
+        return replaces ? [{ replacementId, replaces, requestedAt: Number(flat[2 * i + 1]) }] : [];
       });
     });
   }

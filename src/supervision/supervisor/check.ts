@@ -1,8 +1,14 @@
+import type { InboxRef } from '../../store/port.js';
 import type { SupervisorContext } from './context.js';
 import type { Deadlocks } from './deadlocks.js';
 import type { Escalation } from './escalation.js';
-import { readLiveness } from './liveness.js';
+import { lastRecorded, readLiveness } from './liveness.js';
+import { byPriority, SeenAlive, type EscalationCandidate } from './priority.js';
+import { readSwarms } from './rejections.js';
 import type { Warnings } from './warnings.js';
+
+/** Coordinators judged at once: their warnings go to the store together. */
+const WARN_BATCH = 100;
 
 export interface CheckParts {
   warnings: Warnings;
@@ -13,15 +19,20 @@ export interface CheckParts {
 }
 
 /**
- * One check by the leading supervisor, run every checkIntervalMs in its term: for each swarm, the
- * spawn requests an earlier leader left, deadlocks among the live coordinators, then each
- * coordinator in turn: warnings cleared when alive, one more when silent past the dead threshold,
- * and escalation after maxWarnings.
+ * One check by the leading supervisor, run every checkIntervalMs in its term: for each swarm (ids
+ * checked, see rejections.ts), the spawn requests an earlier check left, deadlocks among the live
+ * coordinators, then each coordinator in turn: warnings cleared when alive, one more when silent
+ * past the dead threshold. Those with maxWarnings are escalated last, within the escalation cap,
+ * the ones this supervisor saw alive and the most recently seen first, each only after a fresh
+ * read of its own heartbeat and activity records confirms it is still silent.
  */
 export class SupervisorCheck {
   readonly #ctx: SupervisorContext;
   readonly #parts: CheckParts;
+  readonly #seen = new SeenAlive();
   #checks = 0;
+  /** How long the last check took, ms (monotonic). */
+  #lastDurationMs = 0;
 
   constructor(ctx: SupervisorContext, parts: CheckParts) {
     this.#ctx = ctx;
@@ -34,28 +45,79 @@ export class SupervisorCheck {
 
   /** One check of every swarm in term `epoch`. */
   async run(epoch: number): Promise<void> {
-    const { store, config, now } = this.#ctx;
-    const { warnings, escalation, deadlocks, leads } = this.#parts;
+    const { caps, rejections } = this.#ctx;
     this.#checks += 1;
+    caps.beginCheck();
+    const started = performance.now();
+    try {
+      const candidates = await this.#warn(epoch, started);
+      if (candidates) await this.#escalate(candidates.sort(byPriority), epoch);
+    } finally {
+      this.#lastDurationMs = performance.now() - started;
+      rejections.flush();
+      caps.report();
+    }
+  }
+
+  /** Warns the silent and clears the recovered in every swarm; the coordinators due for escalation, or undefined when this term ended. */
+  async #warn(epoch: number, started: number): Promise<EscalationCandidate[] | undefined> {
+    const { store, config, now, rejections } = this.#ctx;
+    const { warnings, escalation, deadlocks, leads } = this.#parts;
     const at = await now();
-    for (const swarmId of await store.listSwarms()) {
-      if (!leads()) return; // stopped, or the term ended
+    // From one check to the next: the interval plus a check's length, which a large registry makes long.
+    const roundMs = () => config.checkIntervalMs + Math.max(this.#lastDurationMs, performance.now() - started);
+    const candidates: EscalationCandidate[] = [];
+    for (const swarmId of await readSwarms(store, rejections)) {
+      if (!leads()) return undefined; // stopped, or the term ended
       await escalation.resumeSpawns(swarmId, at, epoch);
-      const coordinators = [...(await readLiveness(store, swarmId))].map(([coordinatorId, { lastSeen, waitingFor }]) => ({ coordinatorId, lastSeen, waitingFor, silentMs: at - lastSeen }));
+      const coordinators = [...(await readLiveness(store, swarmId, rejections))].map(([coordinatorId, liveness]) => ({ coordinatorId, ...liveness, silentMs: at - liveness.lastSeen }));
+      for (const { coordinatorId, recordedAt } of coordinators) if (at - recordedAt <= config.deadThresholdMs) this.#seen.note({ swarmId, coordinatorId });
       const counts = await warnings.counts(swarmId, coordinators.map((c) => c.coordinatorId));
       const waiting = coordinators.filter((c) => c.silentMs <= config.deadThresholdMs && c.waitingFor.size > 0);
       await deadlocks.detect(swarmId, new Map(waiting.map((c) => [c.coordinatorId, c.waitingFor])), epoch);
-      for (const [i, { coordinatorId, lastSeen, silentMs }] of coordinators.entries()) {
-        if (!leads()) return; // the term ended during the check
-        const owner = { swarmId, coordinatorId };
-        if (silentMs <= config.deadThresholdMs) {
-          if (counts[i]! > 0) await warnings.clear(owner, epoch);
-          continue;
-        }
-        const count = await warnings.warn(owner, silentMs, lastSeen, epoch);
-        if (count === undefined) return; // fenced out: a newer supervisor term exists
-        if (count >= config.maxWarnings && config.autoEscalate) await escalation.escalate(owner, epoch).catch(() => undefined);
+      // A batch of coordinators at a time, their writes sent together: a registry of 10,000 costs 100 round trips, not 10,000.
+      for (let from = 0; from < coordinators.length; from += WARN_BATCH) {
+        if (!leads()) return undefined; // the term ended during the check
+        const batch = coordinators.slice(from, from + WARN_BATCH);
+        const outcomes = await Promise.all(batch.map(({ coordinatorId, lastSeen, silentMs }, j) => this.#judge({ swarmId, coordinatorId }, lastSeen, silentMs, counts[from + j]!, epoch, roundMs())));
+        if (outcomes.includes('fenced')) return undefined; // a newer supervisor term exists
+        for (const outcome of outcomes) if (typeof outcome === 'object') candidates.push(outcome);
       }
+    }
+    return candidates;
+  }
+
+  /** Clears a coordinator alive again, or warns a silent one: a candidate for escalation once it has maxWarnings, or `fenced`. */
+  async #judge(owner: InboxRef, lastSeen: number, silentMs: number, warned: number, epoch: number, roundMs: number): Promise<EscalationCandidate | 'fenced' | undefined> {
+    const { config } = this.#ctx;
+    const { warnings } = this.#parts;
+    if (silentMs <= config.deadThresholdMs) {
+      if (warned > 0) await warnings.clear(owner, epoch);
+      return undefined;
+    }
+    const count = await warnings.warn(owner, silentMs, lastSeen, epoch, roundMs);
+    if (count === undefined) return 'fenced';
+    return count >= config.maxWarnings && config.autoEscalate ? { owner, lastSeen, known: this.#seen.has(owner) } : undefined;
+  }
+
+  /** Escalates `candidates` in order while the escalation cap allows; the rest wait for a later check (their warnings stay). */
+  async #escalate(candidates: readonly EscalationCandidate[], epoch: number): Promise<void> {
+    const { store, config, now, caps, logger } = this.#ctx;
+    const { escalation, leads } = this.#parts;
+    for (const [i, { owner }] of candidates.entries()) {
+      if (!leads()) return;
+      if (!caps.escalations.available()) {
+        caps.escalations.countCapped(candidates.length - i);
+        return;
+      }
+      // The cross-check: the registry score said silent; its own records, read now, must agree.
+      if ((await now()) - (await lastRecorded(store, owner)) <= config.deadThresholdMs) {
+        logger.info(owner, 'not escalated: its own heartbeat or activity record is fresh');
+        continue;
+      }
+      caps.escalations.take();
+      const outcome = await escalation.escalate(owner, epoch).catch(() => undefined);
+      if (outcome && !outcome.created) caps.escalations.refund(); // it existed already: nothing moved or started
     }
   }
 }

@@ -6,7 +6,9 @@ import type { Fence, LeaseStore, LivenessStore, MaintenanceStore, SupervisionSto
 /** The store roles the supervisor uses (LeaseStore for its election): any `Store` has them. */
 export type SupervisorStore = SupervisionStore & LivenessStore & MaintenanceStore & LeaseStore;
 import type { SupervisorConfig } from '../supervisor-options.js';
+import type { SupervisorCaps } from './caps.js';
 import type { EmitSupervisorEvent } from './events.js';
+import type { Rejections } from './rejections.js';
 
 /** What every part of the supervisor shares. */
 export interface SupervisorContext {
@@ -15,6 +17,10 @@ export interface SupervisorContext {
   readonly logger: Logger;
   readonly hooks: Hooks;
   readonly emit: EmitSupervisorEvent;
+  /** Where entries read from the store that fail validation are counted and reported. */
+  readonly rejections: Rejections;
+  /** The escalation and spawn caps. */
+  readonly caps: SupervisorCaps;
   /** The store's clock, ms: liveness is judged by it, never by this machine's. */
   now(): Promise<number>;
 }

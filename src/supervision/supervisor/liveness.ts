@@ -1,7 +1,9 @@
 import { parseActivity } from '../../protocol/activity.js';
 import { parseHeartbeat, type Heartbeat } from '../../protocol/heartbeat.js';
+import { isValidId } from '../../protocol/ids.js';
 import { keys } from '../../protocol/keys.js';
-import type { LivenessStore, MaintenanceStore } from '../../store/port.js';
+import type { InboxRef, LivenessStore, MaintenanceStore } from '../../store/port.js';
+import { validIds, type Rejections } from './rejections.js';
 
 /** What the supervisor knows of a registered coordinator's life. */
 export interface Liveness {
@@ -10,6 +12,8 @@ export interface Liveness {
    * this swarm, or its last recorded activity), its heartbeat record and its activity record.
    */
   lastSeen: number;
+  /** Store ms of its latest heartbeat or activity record of its own; -Infinity when it has none. */
+  recordedAt: number;
   /** The coordinators it waits for, by its heartbeat and its recorded activity. */
   waitingFor: ReadonlySet<string>;
 }
@@ -21,16 +25,54 @@ type SignOfLife = Pick<Heartbeat, 'coordinatorId' | 'timestamp' | 'waitingFor'>;
  * Every coordinator in a swarm's registry (coordinators that beat or record activity are listed
  * there) and its liveness. A record counts only for the coordinator it names; a heartbeat counts
  * in every swarm, so a coordinator that beats is never dead where it only recorded activity.
+ * Registry members that break the id rule, scores that are no time and waitingFor ids that break
+ * the rule are skipped and counted: anyone who can write to Redis can write them.
  */
-export async function readLiveness(store: LivenessStore & MaintenanceStore, swarmId: string): Promise<Map<string, Liveness>> {
-  const entries = await store.listRegistry(swarmId);
+export async function readLiveness(store: LivenessStore & MaintenanceStore, swarmId: string, rejections: Rejections): Promise<Map<string, Liveness>> {
+  const entries = (await store.listRegistry(swarmId)).filter(({ coordinatorId, lastSeen }) => {
+    const valid = isValidId(coordinatorId) && Number.isFinite(lastSeen);
+    if (!valid) rejections.registry('registry', coordinatorId);
+    return valid;
+  });
   const ids = entries.map((entry) => entry.coordinatorId);
   const bodies = await store.readStrings([...ids.map((id) => keys.heartbeat(id)), ...ids.map((id) => keys.activity(swarmId, id))]);
   return new Map(
     entries.map(({ coordinatorId, lastSeen }, i) => {
-      const read: (SignOfLife | undefined)[] = [parseHeartbeat(bodies[i] ?? 'null'), parseActivity(bodies[ids.length + i] ?? null)];
-      const records = read.filter((record): record is SignOfLife => record?.coordinatorId === coordinatorId);
-      return [coordinatorId, { lastSeen: Math.max(lastSeen, ...records.map((record) => record.timestamp)), waitingFor: new Set(records.flatMap((record) => record.waitingFor)) }];
+      const records = ownRecords(coordinatorId, bodies[i] ?? null, bodies[ids.length + i] ?? null);
+      const recordedAt = latest(records);
+      const waitingFor = validIds(records.flatMap((record) => record.waitingFor), (value) => rejections.record('waitingFor', value));
+      return [coordinatorId, { lastSeen: Math.max(lastSeen, recordedAt), recordedAt, waitingFor: new Set(waitingFor) }];
     }),
   );
+}
+
+/**
+ * The cross-check before an escalation, read afresh: store ms of the coordinator's latest own
+ * heartbeat or activity record, -Infinity when neither exists. The registry score (one ZADD away
+ * from any value) is not consulted: a coordinator is escalated only if its own records are absent
+ * or stale as well.
+ */
+export async function lastRecorded(store: MaintenanceStore, owner: InboxRef): Promise<number> {
+  const [heartbeat, activity] = await store.readStrings(recordKeys(owner));
+  return recordedIn(owner.coordinatorId, heartbeat ?? null, activity ?? null);
+}
+
+/** The keys of a coordinator's own records, as `recordedIn` reads them: its heartbeat, then its activity in `swarmId`. */
+export function recordKeys(owner: InboxRef): [string, string] {
+  return [keys.heartbeat(owner.coordinatorId), keys.activity(owner.swarmId, owner.coordinatorId)];
+}
+
+/** Store ms of the latest of these heartbeat and activity bodies that name `coordinatorId`; -Infinity when none does. */
+export function recordedIn(coordinatorId: string, heartbeat: string | null, activity: string | null): number {
+  return latest(ownRecords(coordinatorId, heartbeat, activity));
+}
+
+function latest(records: readonly SignOfLife[]): number {
+  return Math.max(...records.map((record) => record.timestamp));
+}
+
+/** The heartbeat and activity records that parse and name `coordinatorId` (timestamps that are no time ignored). */
+function ownRecords(coordinatorId: string, heartbeat: string | null, activity: string | null): SignOfLife[] {
+  const read: (SignOfLife | undefined)[] = [heartbeat === null ? undefined : parseHeartbeat(heartbeat), parseActivity(activity)];
+  return read.filter((record): record is SignOfLife => record?.coordinatorId === coordinatorId && Number.isFinite(record.timestamp));
 }

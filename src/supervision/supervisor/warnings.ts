@@ -2,7 +2,7 @@ import { keys } from '../../protocol/keys.js';
 import type { InboxRef } from '../../store/port.js';
 import { fenceOf, type SupervisorContext } from './context.js';
 
-/** A warning count outlives the checks that would add to it: this many times maxWarnings checks. */
+/** A warning count outlives the checks that would add to it: this many times maxWarnings check rounds. */
 const WARNING_LIFETIME_IN_CHECK_ROUNDS = 4;
 
 export interface WarningMetrics {
@@ -36,12 +36,14 @@ export class Warnings {
 
   /**
    * One more warning for a coordinator silent for `silentMs` since `lastSeen`; the first one is
-   * its timeout (event and `on_coordinator_dead` hook). Returns the count, or undefined when a
-   * newer supervisor term has written there (this one is over).
+   * its timeout (event and `on_coordinator_dead` hook). `roundMs` is the time from one check to the
+   * next (the interval plus how long a check takes, which a large registry makes long), so a count
+   * never expires between the checks that add to it. Returns the count, or undefined when a newer
+   * supervisor term has written there (this one is over).
    */
-  async warn(owner: InboxRef, silentMs: number, lastSeen: number, epoch: number): Promise<number | undefined> {
+  async warn(owner: InboxRef, silentMs: number, lastSeen: number, epoch: number, roundMs: number): Promise<number | undefined> {
     const { store, config, emit, hooks } = this.#ctx;
-    const ttlMs = WARNING_LIFETIME_IN_CHECK_ROUNDS * config.checkIntervalMs * config.maxWarnings;
+    const ttlMs = Math.ceil(WARNING_LIFETIME_IN_CHECK_ROUNDS * roundMs * config.maxWarnings);
     const count = await store.warnCoordinator(owner, fenceOf(this.#ctx, epoch), ttlMs);
     if (count < 0) return undefined;
     const { coordinatorId, swarmId } = owner;

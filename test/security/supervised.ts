@@ -1,0 +1,47 @@
+import type { Store } from '../../src/store/port.js';
+import type { CoordinatorEscalatedEvent, CoordinatorWarningEvent } from '../../src/supervision/supervisor/events.js';
+import { CoordinatorTimeoutHandler, type TimeoutHandlerOptions } from '../../src/supervision/timeout-handler.js';
+import { uniqueSwarm } from '../support/coordinators.js';
+import { recordingLogger } from '../support/recording-logger.js';
+import type { SpawnRequest, Spawner } from '../../src/supervision/spawner.js';
+
+/** The supervisor's timings compressed: dead after 600 ms of silence, a check every 50 ms, escalated at the first warning. */
+export const FAST_SUPERVISOR = { deadThresholdMs: 600, checkIntervalMs: 50, maxWarnings: 1 } as const;
+
+/**
+ * A live supervisor under attack, and what it did: every escalation, warning and spawn request
+ * (its spawner records them and starts nothing) with the number of the check it happened in, its log.
+ */
+export function supervised(store: Store, options: Partial<TimeoutHandlerOptions> = {}) {
+  const logger = recordingLogger();
+  const spawned: (SpawnRequest & { check: number })[] = [];
+  const spawner: Spawner = { spawn: async (request) => void spawned.push({ ...request, check: handler.getMetrics().totalChecks }) };
+  const handler = new CoordinatorTimeoutHandler({
+    store,
+    ...FAST_SUPERVISOR,
+    namespace: uniqueSwarm('attacked-sv'),
+    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
+    spawner,
+    logger,
+    env: {},
+    ...options,
+  });
+  const escalated: (CoordinatorEscalatedEvent & { check: number })[] = [];
+  const warned: (CoordinatorWarningEvent & { check: number })[] = [];
+  const failed: unknown[] = [];
+  handler.on('coordinator:escalated', (event) => escalated.push({ ...event, check: handler.getMetrics().totalChecks }));
+  handler.on('coordinator:warning', (event) => warned.push({ ...event, check: handler.getMetrics().totalChecks }));
+  handler.on('escalation:failed', ({ error }) => failed.push(error));
+  const lines = (prefix: string) => logger.records.filter((record) => record.msg?.startsWith(prefix));
+  return { handler, spawned, logger, escalated, warned, failed, lines };
+}
+
+/** How many of `events` happened in each check, by check number. */
+export function perCheck(events: readonly { check: number }[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const { check } of events) counts.set(check, (counts.get(check) ?? 0) + 1);
+  return counts;
+}
+
+/** Ids that break the id rule, as the attack session wrote them (one of them resolves inside a hook's parent directory). */
+export const INVALID_IDS = ['../../etc/evil', 'has space;$(id)', '../outside-evil', 'a:b', '{slot}', 'x'.repeat(65), '', 'tab\there', 'new\nline'];
