@@ -1,4 +1,5 @@
 import type { ElectionContext } from './context.js';
+import { believedLeader } from './lease-watch.js';
 import type { ActiveWorker, GlobalCoordinatorMetrics } from './types.js';
 
 type MembershipMetrics = Pick<GlobalCoordinatorMetrics, 'heartbeatCount' | 'lastHeartbeatTime' | 'workerRegistrations' | 'workerTimeouts'>;
@@ -53,11 +54,11 @@ export class WorkerMembership {
     await this.#ctx.store.removeWorker(this.#ctx.namespace, this.#ctx.workerId).catch(() => undefined);
   }
 
-  /** The workers heard from within workerTimeoutMs, and which of them holds the lease. */
+  /** The workers heard from within workerTimeoutMs, and which of them holds the lease (by a record whose seal verifies). */
   async list(): Promise<ActiveWorker[]> {
     const { store, namespace, config } = this.#ctx;
-    const [workers, lease] = await Promise.all([store.listWorkers(namespace, config.workerTimeoutMs), store.readLease(namespace)]);
-    return workers.map((w) => ({ ...w, isLeader: w.workerId === lease.holder }));
+    const [workers, leader] = await Promise.all([store.listWorkers(namespace, config.workerTimeoutMs), believedLeader(this.#ctx)]);
+    return workers.map((w) => ({ ...w, isLeader: w.workerId === leader }));
   }
 
   /** One heartbeat, tracked so that a stop lets it land before removing the worker. */
