@@ -8,6 +8,7 @@ import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
 
 import type { ElectionOptions } from './election-options.js';
+import { reportingFenceRefusals } from './fence-probe.js';
 import { getGlobalCoordinator } from './global-coordinator-registry.js';
 import type { GlobalCoordinator } from './global-coordinator.js';
 import { Lifecycle } from './lifecycle.js';
@@ -67,6 +68,8 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
   readonly #ctx: SupervisorContext;
   readonly #election: (ElectionOptions & SecretOptions) | undefined;
   readonly #env: NodeJS.ProcessEnv | undefined;
+  /** The store as given: the election is looked up by it (the supervisor's parts get it wrapped). */
+  readonly #store: SupervisorStore;
   readonly #electionLogger: Logger | undefined;
   readonly #lifecycle: Lifecycle;
   readonly #warnings: Warnings;
@@ -86,10 +89,12 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     assertId(this.config.namespace, 'namespace');
     this.#election = options.election;
     this.#env = env;
+    this.#store = store;
     this.#electionLogger = options.logger;
     const logger = (options.logger ?? defaultLogger()).child({ component: 'timeout-handler' });
     this.#ctx = {
-      store,
+      // A fence that refuses this term's writes is passed on to the election, which leads again above it.
+      store: reportingFenceRefusals(store, (epoch, tag) => this.#gc?.fenced(epoch, [], { tag }) ?? Promise.resolve(false)),
       config: this.config,
       logger,
       hooks: new Hooks({ env, ...options.hooks }, logger),
@@ -166,7 +171,8 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
 
   /** Subscribes the check to the election, and starts the election if nobody has. */
   async #join(): Promise<void> {
-    const { store, config } = this.#ctx;
+    const { config } = this.#ctx;
+    const store = this.#store;
     const gc = getGlobalCoordinator({ store, namespace: config.namespace, logger: this.#electionLogger, env: this.#env, ...this.#election });
     this.#gc = gc;
     const subscribed = gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: config.checkIntervalMs, run: ({ epoch }) => this.#check.run(epoch) } });

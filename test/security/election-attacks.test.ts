@@ -18,7 +18,9 @@ import { createStore } from '../../src/store/create-store.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import type { LeaderChangedEvent } from '../../src/supervision/election/types.js';
+import { getGlobalCoordinator } from '../../src/supervision/global-coordinator-registry.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
+import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { OTHER_SECRET, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { memoryAccess, redisAccess, type RawAccess } from '../support/raw-access.js';
 import { recordingLogger } from '../support/recording-logger.js';
@@ -181,7 +183,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       return e;
     };
 
-    test('a forged lease record keeps nobody from leading: not believed, counted, and taken over after one lease', async (t) => {
+    test('a forged lease record keeps nobody from leading: not believed, counted, and taken over after one lease', { timeout: 30_000 }, async (t) => {
       const e = election();
       const { namespace } = e;
       await target.raw().writeHash(globalKeys.leader(namespace), forgedRecord(namespace, 'mallory', 999)); // no expiry
@@ -204,7 +206,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       await e.assertActionsConsistent(target.raw());
     });
 
-    test('every kind of forged record is taken over: no seal, another secret\'s, a string, a copy of an ended term\'s, one nobody renews', async () => {
+    test('every kind of forged record is taken over: no seal, another secret\'s, a string, a copy of an ended term\'s, one nobody renews', { timeout: 30_000 }, async () => {
       const cases: { name: string; forge(ns: string, raw: RawAccess): Promise<void>; reason: string }[] = [
         { name: 'no seal', reason: 'unsigned', forge: (ns, raw) => raw.writeHash(globalKeys.leader(ns), { ...forgedRecord(ns, 'mallory', 7), seal: '' }) },
         { name: "another secret's seal", reason: 'bad_signature', forge: (ns, raw) => raw.writeHash(globalKeys.leader(ns), forgedRecord(ns, 'mallory', 7, OTHER_SECRET)) },
@@ -241,7 +243,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       }
     });
 
-    test('a leader whose record is overwritten steps down; after one lease a worker leads under the next epoch, never two at once', async (t) => {
+    test('a leader whose record is overwritten steps down; after one lease a worker leads under the next epoch, never two at once', { timeout: 30_000 }, async (t) => {
       const e = election();
       const workers = [e.add(), e.add(), e.add()];
       const led = firstToLead(workers);
@@ -262,7 +264,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       assert.ok(actions >= 2);
     });
 
-    test('forged leadership events at a high rate: none is believed, each is counted, nobody steps down', async (t) => {
+    test('forged leadership events at a high rate: none is believed, each is counted, nobody steps down', { timeout: 30_000 }, async (t) => {
       const e = election();
       // A term that ended, whose genuine `acquired` event the attacker copies.
       const earlier = e.add();
@@ -307,7 +309,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       await e.assertActionsConsistent(target.raw());
     });
 
-    test("a deleted fence lets no stale epoch's write through in the namespace's slot; in another slot the local check remains", async () => {
+    test("a deleted fence lets no stale epoch's write through in the namespace's slot; in another slot the local check remains", { timeout: 30_000 }, async () => {
       const e = election();
       const ns = e.namespace;
       const swarm = `${ns}-swarm`;
@@ -342,7 +344,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       assert.equal(inFlight.applied, true, 'in another slot a deleted fence lets a late write of an old term land');
     });
 
-    test('a raised fence: detected, counted, the leader leads again above it; an impossible one is replaced; leadership stays with one worker', async (t) => {
+    test('a raised fence: detected, counted, the leader leads again above it; an impossible one is replaced; leadership stays with one worker', { timeout: 30_000 }, async (t) => {
       const e = election();
       const swarm = `${e.namespace}-swarm`;
       const swarmKey = `test:{${swarm}}:x`;
@@ -382,7 +384,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       await e.assertActionsConsistent(target.raw());
     });
 
-    test('a leader cut off with its record\'s expiry lifted is replaced once its record has stalled for a lease', async () => {
+    test('a leader cut off with its record\'s expiry lifted is replaced once its record has stalled for a lease', { timeout: 30_000 }, async () => {
       const e = election();
       const cut = severable(target.store());
       const crashed = e.add({ store: cut.store });
@@ -424,7 +426,7 @@ describe('a lost epoch counter with fences surviving in other slots [cluster]', 
     for (let i = 0; ; i++) if ((await nodeOf(`{${namespace}-swarm-${i}}`)) !== home) return `${namespace}-swarm-${i}`;
   }
 
-  test('the new leader, refused by a surviving fence, leads again above it and writes there', async (t) => {
+  test('the new leader, refused by a surviving fence, leads again above it and writes there', { timeout: 30_000 }, async (t) => {
     const e = new Election('p1-heal', store);
     const swarm = await tagOnAnotherNode(e.namespace);
     const swarmKey = `test:{${swarm}}:x`;
@@ -460,6 +462,34 @@ describe('a lost epoch counter with fences surviving in other slots [cluster]', 
       assert.deepEqual(e.overlaps, []);
     } finally {
       await e.stop();
+    }
+  });
+
+  test("the supervisor's warnings, refused by a fence that survived, make its election lead again above it", { timeout: 30_000 }, async () => {
+    const namespace = 'p1-supervisor';
+    const swarm = await tagOnAnotherNode(namespace);
+    await raw.set(globalKeys.fence(swarm, namespace), '9'); // left by terms up to 9, before the counter was lost
+    const old = (await store.time()) - 60_000;
+    await store.register({ swarmId: swarm, coordinatorId: 'silent', body: '{}', timestamp: old, ttlMs: 50, registryTtlMs: 600_000 });
+    const handler = new CoordinatorTimeoutHandler({
+      store,
+      namespace,
+      deadThresholdMs: 1_000,
+      checkIntervalMs: 20,
+      election: { secret: SECRET, ...TIMINGS },
+      logger: recordingLogger(),
+      env: {},
+    });
+    const warned = new Promise<number>((resolve) => handler.on('coordinator:warning', (event) => event.coordinatorId === 'silent' && resolve(event.count)));
+    await handler.start();
+    try {
+      assert.equal(await warned, 1, 'warned once its election leads above the fence');
+      const gc = getGlobalCoordinator({ store, namespace });
+      assert.equal(gc.getEpoch(), 10);
+      assert.equal(gc.getMetrics().fenceConflicts, 1);
+      assert.equal(await raw.get(globalKeys.fence(swarm, namespace)), '10');
+    } finally {
+      await handler.stop();
     }
   });
 });
