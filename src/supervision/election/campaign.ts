@@ -26,8 +26,8 @@ export interface CampaignDeps {
  * The election loop of one worker: it tries to take the lease when nobody holds it, and otherwise
  * blocks on the namespace's leadership events (no polling), so a released lease is taken within
  * milliseconds and an expired one when it expires. Another worker's term, once seen, ends mine.
- * Only sealed records and events are believed (seals.ts); a lease held by records that are not is
- * taken over once that has lasted a whole lease (lease-watch.ts).
+ * Only sealed records and events are believed (seals.ts); a record that stays the same for a whole
+ * lease has no live holder and is taken over, believed or not (lease-watch.ts).
  */
 export class Campaign {
   readonly #ctx: ElectionContext;
@@ -93,7 +93,7 @@ export class Campaign {
       forgeries.lease(record.digest, { reason: reading.reason, holder: record.workerId, epoch: record.epoch });
       this.#retryAt = reading.takeoverAt;
       if (performance.now() < reading.takeoverAt) return;
-      replace = record.digest; // held by forgeries for a whole lease: take it over, if it is still this one
+      replace = record.digest; // unchanged for a whole lease: take it over, if it is still this one
     }
   }
 
