@@ -12,7 +12,7 @@ import { diagnostics, type ElectionContext } from './election/context.js';
 import { Fence } from './election/fence.js';
 import { Forgeries } from './election/forgeries.js';
 import { LeaderView } from './election/leader-view.js';
-import { believedLeader } from './election/lease-watch.js';
+import { believedLeader } from './election/lease-verdict.js';
 import { Leadership } from './election/leadership.js';
 import { PluginRunner } from './election/plugin-runner.js';
 import { ElectionSeals } from './election/seals.js';

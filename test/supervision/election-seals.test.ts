@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { epochFrom, MAX_EPOCH, type LeaseSealFields } from '../../src/protocol/election-seal.js';
 import { Keyring } from '../../src/protocol/keyring.js';
 import type { LeaseState, StoredLease } from '../../src/store/lease-types.js';
-import { judgeLease, LeaseWatch } from '../../src/supervision/election/lease-watch.js';
+import { judgeLease } from '../../src/supervision/election/lease-verdict.js';
+import { LeaseWatch } from '../../src/supervision/election/lease-watch.js';
 import { ElectionSeals } from '../../src/supervision/election/seals.js';
 import { OTHER_SECRET, SECRET } from '../support/coordinators.js';
 

@@ -1,5 +1,5 @@
 import type { ElectionContext } from './context.js';
-import { believedLeader } from './lease-watch.js';
+import { believedLeader } from './lease-verdict.js';
 import type { ActiveWorker, GlobalCoordinatorMetrics } from './types.js';
 
 type MembershipMetrics = Pick<GlobalCoordinatorMetrics, 'heartbeatCount' | 'lastHeartbeatTime' | 'workerRegistrations' | 'workerTimeouts'>;
