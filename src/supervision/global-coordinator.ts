@@ -44,7 +44,7 @@ export interface GlobalCoordinatorOptions extends ElectionOptions, SecretOptions
  * the lease and follows the namespace's leadership events (campaign.ts), this worker's view of
  * who leads (leader-view.ts), its entry in the worker list (worker-membership.ts), the jobs run
  * while it leads (plugin-runner.ts) and its fenced writes (fence.ts). What it writes it seals,
- * what it reads it believes only when sealed (seals.ts, lease-watch.ts), and what it does not
+ * what it reads it believes only when sealed (seals.ts, lease-verdict.ts, lease-watch.ts), and what it does not
  * believe is counted (forgeries.ts). This class wires them and orders start and stop (lifecycle.ts).
  */
 export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
