@@ -79,7 +79,19 @@ export type {
   ActiveWorker,
   GlobalCoordinatorMetrics,
 } from './supervision/election/types.js';
-export type { FencedOp, FencedResult, LeaseState, LeaseHolder, AcquireResult, WorkerRecord } from './store/lease-types.js';
+export type {
+  FencedOp,
+  FencedResult,
+  FencedWriteOptions,
+  LeaseState,
+  LeaseHolder,
+  LeaseClaim,
+  LeaseRenewal,
+  LeaseRelease,
+  StoredLease,
+  AcquireResult,
+  WorkerRecord,
+} from './store/lease-types.js';
 export { globalKeys, hashTagOf } from './protocol/keys.js';
 export { cleanupStaleState, type CleanupReport, type CleanupStore } from './supervision/cleanup.js';
 export { cleanupDefaults, type CleanupOptions, type CleanupConfig } from './supervision/cleanup-options.js';

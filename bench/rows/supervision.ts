@@ -9,7 +9,7 @@ import type { BenchEnv } from './context.js';
 export async function supervisionRow(env: BenchEnv): Promise<Row> {
   const counts = env.profile.failover;
   env.log(`  6 supervision: ${counts.failovers} leader failovers among ${counts.workers} worker processes, ${counts.leaseMs} ms lease ...`);
-  const { samplesMs } = await runFailover(env.store, env.url, `bench-${process.pid}-failover`, counts);
+  const { samplesMs } = await runFailover(env.store, env.url, env.secret, `bench-${process.pid}-failover`, counts);
   const sorted = [...samplesMs].sort((a, b) => a - b);
   const escalationCounts = { rounds: 3, deadThresholdMs: 1_000, checkIntervalMs: 100, maxWarnings: 3 };
   env.log(`  6 supervision: ${escalationCounts.rounds} agent processes killed, dead threshold ${escalationCounts.deadThresholdMs} ms, checks every ${escalationCounts.checkIntervalMs} ms, ${escalationCounts.maxWarnings} warnings ...`);

@@ -26,7 +26,7 @@ export async function runEscalation(url: string, secret: string, counts: Escalat
     checkIntervalMs: counts.checkIntervalMs,
     maxWarnings: counts.maxWarnings,
     namespace: `bench-supervisor-${process.pid}`,
-    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
+    election: { secret, leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
   });
   await handler.start();
   const samplesMs: number[] = [];

@@ -43,8 +43,8 @@ async function currentLeader(store: Store, namespace: string): Promise<string> {
  * SIGKILLs the leader at a random point of its renewal period and times, from the kill, until the
  * lease events stream shows another worker acquiring. A replacement process joins before the next.
  */
-export async function runFailover(store: Store, url: string, namespace: string, counts: FailoverCounts): Promise<FailoverResult> {
-  const env = { REDIS_URL: url, NAMESPACE: namespace, LEASE_MS: String(counts.leaseMs) };
+export async function runFailover(store: Store, url: string, secret: string, namespace: string, counts: FailoverCounts): Promise<FailoverResult> {
+  const env = { REDIS_URL: url, SECRET: secret, NAMESPACE: namespace, LEASE_MS: String(counts.leaseMs) };
   const workers: ElectionWorker[] = [];
   const samplesMs: number[] = [];
   try {

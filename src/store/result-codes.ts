@@ -24,6 +24,10 @@ export const RESULT_CODES = {
   RATE_LIMITED: 2,
   /** append-signal: the receiver's inbox holds its most entries. */
   INBOX_FULL: 3,
+  /** fenced-write: refused by the slot's fence (a higher epoch wrote there). */
+  REFUSED_BY_FENCE: 1,
+  /** fenced-write: refused by the namespace's term (the lease is not under this epoch, the counter is above it, or the epoch is 0). */
+  REFUSED_BY_TERM: 2,
 } as const;
 
 export type ResultCode = (typeof RESULT_CODES)[keyof typeof RESULT_CODES];

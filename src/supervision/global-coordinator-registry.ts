@@ -31,8 +31,8 @@ export function getGlobalCoordinator(options: SharedGlobalCoordinatorOptions): G
   return created;
 }
 
-/** Whether `options` set any election option (the rest name the instance, or are not compared). */
+/** Whether `options` set any election option (the rest name the instance, or are not compared: the secrets included). */
 function asksForConfig(options: SharedGlobalCoordinatorOptions): boolean {
-  const { store: _store, namespace: _namespace, logger: _logger, ...election } = options;
+  const { store: _store, namespace: _namespace, logger: _logger, env: _env, secret: _secret, secretNew: _secretNew, allowGeneratedSecret: _dev, ...election } = options;
   return Object.values(election).some((value) => value !== undefined);
 }

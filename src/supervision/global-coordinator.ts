@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { emitSafely } from '../core/safe-emit.js';
+import { resolveKeyring, type KeyringSlot, type SecretOptions } from '../core/secrets.js';
 import { assertId } from '../protocol/ids.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
@@ -9,16 +10,23 @@ import type { LeaseStore } from '../store/port.js';
 import { Campaign } from './election/campaign.js';
 import { diagnostics, type ElectionContext } from './election/context.js';
 import { Fence } from './election/fence.js';
+import { Forgeries } from './election/forgeries.js';
 import { LeaderView } from './election/leader-view.js';
+import { believedLeader } from './election/lease-verdict.js';
 import { Leadership } from './election/leadership.js';
 import { PluginRunner } from './election/plugin-runner.js';
+import { ElectionSeals } from './election/seals.js';
 import type { ActiveWorker, CoordinatorPlugin, GlobalCoordinatorEvents, GlobalCoordinatorMetrics } from './election/types.js';
 import { WorkerMembership } from './election/worker-membership.js';
 import { resolveElectionOptions, type ElectionConfig, type ElectionOptions } from './election-options.js';
 import { Lifecycle } from './lifecycle.js';
 
-/** What a GlobalCoordinator is made of: its store and namespace, and the election's options. */
-export interface GlobalCoordinatorOptions extends ElectionOptions {
+/**
+ * What a GlobalCoordinator is made of: its store and namespace, the election's options, and the
+ * signing secret that seals its lease records and events (as a coordinator's: `secret`, default
+ * BLOCKING_COORDINATION_SECRET; `secretNew`, default BLOCKING_COORDINATION_SECRET_NEW).
+ */
+export interface GlobalCoordinatorOptions extends ElectionOptions, SecretOptions {
   store: LeaseStore;
   /** The election's namespace (id rule): workers of one namespace elect one leader. */
   namespace: string;
@@ -26,6 +34,8 @@ export interface GlobalCoordinatorOptions extends ElectionOptions {
   workerId?: string;
   /** Default: the default logger; a child with `namespace` and `workerId` is used. */
   logger?: Logger;
+  /** Where BLOCKING_COORDINATION_SECRET[_NEW] and RENDEZVOUS_DEV_SECRET are read. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -33,8 +43,9 @@ export interface GlobalCoordinatorOptions extends ElectionOptions {
  * file under election/: the term this worker leads (leadership.ts), the loop that competes for
  * the lease and follows the namespace's leadership events (campaign.ts), this worker's view of
  * who leads (leader-view.ts), its entry in the worker list (worker-membership.ts), the jobs run
- * while it leads (plugin-runner.ts) and its fenced writes (fence.ts). This class wires them and
- * orders start and stop (lifecycle.ts).
+ * while it leads (plugin-runner.ts) and its fenced writes (fence.ts). What it writes it seals,
+ * what it reads it believes only when sealed (seals.ts, lease-verdict.ts, lease-watch.ts), and what it does not
+ * believe is counted (forgeries.ts). This class wires them and orders start and stop (lifecycle.ts).
  */
 export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
   readonly namespace: string;
@@ -48,6 +59,7 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
   readonly #membership: WorkerMembership;
   readonly #plugins: PluginRunner;
   readonly #fence: Fence;
+  readonly #keys: KeyringSlot;
   /** Aborted by stop(): ends the run's election loop. */
   #stop = new AbortController();
   #watching: Promise<void> | undefined;
@@ -62,8 +74,19 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
     this.config = resolveElectionOptions(options);
     this.workerId = workerId ?? `gcs-${namespace}-${Date.now()}-${randomBytes(3).toString('hex')}`;
     const logger = (options.logger ?? defaultLogger()).child({ namespace, workerId: this.workerId });
+    this.#keys = { current: resolveKeyring(options, options.env ?? process.env, logger) };
     const holder = { workerId: this.workerId, instance: randomBytes(8).toString('hex') };
-    const ctx: ElectionContext = { store, namespace, workerId: this.workerId, holder, config: this.config, logger, diag: diagnostics(logger, namespace, this.config.diagnosticsEnabled) };
+    const ctx: ElectionContext = {
+      store,
+      namespace,
+      workerId: this.workerId,
+      holder,
+      config: this.config,
+      logger,
+      seals: new ElectionSeals(this.#keys, namespace),
+      forgeries: new Forgeries(logger),
+      diag: diagnostics(logger, namespace, this.config.diagnosticsEnabled),
+    };
     this.#ctx = ctx;
     this.#lifecycle = new Lifecycle({ run: (generation) => this.#run(generation), halt: (starting) => this.#halt(starting), alreadyRunning: () => ctx.diag('Service already running') });
     const isCurrent = (generation: number) => this.#lifecycle.isCurrent(generation);
@@ -73,7 +96,7 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
     this.#plugins = new PluginRunner(ctx, leads);
     this.#campaign = new Campaign(ctx, { leadership: this.#leadership, view: this.#view, isCurrent, elected: (epoch, event) => this.#plugins.promoteAll({ epoch, event }) });
     this.#membership = new WorkerMembership(ctx, () => this.#plugins.names(), isCurrent);
-    this.#fence = new Fence(ctx, leads, () => this.#view.epoch);
+    this.#fence = new Fence(ctx, { leads, knownEpoch: () => this.#view.epoch, fenceAbove: (epoch, fence, tag) => this.#fenceAbove(epoch, fence, tag) });
   }
 
   /** Whether the last of start() and stop() called was start(). */
@@ -95,8 +118,9 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
     return this.#view.epoch;
   }
 
-  async getLeader(): Promise<string | null> {
-    return (await this.#ctx.store.readLease(this.namespace)).holder;
+  /** The leader as the store's lease says, if its record's seal verifies; null when nobody holds the lease (or a forgery does). */
+  getLeader(): Promise<string | null> {
+    return believedLeader(this.#ctx);
   }
 
   getActiveWorkers(): Promise<ActiveWorker[]> {
@@ -111,7 +135,13 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
       epochRegressions: this.#view.regressions,
       renewFailures: this.#leadership.renewFailures,
       ...this.#fence.metrics,
+      ...this.#ctx.forgeries.metrics,
     };
+  }
+
+  /** Replaces the secrets (a rotation without restart): `secret` seals, `secretNew` also verifies. Reads no environment. */
+  updateSecrets(secrets: SecretOptions): void {
+    this.#keys.current = resolveKeyring(secrets, {}, this.#ctx.logger);
   }
 
   /** Joins the worker list, makes one attempt to take the lease and starts the election loop. */
@@ -177,6 +207,19 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
     this.#campaign.interrupt();
     this.#view.observe(null, epoch);
     this.#plugins.notifyStepDown(this.#view.event(this.workerId, null, epoch));
+  }
+
+  /**
+   * A fence above this worker's term `epoch` refused its write: a term it does not know of wrote
+   * there (the counter was lost while the fence survived, in another slot), or someone wrote the
+   * fence by hand. Either way this term cannot write there: it ends, and this worker takes the
+   * lease again at once, in place of its own record, under an epoch above the fence.
+   */
+  #fenceAbove(epoch: number, fence: number, tag: string): void {
+    if (!this.#leadership.leads(epoch)) return;
+    this.#ctx.forgeries.fence('fence above this term: leading again above it', { tag, epoch, fence });
+    this.#view.raiseFloor(fence);
+    this.#leadership.stepDown('a fence is above this term');
   }
 
   #emit<K extends keyof GlobalCoordinatorEvents>(event: K, ...args: GlobalCoordinatorEvents[K]): void {

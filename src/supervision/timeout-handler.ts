@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { Hooks, type HookOptions } from '../core/hooks.js';
 import { emitSafely } from '../core/safe-emit.js';
+import type { SecretOptions } from '../core/secrets.js';
 import { NotLeaderError } from '../protocol/errors.js';
 import { assertId } from '../protocol/ids.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
 
 import type { ElectionOptions } from './election-options.js';
+import { reportingFenceRefusals } from './fence-probe.js';
 import { getGlobalCoordinator } from './global-coordinator-registry.js';
 import type { GlobalCoordinator } from './global-coordinator.js';
 import { Lifecycle } from './lifecycle.js';
@@ -32,13 +34,16 @@ export interface TimeoutHandlerOptions extends SupervisorOptions {
   store: SupervisorStore;
   /** Starts replacements. Default: record the spawn request only (recordOnlySpawner). */
   spawner?: Spawner;
-  /** Options of the supervisors' GlobalCoordinator, when this handler is the first to ask for it. */
-  election?: ElectionOptions;
+  /**
+   * Options of the supervisors' GlobalCoordinator, when this handler is the first to ask for it,
+   * with its signing secret (default BLOCKING_COORDINATION_SECRET of `env`).
+   */
+  election?: ElectionOptions & SecretOptions;
   /** Lifecycle hooks `on_coordinator_dead` and `on_escalation`; off unless ENABLE_TIMEOUT_HOOKS=true. At most 4 run at once by default. */
   hooks?: HookOptions;
   /** Default: the default logger. */
   logger?: Logger;
-  /** Environment for DEAD_THRESHOLD and the hooks. Default process.env. */
+  /** Environment for DEAD_THRESHOLD, the hooks and the election's secret. Default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -75,7 +80,10 @@ export interface TimeoutHandlerMetrics {
 export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents> {
   readonly config: SupervisorConfig;
   readonly #ctx: SupervisorContext;
-  readonly #election: ElectionOptions | undefined;
+  readonly #election: (ElectionOptions & SecretOptions) | undefined;
+  readonly #env: NodeJS.ProcessEnv | undefined;
+  /** The store as given: the election is looked up by it (the supervisor's parts get it wrapped). */
+  readonly #store: SupervisorStore;
   readonly #electionLogger: Logger | undefined;
   readonly #lifecycle: Lifecycle;
   readonly #warnings: Warnings;
@@ -94,10 +102,13 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     this.config = resolveSupervisorOptions(options, env);
     assertId(this.config.namespace, 'namespace');
     this.#election = options.election;
+    this.#env = env;
+    this.#store = store;
     this.#electionLogger = options.logger;
     const logger = (options.logger ?? defaultLogger()).child({ component: 'timeout-handler' });
     this.#ctx = {
-      store,
+      // A fence that refuses this term's writes is passed on to the election, which leads again above it.
+      store: reportingFenceRefusals(store, (epoch, tag) => this.#gc?.fenced(epoch, [], { tag }) ?? Promise.resolve(false)),
       config: this.config,
       logger,
       hooks: new Hooks({ env, ...options.hooks }, logger),
@@ -180,8 +191,9 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
 
   /** Subscribes the check to the election, and starts the election if nobody has. */
   async #join(): Promise<void> {
-    const { store, config } = this.#ctx;
-    const gc = getGlobalCoordinator({ store, namespace: config.namespace, logger: this.#electionLogger, ...this.#election });
+    const { config } = this.#ctx;
+    const store = this.#store;
+    const gc = getGlobalCoordinator({ store, namespace: config.namespace, logger: this.#electionLogger, env: this.#env, ...this.#election });
     this.#gc = gc;
     const subscribed = gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: config.checkIntervalMs, run: ({ epoch }) => this.#check.run(epoch) } });
     this.#startedGc = !gc.isRunning; // decided and acted on at once: another handler sharing it sees it running

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/port.js';
 import { getGlobalCoordinator } from '../../src/supervision/global-coordinator-registry.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import type { LeaderChangedEvent } from '../../src/supervision/election/types.js';
-import { uniqueSwarm } from '../support/coordinators.js';
+import { SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { spyStore } from '../support/spy-store.js';
 import type { Harness } from './harness.js';
@@ -54,7 +54,7 @@ export function electionBehaviour(h: Harness): void {
       running.length = 0;
     });
     const worker = (options: Partial<typeof FAST> & { store?: Store; namespace?: string; diagnosticsEnabled?: boolean; logger?: ReturnType<typeof recordingLogger> } = {}) => {
-      const gc = new GlobalCoordinator({ ...FAST, logger: recordingLogger(), ...options, store: options.store ?? h.store(), namespace: options.namespace ?? ns });
+      const gc = new GlobalCoordinator({ ...FAST, secret: SECRET, logger: recordingLogger(), ...options, store: options.store ?? h.store(), namespace: options.namespace ?? ns });
       running.push(gc);
       return gc;
     };
@@ -339,12 +339,12 @@ export function electionBehaviour(h: Harness): void {
 
     test('getGlobalCoordinator returns one instance per store and namespace, and refuses another config', () => {
       fresh();
-      const first = getGlobalCoordinator({ store: h.store(), namespace: ns, ...FAST });
+      const first = getGlobalCoordinator({ store: h.store(), namespace: ns, secret: SECRET, ...FAST });
       assert.equal(getGlobalCoordinator({ store: h.store(), namespace: ns, ...FAST }), first);
       assert.equal(getGlobalCoordinator({ store: h.store(), namespace: ns }), first, 'no election option: the existing instance');
       assert.throws(() => getGlobalCoordinator({ store: h.store(), namespace: ns, ...FAST, leaseTimeoutMs: 900 }), InvalidConfigError);
       assert.throws(() => getGlobalCoordinator({ store: h.store(), namespace: ns, diagnosticsEnabled: false }), InvalidConfigError, 'the defaults for the rest');
-      assert.notEqual(getGlobalCoordinator({ store: h.store(), namespace: `${ns}-b`, ...FAST }), first);
+      assert.notEqual(getGlobalCoordinator({ store: h.store(), namespace: `${ns}-b`, secret: SECRET, ...FAST }), first);
     });
   });
 }

@@ -7,7 +7,7 @@ import { keys } from '../../src/protocol/keys.js';
 import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor/events.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { recordingLogger } from '../support/recording-logger.js';
-import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import type { Harness } from './harness.js';
 
 const TTLS = { recordTtlMs: 86_400_000, workTtlMs: 86_400_000, inboxTtlMs: 86_400_000 };
@@ -108,7 +108,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
         checkIntervalMs: 20,
         maxWarnings: 3,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const warned: string[] = [];
@@ -170,7 +170,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
         checkIntervalMs: 20,
         maxWarnings: 2,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const events: string[] = [];
@@ -242,7 +242,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
         deadThresholdMs: 60_000,
         checkIntervalMs: 20,
         namespace: uniqueSwarm('sv'),
-        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const reports: string[][] = [];
@@ -295,7 +295,7 @@ export function supervisionOpsBehaviour(h: Harness): void {
             first();
           },
         },
-        election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
         logger: recordingLogger(),
       });
       const escalated: string[] = [];

@@ -15,6 +15,8 @@ const KEYS: (keyof CoordinatorConfig)[] = [
   'ackNoticeMaxLen',
   'maxSignalBytes',
   'maxHeldBytes',
+  'maxSendsPerSecond',
+  'maxInboxLength',
   'readBatchSize',
   'workTtlMs',
 ];
@@ -189,7 +191,9 @@ describe('resolveConfig invalid values → InvalidConfigError', () => {
   });
 
   for (const key of KEYS) {
-    for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    // A limit may be 0 (off); every other value must be positive.
+    const limits: (keyof CoordinatorConfig)[] = ['maxSendsPerSecond', 'maxInboxLength'];
+    for (const value of limits.includes(key) ? [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY] : [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       test(`option ${key}=${value}`, () => {
         assertInvalidConfig(() => resolveConfig({ [key]: value }, {}), new RegExp(key));
       });

@@ -13,7 +13,7 @@ after(() => store.close());
 test('a coordinator that does not wait holds at most 10,000 signals; the rest stay in the store and come in order', async () => {
   const c = new Coordinators(() => store, uniqueSwarm());
   try {
-    const [sender, receiver] = await Promise.all([c.start('sender'), c.start('receiver')]);
+    const [sender, receiver] = await Promise.all([c.start('sender', { maxInboxLength: 0, maxSendsPerSecond: 0 }), c.start('receiver')]);
     const total = 10_050;
     for (let i = 0; i < total; i += 1) await sender.sendSignal('receiver', 'status_update', { iteration: i });
     await new Promise(setImmediate); // the memory store pushes in microtasks: all are handled by now

@@ -126,7 +126,7 @@ describe('robustness', () => {
 
   test('two workers started with the same worker id never both lead', async () => {
     const ns = uniqueSwarm('twins');
-    const options = { store, namespace: ns, leaseTimeoutMs: 300, heartbeatIntervalMs: 50, workerTimeoutMs: 1_000, workerId: 'twin', logger: recordingLogger() };
+    const options = { store, secret: SECRET, namespace: ns, leaseTimeoutMs: 300, heartbeatIntervalMs: 50, workerTimeoutMs: 1_000, workerId: 'twin', logger: recordingLogger() };
     const twins = [new GlobalCoordinator(options), new GlobalCoordinator(options)];
     await Promise.all(twins.map((gc) => gc.start()));
     let samples = 0;

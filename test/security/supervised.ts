@@ -1,7 +1,7 @@
 import type { Store } from '../../src/store/port.js';
 import type { CoordinatorEscalatedEvent, CoordinatorWarningEvent } from '../../src/supervision/supervisor/events.js';
 import { CoordinatorTimeoutHandler, type TimeoutHandlerOptions } from '../../src/supervision/timeout-handler.js';
-import { uniqueSwarm } from '../support/coordinators.js';
+import { SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import type { SpawnRequest, Spawner } from '../../src/supervision/spawner.js';
 
@@ -20,7 +20,7 @@ export function supervised(store: Store, options: Partial<TimeoutHandlerOptions>
     store,
     ...FAST_SUPERVISOR,
     namespace: uniqueSwarm('attacked-sv'),
-    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
+    election: { secret: SECRET, leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
     spawner,
     logger,
     env: {},

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { encodeActivity } from '../../src/protocol/activity.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
-import { uniqueSwarm } from '../support/coordinators.js';
+import { SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 
 /**
@@ -26,7 +26,7 @@ test('a coordinator that beats is never dead in a swarm where it once recorded a
     checkIntervalMs: 20,
     maxWarnings: 1_000,
     namespace: uniqueSwarm('sv'),
-    election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+    election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
     logger: recordingLogger(),
     env: {},
   });

@@ -9,7 +9,7 @@ import type { CoordinatorEscalatedEvent } from '../../src/supervision/supervisor
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { agentProcesses } from '../support/agent-processes.js';
-import { Coordinators } from '../support/coordinators.js';
+import { Coordinators, SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { until } from '../support/until.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
@@ -44,7 +44,7 @@ test('after a Redis restart that lost every key, a coordinator that dies afterwa
     checkIntervalMs: 100,
     maxWarnings: 2,
     namespace: 'wipe-supervisor',
-    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
+    election: { secret: SECRET, leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
     logger: recordingLogger(),
     env: {},
   });
@@ -77,7 +77,7 @@ async function restartEmpty(): Promise<void> {
 
 test('after an empty restart the epochs keep rising above what the workers saw; a worker that finds a lower term follows it and says so', { timeout: 30_000 }, async () => {
   const logger = recordingLogger();
-  const options = { store, namespace: 'wipe-epoch', leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 };
+  const options = { store, secret: SECRET, namespace: 'wipe-epoch', leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 };
   const seen = new GlobalCoordinator({ ...options, logger });
   await seen.start();
   await seen.stop();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { getGlobalCoordinator } from '../../src/supervision/global-coordinator-registry.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
-import { uniqueSwarm } from '../support/coordinators.js';
+import { SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 
 /** stop() waits for the check in progress; a start() meanwhile must not be undone by it. */
@@ -20,7 +20,7 @@ test('the handler\'s start() called while its stop() is still in progress leaves
     checkIntervalMs: 20,
     maxWarnings: 1_000, // it is warned at every check, never escalated
     namespace,
-    election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+    election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
     logger: recordingLogger(),
   });
   try {
@@ -43,7 +43,7 @@ test('the handler\'s start() called while its stop() is still in progress leaves
 test('the handler\'s start() resolves once it has joined the election; of stop(), start(), stop() in a row the last wins', { timeout: 10_000 }, async () => {
   const store = new MemoryStore();
   const namespace = uniqueSwarm('sv');
-  const handler = new CoordinatorTimeoutHandler({ store, namespace, checkIntervalMs: 20, election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 }, logger: recordingLogger() });
+  const handler = new CoordinatorTimeoutHandler({ store, namespace, checkIntervalMs: 20, election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 }, logger: recordingLogger() });
   const election = () => getGlobalCoordinator({ store, namespace });
   try {
     await handler.start();
@@ -62,7 +62,7 @@ test('the handler\'s start() resolves once it has joined the election; of stop()
 test('handlers sharing one election: the one that started it stops it; the other only leaves it', { timeout: 10_000 }, async () => {
   const store = new MemoryStore();
   const namespace = uniqueSwarm('sv');
-  const make = () => new CoordinatorTimeoutHandler({ store, namespace, checkIntervalMs: 20, election: { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 }, logger: recordingLogger() });
+  const make = () => new CoordinatorTimeoutHandler({ store, namespace, checkIntervalMs: 20, election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 }, logger: recordingLogger() });
   const [first, second] = [make(), make()];
   const election = () => getGlobalCoordinator({ store, namespace });
   try {

@@ -8,6 +8,7 @@ import { electionDefaults, resolveElectionOptions } from '../../src/supervision/
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import { resolveSupervisorOptions, supervisorDefaults } from '../../src/supervision/supervisor-options.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
+import { SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 
 test('the defaults are the runbooks\' and the guide\'s', () => {
@@ -35,10 +36,10 @@ test('DEAD_THRESHOLD is read strictly, in ms; an option overrides it', () => {
 test('invalid options fail at construction with InvalidConfigError (InvalidIdError for a namespace)', async () => {
   const store = new MemoryStore();
   const logger = recordingLogger();
-  assert.throws(() => new GlobalCoordinator({ store, namespace: 'ns', leaseTimeoutMs: 300, safetyMarginMs: 100 }), InvalidConfigError, 'margin not below a third of the lease');
-  assert.throws(() => new GlobalCoordinator({ store, namespace: 'ns', heartbeatIntervalMs: 30_000 }), InvalidConfigError, 'worker timeout not above the heartbeat interval');
-  assert.throws(() => new GlobalCoordinator({ store, namespace: 'ns', leaseTimeoutMs: 1.5 }), InvalidConfigError);
-  assert.equal(new GlobalCoordinator({ store, namespace: 'ns', leaseTimeoutMs: 600, logger }).config.safetyMarginMs, 60);
+  assert.throws(() => new GlobalCoordinator({ secret: SECRET, store, namespace: 'ns', leaseTimeoutMs: 300, safetyMarginMs: 100 }), InvalidConfigError, 'margin not below a third of the lease');
+  assert.throws(() => new GlobalCoordinator({ secret: SECRET, store, namespace: 'ns', heartbeatIntervalMs: 30_000 }), InvalidConfigError, 'worker timeout not above the heartbeat interval');
+  assert.throws(() => new GlobalCoordinator({ secret: SECRET, store, namespace: 'ns', leaseTimeoutMs: 1.5 }), InvalidConfigError);
+  assert.equal(new GlobalCoordinator({ secret: SECRET, store, namespace: 'ns', leaseTimeoutMs: 600, logger }).config.safetyMarginMs, 60);
   assert.throws(() => new CoordinatorTimeoutHandler({ store, env: {}, deadThresholdMs: 600_000, activityTtlMs: 600_000, logger }), InvalidConfigError, 'activity must outlive the dead threshold');
   assert.throws(() => new CoordinatorTimeoutHandler({ store, env: {}, maxWarnings: 0, logger }), InvalidConfigError);
   assert.throws(() => new CoordinatorTimeoutHandler({ store, env: {}, namespace: 'a:b', logger }), InvalidIdError);

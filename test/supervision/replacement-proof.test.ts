@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/port.js';
 import { commandSpawner } from '../../src/supervision/spawner.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { AGENT_FIXTURE, agentEnv, agentProcesses } from '../support/agent-processes.js';
-import { Coordinators } from '../support/coordinators.js';
+import { Coordinators, SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -47,7 +47,7 @@ test('a killed agent is replaced by a spawned process that takes its work and si
     maxWarnings: 2,
     spawner,
     namespace: 'proof-supervisor',
-    election: { leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
+    election: { secret: SECRET, leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 },
     logger: recordingLogger(),
   });
   const escalated = once(handler, 'coordinator:escalated');

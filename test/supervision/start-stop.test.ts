@@ -4,13 +4,14 @@ import { test } from 'node:test';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import { holdOneCall } from '../support/held-store.js';
+import { SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 
 /** A worker heartbeat landing after stop() removed the worker would list a stopped worker until it times out. */
 test('stop() lets a worker heartbeat in flight land, then removes the worker from the list', async () => {
   const memory = new MemoryStore();
   const { store, held, release } = holdOneCall(memory, 'touchWorker', 1); // the first is start()'s
-  const gc = new GlobalCoordinator({ store, namespace: 'workers', leaseTimeoutMs: 600, heartbeatIntervalMs: 10, workerTimeoutMs: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ secret: SECRET, store, namespace: 'workers', leaseTimeoutMs: 600, heartbeatIntervalMs: 10, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     await gc.start();
     await held;
@@ -31,7 +32,7 @@ test('stop() lets a worker heartbeat in flight land, then removes the worker fro
 test('stop() during start() lets its first worker heartbeat land, then removes the worker', async () => {
   const memory = new MemoryStore();
   const { store, held, release } = holdOneCall(memory, 'touchWorker'); // start()'s own
-  const gc = new GlobalCoordinator({ store, namespace: 'first-beat', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ secret: SECRET, store, namespace: 'first-beat', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     const starting = gc.start();
     await held;
@@ -51,7 +52,7 @@ test('stop() during start() lets its first worker heartbeat land, then removes t
 test('start() called while stop() is in progress runs after it: the worker is listed again', async () => {
   const memory = new MemoryStore();
   const { store, held, release } = holdOneCall(memory, 'removeWorker');
-  const gc = new GlobalCoordinator({ store, namespace: 'restart', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ secret: SECRET, store, namespace: 'restart', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     await gc.start();
     const stopping = gc.stop();
@@ -71,7 +72,7 @@ test('start() called while stop() is in progress runs after it: the worker is li
 
 test('stop(), start(), stop() in a row: the last call wins, the worker is stopped and holds nothing', async () => {
   const memory = new MemoryStore();
-  const gc = new GlobalCoordinator({ store: memory, namespace: 'in-a-row', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ secret: SECRET, store: memory, namespace: 'in-a-row', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     await gc.start();
     const calls = [gc.stop(), gc.start(), gc.stop()];
@@ -106,7 +107,7 @@ test('stop() during start()\'s first election waits for it and gives the lease b
       };
     },
   });
-  const gc = new GlobalCoordinator({ store: counted, namespace: 'first-election', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ secret: SECRET, store: counted, namespace: 'first-election', leaseTimeoutMs: 600, heartbeatIntervalMs: 10_000, workerTimeoutMs: 60_000, logger: recordingLogger() });
   try {
     const first = gc.start();
     await held; // its first acquireLease is in flight

@@ -6,6 +6,7 @@ import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import type { LeaderChangedEvent } from '../../src/supervision/election/types.js';
+import { SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -27,7 +28,7 @@ test('every worker steps down while Redis is frozen for twice the lease, and exa
   for (let i = 0; i < 3; i++) {
     const store = await createStore({ url: server.url, logger: recordingLogger() });
     stores.push(store);
-    workers.push(new GlobalCoordinator({ store, namespace: 'outage', leaseTimeoutMs: LEASE_MS, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000, logger: recordingLogger() }));
+    workers.push(new GlobalCoordinator({ secret: SECRET, store, namespace: 'outage', leaseTimeoutMs: LEASE_MS, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000, logger: recordingLogger() }));
   }
   await Promise.all(workers.map((gc) => gc.start()));
   const leader = workers.find((gc) => gc.isLeader())!;
@@ -57,7 +58,7 @@ test('every worker steps down while Redis is frozen for twice the lease, and exa
 test('the leader steps down the moment its store connection drops', { timeout: 30_000 }, async () => {
   const store = await createStore({ url: server.url, logger: recordingLogger() });
   stores.push(store);
-  const gc = new GlobalCoordinator({ store, namespace: 'dropped', leaseTimeoutMs: 3_000, heartbeatIntervalMs: 100, workerTimeoutMs: 5_000, logger: recordingLogger() });
+  const gc = new GlobalCoordinator({ secret: SECRET, store, namespace: 'dropped', leaseTimeoutMs: 3_000, heartbeatIntervalMs: 100, workerTimeoutMs: 5_000, logger: recordingLogger() });
   await gc.start();
   assert.ok(gc.isLeader());
   const steppedDown = once(gc, 'leader:changed');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
+import { SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -31,7 +32,7 @@ after(async () => {
 
 function startSupervisor(namespace: string, extraEnv: Record<string, string> = {}): Supervisor {
   const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR], {
-    env: { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), NAMESPACE: namespace, RENDEZVOUS_LOG_LEVEL: 'error', ...extraEnv },
+    env: { ...process.env, STORE_SPEC: JSON.stringify({ url: server.url }), SECRET, NAMESPACE: namespace, RENDEZVOUS_LOG_LEVEL: 'error', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.push(child);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { SECRET } from './coordinators.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/election-worker.ts', import.meta.url));
 
@@ -14,7 +15,7 @@ export class WorkerProcess {
 
   constructor(env: Record<string, string>) {
     this.child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-      env: { ...process.env, RENDEZVOUS_LOG_LEVEL: 'error', ...env },
+      env: { ...process.env, RENDEZVOUS_LOG_LEVEL: 'error', SECRET, ...env },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.exited = once(this.child, 'exit');

@@ -52,6 +52,19 @@ export class MemoryKeyspace {
     this.strings.set(key, value, ttlMs);
   }
 
+  /** Stores a hash, replacing the key whatever its type, bypassing every operation: the in-memory `redis-cli DEL` then `HSET` (no lifetime unless ttlMs). */
+  setRawHash(key: string, fields: Record<string, string>, ttlMs = Number.POSITIVE_INFINITY): void {
+    this.open('setRawHash');
+    this.deleteRaw(key);
+    this.hashes.set(key, new Map(Object.entries(fields)), ttlMs);
+  }
+
+  /** Removes a key of any type, bypassing every operation: the in-memory `redis-cli DEL`. */
+  deleteRaw(key: string): void {
+    this.open('deleteRaw');
+    for (const space of this.spaces()) space.delete(key);
+  }
+
   /** The in-memory `redis-cli PUBLISH`: a push message to a channel's listeners, delivered as from a socket (not within the caller). */
   publish(channel: string, message: string): void {
     this.open('publish');

@@ -1,11 +1,14 @@
+import { MAX_EPOCH, epochFrom } from '../../protocol/election-seal.js';
 import { InvalidConfigError } from '../../protocol/errors.js';
 import { globalKeys, hashTagOf } from '../../protocol/keys.js';
-import type { AcquireResult, FencedOp, FencedResult, LeaseHolder, LeaseState, WorkerRecord } from '../lease-types.js';
+import type { AcquireResult, FencedOp, FencedResult, FencedWriteOptions, LeaseClaim, LeaseRelease, LeaseRenewal, LeaseState, StoredLease, WorkerRecord } from '../lease-types.js';
 import { FENCED_WRITE_TTL_MS, LEASE_EVENTS_TTL_MS, WORKERS_TTL_MS } from '../retention.js';
 import type { Operations } from '../roles/base.js';
 import type { BlockingRead, StreamEntry } from '../roles/common.js';
 import type { LeaseStore } from '../roles/lease.js';
-import { fencedOutBy, holdFence } from './fence.js';
+import { epochIn } from './epoch-value.js';
+import { holdFence } from './fence.js';
+import { keyType, storedLease } from './lease-record.js';
 import type { MemoryKeyspace } from './memory-keyspace.js';
 
 /** Leadership events a namespace keeps, as the MAXLEN of lease-acquire.lua and lease-release.lua. */
@@ -19,43 +22,55 @@ export class MemoryLeases implements Operations<LeaseStore> {
     this.#space = keyspace;
   }
 
-  async acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number, epochFloor = 0): Promise<AcquireResult> {
+  async acquireLease(namespace: string, claim: LeaseClaim): Promise<AcquireResult> {
     this.#space.open('acquireLease');
-    const { workerId, instance } = worker;
+    const { worker, knownEpoch, epoch, leaseMs } = claim;
     const key = globalKeys.leader(namespace);
-    const lease = this.#space.hashes.get(key);
-    if (lease && lease.get('workerId') === workerId && lease.get('instance') === instance && Number(lease.get('epoch')) !== knownEpoch) {
-      this.#space.hashes.delete(key);
+    this.#keepEventsStream(namespace);
+    let counter = epochIn(this.#space, globalKeys.epoch(namespace));
+    if (claim.resetCounter !== undefined && counter === claim.resetCounter) counter = 0;
+    let record = storedLease(this.#space, key);
+    if (record && record.workerId === worker.workerId && record.instance === worker.instance && record.epoch !== String(knownEpoch)) {
+      this.#deleteKey(key);
+      record = undefined;
     }
-    const held = this.#space.hashes.get(key);
-    if (held) return { ...this.#state(namespace), acquired: false };
-    const epoch = Math.max(this.#epoch(namespace), epochFloor) + 1;
-    // INCR: a permanent key, created at 1, keeping any lifetime someone gave it.
+    const stale = epoch <= counter || epoch > MAX_EPOCH;
+    if ((record && record.digest !== (claim.replace ?? '')) || stale) return { ...this.#state(namespace, counter, leaseMs), acquired: false };
+    this.#deleteKey(key); // a forged record the caller named, if any
+    // SET KEEPTTL: the counter is permanent, but keeps any lifetime someone gave it.
     const epochKey = globalKeys.epoch(namespace);
-    if (!this.#space.strings.replace(epochKey, String(epoch))) this.#space.strings.set(epochKey, String(epoch), Number.POSITIVE_INFINITY);
-    this.#space.hashes.set(key, new Map([['workerId', workerId], ['instance', instance], ['epoch', String(epoch)], ['since', String(Date.now())]]), leaseMs);
-    this.#event(namespace, { event: 'acquired', workerId, epoch });
-    return { ...this.#state(namespace), acquired: true };
+    if (!this.#space.strings.replace(epochKey, String(epoch))) {
+      this.#deleteKey(epochKey);
+      this.#space.strings.set(epochKey, String(epoch), Number.POSITIVE_INFINITY);
+    }
+    const fields = { workerId: worker.workerId, instance: worker.instance, epoch: String(epoch), leaseMs: String(leaseMs), renewal: '0', seal: claim.seal, since: String(Date.now()) };
+    this.#space.hashes.set(key, new Map(Object.entries(fields)), leaseMs);
+    this.#event(namespace, { event: 'acquired', workerId: worker.workerId, epoch, seal: claim.eventSeal });
+    return { ...this.#state(namespace, epoch, leaseMs), acquired: true };
   }
 
-  async renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean> {
+  async renewLease(namespace: string, renewal: LeaseRenewal): Promise<boolean> {
     this.#space.open('renewLease');
     const key = globalKeys.leader(namespace);
-    if (!this.#holds(namespace, worker, epoch)) return false;
-    return this.#space.hashes.expire(key, leaseMs);
+    if (!this.#holds(namespace, renewal) || epochIn(this.#space, globalKeys.epoch(namespace)) > renewal.epoch) return false;
+    const lease = this.#space.hashes.get(key)!;
+    lease.set('renewal', String(renewal.renewal));
+    lease.set('seal', renewal.seal);
+    return this.#space.hashes.expire(key, renewal.leaseMs);
   }
 
-  async releaseLease(namespace: string, worker: LeaseHolder, epoch: number): Promise<boolean> {
+  async releaseLease(namespace: string, release: LeaseRelease): Promise<boolean> {
     this.#space.open('releaseLease');
-    if (!this.#holds(namespace, worker, epoch)) return false;
+    if (!this.#holds(namespace, release)) return false;
     this.#space.hashes.delete(globalKeys.leader(namespace));
-    this.#event(namespace, { event: 'released', workerId: worker.workerId, epoch });
+    this.#keepEventsStream(namespace);
+    this.#event(namespace, { event: 'released', workerId: release.worker.workerId, epoch: release.epoch, seal: release.eventSeal });
     return true;
   }
 
   async readLease(namespace: string): Promise<LeaseState> {
     this.#space.open('readLease');
-    return this.#state(namespace);
+    return this.#state(namespace, epochIn(this.#space, globalKeys.epoch(namespace)), Number.POSITIVE_INFINITY);
   }
 
   async readLeaseEvents(namespace: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
@@ -100,17 +115,22 @@ export class MemoryLeases implements Operations<LeaseStore> {
     this.#space.hashes.get(globalKeys.workerInfo(namespace))?.delete(workerId);
   }
 
-  async fencedWrite(namespace: string, tag: string, epoch: number, ops: readonly FencedOp[]): Promise<FencedResult> {
+  async fencedWrite(namespace: string, tag: string, epoch: number, ops: readonly FencedOp[], options: FencedWriteOptions = {}): Promise<FencedResult> {
     this.#space.open('fencedWrite');
     for (const op of ops) {
       if (hashTagOf(op.key) !== tag) throw new InvalidConfigError(`fenced key ${op.key} is not in the slot {${tag}}`);
     }
+    if (epoch < 1) return { applied: false, currentEpoch: 0, refusedBy: 'term' };
     const fenceKey = globalKeys.fence(tag, namespace);
-    const blocker = fencedOutBy(this.#space, fenceKey, epoch);
-    if (blocker !== undefined) return { applied: false, currentEpoch: blocker };
+    let seen = epochIn(this.#space, fenceKey);
+    if (options.replaceFence !== undefined && seen === options.replaceFence) seen = 0;
+    if (epoch < seen) return { applied: false, currentEpoch: seen, refusedBy: 'fence' };
     if (tag === namespace) {
-      const current = Number(this.#space.hashes.get(globalKeys.leader(namespace))?.get('epoch') ?? 0);
-      if (current !== epoch) return { applied: false, currentEpoch: current };
+      // As HGET on the leader key: a field of a hash, nothing for another type.
+      const current = epochFrom(this.#space.hashes.get(globalKeys.leader(namespace))?.get('epoch'));
+      if (current !== epoch) return { applied: false, currentEpoch: current, refusedBy: 'term' };
+      const counter = epochIn(this.#space, globalKeys.epoch(namespace));
+      if (counter > epoch) return { applied: false, currentEpoch: counter, refusedBy: 'term' };
     }
     holdFence(this.#space, fenceKey, epoch);
     for (const op of ops) this.#apply(op);
@@ -138,28 +158,47 @@ export class MemoryLeases implements Operations<LeaseStore> {
     }
   }
 
-  /** The last epoch handed out in the namespace (its counter key; 0 when there is none). */
-  #epoch(namespace: string): number {
-    return Number(this.#space.strings.get(globalKeys.epoch(namespace)) ?? 0);
+  #holds(namespace: string, claim: { worker: { workerId: string; instance: string }; epoch: number }): boolean {
+    const record = storedLease(this.#space, globalKeys.leader(namespace));
+    return record?.workerId === claim.worker.workerId && record.instance === claim.worker.instance && record.epoch === String(claim.epoch);
   }
 
-  #holds(namespace: string, worker: LeaseHolder, epoch: number): boolean {
-    const lease = this.#space.hashes.get(globalKeys.leader(namespace));
-    return lease?.get('workerId') === worker.workerId && lease.get('instance') === worker.instance && Number(lease.get('epoch')) === epoch;
-  }
-
-  #state(namespace: string): LeaseState {
+  /** The lease as the scripts reply it, with the counter they read; a lease key without expiry reports `noExpiryMs` left (as leaseTtl()). */
+  #state(namespace: string, counter: number, noExpiryMs: number): LeaseState {
     const key = globalKeys.leader(namespace);
-    const lease = this.#space.hashes.get(key);
+    const record: StoredLease | null = storedLease(this.#space, key) ?? null;
+    const ttl = record ? this.#ttl(key) : 0;
     return {
-      holder: lease?.get('workerId') ?? null,
-      epoch: lease ? Number(lease.get('epoch')) : this.#epoch(namespace),
-      ttlMs: lease ? (this.#space.hashes.ttl(key) ?? 0) : 0,
+      holder: record?.workerId || null,
+      epoch: record ? epochFrom(record.epoch) : counter,
+      ttlMs: ttl === Number.POSITIVE_INFINITY ? noExpiryMs : ttl,
       eventsCursor: this.#space.streams.get(globalKeys.events(namespace))?.lastId ?? '0-0',
+      record,
+      counter,
     };
   }
 
-  #event(namespace: string, event: { event: string; workerId: string; epoch: number }): void {
+  /** Remaining lifetime of a key of any type (PTTL), ms. */
+  #ttl(key: string): number {
+    for (const space of this.#space.spaces()) {
+      const ttl = space.ttl(key);
+      if (ttl !== undefined) return ttl;
+    }
+    return 0;
+  }
+
+  #deleteKey(key: string): void {
+    for (const space of this.#space.spaces()) space.delete(key);
+  }
+
+  /** Only a stream of events belongs at the events key: anything else was written by hand and is dropped. */
+  #keepEventsStream(namespace: string): void {
+    const key = globalKeys.events(namespace);
+    const kind = keyType(this.#space, key);
+    if (kind !== 'stream' && kind !== 'none') this.#deleteKey(key);
+  }
+
+  #event(namespace: string, event: { event: string; workerId: string; epoch: number; seal: string }): void {
     const key = globalKeys.events(namespace);
     this.#space.appendEntry(key, JSON.stringify(event), LEASE_EVENTS_TTL_MS);
     this.#space.streams.get(key)?.trim(EVENTS_MAX_LEN);

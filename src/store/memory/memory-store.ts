@@ -57,6 +57,22 @@ export class MemoryStore extends ComposedStore implements Store {
     this.#keyspace.setRawString(key, value, ttlMs);
   }
 
+  /** Stores a hash with no lifetime (unless ttlMs), replacing the key, bypassing every operation: the in-memory `redis-cli HSET`, for tests that forge records. */
+  setRawHash(key: string, fields: Record<string, string>, ttlMs = Number.POSITIVE_INFINITY): void {
+    this.#keyspace.setRawHash(key, fields, ttlMs);
+  }
+
+  /** The fields of a hash ({} when there is none): the in-memory `redis-cli HGETALL`. */
+  rawHash(key: string): Record<string, string> {
+    this.#keyspace.open('rawHash');
+    return Object.fromEntries(this.#keyspace.hashes.get(key) ?? []);
+  }
+
+  /** Removes a key of any type, bypassing every operation: the in-memory `redis-cli DEL`. */
+  deleteRaw(key: string): void {
+    this.#keyspace.deleteRaw(key);
+  }
+
   /** The in-memory `redis-cli PUBLISH`: a push message to a channel's listeners, delivered as from a socket (not within the caller). */
   publish(channel: string, message: string): void {
     this.#keyspace.publish(channel, message);

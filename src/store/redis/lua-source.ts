@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MAX_EPOCH } from '../../protocol/election-seal.js';
 import { RESULT_CODES } from '../result-codes.js';
 
 /**
@@ -15,6 +16,7 @@ const GENERATED: Readonly<Record<string, string>> = {
     '-- Generated from src/store/result-codes.ts (lua-source.ts): the codes scripts return.',
     ...Object.entries(RESULT_CODES).map(([name, code]) => `local ${name} = ${code}`),
   ].join('\n'),
+  'max-epoch': ['-- Generated from src/protocol/election-seal.ts (lua-source.ts): the highest epoch there can be.', `local MAX_EPOCH = ${MAX_EPOCH}`].join('\n'),
 };
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidConfigError } from '../../protocol/errors.js';
 import { globalKeys, hashTagOf } from '../../protocol/keys.js';
-import type { AcquireResult, FencedOp, FencedResult, LeaseHolder, LeaseState, WorkerRecord } from '../lease-types.js';
+import type { AcquireResult, FencedOp, FencedResult, FencedWriteOptions, LeaseClaim, LeaseRelease, LeaseRenewal, LeaseState, WorkerRecord } from '../lease-types.js';
 import type { Operations } from '../roles/base.js';
 import type { BlockingRead, StreamEntry } from '../roles/common.js';
 import type { LeaseStore } from '../roles/lease.js';
@@ -22,16 +22,16 @@ export class RedisLeases implements Operations<LeaseStore> {
     this.#redis = redis;
   }
 
-  acquireLease(namespace: string, worker: LeaseHolder, knownEpoch: number, leaseMs: number, epochFloor = 0): Promise<AcquireResult> {
-    return this.#redis.call('acquireLease', () => leaseAcquireScript.run(this.#redis.client, { namespace, worker, knownEpoch, leaseMs, epochFloor }));
+  acquireLease(namespace: string, claim: LeaseClaim): Promise<AcquireResult> {
+    return this.#redis.call('acquireLease', () => leaseAcquireScript.run(this.#redis.client, { namespace, claim }));
   }
 
-  renewLease(namespace: string, worker: LeaseHolder, epoch: number, leaseMs: number): Promise<boolean> {
-    return this.#redis.call('renewLease', () => leaseRenewScript.run(this.#redis.client, { namespace, worker, epoch, leaseMs }));
+  renewLease(namespace: string, renewal: LeaseRenewal): Promise<boolean> {
+    return this.#redis.call('renewLease', () => leaseRenewScript.run(this.#redis.client, { namespace, renewal }));
   }
 
-  releaseLease(namespace: string, worker: LeaseHolder, epoch: number): Promise<boolean> {
-    return this.#redis.call('releaseLease', () => leaseReleaseScript.run(this.#redis.client, { namespace, worker, epoch }));
+  releaseLease(namespace: string, release: LeaseRelease): Promise<boolean> {
+    return this.#redis.call('releaseLease', () => leaseReleaseScript.run(this.#redis.client, { namespace, release }));
   }
 
   readLease(namespace: string): Promise<LeaseState> {
@@ -54,10 +54,10 @@ export class RedisLeases implements Operations<LeaseStore> {
     return this.#redis.call('removeWorker', () => workerRemoveScript.run(this.#redis.client, { namespace, workerId }));
   }
 
-  async fencedWrite(namespace: string, tag: string, epoch: number, ops: readonly FencedOp[]): Promise<FencedResult> {
+  async fencedWrite(namespace: string, tag: string, epoch: number, ops: readonly FencedOp[], options: FencedWriteOptions = {}): Promise<FencedResult> {
     for (const op of ops) {
       if (hashTagOf(op.key) !== tag) throw new InvalidConfigError(`fenced key ${op.key} is not in the slot {${tag}}`);
     }
-    return this.#redis.call('fencedWrite', () => fencedWriteScript.run(this.#redis.client, { namespace, tag, epoch, ops }));
+    return this.#redis.call('fencedWrite', () => fencedWriteScript.run(this.#redis.client, { namespace, tag, epoch, ops, options }));
   }
 }

@@ -2,6 +2,8 @@ import type { Logger } from '../../protocol/logger.js';
 import type { LeaseHolder } from '../../store/lease-types.js';
 import type { LeaseStore } from '../../store/port.js';
 import type { ElectionConfig } from '../election-options.js';
+import type { Forgeries } from './forgeries.js';
+import type { ElectionSeals } from './seals.js';
 
 /** What every part of one worker's election shares. */
 export interface ElectionContext {
@@ -12,6 +14,10 @@ export interface ElectionContext {
   readonly holder: LeaseHolder;
   readonly config: ElectionConfig;
   readonly logger: Logger;
+  /** Seals what this worker writes, verifies what it reads. */
+  readonly seals: ElectionSeals;
+  /** Counts and logs what it read and does not believe. */
+  readonly forgeries: Forgeries;
   /** Logs `message` in the guide's form when diagnostics are on. */
   diag(message: string, level?: 'info' | 'debug'): void;
 }

@@ -45,6 +45,14 @@ export class LeaderView {
     return this.#regressions;
   }
 
+  /**
+   * A fence in some slot holds `epoch`: the next term this worker proposes is above it (a fence that
+   * survived the epoch counter would otherwise refuse every write of the terms below it).
+   */
+  raiseFloor(epoch: number): void {
+    this.#highest = Math.max(this.#highest, epoch);
+  }
+
   /** `holder` leads (null: nobody) under `epoch`, as this worker just learnt. */
   observe(holder: string | null, epoch: number): void {
     if (holder === this.#leader && epoch === this.#epoch) return;

@@ -1,7 +1,7 @@
 import type { ElectionContext } from './context.js';
 
 /** Why a leader stops leading. */
-export type StepDownReason = 'stopped' | 'another worker took the lease' | 'lease renewal failed' | 'lease not renewed in time' | 'store connection lost';
+export type StepDownReason = 'stopped' | 'another worker took the lease' | 'lease renewal failed' | 'lease not renewed in time' | 'store connection lost' | 'a fence is above this term';
 
 export interface LeadershipHooks {
   /** The lease was renewed within the term `epoch`. */
@@ -21,6 +21,8 @@ export class Leadership {
   readonly #hooks: LeadershipHooks;
   /** My epoch while I lead, else 0. */
   #epoch = 0;
+  /** My term's renewals so far: each renewal seals the record anew with the next number. */
+  #renewals = 0;
   /** performance.now() until which my leadership is certain. */
   #until = 0;
   #renewTimer: NodeJS.Timeout | undefined;
@@ -54,6 +56,7 @@ export class Leadership {
   /** The store gave me the lease with `epoch`, in reply to a request sent at `sentAt`. */
   begin(epoch: number, sentAt: number): void {
     this.#epoch = epoch;
+    this.#renewals = 0;
     this.#confirm(sentAt);
   }
 
@@ -67,13 +70,15 @@ export class Leadership {
     clearTimeout(this.#validityTimer);
     this.#ctx.logger.info({ epoch, reason }, 'stepped down');
     // Hand the lease over now if it may still be mine in the store; a stop releases it itself, once the term's last runs have ended.
-    if (reason !== 'stopped' && reason !== 'another worker took the lease') void this.release(epoch).catch(() => undefined);
+    // Below a fence, this worker takes the lease again above it at once, in place of its own (acquireLease): no release between.
+    if (reason === 'lease renewal failed' || reason === 'lease not renewed in time' || reason === 'store connection lost') void this.release(epoch).catch(() => undefined);
     this.#hooks.steppedDown(epoch);
   }
 
   /** Gives the lease of term `epoch` back in the store (if I still hold it there): followers take it at once. */
   release(epoch: number): Promise<boolean> {
-    return this.#ctx.store.releaseLease(this.#ctx.namespace, this.#ctx.holder, epoch);
+    const { store, namespace, holder, seals } = this.#ctx;
+    return store.releaseLease(namespace, { worker: holder, epoch, eventSeal: seals.event('released', holder.workerId, epoch) });
   }
 
   /** A renewal sent at `sentAt` succeeded: leadership is certain until sentAt + lease - margin. */
@@ -96,11 +101,15 @@ export class Leadership {
   async #renew(): Promise<void> {
     const epoch = this.#epoch;
     if (epoch === 0) return;
-    const { store, namespace, holder, config } = this.#ctx;
+    const { store, namespace, holder, config, seals } = this.#ctx;
+    const renewal = this.#renewals + 1;
+    const leaseMs = config.leaseTimeoutMs;
+    const seal = seals.lease({ ...holder, epoch, leaseMs, renewal });
     const sentAt = performance.now();
-    const renewed = await store.renewLease(namespace, holder, epoch, config.leaseTimeoutMs).catch(() => false);
+    const renewed = await store.renewLease(namespace, { worker: holder, epoch, leaseMs, renewal, seal }).catch(() => false);
     if (this.#epoch !== epoch) return; // stepped down meanwhile
     if (renewed && performance.now() < this.#until) {
+      this.#renewals = renewal;
       this.#confirm(sentAt);
       this.#ctx.diag('Coordinator epoch renewed', 'debug');
       this.#hooks.renewed(epoch);

@@ -60,4 +60,14 @@ export interface GlobalCoordinatorMetrics {
   fencedRejections: number;
   /** Terms seen with an epoch below one seen before: the store lost the election's state (logged as a warning each time). */
   epochRegressions: number;
+  /**
+   * Lease records not believed (each counted once): a seal that does not verify, a record of an
+   * ended term written back, a record nobody renewed for a whole lease, an epoch counter no term
+   * can have set.
+   */
+  forgedLeases: number;
+  /** Leadership events not believed: no valid seal, or a copy of an old term's event read while leading. */
+  forgedEvents: number;
+  /** Fenced writes of this worker's current term refused by a fence above it (each ends the term, or replaces an implausible fence). */
+  fenceConflicts: number;
 }

@@ -1,5 +1,6 @@
 import { logStoreFailure } from '../../store/store-failure-log.js';
 import type { ElectionContext } from './context.js';
+import { believedLeader } from './lease-verdict.js';
 import type { ActiveWorker, GlobalCoordinatorMetrics } from './types.js';
 
 type MembershipMetrics = Pick<GlobalCoordinatorMetrics, 'heartbeatCount' | 'lastHeartbeatTime' | 'workerRegistrations' | 'workerTimeouts'>;
@@ -54,11 +55,11 @@ export class WorkerMembership {
     await this.#ctx.store.removeWorker(this.#ctx.namespace, this.#ctx.workerId).catch(() => undefined);
   }
 
-  /** The workers heard from within workerTimeoutMs, and which of them holds the lease. */
+  /** The workers heard from within workerTimeoutMs, and which of them holds the lease (by a record whose seal verifies). */
   async list(): Promise<ActiveWorker[]> {
     const { store, namespace, config } = this.#ctx;
-    const [workers, lease] = await Promise.all([store.listWorkers(namespace, config.workerTimeoutMs), store.readLease(namespace)]);
-    return workers.map((w) => ({ ...w, isLeader: w.workerId === lease.holder }));
+    const [workers, leader] = await Promise.all([store.listWorkers(namespace, config.workerTimeoutMs), believedLeader(this.#ctx)]);
+    return workers.map((w) => ({ ...w, isLeader: w.workerId === leader }));
   }
 
   /** One heartbeat, tracked so that a stop lets it land before removing the worker. */

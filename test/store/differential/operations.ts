@@ -5,7 +5,7 @@
  */
 import { RendezvousError } from '../../../src/protocol/errors.js';
 import { globalKeys, keys } from '../../../src/protocol/keys.js';
-import type { FencedOp, LeaseHolder } from '../../../src/store/lease-types.js';
+import type { FencedOp, LeaseClaim, LeaseHolder, LeaseRelease, LeaseRenewal } from '../../../src/store/lease-types.js';
 import type { AckWrite, AppendOptions, EscalationTtls, Fence, HeartbeatWrite, InboxRef, Store } from '../../../src/store/port.js';
 import { UNKNOWN_ENTRY_ID, nonDecreasing, resolveRefs, sortBy, ttlBucket, type IdBook, type Norm } from './normalise.js';
 import type { Rng } from './prng.js';
@@ -50,6 +50,9 @@ export interface Hints {
   epoch: Map<string, number>;
   /** Per namespace: who acquired the lease last, under which epoch. */
   leases: Map<string, { holder: LeaseHolder; epoch: number }>;
+  /** Per namespace: the epoch counter and the digest of the lease record last read. */
+  counters: Map<string, number>;
+  digests: Map<string, string>;
   /** Inboxes signals were appended to. */
   appended: InboxRef[];
   acks: { inbox: InboxRef; messageId: string; senderId: string; receiverId?: string }[];
@@ -62,7 +65,7 @@ export interface Hints {
 }
 
 export function newHints(): Hints {
-  return { epoch: new Map(), leases: new Map(), appended: [], acks: [], ackBodies: [], spawns: [], beats: [] };
+  return { epoch: new Map(), leases: new Map(), counters: new Map(), digests: new Map(), appended: [], acks: [], ackBodies: [], spawns: [], beats: [] };
 }
 
 /** Draws arguments. Only the PRNG and results already compared equal steer it, so a seed replays. */
@@ -254,8 +257,10 @@ function define<A extends unknown[], R>(spec: {
 }
 
 function learnLease<A extends [string, ...unknown[]]>(value: unknown, [namespace]: A, hints: Hints): void {
-  const epoch = (value as { epoch?: unknown } | null)?.epoch;
-  if (typeof epoch === 'number') hints.epoch.set(namespace, epoch);
+  const state = value as { epoch?: unknown; counter?: unknown; record?: { digest: string } | null } | null;
+  if (typeof state?.epoch === 'number') hints.epoch.set(namespace, state.epoch);
+  if (typeof state?.counter === 'number') hints.counters.set(namespace, state.counter);
+  if (state?.record) hints.digests.set(namespace, state.record.digest);
 }
 
 /** Key kinds whose string values are JSON the store writes, with the store-time fields in them. */
@@ -512,39 +517,56 @@ export const OPERATIONS: Operation[] = [
   define({
     name: 'acquireLease',
     weight: 5,
-    draw: (g): [string, LeaseHolder, number, number, number] => {
+    draw: (g): [string, LeaseClaim] => {
       const ns = g.namespace();
       const { holder, epoch } = g.leaseTerm(ns);
-      // The floor: mostly none, sometimes below, at or above the counter (a worker that saw a higher epoch).
-      return [ns, holder, g.rng.chance(0.2) ? 0 : epoch, g.rng.pick([60_000, 120_000]), g.rng.chance(0.7) ? 0 : g.rng.pick([1, 3, 8])];
+      const counter = g.hints.counters.get(ns) ?? 0;
+      // The epoch proposed: mostly above the counter, sometimes at or below it (a worker that knew an older one), or far above (a floor).
+      const proposed = g.rng.weighted([[counter + 1, 6], [counter, 1], [Math.max(1, counter - 1), 1], [counter + g.rng.pick([3, 8]), 2]]);
+      const digest = g.hints.digests.get(ns);
+      return [
+        ns,
+        {
+          worker: holder,
+          knownEpoch: g.rng.chance(0.2) ? 0 : epoch,
+          epoch: proposed,
+          leaseMs: g.rng.pick([60_000, 120_000]),
+          // The store keeps seals as given (it cannot check them): any string shows that.
+          seal: g.body('seal'),
+          eventSeal: g.body('event-seal'),
+          // Sometimes the digest of the record last read (replaced if it is still that one), or one that matches nothing.
+          ...(g.rng.chance(0.2) ? { replace: digest !== undefined && g.rng.chance(0.8) ? digest : 'f'.repeat(40) } : {}),
+          ...(g.rng.chance(0.1) ? { resetCounter: g.rng.pick([counter, counter + 1]) } : {}),
+        },
+      ];
     },
-    call: (s, ns, holder, knownEpoch, leaseMs, floor) => s.acquireLease(ns, holder, knownEpoch, leaseMs, floor),
+    call: (s, ns, claim) => s.acquireLease(ns, claim),
     norm: (r, n, [ns]) => ({ ...r, ttlMs: ttlBucket(r.ttlMs), eventsCursor: n.book.ref(globalKeys.events(ns), r.eventsCursor) }),
     learn: (value, args, hints) => {
       learnLease(value, args, hints);
       const { acquired, epoch } = value as { acquired: boolean; epoch: number };
-      if (acquired) hints.leases.set(args[0], { holder: args[1], epoch });
+      if (acquired) hints.leases.set(args[0], { holder: args[1].worker, epoch });
     },
   }),
   define({
     name: 'renewLease',
     weight: 3,
-    draw: (g): [string, LeaseHolder, number, number] => {
+    draw: (g): [string, LeaseRenewal] => {
       const ns = g.namespace();
       const { holder, epoch } = g.leaseTerm(ns);
-      return [ns, holder, epoch, g.rng.pick([60_000, 120_000])];
+      return [ns, { worker: holder, epoch, leaseMs: g.rng.pick([60_000, 120_000]), renewal: g.rng.int(1, 5), seal: g.body('seal') }];
     },
-    call: (s, ns, holder, epoch, leaseMs) => s.renewLease(ns, holder, epoch, leaseMs),
+    call: (s, ns, renewal) => s.renewLease(ns, renewal),
   }),
   define({
     name: 'releaseLease',
     weight: 3,
-    draw: (g): [string, LeaseHolder, number] => {
+    draw: (g): [string, LeaseRelease] => {
       const ns = g.namespace();
       const { holder, epoch } = g.leaseTerm(ns);
-      return [ns, holder, epoch];
+      return [ns, { worker: holder, epoch, eventSeal: g.body('event-seal') }];
     },
-    call: (s, ns, holder, epoch) => s.releaseLease(ns, holder, epoch),
+    call: (s, ns, release) => s.releaseLease(ns, release),
   }),
   define({
     name: 'readLease',
@@ -595,7 +617,7 @@ export const OPERATIONS: Operation[] = [
   define({
     name: 'fencedWrite',
     weight: 5,
-    draw: (g): [string, string, number, FencedOp[]] => {
+    draw: (g): [string, string, number, FencedOp[], { replaceFence?: number }] => {
       const ns = g.namespace();
       const swarm = g.swarm();
       const tag = g.rng.chance(0.5) ? ns : swarm;
@@ -619,9 +641,11 @@ export const OPERATIONS: Operation[] = [
             return g.rng.chance(0.3) ? { op: 'set', key: fencedKey(tag === ns ? swarm : ns, 'str'), value: 'x' } : { op: 'del', key: fencedKey(tag, 'str') };
         }
       });
-      return [ns, tag, g.epoch(ns), ops];
+      // Sometimes a fence value to count as absent: the epoch the slot's fence may hold, or one it does not.
+      const options = g.rng.chance(0.15) ? { replaceFence: g.rng.int(1, 6) } : {};
+      return [ns, tag, g.epoch(ns), ops, options];
     },
-    call: (s, ns, tag, epoch, ops) => s.fencedWrite(ns, tag, epoch, ops),
+    call: (s, ns, tag, epoch, ops, options) => s.fencedWrite(ns, tag, epoch, ops, options),
   }),
 
   // --- maintenance ---

@@ -1,18 +1,27 @@
 -- Applies a leader's writes only while its epoch may write: not below the highest epoch that
 -- already wrote into this slot (a fencing token), and, when the fence is in the namespace's own
--- slot (KEYS[2] given), equal to the lease's current epoch.
--- KEYS[1] fence key, KEYS[2] leader hash or the fence key again (other slot), KEYS[3..] written keys
--- ARGV[1] epoch, ARGV[2] fence ttl ms, ARGV[3] '1' to check the lease, ARGV[4] ops JSON:
+-- slot (KEYS[2] and KEYS[3] given), equal to the lease's current epoch and not below the counter:
+-- there a deleted fence does not let an old term through.
+-- KEYS[1] fence key, KEYS[2] leader hash, KEYS[3] epoch counter (both the fence key again in
+-- another slot), KEYS[4..] written keys
+-- ARGV[1] epoch, ARGV[2] fence ttl ms, ARGV[3] '1' to check the lease and counter, ARGV[4] ops JSON:
 --   [{op='set',k=i,value,ttl},{op='del',k=i},{op='hset',k=i,fields,ttl},{op='xadd',k=i,body,maxLen,ttl}]
---   where k is the index of the key in KEYS.
--- Returns { applied (0|1), epoch that decided }.
+--   where k is the index of the key in KEYS,
+-- ARGV[5] a fence epoch the caller judged written by hand: the fence counts as absent while it
+-- holds exactly that ('' none)
+-- Returns { applied (0|1), epoch that decided, 0 or REFUSED_BY_FENCE or REFUSED_BY_TERM }.
+--- @include "result-codes"
 --- @include "fence-check"
 local epoch = tonumber(ARGV[1])
-local blocker = fencedOutBy(KEYS[1], epoch)
-if blocker ~= nil then return { 0, blocker } end
+if epoch < 1 then return { 0, 0, REFUSED_BY_TERM } end
+local seen = epochIn(KEYS[1])
+if ARGV[5] ~= '' and seen == tonumber(ARGV[5]) then seen = 0 end
+if epoch < seen then return { 0, seen, REFUSED_BY_FENCE } end
 if ARGV[3] == '1' then
-  local current = tonumber(redis.call('HGET', KEYS[2], 'epoch') or '0')
-  if current ~= epoch then return { 0, current } end
+  local current = epochOf(redis.pcall('HGET', KEYS[2], 'epoch'))
+  if current ~= epoch then return { 0, current, REFUSED_BY_TERM } end
+  local counter = epochIn(KEYS[3])
+  if counter > epoch then return { 0, counter, REFUSED_BY_TERM } end
 end
 holdFence(KEYS[1], epoch, ARGV[2])
 for _, op in ipairs(cjson.decode(ARGV[4])) do
@@ -33,4 +42,4 @@ for _, op in ipairs(cjson.decode(ARGV[4])) do
     redis.call('PEXPIRE', key, op.ttl)
   end
 end
-return { 1, epoch }
+return { 1, epoch, 0 }

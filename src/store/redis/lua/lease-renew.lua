@@ -1,9 +1,15 @@
--- Extends the lease if the caller still holds it under its epoch.
--- KEYS[1] leader hash; ARGV[1] worker id, ARGV[2] epoch, ARGV[3] lease ms, ARGV[4] instance nonce
+-- Extends the lease if the caller still holds it under its epoch and the counter is not above that
+-- epoch, and stores the record's next renewal number with its new seal: a renewed record never
+-- looks like the last one, so a record nobody renews is recognised even if its expiry was lifted.
+-- KEYS[1] leader hash, KEYS[2] epoch counter; ARGV[1] worker id, ARGV[2] epoch, ARGV[3] lease ms,
+-- ARGV[4] instance nonce, ARGV[5] renewal number, ARGV[6] seal
 -- Returns 1 when renewed, 0 otherwise.
-if redis.call('HGET', KEYS[1], 'workerId') == ARGV[1] and redis.call('HGET', KEYS[1], 'epoch') == ARGV[2]
-  and redis.call('HGET', KEYS[1], 'instance') == ARGV[4] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return 1
+--- @include "epoch-value"
+--- @include "lease-record"
+local fields = storedLease(KEYS[1])
+if not fields or fields[1] ~= ARGV[1] or fields[3] ~= ARGV[2] or fields[2] ~= ARGV[4] or epochIn(KEYS[2]) > tonumber(ARGV[2]) then
+  return 0
 end
-return 0
+redis.call('HSET', KEYS[1], 'renewal', ARGV[5], 'seal', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1

@@ -1,25 +1,39 @@
-import type { AcquireResult, LeaseHolder } from '../../lease-types.js';
+import { epochFrom } from '../../../protocol/election-seal.js';
+import type { AcquireResult, LeaseClaim } from '../../lease-types.js';
 import { LEASE_EVENTS_TTL_MS } from '../../retention.js';
 import { LuaScript } from '../lua-script.js';
-import { leaseKeys, leaseTtl } from './lease-keys.js';
+import { leaseKeys, leaseTtl, storedLeaseOf } from './lease-keys.js';
 
-interface AcquireInput {
-  namespace: string;
-  worker: LeaseHolder;
-  knownEpoch: number;
-  leaseMs: number;
-  epochFloor: number;
-}
-
-/** Takes a namespace's lease if nobody holds it, with the next epoch. */
-export const leaseAcquireScript = new LuaScript<AcquireInput, AcquireResult>({
+/** Takes a namespace's lease if nobody holds it (or a record judged forged), under the proposed epoch. */
+export const leaseAcquireScript = new LuaScript<{ namespace: string; claim: LeaseClaim }, AcquireResult>({
   file: 'lease-acquire.lua',
-  call: ({ namespace, worker, knownEpoch, leaseMs, epochFloor }) => ({
+  call: ({ namespace, claim }) => ({
     keys: leaseKeys(namespace),
-    args: [worker.workerId, knownEpoch, leaseMs, LEASE_EVENTS_TTL_MS, worker.instance, epochFloor],
+    args: [
+      claim.worker.workerId,
+      claim.worker.instance,
+      claim.knownEpoch,
+      claim.epoch,
+      claim.leaseMs,
+      claim.seal,
+      claim.eventSeal,
+      LEASE_EVENTS_TTL_MS,
+      claim.replace ?? '',
+      claim.resetCounter ?? '',
+    ],
   }),
-  parse: (reply, { leaseMs }) => {
-    const [acquired, holder, epoch, ttlMs, cursor] = reply as [number, string, string, number, string];
-    return { acquired: acquired === 1, holder: holder || null, epoch: Number(epoch), ttlMs: leaseTtl(ttlMs, leaseMs), eventsCursor: cursor };
+  parse: (reply, { claim }) => {
+    const values = reply as unknown[];
+    const record = storedLeaseOf(values.slice(1, 8));
+    const [ttlMs, counter, cursor] = values.slice(8) as [number, number, string];
+    return {
+      acquired: values[0] === 1,
+      holder: record?.workerId || null,
+      epoch: record ? epochFrom(record.epoch) : Number(counter),
+      ttlMs: record ? leaseTtl(ttlMs, claim.leaseMs) : 0,
+      eventsCursor: cursor,
+      record,
+      counter: Number(counter),
+    };
   },
 });

@@ -1,14 +1,14 @@
 import { globalKeys } from '../../../protocol/keys.js';
-import type { LeaseHolder } from '../../lease-types.js';
+import type { LeaseRelease } from '../../lease-types.js';
 import { LEASE_EVENTS_TTL_MS } from '../../retention.js';
 import { LuaScript } from '../lua-script.js';
 
 /** Gives the lease up if the caller holds it under its epoch, and tells the followers; true when it did. */
-export const leaseReleaseScript = new LuaScript<{ namespace: string; worker: LeaseHolder; epoch: number }, boolean>({
+export const leaseReleaseScript = new LuaScript<{ namespace: string; release: LeaseRelease }, boolean>({
   file: 'lease-release.lua',
-  call: ({ namespace, worker, epoch }) => ({
+  call: ({ namespace, release }) => ({
     keys: [globalKeys.leader(namespace), globalKeys.events(namespace)],
-    args: [worker.workerId, epoch, LEASE_EVENTS_TTL_MS, worker.instance],
+    args: [release.worker.workerId, release.epoch, LEASE_EVENTS_TTL_MS, release.worker.instance, release.eventSeal],
   }),
   parse: (reply) => reply === 1,
 });
