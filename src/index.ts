@@ -28,6 +28,7 @@ export type {
   PendingSpawn,
 } from './store/port.js';
 export { MemoryStore } from './store/memory/memory-store.js';
+export type { LostStateCounts } from './store/lost-state.js';
 export { RedisStore, type RedisStoreOptions } from './store/redis/redis-store.js';
 export type { RedisClient } from './store/redis/lua-script.js';
 export type { EvictingRedisMode } from './store/redis/eviction-policy.js';

@@ -8,7 +8,7 @@ import type { WorkStore } from './roles/work.js';
 
 /** One part per role, in this order: what an adapter composes (`kind` and `breaker` are the adapter's own fields). */
 export type RoleParts = [
-  base: Omit<StoreBase, 'kind' | 'breaker'>,
+  base: Omit<StoreBase, 'kind' | 'breaker' | 'lostState'>,
   inbox: Operations<InboxStore>,
   liveness: Operations<LivenessStore>,
   work: Operations<WorkStore>,

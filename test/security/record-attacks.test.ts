@@ -141,6 +141,7 @@ describe('an attacker with Redis write access and no secret', () => {
     await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 5_000 }));
     assert.equal((await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 5_000 })).size, 1);
     assert.equal(await redis.admin.type(keys.ackNotices(swarm, 'coord-a')), 'stream');
+    assert.ok(redis.store.lostState.wrongTypeKeysReplaced >= 2, 'both counted');
   });
 
   test('a forged ACK in the key, read at every key read of a wait, is one rejection, not one per read', async () => {

@@ -122,6 +122,8 @@ test("a running coordinator's inbox lost with Redis's data is reported once, and
     await restartEmpty();
     await until('the lost inbox is reported', async () => storeLogger.records.some((r) => r.level === 'info' && /inbox of lost-receiver is gone from Redis/.test(r.msg ?? '')));
     assert.equal(storeLogger.records.filter((r) => /inbox of lost-receiver/.test(r.msg ?? '')).length, 1, 'once');
+    assert.equal(own.lostState.inboxesGone, storeLogger.records.filter((r) => /is gone from Redis/.test(r.msg ?? '')).length, 'each one logged is counted');
+    assert.ok(own.lostState.inboxesGone >= 1);
     await until('the sender can send again', async () => (await sender.sendSignal('lost-receiver', 'wake'), true));
     const signal = await receiver.blockUntilSignal({ types: 'wake', timeoutMs: 5_000 });
     assert.equal(signal.senderId, 'lost-sender');

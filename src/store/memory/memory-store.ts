@@ -1,5 +1,6 @@
 import { ComposedStore } from '../compose.js';
 import type { Store } from '../port.js';
+import { noLostState } from '../lost-state.js';
 import { StoreBreaker } from '../store-breaker.js';
 import { MemoryBase } from './memory-base.js';
 import { MemoryInbox } from './memory-inbox.js';
@@ -18,6 +19,8 @@ import { MemoryWork } from './memory-work.js';
 export class MemoryStore extends ComposedStore implements Store {
   readonly kind = 'memory' as const;
   readonly breaker = new StoreBreaker({ config: false, probe: async () => undefined });
+  /** Nothing outside this process writes the embedded store: nothing to count. */
+  readonly lostState = Object.freeze(noLostState());
   readonly #keyspace: MemoryKeyspace;
 
   constructor() {

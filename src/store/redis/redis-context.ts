@@ -4,6 +4,7 @@ import type { Logger } from '../../protocol/logger.js';
 import type { BreakerConfig } from '../breaker-options.js';
 import { defaultLogger } from '../default-logger.js';
 import type { BlockingRead, StreamEntry } from '../roles/common.js';
+import { noLostState, type LostStateCounts } from '../lost-state.js';
 import { StoreBreaker } from '../store-breaker.js';
 import { BlockingConnections, DEADLINE_GRACE_MS } from './blocking-connections.js';
 import { CallDeadlines, isRefusal, operationDeadlineMs } from './call-deadlines.js';
@@ -33,6 +34,8 @@ export class RedisContext {
   readonly pushes: PushHub;
   /** Where the adapter's parts report what is not an operation's failure (signs of lost state). */
   readonly logger: Logger;
+  /** Signs of lost or tampered state the adapter's parts saw (lost-state.ts). */
+  readonly lostState: LostStateCounts = noLostState();
   /** Opens when Redis stops answering: operations then fail at once (store-breaker.ts). */
   readonly breaker: StoreBreaker;
   readonly #ownsClient: boolean;

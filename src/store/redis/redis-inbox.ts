@@ -126,6 +126,7 @@ export class RedisInbox implements Operations<InboxStore> {
 
   /** Keys of the wrong type replaced by a script: made by hand, or by someone writing to Redis without the secret. */
   #replaced(operation: string, ref: InboxRef): void {
+    this.#redis.lostState.wrongTypeKeysReplaced += 1;
     this.#wrongType.note(
       'wrong-type',
       { operation, swarmId: ref.swarmId, coordinatorId: ref.coordinatorId },
@@ -142,6 +143,8 @@ export class RedisInbox implements Operations<InboxStore> {
   #lostState(key: string, inbox: InboxRef, gone: boolean): void {
     if (this.#lost.has(key)) return;
     this.#lost.add(key);
+    if (gone) this.#redis.lostState.inboxesGone += 1;
+    else this.#redis.lostState.groupsRecreated += 1;
     const fields = { swarmId: inbox.swarmId, coordinatorId: inbox.coordinatorId, key };
     if (gone) this.#redis.logger.info(fields, `the inbox of ${inbox.coordinatorId} is gone from Redis (it expired after signalTtlMs without a signal, an escalation moved it, or Redis lost its data); a send recreates it`);
     else this.#redis.logger.warn(fields, `the inbox of ${inbox.coordinatorId} is there without its consumer group (a raw XADD, a deleted group, or Redis lost state): recreated, its entries are delivered again`);

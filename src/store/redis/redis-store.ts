@@ -4,6 +4,7 @@ import type { Logger } from '../../protocol/logger.js';
 import { resolveBreakerOptions, type BreakerOptions } from '../breaker-options.js';
 import { ComposedStore } from '../compose.js';
 import type { Store } from '../port.js';
+import type { LostStateCounts } from '../lost-state.js';
 import type { StoreBreaker } from '../store-breaker.js';
 import type { RedisClient } from './lua-script.js';
 import { RedisBase } from './redis-base.js';
@@ -44,6 +45,7 @@ export class RedisStore extends ComposedStore implements Store {
   readonly kind = 'redis' as const;
   readonly client: RedisClient;
   readonly breaker: StoreBreaker;
+  readonly lostState: Readonly<LostStateCounts>;
 
   constructor(options: RedisStoreOptions) {
     const { client } = options;
@@ -66,5 +68,6 @@ export class RedisStore extends ComposedStore implements Store {
     );
     this.client = client;
     this.breaker = redis.breaker;
+    this.lostState = redis.lostState;
   }
 }

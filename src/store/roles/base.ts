@@ -1,3 +1,4 @@
+import type { LostStateCounts } from '../lost-state.js';
 import type { StoreBreaker } from '../store-breaker.js';
 
 /** What every store role shares: which adapter it is, its circuit breaker, its clock, its connection, its end. */
@@ -10,6 +11,9 @@ export interface StoreBase {
    * memory store's never opens.
    */
   readonly breaker: StoreBreaker;
+
+  /** Signs of lost or tampered state seen so far (each also logged); always zero on the memory store. */
+  readonly lostState: Readonly<LostStateCounts>;
 
   /** The store's clock, ms. */
   time(): Promise<number>;
