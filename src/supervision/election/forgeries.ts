@@ -1,26 +1,23 @@
 import type { Logger } from '../../protocol/logger.js';
+import { ThrottledLog } from '../../protocol/throttled-log.js';
 import type { GlobalCoordinatorMetrics } from './types.js';
 
 type ForgeryMetrics = Pick<GlobalCoordinatorMetrics, 'forgedLeases' | 'forgedEvents' | 'fenceConflicts'>;
 
-/** One log line of a kind at most this often, with how many were left out meanwhile: an attack is not a log flood. */
-const LOG_EVERY_MS = 10_000;
-
 /**
  * What this worker found in the store that it did not write and does not believe: lease records
  * and leadership events that fail their seal (or contradict what is signed), and fences above its
- * term. Each is counted; each kind is logged at most every 10 s, with the count left out since.
+ * term. Each is counted; each kind is logged once per 10 s (throttled-log.ts).
  */
 export class Forgeries {
-  readonly #logger: Logger;
+  /** A line per kind per 10 s, the others counted in it: an attack is not a log flood. */
+  readonly #log: ThrottledLog;
   readonly #counts: ForgeryMetrics = { forgedLeases: 0, forgedEvents: 0, fenceConflicts: 0 };
-  /** Per log message: when it was last written, and how many were left out since. */
-  readonly #lines = new Map<string, { at: number; suppressed: number }>();
   /** The digest of the last forged record counted: a record read again is the same forgery. */
   #lastLease = '';
 
   constructor(logger: Logger) {
-    this.#logger = logger;
+    this.#log = new ThrottledLog(logger, 'warn');
   }
 
   get metrics(): ForgeryMetrics {
@@ -54,13 +51,6 @@ export class Forgeries {
   }
 
   #warn(message: string, detail: Record<string, unknown>): void {
-    const now = performance.now();
-    const line = this.#lines.get(message);
-    if (line && now - line.at < LOG_EVERY_MS) {
-      line.suppressed += 1;
-      return;
-    }
-    this.#lines.set(message, { at: now, suppressed: 0 });
-    this.#logger.warn({ ...detail, suppressed: line?.suppressed ?? 0, ...this.#counts }, message);
+    this.#log.note(message, { ...detail, ...this.#counts }, message);
   }
 }
