@@ -28,7 +28,8 @@ export function redactUrl(url: string): string {
   const start = scheme < 0 ? 0 : scheme + 3;
   const at = url.lastIndexOf('@');
   let result = url;
-  if (at >= start) {
+  // `file:///…@scope/…` (a stack frame) has no authority, hence no userinfo.
+  if (at >= start && url[start] !== '/') {
     const userinfo = url.slice(start, at);
     const colon = userinfo.indexOf(':');
     const kept = colon < 0 ? '' : `${userinfo.slice(0, colon)}:`;

@@ -15,6 +15,7 @@ test('a URL loses its password, keeps its user, host, port, database and harmles
     [`rediss://host:6380/0?password=${PW}&family=4`, `rediss://host:6380/0?password=${REDACTED}&family=4`],
     [`rediss://host:6380?sentinelPassword=${PW}`, `rediss://host:6380?sentinelPassword=${REDACTED}`],
     ['redis://host:6379/0', 'redis://host:6379/0'],
+    ['file:///app/node_modules/@scope/pkg/index.js:1:2', 'file:///app/node_modules/@scope/pkg/index.js:1:2'], // a stack frame
   ];
   for (const [url, shown] of cases) assert.equal(redactUrl(url), shown, url);
 });
@@ -72,6 +73,7 @@ test('an error is copied with its command, cause chain and nested errors redacte
   const aggregate = redactError(Object.assign(new Error('all nodes failed'), { lastNodeError: authError(), errors: [authError()] }));
   assert.ok(!inspect(aggregate, { showHidden: true, depth: 10 }).includes(PW));
   const clean = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+  clean.stack = `${clean.stack}\n    at run (file:///app/node_modules/@scope/pkg/index.js:1:2)`;
   assert.equal(redactError(clean), clean, 'nothing to redact: the same error');
   const cyclic = authError() as Error & { self?: unknown };
   cyclic.self = cyclic;
