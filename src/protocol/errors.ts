@@ -1,3 +1,5 @@
+import { redactError, redactText } from './redact.js';
+
 /**
  * The error catalogue: every error Rendezvous throws is a RendezvousError with a stable
  * `code` (RDV_ERR_*), a message that says what to do, and context fields.
@@ -44,6 +46,14 @@ export class InvalidIdError extends RendezvousError {
   constructor(kind: string, value: unknown, rule: string) {
     super(ERROR_CODES.INVALID_ID, `Invalid ${kind} ${describeValue(value)}: ${rule}.`, { kind, value });
   }
+}
+
+/**
+ * A cause's message for another error's message, credentials removed: the cause itself is kept
+ * as a redacted copy, since loggers (pino's err serializer) print a cause's every field.
+ */
+function detailOf(cause: unknown): string {
+  return redactText(cause instanceof Error ? cause.message : String(cause));
 }
 
 /** A short, never-throwing rendering of any value for an error message. */
@@ -133,12 +143,11 @@ export class InvalidPayloadError extends RendezvousError {
 /** The store could not be reached or refused the operation. Nothing was lost: retry later. */
 export class StoreUnavailableError extends RendezvousError {
   constructor(operation: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
     super(
       ERROR_CODES.STORE_UNAVAILABLE,
-      `Store operation ${operation} failed (${detail}); check REDIS_URL and that Redis answers PING, then retry.`,
+      `Store operation ${operation} failed (${detailOf(cause)}); check REDIS_URL and that Redis answers PING, then retry.`,
       { operation },
-      { cause },
+      { cause: redactError(cause) },
     );
   }
 }
@@ -149,12 +158,11 @@ export class StoreUnavailableError extends RendezvousError {
  */
 export class StoreCommandError extends RendezvousError {
   constructor(operation: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
     super(
       ERROR_CODES.STORE_COMMAND,
-      `Store operation ${operation} was refused (${detail}); check the keys it names with redis-cli (docs/runbook.md), a retry will not help.`,
+      `Store operation ${operation} was refused (${detailOf(cause)}); check the keys it names with redis-cli (docs/runbook.md), a retry will not help.`,
       { operation },
-      { cause },
+      { cause: redactError(cause) },
     );
   }
 }
@@ -194,12 +202,12 @@ export class StoreMisconfiguredError extends RendezvousError {
  */
 export class ReplicationShortfallError extends RendezvousError {
   constructor(operation: string, confirmed: number, required: number, timeoutMs: number, cause?: unknown) {
-    const why = cause === undefined ? `${confirmed} of ${required} replicas confirmed it within ${timeoutMs} ms` : `its confirmation failed (${cause instanceof Error ? cause.message : String(cause)})`;
+    const why = cause === undefined ? `${confirmed} of ${required} replicas confirmed it within ${timeoutMs} ms` : `its confirmation failed (${detailOf(cause)})`;
     super(
       ERROR_CODES.REPLICATION_SHORTFALL,
       `Store operation ${operation} was applied on the Redis master, but ${why}: a failover may lose it. Retry it (with an idempotencyKey a send is not delivered twice); if this goes on, check the replicas (INFO replication).`,
       { operation, confirmed, required, timeoutMs },
-      cause === undefined ? undefined : { cause },
+      cause === undefined ? undefined : { cause: redactError(cause) },
     );
   }
 }

@@ -1,10 +1,11 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
-import { InvalidConfigError, StoreUnavailableError } from '../protocol/errors.js';
+import { InvalidConfigError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { resolveBreakerOptions, type BreakerOptions } from './breaker-options.js';
 import { defaultLogger } from './default-logger.js';
 import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
+import { connectClient } from './redis/connect-client.js';
 import { logConnectionErrors } from './redis/connection-errors.js';
 import { RedisStore } from './redis/redis-store.js';
 import { checkEvictionPolicy, type EvictingRedisMode } from './redis/eviction-policy.js';
@@ -104,12 +105,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   }
   // Ours log their connection errors from the first attempt on (a client handed to us keeps its owner's handling).
   logConnectionErrors(client, logger, 'commands');
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw new StoreUnavailableError('connect', error);
-  }
+  await connectClient(client);
   try {
     await checkEvictionPolicy(client, evicting, logger);
   } catch (error) {

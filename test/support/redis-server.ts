@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
 
 const HOST = '127.0.0.1' as const;
 const START_TIMEOUT_MS = 10_000;
@@ -37,7 +38,7 @@ const OUTPUT_LIMIT = 64 * 1024;
 export interface RedisServer {
   host: '127.0.0.1';
   port: number;
-  /** `redis://127.0.0.1:<port>` */
+  /** `redis://127.0.0.1:<port>`, or `rediss://` for a TLS-only server. */
   url: string;
   process: ChildProcess;
   /** SIGTERM, wait for exit (SIGKILL after 3 s), remove the temp dir. Idempotent. */
@@ -159,11 +160,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Short-lived ioredis connection that never retries and never queues. */
-function probeClient(port: number, connectTimeout = 1_000): Redis {
+/** Short-lived ioredis connection that never retries and never queues (over TLS with `tls`). */
+function probeClient(port: number, connectTimeout = 1_000, tls?: ConnectionOptions): Redis {
   const client = new Redis({
     host: HOST,
     port,
+    ...(tls ? { tls } : {}),
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -185,8 +187,8 @@ function probeClient(port: number, connectTimeout = 1_000): Redis {
  * Resolves true once the server on `port` answers PING *and* reports our
  * child's pid (guards against another process having grabbed the port).
  */
-async function answersAsOurs(port: number, pid: number | undefined): Promise<boolean> {
-  const client = probeClient(port, 500);
+async function answersAsOurs(port: number, pid: number | undefined, tls?: ConnectionOptions): Promise<boolean> {
+  const client = probeClient(port, 500, tls);
   try {
     await client.connect();
     const pong = await client.ping();
@@ -235,11 +237,13 @@ async function attemptStart(
   extraArgs: ExtraArgs,
   deadline: number,
   fixedPort?: number,
+  tls?: ConnectionOptions,
 ): Promise<RedisServer> {
   const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rendezvous-redis-'));
   const args = [
-    '--port', String(port),
+    // TLS only: no plain port; extraArgs name the certificates.
+    ...(tls ? ['--port', '0', '--tls-port', String(port)] : ['--port', String(port)]),
     '--bind', HOST,
     '--save', '',
     '--appendonly', 'no',
@@ -307,7 +311,7 @@ async function attemptStart(
           `redis-server exited early (code ${child.exitCode}, signal ${child.signalCode})\n${output()}`,
         );
       }
-      if (await answersAsOurs(port, child.pid)) break;
+      if (await answersAsOurs(port, child.pid, tls)) break;
       if (Date.now() >= deadline) {
         throw new Error(
           `redis-server on port ${port} did not answer PING within ${START_TIMEOUT_MS} ms\n${output()}`,
@@ -323,7 +327,7 @@ async function attemptStart(
   return {
     host: HOST,
     port,
-    url: `redis://${HOST}:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://${HOST}:${port}`,
     process: child,
     stop,
     kill(signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -332,15 +336,15 @@ async function attemptStart(
   };
 }
 
-async function startWith(extraArgs: ExtraArgs, fixedPort?: number): Promise<RedisServer> {
+async function startWith(extraArgs: ExtraArgs, fixedPort?: number, tls?: ConnectionOptions): Promise<RedisServer> {
   const binary = redisServerBinary();
   installSafetyNet();
   const deadline = Date.now() + START_TIMEOUT_MS;
-  if (fixedPort !== undefined) return attemptStart(binary, extraArgs, deadline, fixedPort); // a restart: that port or nothing
+  if (fixedPort !== undefined) return attemptStart(binary, extraArgs, deadline, fixedPort, tls); // a restart: that port or nothing
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_PORT_ATTEMPTS; attempt++) {
     try {
-      return await attemptStart(binary, extraArgs, deadline);
+      return await attemptStart(binary, extraArgs, deadline, undefined, tls);
     } catch (err) {
       lastError = err;
       if (!(err instanceof PortInUseError)) throw err;
@@ -357,10 +361,13 @@ async function startWith(extraArgs: ExtraArgs, fixedPort?: number): Promise<Redi
  * Starts a private redis-server on a free 127.0.0.1 port with persistence
  * disabled and a fresh temp dir. Resolves once it answers PING (bounded at 10 s). With `port`,
  * on that port (a restart of a server stopped before: its data is gone, as without persistence).
+ * With `tls` (the client side: ca, cert, key), TLS only: the port is the `--tls-port`, there is
+ * no plain one, `extraArgs` must name the server's certificate files, and the readiness probe
+ * connects with `tls`.
  */
-export async function startRedis(options: { extraArgs?: string[]; port?: number } = {}): Promise<RedisServer> {
+export async function startRedis(options: { extraArgs?: string[]; port?: number; tls?: ConnectionOptions } = {}): Promise<RedisServer> {
   const extra = options.extraArgs ?? [];
-  return startWith(() => extra, options.port);
+  return startWith(() => extra, options.port, options.tls);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redactText } from '../../protocol/redact.js';
 
 /** How a data node is named in start-up checks' messages: its address, or the Sentinel master's name. */
 export function nodeName(node: Redis): string {
@@ -13,4 +14,5 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** An error's message for a log line, credentials removed. */
+export const messageOf = (error: unknown): string => redactText(error instanceof Error ? error.message : String(error));

@@ -1,5 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from '../../protocol/logger.js';
+import { redactError } from '../../protocol/redact.js';
 import type { PushListener, Subscription } from '../port.js';
 import { deliverPush } from '../push.js';
 import { logConnectionErrors } from './connection-errors.js';
@@ -101,7 +102,7 @@ export class PushHub {
     if (this.#connection || this.#closed) return Promise.resolve();
     this.#opening ??= this.#open()
       .catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'could not open the push connection; retrying');
+        this.#logger.warn({ err: redactError(error) }, 'could not open the push connection; retrying');
         this.#reopenTimer = setTimeout(() => void this.#connect(), REOPEN_DELAY_MS);
       })
       .finally(() => (this.#opening = undefined));
@@ -155,7 +156,7 @@ export class PushHub {
     } catch (error) {
       // The connection dropped again: its next 'ready' (or its replacement's) comes back here
       // and resyncs; what was held back goes out now rather than waiting for that.
-      this.#logger.warn({ err: error }, 'could not subscribe the push connection again');
+      this.#logger.warn({ err: redactError(error) }, 'could not subscribe the push connection again');
       if (resubscribing) this.#release();
       return;
     }

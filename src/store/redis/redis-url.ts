@@ -1,15 +1,18 @@
 import { InvalidConfigError } from '../../protocol/errors.js';
+import { redactUrl } from '../../protocol/redact.js';
 
 const FORM = 'redis://[user:password@]host:port[/db] (rediss:// for TLS)';
 
 /**
  * Checks a Redis URL before ioredis reads it: ioredis throws a bare TypeError on what WHATWG URL
  * refuses, a URIError on a bad %-escape, and reads a database that is not a number as NaN.
- * `name` is where the URL came from (`url` or REDIS_URL), for the message.
+ * `name` is where the URL came from (`url` or REDIS_URL), for the message, which shows the URL
+ * without its password.
  */
 export function checkRedisUrl(url: string, name: string): void {
   const refuse = (problem: string, hint: string): never => {
-    throw new InvalidConfigError(`${name} ${problem}: ${hint}; got ${JSON.stringify(url)}`, { url });
+    const shown = redactUrl(url);
+    throw new InvalidConfigError(`${name} ${problem}: ${hint}; got ${JSON.stringify(shown)}`, { url: shown });
   };
   if (!/^rediss?:\/\//.test(url)) refuse('must start with redis://, rediss:// or redis+sentinel://', `expected ${FORM}`);
   const authority = url.slice(url.indexOf('//') + 2).split(/[/?#]/, 1)[0]!;

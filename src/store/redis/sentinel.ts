@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { InvalidConfigError } from '../../protocol/errors.js';
+import { redactUrl } from '../../protocol/redact.js';
 
 /** A Redis Sentinel deployment: the sentinels to ask, and the name they monitor the master under. */
 export interface SentinelOptions {
@@ -22,11 +23,14 @@ export const isSentinelUrl = (url: string): boolean => url.startsWith('redis+sen
  */
 export function parseSentinelUrl(url: string, name: string): { sentinel: SentinelOptions; username?: string; password?: string; db?: number } {
   const refuse = (problem: string): never => {
-    throw new InvalidConfigError(`${name} ${problem}: expected ${FORM}; got ${JSON.stringify(url)}`, { url });
+    const shown = redactUrl(url);
+    throw new InvalidConfigError(`${name} ${problem}: expected ${FORM}; got ${JSON.stringify(shown)}`, { url: shown });
   };
   const rest = url.slice('redis+sentinel://'.length);
   const slash = rest.indexOf('/');
   if (slash < 0) refuse('names no master');
+  // An '@' after the first '/' is a password with an unencoded '/': its pieces would be shown as a sentinel or master name.
+  if (rest.indexOf('@', slash) >= 0) refuse("has an '@' after its first '/' (percent-encode '/' as %2F and '@' as %40 in a user or password)");
   const authority = rest.slice(0, slash);
   const [masterName, db, ...extra] = rest.slice(slash + 1).split('/');
   if (!masterName || extra.length > 0 || (db !== undefined && db !== '' && !/^\d+$/.test(db))) refuse('has a path that is not /masterName[/db]');
