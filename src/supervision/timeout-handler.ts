@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Hooks, type HookOptions } from '../core/hooks.js';
 import { emitSafely } from '../core/safe-emit.js';
 import type { SecretOptions } from '../core/secrets.js';
+import type { LocalClock } from '../core/store-clock.js';
 import { NotLeaderError } from '../protocol/errors.js';
 import { assertId } from '../protocol/ids.js';
 import type { Logger } from '../protocol/logger.js';
@@ -45,6 +46,11 @@ export interface TimeoutHandlerOptions extends SupervisorOptions {
   logger?: Logger;
   /** Environment for DEAD_THRESHOLD, the hooks and the election's secret. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The monotonic clock, ms, on which the per-minute caps' window (rateWindowMs) slides. Default
+   * performance.now. Tests inject one, to move the window when they choose, whatever a check costs.
+   */
+  rateClock?: LocalClock;
 }
 
 export interface TimeoutHandlerMetrics {
@@ -113,7 +119,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
       logger,
       hooks: new Hooks({ env, ...options.hooks }, logger),
       rejections: new Rejections(logger, this.config.rateWindowMs),
-      caps: new SupervisorCaps(this.config, logger),
+      caps: new SupervisorCaps(this.config, logger, options.rateClock),
       emit: (event, ...args) => emitSafely(logger, event, () => (this.emit as (e: typeof event, ...a: typeof args) => boolean)(event, ...args)),
       now: storeTime(store, this.config.clockSyncIntervalMs),
     };

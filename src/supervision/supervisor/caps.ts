@@ -22,9 +22,10 @@ export class SupervisorCaps {
   readonly #report: ThrottledReport;
   readonly #reported = { escalations: 0, spawns: 0 };
 
-  constructor(config: SupervisorConfig, logger: Logger) {
-    this.escalations = new ActionBudget({ perCheck: config.maxEscalationsPerCheck, perWindow: config.maxEscalationsPerMinute, windowMs: config.rateWindowMs });
-    this.spawns = new ActionBudget({ perCheck: config.maxSpawnsPerCheck, perWindow: config.maxSpawnsPerMinute, windowMs: config.rateWindowMs });
+  /** `clock`: the monotonic clock of the per-minute windows, ms (default performance.now). */
+  constructor(config: SupervisorConfig, logger: Logger, clock?: () => number) {
+    this.escalations = new ActionBudget({ perCheck: config.maxEscalationsPerCheck, perWindow: config.maxEscalationsPerMinute, windowMs: config.rateWindowMs }, clock);
+    this.spawns = new ActionBudget({ perCheck: config.maxSpawnsPerCheck, perWindow: config.maxSpawnsPerMinute, windowMs: config.rateWindowMs }, clock);
     const limits = {
       maxEscalationsPerCheck: config.maxEscalationsPerCheck,
       maxEscalationsPerMinute: config.maxEscalationsPerMinute,
