@@ -15,7 +15,7 @@ import { cleanupStaleState } from '../../src/supervision/cleanup.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import type { SpawnRequest } from '../../src/supervision/spawner.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
-import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger, type LogRecord } from '../support/recording-logger.js';
 import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/until.js';
@@ -23,7 +23,7 @@ import { aclSetuserArgs } from './security-doc.js';
 
 const USER = 'rendezvous';
 const PASSWORD = randomBytes(16).toString('hex');
-const ELECTION = { leaseTimeoutMs: 1_500, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 } as const;
+const ELECTION = { secret: SECRET, leaseTimeoutMs: 1_500, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 } as const;
 
 /** Resolves with `work`, or fails the test after `ms` instead of hanging it. */
 async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
