@@ -1,8 +1,7 @@
-import { epochFrom } from '../../../protocol/election-seal.js';
 import type { AcquireResult, LeaseClaim } from '../../lease-types.js';
 import { LEASE_EVENTS_TTL_MS } from '../../retention.js';
 import { LuaScript } from '../lua-script.js';
-import { leaseKeys, leaseTtl, storedLeaseOf } from './lease-keys.js';
+import { leaseKeys, leaseStateOf } from './lease-keys.js';
 
 /** Takes a namespace's lease if nobody holds it (or a record judged forged), under the proposed epoch. */
 export const leaseAcquireScript = new LuaScript<{ namespace: string; claim: LeaseClaim }, AcquireResult>({
@@ -24,16 +23,6 @@ export const leaseAcquireScript = new LuaScript<{ namespace: string; claim: Leas
   }),
   parse: (reply, { claim }) => {
     const values = reply as unknown[];
-    const record = storedLeaseOf(values.slice(1, 8));
-    const [ttlMs, counter, cursor] = values.slice(8) as [number, number, string];
-    return {
-      acquired: values[0] === 1,
-      holder: record?.workerId || null,
-      epoch: record ? epochFrom(record.epoch) : Number(counter),
-      ttlMs: record ? leaseTtl(ttlMs, claim.leaseMs) : 0,
-      eventsCursor: cursor,
-      record,
-      counter: Number(counter),
-    };
+    return { acquired: values[0] === 1, ...leaseStateOf(values.slice(1), claim.leaseMs) };
   },
 });

@@ -1,5 +1,6 @@
 import { globalKeys } from '../../../protocol/keys.js';
-import type { StoredLease } from '../../lease-types.js';
+import { epochFrom } from '../../../protocol/election-seal.js';
+import type { LeaseState, StoredLease } from '../../lease-types.js';
 
 /** The keys of a namespace's lease scripts: leader hash, epoch counter, events stream (one slot). */
 export const leaseKeys = (namespace: string): string[] => [globalKeys.leader(namespace), globalKeys.epoch(namespace), globalKeys.events(namespace)];
@@ -14,3 +15,20 @@ export function storedLeaseOf(reply: readonly unknown[]): StoredLease | null {
   return { workerId: workerId!, instance: instance!, epoch: epoch!, leaseMs: leaseMs!, renewal: renewal!, seal: seal!, digest };
 }
 
+
+/**
+ * The lease as a script replies it (lease-record.lua's fields and digest, then the leader key's
+ * PTTL, the counter and the newest event id); a leader key without expiry counts `noExpiryMs`.
+ */
+export function leaseStateOf(reply: readonly unknown[], noExpiryMs: number): LeaseState {
+  const record = storedLeaseOf(reply.slice(0, 7));
+  const [ttlMs, counter, cursor] = reply.slice(7) as [number, number, string];
+  return {
+    holder: record?.workerId || null,
+    epoch: record ? epochFrom(record.epoch) : Number(counter),
+    ttlMs: record ? leaseTtl(ttlMs, noExpiryMs) : 0,
+    eventsCursor: cursor,
+    record,
+    counter: Number(counter),
+  };
+}
