@@ -12,6 +12,7 @@ import { SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { spyStore } from '../support/spy-store.js';
 import type { Harness } from './harness.js';
+import { nextLeader } from '../support/leader-events.js';
 
 const FAST = { leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 };
 
@@ -29,17 +30,6 @@ function severable(store: Store): { store: Store; sever(): void } {
     },
   });
   return { store: proxy, sever: () => (down = true) };
-}
-
-function nextLeader(gc: GlobalCoordinator, predicate: (e: LeaderChangedEvent) => boolean = (e) => e.newLeader !== null): Promise<LeaderChangedEvent> {
-  return new Promise((resolve) => {
-    const listener = (event: LeaderChangedEvent) => {
-      if (!predicate(event)) return;
-      gc.off('leader:changed', listener);
-      resolve(event);
-    };
-    gc.on('leader:changed', listener);
-  });
 }
 
 /** Issue 3 guarantees that hold on every store: one leader, terms, fencing, failover, plugins, namespaces. */

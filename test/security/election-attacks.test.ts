@@ -26,6 +26,7 @@ import { memoryAccess, redisAccess, type RawAccess } from '../support/raw-access
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/until.js';
+import { nextLeader } from '../support/leader-events.js';
 
 const LEASE_MS = 500;
 const TIMINGS = { leaseTimeoutMs: LEASE_MS, heartbeatIntervalMs: 100, workerTimeoutMs: 2_000 };
@@ -81,20 +82,9 @@ function forgedRecord(namespace: string, workerId: string, epoch: number, secret
   return { workerId, instance: INSTANCE, epoch: String(epoch), leaseMs: String(LEASE_MS), renewal: '0', seal, since: '0' };
 }
 
-function nextLeaderChange(gc: GlobalCoordinator, predicate: (e: LeaderChangedEvent) => boolean): Promise<LeaderChangedEvent> {
-  return new Promise((resolve) => {
-    const listener = (event: LeaderChangedEvent) => {
-      if (!predicate(event)) return;
-      gc.off('leader:changed', listener);
-      resolve(event);
-    };
-    gc.on('leader:changed', listener);
-  });
-}
-
 /** Resolves with the first of `workers` to take the lease (its own leader:changed naming itself). */
 function firstToLead(workers: readonly GlobalCoordinator[], above = 0): Promise<GlobalCoordinator> {
-  return Promise.race(workers.map((gc) => nextLeaderChange(gc, (e) => e.newLeader === gc.workerId && e.epoch > above).then(() => gc)));
+  return Promise.race(workers.map((gc) => nextLeader(gc, (e) => e.newLeader === gc.workerId && e.epoch > above).then(() => gc)));
 }
 
 /** A store whose calls can be made to fail, as a leader that crashed or was cut off sees it. */
@@ -356,7 +346,7 @@ for (const target of [memoryTarget(), redisTarget()]) {
       assert.equal(await leader.fenced(1, [{ op: 'set', key: swarmKey, value: 'one' }], { tag: swarm }), true);
 
       await target.raw().set(fence, '1000'); // above the term, but some term could have written it
-      const relead = nextLeaderChange(leader, (event) => event.newLeader === leader.workerId && event.epoch > 1000);
+      const relead = nextLeader(leader, (event) => event.newLeader === leader.workerId && event.epoch > 1000);
       const detectedAt = performance.now();
       assert.equal(await leader.fenced(1, [{ op: 'set', key: swarmKey, value: 'refused' }], { tag: swarm }), false);
       const { epoch } = await relead;
@@ -448,7 +438,7 @@ describe('a lost epoch counter with fences surviving in other slots [cluster]', 
       await Promise.all([fresh.start(), other.start()]);
       const leader = await led;
       assert.equal(leader.getEpoch(), 1);
-      const healed = nextLeaderChange(leader, (event) => event.newLeader === leader.workerId && event.epoch > 4);
+      const healed = nextLeader(leader, (event) => event.newLeader === leader.workerId && event.epoch > 4);
       const refusedAt = performance.now();
       assert.equal(await leader.fenced(1, [{ op: 'set', key: swarmKey, value: 'epoch 1' }], { tag: swarm }), false, 'the surviving fence refuses the new term');
       const { epoch } = await healed;
