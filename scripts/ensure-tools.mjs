@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Makes sure redis-server, redis-cli and jq are available for the test suite.
+// Makes sure the test suite's system tools are available: redis-server and redis-cli, jq and
+// openssl (runbook tests), promtool (metrics and alert rules) and chromium (the dashboard's browser test).
 // Installs them with apt-get when running as root; otherwise explains how.
 // The tests start their own private redis-server processes (see
 // test/support/redis-server.ts) and never use a system service.
@@ -7,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-const REQUIRED = ['redis-server', 'redis-cli', 'jq', 'openssl'];
-const APT_PACKAGES = ['redis-server', 'redis-tools', 'jq', 'openssl'];
-const INSTALL_CMD = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
+const REQUIRED = ['redis-server', 'redis-cli', 'jq', 'openssl', 'promtool', 'chromium'];
+// --no-install-recommends: prometheus recommends exporters and chromium a desktop's worth of packages.
+const APT_PACKAGES = ['redis-server', 'redis-tools', 'jq', 'openssl', 'prometheus', 'chromium'];
+const INSTALL_CMD = `apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
 
 function onPath(binary) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -45,28 +47,29 @@ if (missing.length > 0) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
     console.error(
-      `ensure-redis: missing ${missing.join(', ')}. Install them with:\n\n  sudo sh -c '${INSTALL_CMD}'\n`,
+      `ensure-tools: missing ${missing.join(', ')}. Install them with:\n\n  sudo sh -c '${INSTALL_CMD}'\n`,
     );
     process.exit(1);
   }
 
-  console.log(`ensure-redis: missing ${missing.join(', ')}; running: ${INSTALL_CMD}`);
+  console.log(`ensure-tools: missing ${missing.join(', ')}; running: ${INSTALL_CMD}`);
   const status = sh(INSTALL_CMD);
-  // The Debian package may start a system redis-server service; the tests
-  // never use a preexisting server, so stop it again.
+  // The Debian packages may start system redis-server and prometheus services; the tests never
+  // use a preexisting server, so stop them again.
   sh('service redis-server stop >/dev/null 2>&1 || true');
+  sh('service prometheus stop >/dev/null 2>&1 || true');
   if (status !== 0) {
-    console.error(`ensure-redis: apt-get failed with exit code ${status}`);
+    console.error(`ensure-tools: apt-get failed with exit code ${status}`);
     process.exit(status);
   }
 
   missing = REQUIRED.filter((binary) => !onPath(binary));
   if (missing.length > 0) {
-    console.error(`ensure-redis: still missing after install: ${missing.join(', ')}`);
+    console.error(`ensure-tools: still missing after install: ${missing.join(', ')}`);
     process.exit(1);
   }
 }
 
 console.log(
-  `ensure-redis: ${firstLine('redis-server', ['--version'])}; ${firstLine('redis-cli', ['--version'])}; ${firstLine('jq', ['--version'])}`,
+  `ensure-tools: ${firstLine('redis-server', ['--version'])}; ${firstLine('redis-cli', ['--version'])}; ${firstLine('jq', ['--version'])}; ${firstLine('promtool', ['--version'])}; ${firstLine('chromium', ['--version'])}`,
 );
