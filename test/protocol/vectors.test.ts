@@ -216,7 +216,8 @@ describe('docs/protocol.md examples', () => {
 
   test('every signing string printed in the page is one a vector holds', () => {
     const known = new Set([...vectors.signals.map((v) => v.signingString), ...vectors.acks.map((v) => v.signingString.replace('\n', '\\n'))]);
-    const printed = [...page.matchAll(/`((?:rdv-ack-v1\\n)?coord-[^`\s]*:\d{13}[^`\s]*)`/g)].map((m) => m[1]!);
+    // Signing strings begin with two coordinator ids (a messageId has one): `coord-a:coord-b:...`.
+    const printed = [...page.matchAll(/`((?:rdv-ack-v1\\n)?coord-[\w.-]*:coord-[\w.-]*:[^`\s]*\d{13}[^`\s]*)`/g)].map((m) => m[1]!);
     assert.ok(printed.length >= 3, `found ${printed.length}`);
     assert.deepEqual(printed.filter((text) => !known.has(text)), []);
   });
