@@ -126,7 +126,8 @@ interface Wire {
   send(swarmId: string, receiverId: string, body: string): Promise<void>;
   /** Pending entries, then new ones, as consumer `me` of the group. */
   readInbox(swarmId: string, me: string): Promise<Entry[]>;
-  acknowledge(swarmId: string, me: string, entryId: string, messageId: string, senderId: string, body: string): Promise<void>;
+  /** `receiverId`: the signal's (a replacement acknowledges under the replaced coordinator's id). */
+  acknowledge(swarmId: string, me: string, receiverId: string, entryId: string, messageId: string, senderId: string, body: string): Promise<void>;
   ackNotices(swarmId: string, senderId: string): Promise<string[]>;
   inboxLength(swarmId: string, me: string): Promise<number>;
   beat(swarmId: string, me: string, body: string, registryScore: number): Promise<void>;
@@ -159,9 +160,9 @@ function redisWire(redis: Redis): Wire {
       const fresh = entries(await redis.xreadgroup('GROUP', GROUP, me, 'COUNT', 100, 'STREAMS', key, '>'));
       return [...pending, ...fresh];
     },
-    async acknowledge(swarm, me, entryId, messageId, senderId, body) {
+    async acknowledge(swarm, me, receiverId, entryId, messageId, senderId, body) {
       // The ACK key first (only if absent), then the notice, then the entry, then the push.
-      const taken = await redis.set(`blocking:ack:{${swarm}}:${me}:${messageId}`, body, 'PX', ACK_TTL_MS, 'NX');
+      const taken = await redis.set(`blocking:ack:{${swarm}}:${receiverId}:${messageId}`, body, 'PX', ACK_TTL_MS, 'NX');
       assert.equal(taken, 'OK');
       const notices = `blocking:acks:{${swarm}}:${senderId}`;
       const noticeId = await redis.xadd(notices, 'MAXLEN', '~', 1000, '*', 'ack', body);
@@ -196,8 +197,8 @@ function memoryWire(store: MemoryStore): Wire {
       const all = [...(await store.readPending(ref, '0-0', 100)), ...(await store.readNew(ref, 100))];
       return all.map(({ entryId, body }) => ({ entryId, body: body! }));
     },
-    async acknowledge(swarmId, me, entryId, messageId, senderId, body) {
-      const result = await store.acknowledge({ swarmId, coordinatorId: me }, { entryId, messageId, senderId, body, ttlMs: ACK_TTL_MS, noticeMaxLen: 1000 });
+    async acknowledge(swarmId, me, receiverId, entryId, messageId, senderId, body) {
+      const result = await store.acknowledge({ swarmId, coordinatorId: me }, { entryId, receiverId, messageId, senderId, body, ttlMs: ACK_TTL_MS, noticeMaxLen: 1000 });
       assert.equal(result.created, true);
     },
     async ackNotices(swarmId, senderId) {
@@ -272,7 +273,7 @@ function suite(name: string, setup: () => Promise<{ store: Store; wire: Wire; cl
         assert.deepEqual(signal.payload, PAYLOAD);
 
         const ack: AckFields = { messageId, coordinatorId: 'agent-b', senderId: 'lib-a', status: 'processed', timestamp: await wire.time(), iteration: signal.iteration, result: { vote: 'approve', notes: ['Zoë', 1e21] } };
-        await wire.acknowledge(swarmId, 'agent-b', entries[0]!.entryId, messageId, 'lib-a', ackBody(ack));
+        await wire.acknowledge(swarmId, 'agent-b', 'agent-b', entries[0]!.entryId, messageId, 'lib-a', ackBody(ack));
         assert.equal(await wire.inboxLength(swarmId, 'agent-b'), 0, 'the entry is gone from the inbox');
 
         const acks = await sender.waitForAcks(['agent-b'], messageId, { timeoutMs: 5_000 });
@@ -280,6 +281,51 @@ function suite(name: string, setup: () => Promise<{ store: Store; wire: Wire; cl
         assert.equal(acks.get('agent-b')?.status, 'processed');
       } finally {
         await sender.stop();
+      }
+    });
+
+    test('is replaced when it dies: its replacement gets its unacknowledged signal, and its ACK counts as the dead one\'s', { timeout: 10_000 }, async () => {
+      const swarmId = swarm();
+      const sender = libraryCoordinator(store, 'lib-a', swarmId);
+      const other = libraryCoordinator(store, 'lib-w', swarmId);
+      await Promise.all([sender.start(), other.start()]);
+      const handler = new CoordinatorTimeoutHandler({
+        store,
+        deadThresholdMs: 5_000,
+        checkIntervalMs: 20,
+        maxWarnings: 1,
+        namespace: `${swarmId}-sv`,
+        election: { secret: SECRET, leaseTimeoutMs: 600, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+        logger: recordingLogger(),
+        env: {},
+      });
+      try {
+        // agent-x beat a minute ago and died with a signal in its inbox.
+        const then = (await wire.time()) - 60_000;
+        await wire.beat(swarmId, 'agent-x', heartbeatBody('agent-x', swarmId, then, 9), then);
+        const { messageId } = await sender.sendSignal('agent-x', 'validate', { iteration: 1, payload: { task: 7 } });
+        const escalated = new Promise<string>((resolve) =>
+          handler.on('coordinator:escalated', (event) => void (event.coordinatorId === 'agent-x' && resolve(event.replacementId))),
+        );
+        await handler.start();
+        const replacement = await escalated;
+
+        // The replacement, a foreign agent too, reads its own inbox: the signal is still addressed to agent-x.
+        const entries = await wire.readInbox(swarmId, replacement);
+        assert.equal(entries.length, 1);
+        const signal = verifySignal(entries[0]!.body, 'agent-x');
+        assert.equal(signal.messageId, messageId);
+        const ack: AckFields = { messageId, coordinatorId: replacement, senderId: 'lib-a', status: 'processed', timestamp: await wire.time(), iteration: 1, result: 'done', replaces: 'agent-x' };
+        await wire.acknowledge(swarmId, replacement, 'agent-x', entries[0]!.entryId, messageId, 'lib-a', ackBody(ack));
+
+        const acks = await sender.waitForAcks(['agent-x'], messageId, { timeoutMs: 5_000 });
+        assert.equal(acks.get('agent-x')?.replaces, 'agent-x');
+        assert.equal(acks.get('agent-x')?.coordinatorId, replacement);
+        // Another waiter has no notice of it: it finds the ACK under the key of the signal's receiver.
+        assert.equal((await other.waitForAcks(['agent-x'], messageId, { timeoutMs: 5_000 })).get('agent-x')?.result, 'done');
+      } finally {
+        await handler.stop();
+        await Promise.all([sender.stop(), other.stop()]);
       }
     });
 
