@@ -291,7 +291,7 @@ function suite(name: string, setup: () => Promise<{ store: Store; wire: Wire; cl
       await Promise.all([sender.start(), other.start()]);
       const handler = new CoordinatorTimeoutHandler({
         store,
-        deadThresholdMs: 5_000,
+        deadThresholdMs: 30_000,
         checkIntervalMs: 20,
         maxWarnings: 1,
         namespace: `${swarmId}-sv`,
@@ -300,8 +300,8 @@ function suite(name: string, setup: () => Promise<{ store: Store; wire: Wire; cl
         env: {},
       });
       try {
-        // agent-x beat a minute ago and died with a signal in its inbox.
-        const then = (await wire.time()) - 60_000;
+        // agent-x beat two minutes ago and died with a signal in its inbox.
+        const then = (await wire.time()) - 120_000;
         await wire.beat(swarmId, 'agent-x', heartbeatBody('agent-x', swarmId, then, 9), then);
         const { messageId } = await sender.sendSignal('agent-x', 'validate', { iteration: 1, payload: { task: 7 } });
         const escalated = new Promise<string>((resolve) =>
@@ -349,12 +349,12 @@ function suite(name: string, setup: () => Promise<{ store: Store; wire: Wire; cl
       const now = await wire.time();
       await wire.beat(swarmId, 'agent-c', heartbeatBody('agent-c', swarmId, now, 1), now);
       // The record itself counts, not only the registry score: a lagging score does not make it dead.
-      await wire.beat(swarmId, 'agent-d', heartbeatBody('agent-d', swarmId, now, 1), now - 60_000);
-      // The control: registered a minute ago, no heartbeat since.
-      await wire.beat(swarmId, 'silent-e', 'not a heartbeat', now - 60_000);
+      await wire.beat(swarmId, 'agent-d', heartbeatBody('agent-d', swarmId, now, 1), now - 120_000);
+      // The control: registered two minutes ago, no heartbeat since.
+      await wire.beat(swarmId, 'silent-e', 'not a heartbeat', now - 120_000);
       const handler = new CoordinatorTimeoutHandler({
         store,
-        deadThresholdMs: 5_000,
+        deadThresholdMs: 30_000,
         checkIntervalMs: 20,
         maxWarnings: 1_000,
         namespace: `${swarmId}-sv`,
