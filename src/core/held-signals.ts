@@ -1,6 +1,6 @@
 import type { Signal } from '../protocol/signal.js';
 import { compareEntryIds } from '../store/entry-id.js';
-import { entryNeedle } from '../store/push.js';
+import { holdsMessage } from '../store/push.js';
 import { matches, type CompiledFilter } from './signal-filter.js';
 
 /** Entry ids of signals acknowledged lately: read again by a catch-up that raced the ACK, they are not replays. */
@@ -44,7 +44,7 @@ export class HeldSignals {
    */
   knowsEntry(entryId: string, body: string | null): boolean {
     const messageId = this.#entryIds.get(entryId) ?? this.#settledEntryIds.get(entryId);
-    return messageId !== undefined && body !== null && body.includes(entryNeedle(messageId));
+    return messageId !== undefined && body !== null && holdsMessage(body, messageId);
   }
 
   /** Whether a copy of this message is held (pending or handed out). */

@@ -47,3 +47,18 @@ export function deliverPush(listener: PushListener, message: string): void {
  * taken from a forged push cannot make an ACK remove another signal's entry.
  */
 export const entryNeedle = (messageId: string): string => `"messageId":${JSON.stringify(messageId)}`;
+
+/**
+ * Whether an inbox entry's body is the signal `messageId`: its compact messageId field (what the
+ * library writes, found without parsing), or else its parsed top-level messageId, so a body a
+ * foreign agent wrote with other spacing is still removed by its ACK (docs/protocol.md).
+ */
+export function holdsMessage(body: string, messageId: string): boolean {
+  if (body.includes(entryNeedle(messageId))) return true;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null && (parsed as { messageId?: unknown }).messageId === messageId;
+  } catch {
+    return false;
+  }
+}

@@ -260,6 +260,25 @@ function suite(name: string, setup: () => Promise<{ store: Store; wire: Wire; cl
       }
     });
 
+    test('a body written with spaces (Python\'s json.dumps) is accepted, and its ACK removes it from the inbox', { timeout: 10_000 }, async () => {
+      const swarmId = swarm();
+      const receiver = libraryCoordinator(store, 'lib-b', swarmId);
+      await receiver.start();
+      try {
+        const fields: SignalFields = { senderId: 'agent-a', receiverId: 'lib-b', type: 'wake', timestamp: await wire.time(), payload: { note: 'spaced' } };
+        const { messageId, body } = signalBody(fields);
+        const spaced = JSON.stringify(JSON.parse(body), null, 1).replace(/\n\s*/g, ' ');
+        assert.ok(!spaced.includes(`"messageId":"`), 'the body has a space after each colon');
+        await wire.send(swarmId, 'lib-b', spaced);
+        const got = await receiver.blockUntilSignal({ from: 'agent-a', timeoutMs: 5_000 });
+        assert.equal(got.messageId, messageId);
+        await receiver.acknowledge(got);
+        assert.equal(await wire.inboxLength(swarmId, 'lib-b'), 0, 'the acknowledged entry is gone');
+      } finally {
+        await receiver.stop();
+      }
+    });
+
     test('answers a library coordinator\'s signal with an ACK its waitForAcks accepts', { timeout: 10_000 }, async () => {
       const swarmId = swarm();
       const sender = libraryCoordinator(store, 'lib-a', swarmId);

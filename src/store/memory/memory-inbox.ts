@@ -3,7 +3,7 @@ import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef, StreamEntry } from '../roles/common.js';
 import type { AckResult, AckSnapshot, AckWrite, AppendOptions, AppendResult, InboxStore, PushListener, Subscription } from '../roles/inbox.js';
-import { entryNeedle, PUSH_ACK_NOTICE, PUSH_SIGNAL, pushMessage } from '../push.js';
+import { holdsMessage, PUSH_ACK_NOTICE, PUSH_SIGNAL, pushMessage } from '../push.js';
 import type { MemoryKeyspace } from './memory-keyspace.js';
 
 /** Signals and ACKs on the embedded store, with the semantics of the Lua scripts. */
@@ -82,7 +82,7 @@ export class MemoryInbox implements Operations<InboxStore> {
     if (existing !== undefined && existing !== options.replaceForged) return { body: existing, created: false };
     space.strings.set(ackKey, options.body, options.ttlMs);
     const stream = space.streams.get(keys.inbox(inbox.swarmId, inbox.coordinatorId));
-    if (options.entryId !== undefined && stream?.bodyOf(options.entryId)?.includes(entryNeedle(options.messageId))) stream.remove(options.entryId);
+    if (stream !== undefined && options.entryId !== undefined && holdsMessage(stream.bodyOf(options.entryId) ?? '', options.messageId)) stream.remove(options.entryId);
     const noticeKey = keys.ackNotices(inbox.swarmId, options.senderId);
     const id = space.appendEntry(noticeKey, options.body, options.ttlMs);
     space.streams.get(noticeKey)?.trim(options.noticeMaxLen);

@@ -24,7 +24,7 @@ export const acknowledgeScript = new LuaScript<readonly AckEntry[], (AckOutcome 
     args: [
       CONSUMER_GROUP,
       ...batch.flatMap(({ inbox, options }) => [
-        options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen, options.replaceForged === undefined ? '' : `=${options.replaceForged}`, entryNeedle(options.messageId),
+        options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen, options.replaceForged === undefined ? '' : `=${options.replaceForged}`, entryNeedle(options.messageId), options.messageId,
       ]),
     ],
   }),
