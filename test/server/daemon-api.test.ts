@@ -247,6 +247,11 @@ describe('rendezvous serve: the ops API', () => {
     assert.ok(typeof signal.data.at === 'number' && typeof signal.data.latencyMs === 'number');
     const ack = await feed.waitFor('its ACK', (e) => e.name === 'ack' && e.data.messageId === messageId);
     assert.deepEqual({ to: ack.data.to, from: ack.data.from, swarmId: ack.data.swarmId }, { to: 'rendezvous-ops', from: 'worker-1', swarmId: SWARM });
+    await call('/api/cleanup', { method: 'POST', token: WRITE, body: { dryRun: true } });
+    const cleanup = await feed.waitFor('the cleanup report', (e) => e.name === 'cleanup');
+    assert.equal(cleanup.data.dryRun, true);
+    assert.equal(typeof cleanup.data.checked, 'number');
+    assert.ok(feed.events.every((e) => e.data.type === e.name && typeof e.data.at === 'number'));
     feed.close();
   });
 
