@@ -30,13 +30,15 @@ export function buildApp(ctx: DaemonContext): FastifyInstance {
   app.decorateRequest('access', 'none');
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api')) return;
-    const fromQuery = request.routeOptions.url === '/api/events' ? queryToken(request) : undefined;
+    // By the route matched, never the raw URL: an encoded path (`/%61pi/...`) matches the same route.
+    const route = request.routeOptions.url;
+    if (route === undefined || !isApi(route)) return;
+    const fromQuery = route === '/api/events' ? queryToken(request) : undefined;
     request.access = ctx.tokens.accessOf(bearerOf(request.headers.authorization) ?? fromQuery);
     if (request.access === 'none') throw new UnauthorizedError(ctx.tokens.configured);
     if (request.routeOptions.config.mutating) {
-      if (!ctx.config.mutations) throw new ForbiddenError(`${request.method} ${request.routeOptions.url}`, 'mutations are disabled on this daemon (--no-mutations or RENDEZVOUS_API_MUTATIONS=false)');
-      if (request.access !== 'write') throw new ForbiddenError(`${request.method} ${request.routeOptions.url}`);
+      if (!ctx.config.mutations) throw new ForbiddenError(`${request.method} ${route}`, 'mutations are disabled on this daemon (--no-mutations or RENDEZVOUS_API_MUTATIONS=false)');
+      if (request.access !== 'write') throw new ForbiddenError(`${request.method} ${route}`);
     }
   });
 
@@ -46,7 +48,7 @@ export function buildApp(ctx: DaemonContext): FastifyInstance {
 
   app.setNotFoundHandler(async (request) => {
     // An unknown /api path still needs a token: without one, 401 tells nothing about which routes exist.
-    if (request.url.startsWith('/api') && ctx.tokens.accessOf(bearerOf(request.headers.authorization)) === 'none') throw new UnauthorizedError(ctx.tokens.configured);
+    if (isApi(request.url) && ctx.tokens.accessOf(bearerOf(request.headers.authorization)) === 'none') throw new UnauthorizedError(ctx.tokens.configured);
     throw new NotFoundError(`Route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`);
   });
 
@@ -70,6 +72,9 @@ export function buildApp(ctx: DaemonContext): FastifyInstance {
   app.register(eventRoutes(ctx));
   return app;
 }
+
+/** `/api` and what is under it (not `/apis`). */
+const isApi = (url: string): boolean => /^\/api(?:[/?]|$)/.test(url);
 
 function queryToken(request: FastifyRequest): string | undefined {
   const token = (request.query as Record<string, unknown> | undefined)?.token;

@@ -1,9 +1,11 @@
 import { keys } from '../../protocol/keys.js';
+import { Cluster } from 'ioredis';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef, StreamEntry } from '../roles/common.js';
 import type { Subscription } from '../roles/inbox.js';
 import type { FleetPushListener, InboxViewStore } from '../roles/inbox-view.js';
 import { PUSH_RESYNC } from '../push.js';
+import type { RedisClient } from './lua-script.js';
 import type { RedisContext } from './redis-context.js';
 import { toEntries, type RawStreams } from './stream-entries.js';
 import { watchPushes } from './push-watch.js';
@@ -51,10 +53,14 @@ export class RedisInboxView implements Operations<InboxViewStore> {
   nudge(inbox: InboxRef): Promise<number> {
     const channel = keys.push(inbox.swarmId, inbox.coordinatorId);
     return this.#redis.call('nudge', async () => {
-      // Subscribers of the channel itself: PUBLISH's own count includes pattern watchers (the daemons' event feeds).
-      const [, listeners] = (await this.#redis.client.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(listeners) > 0) await this.#redis.client.publish(channel, PUSH_RESYNC);
-      return Number(listeners);
+      const { client } = this.#redis;
+      // Subscribers of the channel itself (PUBLISH's own count includes pattern watchers: the
+      // daemons' event feeds), on every master of a Cluster, where each node counts its own.
+      const nodes: Exclude<RedisClient, Cluster>[] = client instanceof Cluster ? client.nodes('master') : [client];
+      const counts = await Promise.all(nodes.map(async (node) => Number(((await node.pubsub('NUMSUB', channel)) as [string, number])[1])));
+      const listeners = counts.reduce((a, b) => a + b, 0);
+      if (listeners > 0) await client.publish(channel, PUSH_RESYNC);
+      return listeners;
     });
   }
 }
