@@ -58,6 +58,9 @@ describe('rendezvous serve: two daemons, one supervisor', () => {
     assert.equal((ran.body as { ranOn: string }).ranOn, leaderId);
     const escalate = await api(follower.url, `/api/coordinators/${SWARM}/someone/escalate`, { method: 'POST', token: TOKEN });
     assert.equal(escalate.status, 409);
+    // The scheduled cleanup is leader work: it ran (at once, on taking the lease) on the leader only.
+    await until('the leader ran its cleanup', async () => /"msg":"cleanup complete"/.test(leader.stderr()));
+    assert.doesNotMatch(follower.stderr(), /"msg":"cleanup complete"/);
   });
 
   test('a SIGKILLed coordinator: warning and escalation on both daemons\' feeds, replaced in the read model', async () => {
