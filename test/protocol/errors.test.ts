@@ -22,6 +22,11 @@ import {
   ReplicationShortfallError,
   RateLimitedError,
   InboxFullError,
+  InvalidRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  InternalError,
 } from '../../src/protocol/errors.js';
 
 describe('error catalogue', () => {
@@ -46,6 +51,11 @@ describe('error catalogue', () => {
     [new RateLimitedError('coord-a', 'coord-b', 10, 400), 'RDV_ERR_RATE_LIMITED', 'RateLimitedError'],
     [new InboxFullError('coord-b', 10, 10), 'RDV_ERR_INBOX_FULL', 'InboxFullError'],
     [new StoreCircuitOpenError('appendSignal', Date.now(), 800), 'RDV_ERR_CIRCUIT_OPEN', 'StoreCircuitOpenError'],
+    [new InvalidRequestError('body.to: must be an id', { fields: ['to'] }), 'RDV_ERR_INVALID_REQUEST', 'InvalidRequestError'],
+    [new UnauthorizedError(true), 'RDV_ERR_UNAUTHORIZED', 'UnauthorizedError'],
+    [new ForbiddenError('POST /api/cleanup'), 'RDV_ERR_FORBIDDEN', 'ForbiddenError'],
+    [new NotFoundError('Coordinator c1 of swarm s1'), 'RDV_ERR_NOT_FOUND', 'NotFoundError'],
+    [new InternalError(), 'RDV_ERR_INTERNAL', 'InternalError'],
   ];
 
   for (const [error, code, name] of instances) {
@@ -99,5 +109,17 @@ describe('error catalogue', () => {
     assert.match(message, /BLOCKING_COORDINATION_SECRET/);
     assert.match(message, /RENDEZVOUS_DEV_SECRET=1/);
     assert.match(message, /allowGeneratedSecret/);
+  });
+});
+
+describe('NotLeaderError names the leader when known', () => {
+  test('leaderId in the property, the context and the message; null when unknown', () => {
+    const known = new NotLeaderError('supervisor', 'checkNow', 'gcs-w1');
+    assert.equal(known.leaderId, 'gcs-w1');
+    assert.equal(known.context.leaderId, 'gcs-w1');
+    assert.match(known.message, /gcs-w1 does/);
+    const unknown = new NotLeaderError('supervisor', 'checkNow');
+    assert.equal(unknown.leaderId, null);
+    assert.doesNotMatch(unknown.message, /does\)/);
   });
 });
