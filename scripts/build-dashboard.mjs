@@ -6,6 +6,6 @@ const from = new URL('../src/server/dashboard/', import.meta.url);
 const to = new URL('../dist/server/dashboard/', import.meta.url);
 rmSync(to, { recursive: true, force: true });
 mkdirSync(to, { recursive: true });
-for (const file of readdirSync(from).filter((name) => /\.(html|js|css)$/.test(name))) {
+for (const file of readdirSync(from).filter((name) => /\.(html|js|css|svg)$/.test(name))) {
   copyFileSync(new URL(file, from), new URL(file, to));
 }

@@ -85,9 +85,9 @@ function setNotice(text) {
   ui.notice.textContent = text;
 }
 
-/** @param {Partial<typeof dirty>} parts */
+/** Marks parts for the next frame (a part already marked stays marked). @param {Partial<typeof dirty>} parts */
 function markDirty(parts) {
-  Object.assign(dirty, parts);
+  for (const part of /** @type {(keyof typeof dirty)[]} */ (Object.keys(parts))) if (parts[part]) dirty[part] = true;
   if (frame === 0) frame = requestAnimationFrame(render);
 }
 

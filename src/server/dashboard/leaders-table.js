@@ -28,7 +28,7 @@ export function leaderRows(namespaces, now) {
     html +=
       `<tr data-testid="leader-row" data-namespace="${esc(ns.namespace)}" class="${ns.leaderId === null ? 'no-leader' : ''}">` +
       `<th scope="row">${esc(ns.namespace)}</th><td>${ns.leaderId === null ? '<span class="badge state-dead">none</span>' : esc(ns.leaderId)}</td>` +
-      `<td class="num">${esc(ns.epoch ?? '–')}</td><td class="num">${lease}</td><td>${list}${more}</td></tr>`;
+      `<td class="num">${esc(ns.epoch ?? '–')}</td><td class="num">${lease}</td><td class="workers">${list}${more}</td></tr>`;
   }
   return html;
 }

@@ -25,6 +25,5 @@ export function sparkline(values, { label, width = 300, height = 48 }) {
   });
   if (run) runs.push(run);
   const lines = runs.map((points) => (points.includes(' ') ? `<polyline points="${points}"/>` : `<circle r="1.5" cx="${points.split(',')[0]}" cy="${points.split(',')[1]}"/>`)).join('');
-  const peak = finite.length ? `<text x="${width - 2}" y="10" text-anchor="end">max ${Number(max.toPrecision(3))}</text>` : '';
-  return `<svg class="spark" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${label.replace(/"/g, '')}"><line class="base" x1="0" y1="${height - 1}" x2="${width}" y2="${height - 1}"/>${lines}${peak}</svg>`;
+  return `<svg class="spark" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${label.replace(/"/g, '')}"><line class="base" x1="0" y1="${height - 1}" x2="${width}" y2="${height - 1}"/>${lines}</svg>`;
 }

@@ -61,8 +61,8 @@ export function waitGraph(swarm) {
 export function graphSvg(swarm, index) {
   const { nodes, edges, cycleEdges, total } = waitGraph(swarm);
   if (nodes.length === 0) return '';
-  const radius = Math.max(60, (nodes.length * 24) / (2 * Math.PI));
-  const pad = 140; // room for the labels outside the circle
+  const radius = Math.max(50, (nodes.length * 24) / (2 * Math.PI));
+  const pad = 100; // room for the labels outside the circle
   const size = 2 * (radius + pad);
   const centre = size / 2;
   /** @type {Map<string, { x: number, y: number, angle: number }>} */
@@ -102,7 +102,7 @@ export function graphSvg(swarm, index) {
   const cycles = swarm.deadlocks.length ? ` <span class="badge deadlock">${swarm.deadlocks.length} deadlock${swarm.deadlocks.length > 1 ? 's' : ''}</span>` : '';
   return (
     `<figure class="wait-graph" data-testid="wait-graph" data-swarm-id="${esc(swarm.swarmId)}"><figcaption>${esc(swarm.swarmId)}${cycles}</figcaption>` +
-    `<svg viewBox="0 0 ${size.toFixed(0)} ${size.toFixed(0)}" width="${Math.min(size, 560).toFixed(0)}" role="img" aria-label="wait-for graph of swarm ${esc(swarm.swarmId)}">` +
+    `<svg viewBox="0 0 ${size.toFixed(0)} ${size.toFixed(0)}" width="${Math.min(size, 520).toFixed(0)}" role="img" aria-label="wait-for graph of swarm ${esc(swarm.swarmId)}">` +
     `<defs>${marker(`arrow-plain-${index}`, 'arrow')}${marker(`arrow-hot-${index}`, 'arrow deadlock')}</defs>${lines}${dots}</svg>${note}</figure>`
   );
 }
