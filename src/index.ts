@@ -9,6 +9,9 @@ export type {
   LeaseStore,
   SupervisionStore,
   MaintenanceStore,
+  InboxViewStore,
+  FleetPush,
+  FleetPushListener,
   InboxRef,
   StreamEntry,
   BlockingRead,
@@ -97,6 +100,7 @@ export { globalKeys, hashTagOf } from './protocol/keys.js';
 export { cleanupStaleState, type CleanupReport, type CleanupStore } from './supervision/cleanup.js';
 export { cleanupDefaults, type CleanupOptions, type CleanupConfig } from './supervision/cleanup-options.js';
 export { CoordinatorTimeoutHandler, type TimeoutHandlerOptions, type TimeoutHandlerMetrics } from './supervision/timeout-handler.js';
+export type { CheckSummary } from './supervision/supervisor/check.js';
 export { supervisorDefaults, type SupervisorOptions, type SupervisorConfig } from './supervision/supervisor-options.js';
 export type { SupervisorStore } from './supervision/supervisor/context.js';
 export type { RecordActivityOptions } from './supervision/supervisor/activity-recorder.js';

@@ -25,6 +25,11 @@ export const ERROR_CODES = {
   CIRCUIT_OPEN: 'RDV_ERR_CIRCUIT_OPEN',
   RATE_LIMITED: 'RDV_ERR_RATE_LIMITED',
   INBOX_FULL: 'RDV_ERR_INBOX_FULL',
+  INVALID_REQUEST: 'RDV_ERR_INVALID_REQUEST',
+  UNAUTHORIZED: 'RDV_ERR_UNAUTHORIZED',
+  FORBIDDEN: 'RDV_ERR_FORBIDDEN',
+  NOT_FOUND: 'RDV_ERR_NOT_FOUND',
+  INTERNAL: 'RDV_ERR_INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -169,12 +174,16 @@ export class StoreCommandError extends RendezvousError {
 
 /** A supervisor action that only the leading supervisor may take was asked of one that does not lead. */
 export class NotLeaderError extends RendezvousError {
-  constructor(namespace: string, action: string) {
+  /** The leader as far as this worker knows (null: none, or unknown). */
+  readonly leaderId: string | null;
+
+  constructor(namespace: string, action: string, leaderId: string | null = null) {
     super(
       ERROR_CODES.NOT_LEADER,
-      `${action} needs the leadership of namespace ${namespace}; this worker does not lead it. Call it on the leader, or wait for start() to elect one.`,
-      { namespace, action },
+      `${action} needs the leadership of namespace ${namespace}; this worker does not lead it${leaderId ? ` (${leaderId} does)` : ''}. Call it on the leader, or wait for start() to elect one.`,
+      { namespace, action, leaderId },
     );
+    this.leaderId = leaderId;
   }
 }
 
@@ -251,5 +260,46 @@ export class InboxFullError extends RendezvousError {
       `The inbox of ${receiverId} holds ${length} signals, its most (maxInboxLength ${limit}); nothing was sent. It is not reading them (not running, or stuck): check it, then retry.`,
       { receiverId, length, limit },
     );
+  }
+}
+
+/** A request to the daemon's HTTP API was malformed: not JSON, too large, or a field out of its rule. */
+export class InvalidRequestError extends RendezvousError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super(ERROR_CODES.INVALID_REQUEST, `Invalid request: ${message}`, context);
+  }
+}
+
+/** A daemon API route was called without a valid bearer token (or the daemon has none configured). */
+export class UnauthorizedError extends RendezvousError {
+  constructor(configured: boolean) {
+    super(
+      ERROR_CODES.UNAUTHORIZED,
+      configured
+        ? 'Missing or wrong API token: send `Authorization: Bearer <token>` (RENDEZVOUS_API_TOKEN or RENDEZVOUS_API_READ_TOKEN of the daemon).'
+        : 'The daemon has no API token configured, so /api is closed: set RENDEZVOUS_API_TOKEN (and optionally RENDEZVOUS_API_READ_TOKEN) and restart it.',
+      { configured },
+    );
+  }
+}
+
+/** A route that changes state was called with a read-only API token, or on a daemon whose mutations are disabled. */
+export class ForbiddenError extends RendezvousError {
+  constructor(route: string, reason = 'this token is read-only; it needs the read-write token (RENDEZVOUS_API_TOKEN)') {
+    super(ERROR_CODES.FORBIDDEN, `${route} changes state: ${reason}.`, { route });
+  }
+}
+
+/** What a daemon API route names does not exist (a coordinator, a route). */
+export class NotFoundError extends RendezvousError {
+  constructor(what: string, context: Record<string, unknown> = {}) {
+    super(ERROR_CODES.NOT_FOUND, `${what} was not found.`, context);
+  }
+}
+
+/** The daemon failed on a request for a reason that is not the caller's: its log has the details, the answer does not. */
+export class InternalError extends RendezvousError {
+  constructor() {
+    super(ERROR_CODES.INTERNAL, 'Internal error; see the daemon log.');
   }
 }

@@ -23,6 +23,8 @@ export const keys = {
    * stream is pushed here too, so a waiting coordinator needs no read command (store/push.ts).
    */
   push: (swarmId: string, coordinatorId: string) => `blocking:push:{${swarmId}}:${coordinatorId}`,
+  /** The glob every push channel matches (a pattern subscription: the daemon's fleet-wide event feed). */
+  pushPattern: () => 'blocking:push:*',
   /** String (JSON): a coordinator's heartbeat. TTL: heartbeat TTL. */
   heartbeat: (coordinatorId: string) => `blocking:heartbeat:${coordinatorId}`,
   /** Sorted set: coordinator id -> last heartbeat (store ms); outlives heartbeat keys. TTL: registry TTL, refreshed by each beat. */
@@ -48,6 +50,12 @@ export const keys = {
   /** String (JSON): activity recorded for a coordinator (iteration, phase, waitingFor, timestamp). TTL: stale threshold x 2. */
   activity: (swarmId: string, coordinatorId: string) => `coordinator:activity:{${swarmId}}:${coordinatorId}`,
 } as const;
+
+/** The swarm and coordinator whose push channel this is (keys.push), or undefined for any other name or an id breaking the rule. */
+export function ownerOfPushChannel(channel: string): { swarmId: string; coordinatorId: string } | undefined {
+  const match = /^blocking:push:\{([A-Za-z0-9_.-]{1,64})\}:([A-Za-z0-9_.-]{1,64})$/.exec(channel);
+  return match ? { swarmId: match[1]!, coordinatorId: match[2]! } : undefined;
+}
 
 /**
  * The coordinator a key belongs to, for the key kinds that hold one coordinator's transient state

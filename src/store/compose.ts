@@ -1,5 +1,6 @@
 import type { Operations, StoreBase } from './roles/base.js';
 import type { InboxStore } from './roles/inbox.js';
+import type { InboxViewStore } from './roles/inbox-view.js';
 import type { LeaseStore } from './roles/lease.js';
 import type { LivenessStore } from './roles/liveness.js';
 import type { MaintenanceStore } from './roles/maintenance.js';
@@ -15,6 +16,7 @@ export type RoleParts = [
   leases: Operations<LeaseStore>,
   supervision: Operations<SupervisionStore>,
   maintenance: Operations<MaintenanceStore>,
+  inboxView: Operations<InboxViewStore>,
 ];
 
 /** The members of every type of a tuple, as one type. */

@@ -6,6 +6,7 @@
  */
 
 import type { InboxStore } from './roles/inbox.js';
+import type { InboxViewStore } from './roles/inbox-view.js';
 import type { LeaseStore } from './roles/lease.js';
 import type { LivenessStore } from './roles/liveness.js';
 import type { MaintenanceStore } from './roles/maintenance.js';
@@ -20,6 +21,7 @@ export type { WorkStore } from './roles/work.js';
 export type { LeaseStore } from './roles/lease.js';
 export type { SupervisionStore, Fence, EscalationTtls, EscalationResult, PendingSpawn } from './roles/supervision.js';
 export type { MaintenanceStore } from './roles/maintenance.js';
+export type { InboxViewStore, FleetPush, FleetPushListener } from './roles/inbox-view.js';
 
 /** Every role: what an adapter implements (MemoryStore, RedisStore) and what createStore returns. */
-export interface Store extends InboxStore, LivenessStore, WorkStore, LeaseStore, SupervisionStore, MaintenanceStore {}
+export interface Store extends InboxStore, LivenessStore, WorkStore, LeaseStore, SupervisionStore, MaintenanceStore, InboxViewStore {}

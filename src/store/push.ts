@@ -1,5 +1,6 @@
 import { entryTime } from './entry-id.js';
-import type { PushListener, StreamEntry } from './port.js';
+import type { InboxRef, PushListener, StreamEntry } from './port.js';
+import type { FleetPush } from './roles/inbox-view.js';
 
 /**
  * Push messages on a coordinator's channel (keys.push), written by the stores' append and ACK
@@ -47,3 +48,17 @@ export function deliverPush(listener: PushListener, message: string): void {
  * taken from a forged push cannot make an ACK remove another signal's entry.
  */
 export const entryNeedle = (messageId: string): string => `"messageId":${JSON.stringify(messageId)}`;
+
+/** A push message read off a pattern subscription, with the channel's owner; undefined for resyncs and anything unrecognised. */
+export function fleetPushOf(owner: InboxRef, message: string): FleetPush | undefined {
+  let push: FleetPush | undefined;
+  deliverPush(
+    {
+      signal: (entry) => (push = { owner, kind: 'signal', entry }),
+      ackNotice: (entry) => (push = { owner, kind: 'ackNotice', entry }),
+      resync: () => undefined,
+    },
+    message,
+  );
+  return push;
+}

@@ -16,7 +16,7 @@ import { Lifecycle } from './lifecycle.js';
 import { recordOnlySpawner, type Spawner } from './spawner.js';
 import { recordActivity, type RecordActivityOptions } from './supervisor/activity-recorder.js';
 import { SupervisorCaps } from './supervisor/caps.js';
-import { SupervisorCheck } from './supervisor/check.js';
+import { SupervisorCheck, type CheckSummary } from './supervisor/check.js';
 import { storeTime, type SupervisorContext, type SupervisorStore } from './supervisor/context.js';
 import { DeadCleanup } from './supervisor/dead-cleanup.js';
 import { Deadlocks } from './supervisor/deadlocks.js';
@@ -175,6 +175,34 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     return (await this.#escalation.escalate({ swarmId, coordinatorId }, gc.getEpoch())).replacementId;
   }
 
+  /**
+   * Runs one check now (the leading supervisor only), after the check in progress if one is; its
+   * summary. NotLeaderError when this worker does not lead: `leaderId` tells who does.
+   */
+  async checkNow(): Promise<CheckSummary> {
+    const gc = this.#gc;
+    if (!gc?.isLeader()) throw new NotLeaderError(this.config.namespace, 'checkNow', (await gc?.getLeader().catch(() => null)) ?? null);
+    return this.#check.run(gc.getEpoch());
+  }
+
+  /**
+   * escalateDeadCoordinator, telling whether this call `created` the escalation or found it
+   * `existing` (a NotLeaderError when not leading, or when a newer term fenced it out).
+   */
+  async escalate(coordinatorId: string, swarmId: string): Promise<{ replacementId: string; outcome: 'created' | 'existing' }> {
+    assertId(coordinatorId, 'coordinator id');
+    assertId(swarmId, 'swarm id');
+    const gc = this.#gc;
+    if (!gc?.isLeader()) throw new NotLeaderError(this.config.namespace, 'escalate', (await gc?.getLeader().catch(() => null)) ?? null);
+    const { replacementId, created } = await this.#escalation.escalate({ swarmId, coordinatorId }, gc.getEpoch());
+    return { replacementId, outcome: created ? 'created' : 'existing' };
+  }
+
+  /** The election this handler joined (after start(), until stop()): its leader, epoch and events. */
+  get election(): GlobalCoordinator | undefined {
+    return this.#gc;
+  }
+
   /** Removes a dead coordinator's heartbeat, warnings, activity and registry entry (not its work or inbox). */
   async cleanupTimeoutCoordinator(coordinatorId: string, swarmId = DEFAULT_SWARM_ID): Promise<void> {
     assertId(coordinatorId, 'coordinator id');
@@ -201,7 +229,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     const store = this.#store;
     const gc = getGlobalCoordinator({ store, namespace: config.namespace, logger: this.#electionLogger, env: this.#env, ...this.#election });
     this.#gc = gc;
-    const subscribed = gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: config.checkIntervalMs, run: ({ epoch }) => this.#check.run(epoch) } });
+    const subscribed = gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: config.checkIntervalMs, run: async ({ epoch }) => void (await this.#check.run(epoch)) } });
     this.#startedGc = !gc.isRunning; // decided and acted on at once: another handler sharing it sees it running
     await Promise.all([subscribed, this.#startedGc ? gc.start() : undefined]);
   }

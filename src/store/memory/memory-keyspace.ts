@@ -23,6 +23,8 @@ export class MemoryKeyspace {
   readonly #wakers = new Map<string, Set<() => void>>();
   /** Pub/sub: listeners per channel. */
   readonly #channels = new Map<string, Set<PushListener>>();
+  /** Pattern watchers: every published message reaches them. */
+  readonly #watchers = new Set<(channel: string, message: string) => void>();
   readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
@@ -40,6 +42,7 @@ export class MemoryKeyspace {
     for (const wakers of this.#wakers.values()) for (const wake of wakers) wake();
     this.#wakers.clear();
     this.#channels.clear();
+    this.#watchers.clear();
     for (const space of this.spaces()) space.clear();
   }
 
@@ -65,20 +68,38 @@ export class MemoryKeyspace {
     for (const space of this.spaces()) space.delete(key);
   }
 
-  /** The in-memory `redis-cli PUBLISH`: a push message to a channel's listeners, delivered as from a socket (not within the caller). */
-  publish(channel: string, message: string): void {
+  /**
+   * The in-memory `redis-cli PUBLISH`: a push message to a channel's listeners and the pattern
+   * watchers, delivered as from a socket (not within the caller); returns how many were told.
+   */
+  publish(channel: string, message: string): number {
     this.open('publish');
-    const listeners = this.#channels.get(channel);
-    if (!listeners || listeners.size === 0) return;
+    const listeners = [...(this.#channels.get(channel) ?? [])];
+    const watchers = [...this.#watchers];
+    if (listeners.length + watchers.length === 0) return 0;
     queueMicrotask(() => {
-      for (const listener of [...listeners]) {
+      for (const listener of listeners) {
         try {
           deliverPush(listener, message);
         } catch {
           // A listener's failure is its own (core listeners catch theirs); others still get the push.
         }
       }
+      for (const watcher of watchers) {
+        try {
+          watcher(channel, message);
+        } catch {
+          // As above.
+        }
+      }
     });
+    return listeners.length + watchers.length;
+  }
+
+  /** The in-memory `PSUBSCRIBE` of every channel: `watcher` hears each message published from now on. */
+  watchChannels(watcher: (channel: string, message: string) => void): Subscription {
+    this.#watchers.add(watcher);
+    return { close: async () => void this.#watchers.delete(watcher) };
   }
 
   subscribeChannel(channel: string, listener: PushListener): Subscription {

@@ -4,6 +4,7 @@ import { noLostState } from '../lost-state.js';
 import { StoreBreaker } from '../store-breaker.js';
 import { MemoryBase } from './memory-base.js';
 import { MemoryInbox } from './memory-inbox.js';
+import { MemoryInboxView } from './memory-inbox-view.js';
 import { MemoryKeyspace } from './memory-keyspace.js';
 import { MemoryLeases } from './memory-leases.js';
 import { MemoryLiveness } from './memory-liveness.js';
@@ -33,6 +34,7 @@ export class MemoryStore extends ComposedStore implements Store {
       new MemoryLeases(keyspace),
       new MemorySupervision(keyspace),
       new MemoryMaintenance(keyspace),
+      new MemoryInboxView(keyspace),
     );
     this.#keyspace = keyspace;
   }

@@ -10,6 +10,7 @@ import type { RedisClient } from './lua-script.js';
 import { RedisBase } from './redis-base.js';
 import { RedisContext } from './redis-context.js';
 import { RedisInbox } from './redis-inbox.js';
+import { RedisInboxView } from './redis-inbox-view.js';
 import { RedisLeases } from './redis-leases.js';
 import { RedisLiveness } from './redis-liveness.js';
 import { RedisMaintenance } from './redis-maintenance.js';
@@ -65,6 +66,7 @@ export class RedisStore extends ComposedStore implements Store {
       new RedisLeases(redis),
       new RedisSupervision(redis),
       new RedisMaintenance(redis),
+      new RedisInboxView(redis),
     );
     this.client = client;
     this.breaker = redis.breaker;

@@ -10,6 +10,17 @@ import type { Warnings } from './warnings.js';
 /** Coordinators judged at once: their warnings go to the store together. */
 const WARN_BATCH = 100;
 
+/** What one check did. */
+export interface CheckSummary {
+  epoch: number;
+  /** Swarms checked (all of them, unless the term ended during the check). */
+  swarms: number;
+  /** Registered coordinators judged. */
+  coordinators: number;
+  /** Monotonic ms the check took, from its start (not counting a wait for the check before it). */
+  durationMs: number;
+}
+
 export interface CheckParts {
   warnings: Warnings;
   escalation: Escalation;
@@ -33,6 +44,8 @@ export class SupervisorCheck {
   #checks = 0;
   /** How long the last check took, ms (monotonic). */
   #lastDurationMs = 0;
+  /** The check in progress: a forced check waits for it, so two checks never overlap. */
+  #running: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: SupervisorContext, parts: CheckParts) {
     this.#ctx = ctx;
@@ -43,15 +56,24 @@ export class SupervisorCheck {
     return this.#checks;
   }
 
-  /** One check of every swarm in term `epoch`. */
-  async run(epoch: number): Promise<void> {
+  /** One check of every swarm in term `epoch`, after the check in progress (if any) has ended. */
+  run(epoch: number): Promise<CheckSummary> {
+    const run = this.#running.then(() => this.#runNow(epoch));
+    this.#running = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runNow(epoch: number): Promise<CheckSummary> {
     const { caps, rejections } = this.#ctx;
     this.#checks += 1;
     caps.beginCheck();
     const started = performance.now();
+    const summary: CheckSummary = { epoch, swarms: 0, coordinators: 0, durationMs: 0 };
     try {
-      const candidates = await this.#warn(epoch, started);
+      const candidates = await this.#warn(epoch, started, summary);
       if (candidates) await this.#escalate(candidates.sort(byPriority), epoch);
+      summary.durationMs = performance.now() - started;
+      return summary;
     } finally {
       this.#lastDurationMs = performance.now() - started;
       rejections.flush();
@@ -60,7 +82,7 @@ export class SupervisorCheck {
   }
 
   /** Warns the silent and clears the recovered in every swarm; the coordinators due for escalation, or undefined when this term ended. */
-  async #warn(epoch: number, started: number): Promise<EscalationCandidate[] | undefined> {
+  async #warn(epoch: number, started: number, summary: CheckSummary): Promise<EscalationCandidate[] | undefined> {
     const { store, config, now, rejections } = this.#ctx;
     const { warnings, escalation, deadlocks, leads } = this.#parts;
     const at = await now();
@@ -71,6 +93,8 @@ export class SupervisorCheck {
       if (!leads()) return undefined; // stopped, or the term ended
       await escalation.resumeSpawns(swarmId, at, epoch);
       const coordinators = [...(await readLiveness(store, swarmId, rejections))].map(([coordinatorId, liveness]) => ({ coordinatorId, ...liveness, silentMs: at - liveness.lastSeen }));
+      summary.swarms += 1;
+      summary.coordinators += coordinators.length;
       for (const { coordinatorId, recordedAt } of coordinators) if (at - recordedAt <= config.deadThresholdMs) this.#seen.note({ swarmId, coordinatorId });
       const counts = await warnings.counts(swarmId, coordinators.map((c) => c.coordinatorId));
       const waiting = coordinators.filter((c) => c.silentMs <= config.deadThresholdMs && c.waitingFor.size > 0);

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/**
+ * The `rendezvous` command line: a thin commander program; each command is registered from its
+ * own file under commands/.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../server/version.js';
+import { registerServe } from './commands/serve.js';
+import { EXIT } from './exit-codes.js';
+
+const program = new Command('rendezvous')
+  .description('Blocking coordination for multi-agent workflows: the daemon and operator commands.')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServe(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version exit 0; a usage error is a configuration error.
+    process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.CONFIG;
+  } else {
+    throw error;
+  }
+}
