@@ -136,14 +136,22 @@ test('1,000 coordinators render in one pass and an event reaches the screen quic
     const timing = (name: string): Promise<number[]> => pageTimings(page, name);
     const tableMs = Math.max(...(await timing('table')));
 
-    swarms[3]!.coordinators[150]!.state = 'warned';
-    await api.push('warning', { type: 'warning', at: Date.now(), swarmId: 'swarm-3', coordinatorId: 'coord-3-150', count: 1, silentMs: 900 });
-    await waitForRowState(page, 'coord-3-150', ['warned']);
-    const eventMs = (await timing('event-to-screen')).at(-1)!;
-    t.diagnostic(`1,000 coordinators: table render ${tableMs} ms (slowest of ${(await timing('table')).length}); warning event to screen ${eventMs} ms`);
-    t.diagnostic(`timings: ${JSON.stringify({ table: await timing('table'), frame: await timing('frame'), event: await timing('event-to-screen') })}`);
+    // Five warnings, one after the other, each timed from its arrival to the end of the frame that shows it.
+    for (const i of [150, 20, 99, 180, 7]) {
+      swarms[3]!.coordinators[i]!.state = 'warned';
+      const id = `coord-3-${String(i).padStart(3, '0')}`;
+      await api.push('warning', { type: 'warning', at: Date.now(), swarmId: 'swarm-3', coordinatorId: id, count: 1, silentMs: 900 });
+      await waitForRowState(page, id, ['warned']);
+    }
+    await page.waitForFunction(() => ((globalThis as unknown as { rendezvousTimings: Record<string, number[]> }).rendezvousTimings.tick ?? []).length > 0, null, WAIT);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const [tables, events, ticks] = [await timing('table'), await timing('event-to-screen'), await timing('tick')];
+    t.diagnostic(
+      `1,000 coordinators: table render median ${median(tables)} ms, max ${Math.max(...tables)} ms (${tables.length} renders); ` +
+        `event to screen median ${median(events)} ms, max ${Math.max(...events)} ms (${events.length} events); age tick median ${median(ticks)} ms`,
+    );
     assert.ok(tableMs < 1000, `rendering 1,000 rows took ${tableMs} ms`);
-    assert.ok(eventMs < 1000, `an event took ${eventMs} ms to reach the screen`);
+    assert.ok(median(events) < 1000, `an event took ${median(events)} ms to reach the screen`);
 
     // Only the coordinators that wait or are waited for are drawn: 20 pairs per swarm, in swarm-0
     // 19 pairs and the cycle of three.
@@ -152,7 +160,7 @@ test('1,000 coordinators render in one pass and an event reaches the screen quic
     assert.equal(await page.locator('.wait-graph .edge.deadlock').count(), 3);
 
     await page.locator('#filter').fill('swarm-3 warned');
-    await waitForRowCount(page, 1);
+    await waitForRowCount(page, 5);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

@@ -21,7 +21,9 @@ import { graphsHtml } from './wait-graph.js';
 /** @typedef {import('./types.js').LeadersResponse} LeadersResponse */
 /** @typedef {import('./types.js').OpsEvent} OpsEvent */
 
-const FULL_REFRESH_MS = 10_000;
+/** Between full reads: often enough that a live coordinator's age stays small, and at least ten
+ * times the last read's cost, so a big fleet does not keep the daemon busy. */
+const FULL_REFRESH_MS = { min: 3_000, max: 30_000, costFactor: 10 };
 const SWARM_REFETCH_DEBOUNCE_MS = 300;
 
 /**
@@ -140,8 +142,11 @@ async function guarded(read) {
   }
 }
 
+let refreshCostMs = 0;
+
 function refreshAll() {
   return guarded(async () => {
+    const started = performance.now();
     const [coordinators, leaders] = await Promise.all([
       /** @type {Promise<CoordinatorsResponse>} */ (getJson('/api/coordinators', token)),
       /** @type {Promise<LeadersResponse>} */ (getJson('/api/leaders', token)),
@@ -150,6 +155,7 @@ function refreshAll() {
     state.setCoordinators(coordinators, now, null);
     state.setLeaders(leaders, now);
     markDirty({ table: true, graph: true, swarms: true, leaders: true });
+    refreshCostMs = performance.now() - started;
   });
 }
 
@@ -251,10 +257,16 @@ ui.swarms.addEventListener('click', (e) => {
 setInterval(() => {
   const now = performance.now();
   table.tick(now);
+  recordTiming('tick', performance.now() - now);
   markDirty({ leaders: true, signals: true });
 }, 1000);
-setInterval(() => {
-  if (!document.hidden && ui.connection.dataset.state === 'live') void refreshAll();
-}, FULL_REFRESH_MS);
+function scheduleRefresh() {
+  const delay = Math.min(FULL_REFRESH_MS.max, Math.max(FULL_REFRESH_MS.min, refreshCostMs * FULL_REFRESH_MS.costFactor));
+  setTimeout(async () => {
+    if (!document.hidden && ui.connection.dataset.state === 'live') await refreshAll();
+    scheduleRefresh();
+  }, delay);
+}
+scheduleRefresh();
 
 connect();

@@ -35,8 +35,13 @@ export function describe(e) {
       return `<b>${str(e.coordinatorId)}</b> timed out, silent for ${duration(num(e.silentMs))}`;
     case 'recovered':
       return `<b>${str(e.coordinatorId)}</b> recovered`;
-    case 'escalation':
-      return `<b>${str(e.coordinatorId)}</b> escalated to ${str(e.replacementId)}: ${str(e.workItemsMoved)} work items, ${str(e.signalsMoved)} signals moved`;
+    case 'escalation': {
+      // A daemon that does not lead learns of it from the event log, without the counts.
+      const moved = num(e.workItemsMoved) !== null ? `: ${num(e.workItemsMoved)} work items, ${num(e.signalsMoved) ?? '–'} signals moved` : '';
+      return `<b>${str(e.coordinatorId)}</b> escalated to ${str(e.replacementId)}${moved}`;
+    }
+    case 'replacement':
+      return `<b>${str(e.coordinatorId)}</b> replaced by ${str(e.replacementId)}`;
     case 'deadlock': {
       const cycle = Array.isArray(e.cycle) ? e.cycle.map(str) : [];
       return `cycle ${cycle.concat(cycle.slice(0, 1)).join(' → ')}`;
