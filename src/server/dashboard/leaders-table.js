@@ -14,7 +14,7 @@ const WORKERS_SHOWN = 6;
  * @returns {string} the rows' markup
  */
 export function leaderRows(namespaces, now) {
-  if (namespaces.length === 0) return '<tr class="empty"><td colspan="5">No namespace has a worker.</td></tr>';
+  if (namespaces.length === 0) return '<tr class="empty"><td colspan="4">No namespace has a worker.</td></tr>';
   let html = '';
   for (const ns of namespaces) {
     const elapsed = now - ns.receivedAt;
@@ -27,8 +27,10 @@ export function leaderRows(namespaces, now) {
     const more = workers.length > WORKERS_SHOWN ? ` <small>+${workers.length - WORKERS_SHOWN}</small>` : '';
     html +=
       `<tr data-testid="leader-row" data-namespace="${esc(ns.namespace)}" class="${ns.leaderId === null ? 'no-leader' : ''}">` +
-      `<th scope="row">${esc(ns.namespace)}</th><td>${ns.leaderId === null ? '<span class="badge state-dead">none</span>' : esc(ns.leaderId)}</td>` +
-      `<td class="num">${esc(ns.epoch ?? '–')}</td><td class="num">${lease}</td><td class="workers">${list}${more}</td></tr>`;
+      `<th scope="row">${esc(ns.namespace)}</th><td class="leader-id">${ns.leaderId === null ? '<span class="badge state-dead">none</span>' : esc(ns.leaderId)}</td>` +
+      `<td class="num">${esc(ns.epoch ?? '–')}</td><td class="num">${lease}</td></tr>` +
+      // Worker ids are long (host, time, random): they get a line of their own, which may wrap.
+      `<tr class="workers-row"><td colspan="4"><small>${workers.length} worker${workers.length === 1 ? '' : 's'}:</small> ${list}${more}</td></tr>`;
   }
   return html;
 }
