@@ -18,7 +18,9 @@ export function leaderRows(namespaces, now) {
   let html = '';
   for (const ns of namespaces) {
     const elapsed = now - ns.receivedAt;
-    const lease = ns.leaseRemainingMs === null ? '–' : duration(Math.max(0, ns.leaseRemainingMs - elapsed));
+    // Counted down between reads; a leader renews before the end, so 0 means "renewal due", not lost.
+    const left = ns.leaseRemainingMs === null ? null : ns.leaseRemainingMs - elapsed;
+    const lease = left === null ? '–' : left > 0 ? duration(left) : '<small>renewal due</small>';
     const workers = Array.isArray(ns.workers) ? ns.workers : [];
     const list = workers
       .slice(0, WORKERS_SHOWN)
