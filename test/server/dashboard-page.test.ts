@@ -64,6 +64,21 @@ test('the route serves the page and its modules under a strict CSP, and nothing 
   }
 });
 
+test('a wrong token is reported as unauthorized, and the right one then connects', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(api.url);
+    await page.waitForSelector('[data-testid="connection-status"][data-state="no-token"]', WAIT);
+    await enterToken(page, 'not-the-token');
+    await page.waitForSelector('[data-testid="connection-status"][data-state="unauthorized"]', WAIT);
+    await enterToken(page, TOKEN);
+    await page.waitForSelector('[data-testid="connection-status"][data-state="live"]', WAIT);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('rendezvous.token')), TOKEN);
+  } finally {
+    await page.close();
+  }
+});
+
 test('markup in API answers and in events is shown as text and never runs', async () => {
   const evil = `<img src=x onerror="window.__pwned='id'">`;
   const swarm = `s<b>1</b>`;

@@ -265,6 +265,9 @@ function scheduleRefresh() {
   setTimeout(async () => {
     if (!document.hidden && ui.connection.dataset.state === 'live') await refreshAll();
     scheduleRefresh();
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && ui.connection.dataset.state === 'live') void refreshAll(); // back from a hidden tab: catch up now
+});
   }, delay);
 }
 scheduleRefresh();
