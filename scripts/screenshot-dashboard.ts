@@ -11,7 +11,7 @@ import { BlockingCoordinator } from '../src/core/coordinator.js';
 import { createStore } from '../src/store/create-store.js';
 import { enterToken, launchBrowser } from '../test/support/browser.js';
 import { startCoordinatorProcess } from '../test/support/child-process.js';
-import { startDaemonProcess } from '../test/support/daemon-process.js';
+import { startDaemon } from '../test/support/daemon-process.js';
 import { startRedis } from '../test/support/redis-server.js';
 
 const OUT = process.argv[2] ?? new URL('../docs/images/dashboard.png', import.meta.url).pathname;
@@ -20,7 +20,7 @@ const SECRET = 'screenshot-secret-0123456789abcdef0123';
 const WAIT = { timeout: 60_000 };
 
 const redis = await startRedis();
-const daemon = await startDaemonProcess(
+const daemon = await startDaemon(
   ['--redis-url', redis.url, '--check-interval-ms', '250', '--dead-threshold-ms', '2500', '--max-warnings', '2', '--lease-timeout-ms', '2000'],
   { RENDEZVOUS_API_TOKEN: TOKEN, BLOCKING_COORDINATION_SECRET: SECRET },
 );

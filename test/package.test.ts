@@ -13,7 +13,7 @@ test('dist exposes the fixed public API with type declarations and its Lua scrip
   for (const name of ['createStore', 'BlockingCoordinator', 'SIGNAL_TYPES', 'RendezvousError', 'SignalTimeoutError', 'coordinatorDefaults', 'keys']) {
     assert.ok(name in api, `exports ${name}`);
   }
-  for (const script of ['append-signal', 'acknowledge', 'ack-snapshot', 'discard-entry', 'ensure-inbox', 'escalate']) {
+  for (const script of ['append-signal', 'acknowledge', 'ack-snapshot', 'discard-entry', 'ensure-inbox', 'escalate', 'inbox-lengths']) {
     const file = new URL(`../dist/store/redis/lua/${script}.lua`, import.meta.url);
     assert.ok(existsSync(file), `${script}.lua is shipped`);
     assert.doesNotMatch(readFileSync(file, 'utf8'), /@include/, `${script}.lua is shipped with its includes expanded`);
@@ -41,4 +41,20 @@ test('the built package runs a signal round trip on the embedded store', async (
   assert.equal((await a.waitForAcks(['pkg-b'], messageId, { timeoutMs: 1_000 })).size, 1);
   await Promise.all([a.stop(), b.stop()]);
   await store.close();
+});
+
+test('the package bin `rendezvous` runs: --help lists serve, --version prints the version, exit 0', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { statSync } = await import('node:fs');
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; bin: Record<string, string> };
+  const bin = new URL(`../${manifest.bin.rendezvous}`, import.meta.url);
+  assert.ok(existsSync(bin), `${bin.pathname} exists (run npm run build)`);
+  assert.ok((statSync(bin).mode & 0o111) !== 0, 'the bin is executable');
+  assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'with a node shebang');
+  // Run as a user's shell would (the shebang), and through node.
+  const help = execFileSync(bin.pathname, ['--help'], { encoding: 'utf8' });
+  assert.match(help, /Usage: rendezvous/);
+  assert.match(help, /serve \[options\]/);
+  assert.match(execFileSync(process.execPath, [bin.pathname, 'serve', '--help'], { encoding: 'utf8' }), /--no-mutations/);
+  assert.equal(execFileSync(process.execPath, [bin.pathname, '--version'], { encoding: 'utf8' }).trim(), manifest.version);
 });

@@ -3,6 +3,7 @@ import { deliveryBehaviour } from './delivery.js';
 import { electionBehaviour } from './election.js';
 import type { Harness } from './harness.js';
 import { heartbeatAndIdsBehaviour } from './heartbeat-and-ids.js';
+import { inboxViewBehaviour } from './inbox-view.js';
 import { quotaBehaviour } from './quotas.js';
 import { rejectionBehaviour } from './rejection.js';
 import { rotationAndClockBehaviour } from './rotation-and-clock.js';
@@ -20,4 +21,5 @@ export function conformanceSuite(harness: () => Harness): void {
   electionBehaviour(harness());
   cleanupBehaviour(harness());
   supervisionOpsBehaviour(harness());
+  inboxViewBehaviour(harness());
 }

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { keys } from '../../src/protocol/keys.js';
 import { enterToken, launchBrowser, waitForRowCount, waitForRowState, watchPageProblems } from '../support/browser.js';
 import { startCoordinatorProcess, type CoordinatorProcess } from '../support/child-process.js';
-import { startDaemonProcess, type DaemonProcess } from '../support/daemon-process.js';
+import { startDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const TOKEN = 'dashboard-test-token-0123456789';
@@ -31,7 +31,7 @@ const coordinators = new Map<string, CoordinatorProcess>();
 before(async () => {
   redis = await startRedis();
   // Compressed timings: dead after 1.5 s of silence, escalated at the second warning.
-  daemon = await startDaemonProcess(
+  daemon = await startDaemon(
     ['--redis-url', redis.url, '--check-interval-ms', '200', '--dead-threshold-ms', '1500', '--max-warnings', '2', '--lease-timeout-ms', '1000', '--cleanup-interval-ms', '600000'],
     { RENDEZVOUS_API_TOKEN: TOKEN, BLOCKING_COORDINATION_SECRET: SECRET },
   );
@@ -47,9 +47,9 @@ after(async () => {
   await browser?.close();
   for (const child of coordinators.values()) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
   await Promise.all([...coordinators.values()].map((c) => c.exited));
-  const code = await daemon?.stop();
+  const exit = await daemon?.stop();
   await redis?.stop();
-  assert.equal(code, 0, 'the daemon stops cleanly on SIGTERM');
+  assert.deepEqual(exit, { code: 0, signal: null }, 'the daemon stops cleanly on SIGTERM');
 });
 
 /** The feed's items of one type that mention `text`. */

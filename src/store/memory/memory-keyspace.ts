@@ -70,7 +70,8 @@ export class MemoryKeyspace {
 
   /**
    * The in-memory `redis-cli PUBLISH`: a push message to a channel's listeners and the pattern
-   * watchers, delivered as from a socket (not within the caller); returns how many were told.
+   * watchers, delivered as from a socket (not within the caller); returns how many of the
+   * channel's own listeners were told (pattern watchers not counted, as PUBSUB NUMSUB counts).
    */
   publish(channel: string, message: string): number {
     this.open('publish');
@@ -93,7 +94,7 @@ export class MemoryKeyspace {
         }
       }
     });
-    return listeners.length + watchers.length;
+    return listeners.length;
   }
 
   /** The in-memory `PSUBSCRIBE` of every channel: `watcher` hears each message published from now on. */

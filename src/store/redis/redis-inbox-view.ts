@@ -1,4 +1,3 @@
-import { Cluster } from 'ioredis';
 import { keys } from '../../protocol/keys.js';
 import type { Operations } from '../roles/base.js';
 import type { InboxRef, StreamEntry } from '../roles/common.js';
@@ -8,8 +7,10 @@ import { PUSH_RESYNC } from '../push.js';
 import type { RedisContext } from './redis-context.js';
 import { toEntries, type RawStreams } from './stream-entries.js';
 import { watchPushes } from './push-watch.js';
+import { inboxLengthsScript } from './scripts/inbox-lengths.js';
+import { slotGroups } from './slot-groups.js';
 
-/** The operator's view of inboxes on Redis: XLEN pipelined per swarm slot, XRANGE, PSUBSCRIBE, PUBLISH. */
+/** The operator's view of inboxes on Redis: XLEN in one script per swarm slot, XRANGE, PSUBSCRIBE, PUBLISH. */
 export class RedisInboxView implements Operations<InboxViewStore> {
   readonly #redis: RedisContext;
 
@@ -19,21 +20,13 @@ export class RedisInboxView implements Operations<InboxViewStore> {
 
   inboxLengths(inboxes: readonly InboxRef[]): Promise<number[]> {
     return this.#redis.call('inboxLengths', async () => {
-      const client = this.#redis.client;
-      // A swarm's inboxes share its slot: one pipeline per swarm on a Cluster, one for all on a single node.
-      const groups = new Map<string, number[]>();
-      inboxes.forEach((inbox, i) => {
-        const group = client instanceof Cluster ? inbox.swarmId : '';
-        groups.set(group, [...(groups.get(group) ?? []), i]);
-      });
       const lengths = new Array<number>(inboxes.length).fill(0);
+      // One script per swarm (a swarm's inboxes share its slot), in chunks of at most 1,000 keys.
+      const groups = slotGroups(this.#redis.client, inboxes.map((inbox) => inbox.swarmId), (swarmId) => swarmId);
       await Promise.all(
-        [...groups.values()].map(async (indexes) => {
-          const pipeline = client.pipeline();
-          for (const i of indexes) pipeline.xlen(keys.inbox(inboxes[i]!.swarmId, inboxes[i]!.coordinatorId));
-          const replies = (await pipeline.exec()) ?? [];
-          // A key of another type in an inbox's place (hand-made) counts as empty.
-          indexes.forEach((i, j) => (lengths[i] = replies[j]?.[0] ? 0 : Number(replies[j]?.[1] ?? 0)));
+        groups.map(async (positions) => {
+          const replies = await inboxLengthsScript.run(this.#redis.client, positions.map((i) => inboxes[i]!));
+          positions.forEach((i, j) => (lengths[i] = replies[j] ?? 0));
         }),
       );
       return lengths;
@@ -56,6 +49,12 @@ export class RedisInboxView implements Operations<InboxViewStore> {
   }
 
   nudge(inbox: InboxRef): Promise<number> {
-    return this.#redis.call('nudge', () => this.#redis.client.publish(keys.push(inbox.swarmId, inbox.coordinatorId), PUSH_RESYNC));
+    const channel = keys.push(inbox.swarmId, inbox.coordinatorId);
+    return this.#redis.call('nudge', async () => {
+      // Subscribers of the channel itself: PUBLISH's own count includes pattern watchers (the daemons' event feeds).
+      const [, listeners] = (await this.#redis.client.pubsub('NUMSUB', channel)) as [string, number];
+      if (Number(listeners) > 0) await this.#redis.client.publish(channel, PUSH_RESYNC);
+      return Number(listeners);
+    });
   }
 }

@@ -31,7 +31,8 @@ export interface InboxViewStore extends StoreBase {
 
   /**
    * Tells a coordinator's process to read its inbox and ACK notices again (the resync push), as
-   * after entries added out of band; returns how many listeners were told (0: none listens).
+   * after entries added out of band; returns how many subscribers the channel itself has (0: none
+   * listens; pattern watchers such as watchPushes are not counted). On a Cluster, those of one node.
    */
   nudge(inbox: InboxRef): Promise<number>;
 }
