@@ -100,8 +100,8 @@ function render() {
   if (dirty.table) {
     const deadlocked = new Set();
     for (const swarm of state.swarms.values()) for (const cycle of swarm.deadlocks) for (const id of cycle) deadlocked.add(`${swarm.swarmId} ${id}`);
-    table.render(state.allCoordinators(), { filter: ui.filter.value, sort: ui.sort.value, now, deadlocked });
-    recordTiming('table', performance.now() - started);
+    const kind = table.render(state.allCoordinators(), { filter: ui.filter.value, sort: ui.sort.value, now, deadlocked });
+    recordTiming(`table-${kind}`, performance.now() - started);
   }
   if (dirty.swarms || dirty.table) ui.swarms.innerHTML = swarmRows(state.swarms.values());
   if (dirty.graph) ui.graphs.innerHTML = graphsHtml(state.swarms.values());
@@ -143,6 +143,10 @@ async function guarded(read) {
 }
 
 let refreshCostMs = 0;
+/** Page clock of the last event that changed each swarm's model. */
+const changedAt = new Map();
+/** A read sent at `sentAt` must not undo what a later event showed (a re-read after it is scheduled). @param {number} sentAt */
+const newerThan = (sentAt) => (/** @type {string} */ swarmId) => (changedAt.get(swarmId) ?? -Infinity) > sentAt;
 
 function refreshAll() {
   return guarded(async () => {
@@ -152,7 +156,7 @@ function refreshAll() {
       /** @type {Promise<LeadersResponse>} */ (getJson('/api/leaders', token)),
     ]);
     const now = performance.now();
-    state.setCoordinators(coordinators, now, null);
+    state.setCoordinators(coordinators, now, null, newerThan(started));
     state.setLeaders(leaders, now);
     markDirty({ table: true, graph: true, swarms: true, leaders: true });
     refreshCostMs = performance.now() - started;
@@ -169,8 +173,9 @@ function refetchSwarm(swarmId) {
     setTimeout(() => {
       swarmTimers.delete(swarmId);
       void guarded(async () => {
+        const sentAt = performance.now();
         const response = /** @type {CoordinatorsResponse} */ (await getJson(`/api/coordinators?swarm=${encodeURIComponent(swarmId)}`, token));
-        state.setCoordinators(response, performance.now(), swarmId);
+        state.setCoordinators(response, performance.now(), swarmId, newerThan(sentAt));
         markDirty({ table: true, graph: true, swarms: true });
       });
     }, SWARM_REFETCH_DEBOUNCE_MS),
@@ -194,6 +199,7 @@ function refetchLeaders() {
 function onEvent(event) {
   eventPendingSince ??= performance.now();
   const effect = state.apply(event);
+  if ((effect.table || effect.graph) && typeof event.swarmId === 'string') changedAt.set(event.swarmId, performance.now());
   if (event.type === 'signal') stats.record(Date.now(), event.latencyMs);
   feed.queue(event);
   markDirty({ feed: true, signals: event.type === 'signal', table: effect.table, graph: effect.graph, leaders: effect.leaders });

@@ -37,15 +37,22 @@ export class DashboardState {
   events = [];
 
   /**
-   * Replaces the swarms the response holds (all of them when `only` is null).
+   * Replaces the swarms the response holds (all of them when `only` is null), except those `keep`
+   * names: an event changed them after the read was sent, so the read is older than the page.
    * @param {import('./types.js').CoordinatorsResponse} response
    * @param {number} now page clock (performance.now())
    * @param {string | null} only the swarm that was asked for, or null for all
+   * @param {(swarmId: string) => boolean} [keep]
    */
-  setCoordinators(response, now, only) {
+  setCoordinators(response, now, only, keep = () => false) {
+    /** @type {Map<string, Swarm>} */
+    const kept = new Map();
+    for (const [swarmId, swarm] of this.swarms) if ((only === null || only === swarmId) && keep(swarmId)) kept.set(swarmId, swarm);
     if (only === null) this.swarms.clear();
     else this.swarms.delete(only);
+    for (const [swarmId, swarm] of kept) this.swarms.set(swarmId, swarm);
     for (const swarm of response.swarms) {
+      if (kept.has(swarm.swarmId)) continue;
       /** @type {Map<string, Coordinator>} */
       const coordinators = new Map();
       for (const c of swarm.coordinators) coordinators.set(c.id, { ...c, seenAt: now - Math.max(0, c.heartbeatAgeMs) });
