@@ -1,6 +1,6 @@
 // @ts-check
-// The ops API as the page uses it: read-only GETs with the bearer token, which lives in
-// sessionStorage (gone with the tab, never in a URL the browser keeps, except /api/events').
+// The ops API as the page uses it: read-only GETs with the bearer token. The token lives in
+// sessionStorage (gone with the tab) and goes in a URL only for /api/events (EventSource sends no headers).
 
 const TOKEN_KEY = 'rendezvous.token';
 

@@ -202,7 +202,8 @@ function onEvent(event) {
   if ((effect.table || effect.graph) && typeof event.swarmId === 'string') changedAt.set(event.swarmId, performance.now());
   if (event.type === 'signal') stats.record(Date.now(), event.latencyMs);
   feed.queue(event);
-  markDirty({ feed: true, signals: event.type === 'signal', table: effect.table, graph: effect.graph, leaders: effect.leaders });
+  // The signal charts are redrawn by the one-second tick: at a thousand signals a second, once a frame would be wasted.
+  markDirty({ feed: true, table: effect.table, graph: effect.graph, leaders: effect.leaders });
   if (effect.refetchAll) void refreshAll();
   else if (effect.refetchSwarm !== null) refetchSwarm(effect.refetchSwarm);
   if (effect.refetchLeaders) refetchLeaders();

@@ -38,6 +38,8 @@ export class EventStream {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #retry;
   #token = '';
+  /** @type {ConstructorParameters<typeof EventStream>[0]} */
+  #handlers;
 
   /**
    * @param {object} handlers
@@ -47,7 +49,7 @@ export class EventStream {
    * @param {() => Promise<boolean>} handlers.isUnauthorized asked after a refused connection
    */
   constructor(handlers) {
-    this.handlers = handlers;
+    this.#handlers = handlers;
   }
 
   /** @param {string} token */
@@ -65,7 +67,7 @@ export class EventStream {
   }
 
   #connect() {
-    const { onEvent, onState, onOpen, isUnauthorized } = this.handlers;
+    const { onEvent, onState, onOpen, isUnauthorized } = this.#handlers;
     const source = new EventSource(eventsUrl(this.#token));
     this.#source = source;
     onState('connecting');
