@@ -79,6 +79,30 @@ test('a wrong token is reported as unauthorized, and the right one then connects
   }
 });
 
+test('every control has a label, and the page is driven from the keyboard', async () => {
+  api.answers.coordinators = { generatedAt: 1, swarms: [{ swarmId: 'kb', coordinators: [view('kb-1', 'kb'), view('kb-2', 'kb')], deadlocks: [] }] };
+  const page = await browser.newPage();
+  try {
+    await page.goto(api.url);
+    type Control = { id: string; labels: ArrayLike<unknown> | null };
+    const unlabelled = await page.evaluate(() =>
+      Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<Control> } }).document.querySelectorAll('input, select'))
+        .filter((c) => (c.labels?.length ?? 0) === 0)
+        .map((c) => c.id),
+    );
+    assert.deepEqual(unlabelled, []);
+    await page.keyboard.press('Tab'); // the first stop is the token field
+    await page.keyboard.type(TOKEN);
+    await page.keyboard.press('Enter');
+    await waitForRowCount(page, 2);
+    await page.getByRole('button', { name: 'kb' }).focus();
+    await page.keyboard.press('Enter'); // the swarm's name filters the table to it
+    assert.equal(await page.locator('#filter').inputValue(), 'kb');
+  } finally {
+    await page.close();
+  }
+});
+
 test('markup in API answers and in events is shown as text and never runs', async () => {
   const evil = `<img src=x onerror="window.__pwned='id'">`;
   const swarm = `s<b>1</b>`;
