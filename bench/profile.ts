@@ -3,6 +3,7 @@ import type { BurstCounts } from './scenarios/fan-in-burst.js';
 import type { FailoverCounts } from './scenarios/failover.js';
 import type { FleetCounts } from './scenarios/idle-fleet.js';
 import type { SettledCounts } from './scenarios/settled-memory.js';
+import type { SupervisorCheckCounts } from './scenarios/supervisor-check.js';
 import type { ThroughputCounts } from './scenarios/throughput.js';
 
 /** How many iterations a sequential scenario runs; `--quick` is the short profile. */
@@ -23,6 +24,7 @@ export interface Profile {
   failover: FailoverCounts;
   cleanup: CleanupCounts;
   settled: SettledCounts;
+  supervisorCheck: Omit<SupervisorCheckCounts, 'silent'>;
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
@@ -36,6 +38,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     failover: { workers: 3, failovers: 5, leaseMs: 1_000 },
     cleanup: { stale: 10_000, live: 10 },
     settled: { roundTrips: 10_000, payloadBytes: 64 * 1_024 },
+    supervisorCheck: { coordinators: 10_000, checks: 10 },
   },
   quick: {
     name: 'quick',
@@ -47,5 +50,6 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     failover: { workers: 3, failovers: 2, leaseMs: 1_000 },
     cleanup: { stale: 10_000, live: 10 },
     settled: { roundTrips: 2_000, payloadBytes: 64 * 1_024 },
+    supervisorCheck: { coordinators: 10_000, checks: 3 },
   },
 };

@@ -37,7 +37,8 @@ describe('rendezvous serve: the ops API', () => {
   before(async () => {
     redis = await startRedis();
     raw = new Redis(redis.url);
-    daemon = await startDaemon(['--check-interval-ms', '200', '--lease-timeout-ms', '1500'], {
+    // Escalation only by hand here (the escalate test decides when): the checks warn, never reach maxWarnings.
+    daemon = await startDaemon(['--check-interval-ms', '200', '--lease-timeout-ms', '1500', '--max-warnings', '1000'], {
       REDIS_URL: redis.url,
       BLOCKING_COORDINATION_SECRET: SECRET,
       RENDEZVOUS_API_TOKEN: WRITE,
@@ -186,7 +187,7 @@ describe('rendezvous serve: the ops API', () => {
     assert.equal((await call('/api/signals/retry-failed', { method: 'POST', token: WRITE })).status, 200, 'no body: every swarm, default age');
   });
 
-  test('GET /api/leaders, POST /api/timeouts/force-check, /api/cleanup (dry run by default), /api/circuit-breaker/reset', async () => {
+  test('GET /api/leaders, POST /api/timeouts/force-check, /api/cleanup (dry run by default), escalate, /api/circuit-breaker/reset', async () => {
     const leaders = (await call('/api/leaders', { token: READ })).body as { namespaces: { namespace: string; leaderId: string; epoch: number; leaseRemainingMs: number; workers: { workerId: string; heartbeatAgeMs: number }[] }[] };
     const supervisor = leaders.namespaces.find((n) => n.namespace === 'supervisor')!;
     assert.ok(supervisor.leaderId && supervisor.epoch >= 1 && supervisor.leaseRemainingMs > 0);
@@ -211,6 +212,21 @@ describe('rendezvous serve: the ops API', () => {
     const real = await call('/api/cleanup', { method: 'POST', token: WRITE, body: { dryRun: false } });
     assert.equal((real.body as { dryRun: boolean }).dryRun, false);
     assert.equal(await raw.exists(keys.heartbeat('ghost-1')), 0);
+
+    // A coordinator long silent (registered, heartbeat key gone), escalated by hand: once, then the same replacement.
+    await raw.zadd(keys.registry(SWARM), Date.now() - 3_600_000, 'silent-1');
+    const escalated = await call(`/api/coordinators/${SWARM}/silent-1/escalate`, { method: 'POST', token: WRITE });
+    assert.equal(escalated.status, 200, escalated.text);
+    const { replacementId, outcome } = escalated.body as { coordinatorId: string; replacementId: string; outcome: string };
+    assert.deepEqual(escalated.body, { coordinatorId: 'silent-1', replacementId, outcome: 'created' });
+    assert.match(replacementId, /^silent-1/);
+    assert.equal(outcome, 'created');
+    const again = await call(`/api/coordinators/${SWARM}/silent-1/escalate`, { method: 'POST', token: WRITE });
+    assert.deepEqual(again.body, { coordinatorId: 'silent-1', replacementId, outcome: 'existing' });
+    const replaced = await call(`/api/coordinators/${SWARM}/silent-1`, { token: READ });
+    assert.equal((replaced.body as { coordinator: { state: string; replacedBy: string } }).coordinator.state, 'replaced');
+    assert.equal((replaced.body as { coordinator: { replacedBy: string } }).coordinator.replacedBy, replacementId);
+    assert.equal((await call(`/api/coordinators/${SWARM}/silent-1/escalate`, { method: 'POST', token: READ })).status, 403);
 
     const reset = await call('/api/circuit-breaker/reset', { method: 'POST', token: WRITE });
     assert.equal(reset.status, 200);

@@ -81,6 +81,9 @@ describe('rendezvous serve: two daemons, one supervisor', () => {
       const escalation = await feed.waitFor('the escalation', (e) => e.name === 'escalation' && e.data.coordinatorId === 'victim-1');
       assert.match(escalation.data.replacementId as string, /^victim-1/);
       await feed.waitFor('the replacement', (e) => e.name === 'replacement' && e.data.coordinatorId === 'victim-1');
+      await feed.waitFor('its timeout (first warning)', (e) => e.name === 'timeout' && e.data.coordinatorId === 'victim-1');
+      assert.equal(feed.events.filter((e) => e.name === 'recovered' && e.data.coordinatorId === 'victim-1').length, 0, 'an escalation is no recovery');
+      for (const event of feed.events) assert.ok(typeof event.data.at === 'number' && event.data.type === event.name, JSON.stringify(event));
     }
     const { body } = await api(daemons[1]!.url, `/api/coordinators?swarm=${SWARM}`, { token: TOKEN });
     const view = (body as { swarms: { coordinators: { id: string; state: string; replacedBy: string | null }[] }[] }).swarms[0]!.coordinators.find((c) => c.id === 'victim-1');

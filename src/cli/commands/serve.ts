@@ -49,10 +49,18 @@ async function serve(flags: DaemonFlags & { redisUrl?: string }): Promise<number
   // The first stdout line says where it listens (with --port 0, the only way to know).
   process.stdout.write(`listening on ${daemon.url}\n`);
   logger.info({ url: daemon.url }, 'daemon started');
+  // A promise some part forgot to handle is a bug to log, not a reason to drop the supervisor and every client.
+  process.on('unhandledRejection', (reason) => logger.error({ err: redactError(reason) }, 'unhandled rejection (kept running)'));
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    const stop = (name: NodeJS.Signals) => {
+      // A second signal while stopping: leave now.
+      process.on('SIGTERM', () => process.exit(EXIT.FAILURE));
+      process.on('SIGINT', () => process.exit(EXIT.FAILURE));
+      resolve(name);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
   });
   logger.info({ signal }, 'stopping');
   const bound = 20_000;

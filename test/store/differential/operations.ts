@@ -310,6 +310,22 @@ export const OPERATIONS: Operation[] = [
     norm: (r, n, [inbox]) => n.entries(keys.inbox(inbox.swarmId, inbox.coordinatorId), r),
   }),
   define({
+    name: 'peekInbox',
+    weight: 3,
+    draw: (g): [InboxRef, string, number] => {
+      const inbox = g.inboxWithEntries();
+      return [inbox, g.cursor(keys.inbox(inbox.swarmId, inbox.coordinatorId), 0.7), g.rng.int(1, 4)];
+    },
+    call: (s, inbox, afterId, count) => s.peekInbox(inbox, afterId, count),
+    norm: (r, n, [inbox]) => n.entries(keys.inbox(inbox.swarmId, inbox.coordinatorId), r),
+  }),
+  define({
+    name: 'inboxLengths',
+    weight: 2,
+    draw: (g): [InboxRef[]] => [Array.from({ length: g.rng.int(0, 3) }, () => g.inboxWithEntries())],
+    call: (s, inboxes) => s.inboxLengths(inboxes),
+  }),
+  define({
     name: 'readPending',
     weight: 6,
     draw: (g): [InboxRef, string, number] => {
