@@ -33,5 +33,6 @@ export function clock(epochMs) {
  */
 export function latency(ms) {
   if (ms === null || !Number.isFinite(ms)) return '–';
+  if (ms < 1) return '< 1 ms'; // the daemon measures whole milliseconds
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
