@@ -9,6 +9,7 @@ import { EventFeed } from './event-feed.js';
 import { EventStream } from './event-stream.js';
 import { latency } from './format.js';
 import { leaderRows } from './leaders-table.js';
+import { Reads } from './reads.js';
 import { SignalStats, WINDOW_S } from './signal-stats.js';
 import { sparkline } from './sparkline.js';
 import { DashboardState } from './state.js';
@@ -17,14 +18,7 @@ import { recordTiming } from './timings.js';
 import { graphsHtml } from './wait-graph.js';
 
 /** @typedef {import('./types.js').ConnectionState} ConnectionState */
-/** @typedef {import('./types.js').CoordinatorsResponse} CoordinatorsResponse */
-/** @typedef {import('./types.js').LeadersResponse} LeadersResponse */
 /** @typedef {import('./types.js').OpsEvent} OpsEvent */
-
-/** Between full reads: often enough that a live coordinator's age stays small, and at least ten
- * times the last read's cost, so a big fleet does not keep the daemon busy. */
-const FULL_REFRESH_MS = { min: 3_000, max: 30_000, costFactor: 10 };
-const SWARM_REFETCH_DEBOUNCE_MS = 300;
 
 /**
  * @template {HTMLElement} T
@@ -128,91 +122,34 @@ function renderSignals() {
   ui.latencyChart.innerHTML = sparkline(p95s, { label: 'p95 delivery latency per 10 seconds, ms' });
 }
 
-/** Reads the API once; a refused token stops the page until a new one is entered. @param {() => Promise<void>} read */
-async function guarded(read) {
-  if (!token) return;
-  try {
-    await read();
-    setNotice('');
-  } catch (error) {
-    if (error instanceof Unauthorized) {
-      stream.close();
-      setConnection('unauthorized');
-    } else setNotice(`Could not read the ops API: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-let refreshCostMs = 0;
-/** Page clock of the last event that changed each swarm's model. */
-const changedAt = new Map();
-/** A read sent at `sentAt` must not undo what a later event showed (a re-read after it is scheduled). @param {number} sentAt */
-const newerThan = (sentAt) => (/** @type {string} */ swarmId) => (changedAt.get(swarmId) ?? -Infinity) > sentAt;
-
-function refreshAll() {
-  return guarded(async () => {
-    const started = performance.now();
-    const [coordinators, leaders] = await Promise.all([
-      /** @type {Promise<CoordinatorsResponse>} */ (getJson('/api/coordinators', token)),
-      /** @type {Promise<LeadersResponse>} */ (getJson('/api/leaders', token)),
-    ]);
-    const now = performance.now();
-    state.setCoordinators(coordinators, now, null, newerThan(started));
-    state.setLeaders(leaders, now);
-    markDirty({ table: true, graph: true, swarms: true, leaders: true });
-    refreshCostMs = performance.now() - started;
-  });
-}
-
-/** @type {Map<string, ReturnType<typeof setTimeout>>} */
-const swarmTimers = new Map();
-/** Re-reads one swarm soon; events about it within the delay share the read. @param {string} swarmId */
-function refetchSwarm(swarmId) {
-  if (swarmTimers.has(swarmId)) return;
-  swarmTimers.set(
-    swarmId,
-    setTimeout(() => {
-      swarmTimers.delete(swarmId);
-      void guarded(async () => {
-        const sentAt = performance.now();
-        const response = /** @type {CoordinatorsResponse} */ (await getJson(`/api/coordinators?swarm=${encodeURIComponent(swarmId)}`, token));
-        state.setCoordinators(response, performance.now(), swarmId, newerThan(sentAt));
-        markDirty({ table: true, graph: true, swarms: true });
-      });
-    }, SWARM_REFETCH_DEBOUNCE_MS),
-  );
-}
-
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let leadersTimer;
-function refetchLeaders() {
-  if (leadersTimer !== undefined) return;
-  leadersTimer = setTimeout(() => {
-    leadersTimer = undefined;
-    void guarded(async () => {
-      state.setLeaders(/** @type {LeadersResponse} */ (await getJson('/api/leaders', token)), performance.now());
-      markDirty({ leaders: true });
-    });
-  }, SWARM_REFETCH_DEBOUNCE_MS);
-}
+const reads = new Reads(state, {
+  token: () => token,
+  onRead: markDirty,
+  onUnauthorized: () => {
+    stream.close();
+    setConnection('unauthorized');
+  },
+  onProblem: setNotice,
+});
 
 /** @param {OpsEvent} event */
 function onEvent(event) {
   eventPendingSince ??= performance.now();
   const effect = state.apply(event);
-  if ((effect.table || effect.graph) && typeof event.swarmId === 'string') changedAt.set(event.swarmId, performance.now());
+  if ((effect.table || effect.graph) && typeof event.swarmId === 'string') reads.changed(event.swarmId);
   if (event.type === 'signal') stats.record(Date.now(), event.latencyMs);
   feed.queue(event);
   // The signal charts are redrawn by the one-second tick: at a thousand signals a second, once a frame would be wasted.
   markDirty({ feed: true, table: effect.table, graph: effect.graph, leaders: effect.leaders });
-  if (effect.refetchAll) void refreshAll();
-  else if (effect.refetchSwarm !== null) refetchSwarm(effect.refetchSwarm);
-  if (effect.refetchLeaders) refetchLeaders();
+  if (effect.refetchAll) void reads.all();
+  else if (effect.refetchSwarm !== null) reads.swarm(effect.refetchSwarm);
+  if (effect.refetchLeaders) reads.leaders();
 }
 
 const stream = new EventStream({
   onEvent,
   onState: setConnection,
-  onOpen: () => void refreshAll(), // what happened while disconnected is in the snapshot
+  onOpen: () => void reads.all(), // what happened while disconnected is in the snapshot
   isUnauthorized: async () => {
     try {
       await getJson('/api/leaders', token);
@@ -230,7 +167,7 @@ function connect() {
     return;
   }
   stream.open(token);
-  void refreshAll(); // the stream's open reads again; this one shows data even while it cannot connect
+  void reads.all(); // the stream's open reads again; this one shows data even while it cannot connect
 }
 
 ui.token.value = token;
@@ -267,16 +204,10 @@ setInterval(() => {
   recordTiming('tick', performance.now() - now);
   markDirty({ leaders: true, signals: true });
 }, 1000);
-function scheduleRefresh() {
-  const delay = Math.min(FULL_REFRESH_MS.max, Math.max(FULL_REFRESH_MS.min, refreshCostMs * FULL_REFRESH_MS.costFactor));
-  setTimeout(async () => {
-    if (!document.hidden && ui.connection.dataset.state === 'live') await refreshAll();
-    scheduleRefresh();
+const live = () => !document.hidden && ui.connection.dataset.state === 'live';
+reads.every(live);
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && ui.connection.dataset.state === 'live') void refreshAll(); // back from a hidden tab: catch up now
+  if (live()) void reads.all(); // back from a hidden tab: catch up now
 });
-  }, delay);
-}
-scheduleRefresh();
 
 connect();
