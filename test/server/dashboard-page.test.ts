@@ -103,6 +103,24 @@ test('every control has a label, and the page is driven from the keyboard', asyn
   }
 });
 
+test('signal rate and delivery latency come from the signal events', async () => {
+  api.answers.coordinators = { generatedAt: 1, swarms: [] };
+  const { page, problems } = await openDashboard();
+  try {
+    // Latencies 1..20 ms: nearest-rank p50 is the 10th, p95 the 19th.
+    for (let ms = 1; ms <= 20; ms += 1) {
+      await api.push('signal', { type: 'signal', at: Date.now(), swarmId: 's', from: 'a', to: 'b', messageId: `m${ms}`, signalType: 'wake', latencyMs: ms });
+    }
+    await page.locator('#rate-total', { hasText: /^20$/ }).waitFor(WAIT);
+    assert.equal(await page.locator('#latency-p50').textContent(), '10 ms');
+    assert.equal(await page.locator('#latency-p95').textContent(), '19 ms');
+    assert.equal(await page.locator('#rate-chart svg polyline').count(), 1, 'the rate is drawn');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('markup in API answers and in events is shown as text and never runs', async () => {
   const evil = `<img src=x onerror="window.__pwned='id'">`;
   const swarm = `s<b>1</b>`;
