@@ -71,8 +71,10 @@ test('a wrong token is reported as unauthorized, and the right one then connects
     await page.waitForSelector('[data-testid="connection-status"][data-state="no-token"]', WAIT);
     await enterToken(page, 'not-the-token');
     await page.waitForSelector('[data-testid="connection-status"][data-state="unauthorized"]', WAIT);
+    await page.locator('#notice', { hasText: 'Missing or wrong API token.' }).waitFor(WAIT); // the daemon's own words
     await enterToken(page, TOKEN);
     await page.waitForSelector('[data-testid="connection-status"][data-state="live"]', WAIT);
+    await page.locator('#notice').waitFor({ state: 'hidden', ...WAIT });
     assert.equal(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('rendezvous.token')), TOKEN);
   } finally {
     await page.close();

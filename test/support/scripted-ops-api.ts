@@ -31,7 +31,7 @@ export async function startScriptedOpsApi(token: string): Promise<ScriptedOpsApi
     if (!request.url.startsWith('/api/')) return;
     const query = new URL(request.url, 'http://x').searchParams.get('token');
     if (request.headers.authorization !== `Bearer ${token}` && query !== token) {
-      return reply.code(401).send({ error: { code: 'RDV_ERR_UNAUTHORIZED', message: 'token', retryable: false } });
+      return reply.code(401).send({ error: { code: 'RDV_ERR_UNAUTHORIZED', message: 'Missing or wrong API token.', retryable: false } });
     }
   });
   app.get('/api/coordinators', async () => answers.coordinators);

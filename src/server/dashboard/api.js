@@ -40,9 +40,21 @@ export async function getJson(path, token, signal) {
     cache: 'no-store',
     signal,
   });
-  if (response.status === 401 || response.status === 403) throw new Unauthorized(`${path}: ${response.status}`);
+  if (response.status === 401 || response.status === 403) throw new Unauthorized(await errorMessage(response));
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return /** @type {Promise<T>} */ (response.json());
+}
+
+/**
+ * What the daemon said in its error body (it says whether a token is configured at all), shown as
+ * text; a fixed sentence when the body is not the API's.
+ * @param {Response} response
+ * @returns {Promise<string>}
+ */
+async function errorMessage(response) {
+  const body = await response.json().catch(() => null);
+  const message = body?.error?.message;
+  return typeof message === 'string' ? message.slice(0, 300) : `The daemon refused the token (HTTP ${response.status}).`;
 }
 
 /**

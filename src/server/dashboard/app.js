@@ -125,9 +125,10 @@ function renderSignals() {
 const reads = new Reads(state, {
   token: () => token,
   onRead: markDirty,
-  onUnauthorized: () => {
+  onUnauthorized: (message) => {
     stream.close();
     setConnection('unauthorized');
+    setNotice(message);
   },
   onProblem: setNotice,
 });

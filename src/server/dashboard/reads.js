@@ -19,7 +19,7 @@ const FULL = { minMs: 3_000, maxMs: 30_000, costFactor: 10 };
  * @typedef {object} ReadHandlers
  * @property {() => string} token the current token ('' for none: nothing is read)
  * @property {(parts: { table?: boolean, graph?: boolean, swarms?: boolean, leaders?: boolean }) => void} onRead what to redraw
- * @property {() => void} onUnauthorized the token was refused
+ * @property {(message: string) => void} onUnauthorized the token was refused, with the daemon's words
  * @property {(problem: string) => void} onProblem '' once a read succeeds again
  */
 
@@ -115,7 +115,7 @@ export class Reads {
       await read(token);
       this.#on.onProblem('');
     } catch (error) {
-      if (error instanceof Unauthorized) this.#on.onUnauthorized();
+      if (error instanceof Unauthorized) this.#on.onUnauthorized(error.message);
       else this.#on.onProblem(`Could not read the ops API: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
