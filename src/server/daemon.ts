@@ -105,6 +105,7 @@ export class Daemon {
         await daemon.stop();
         throw error;
       }
+      if (store.kind === 'memory') logger.warn({}, 'no REDIS_URL: the daemon runs on its own embedded store, which coordinators in other processes cannot reach');
       if (!config.apiToken && !config.readToken) logger.warn({}, 'no API token (RENDEZVOUS_API_TOKEN): /api answers 401; only /health, /ready, /metrics and / are served');
       return daemon;
     } catch (error) {

@@ -88,6 +88,9 @@ describe('rendezvous serve: the ops API', () => {
     assert.equal((await call('/api/coordinators', { token: 'wrong-token-abcdefghijklmn' })).status, 401);
     assert.equal((await call('/api/coordinators', { token: WRITE.slice(0, -1) })).status, 401, 'a prefix of the token is wrong');
     assert.equal((await call('/api/nonexistent')).status, 401, 'unknown /api paths need a token too');
+    for (const path of ['/%61pi/coordinators', '/api/coordinators/', '/api//coordinators', '/api/coordinators?swarm=x&token=' + READ]) {
+      assert.ok([401, 404].includes((await call(path)).status), `${path}: no token, no data`);
+    }
     assert.equal((await call(`/api/leaders?token=${READ}`)).status, 401, 'the query token is for the event stream only');
     assert.equal((await call('/api/coordinators', { token: READ })).status, 200);
     for (const path of ['/api/timeouts/force-check', '/api/circuit-breaker/reset', '/api/cleanup', '/api/signals/retry-failed']) {
@@ -247,6 +250,11 @@ describe('rendezvous serve: the ops API', () => {
     assert.ok(typeof signal.data.at === 'number' && typeof signal.data.latencyMs === 'number');
     const ack = await feed.waitFor('its ACK', (e) => e.name === 'ack' && e.data.messageId === messageId);
     assert.deepEqual({ to: ack.data.to, from: ack.data.from, swarmId: ack.data.swarmId }, { to: 'rendezvous-ops', from: 'worker-1', swarmId: SWARM });
+    await call('/api/cleanup', { method: 'POST', token: WRITE, body: { dryRun: true } });
+    const cleanup = await feed.waitFor('the cleanup report', (e) => e.name === 'cleanup');
+    assert.equal(cleanup.data.dryRun, true);
+    assert.equal(typeof cleanup.data.checked, 'number');
+    assert.ok(feed.events.every((e) => e.data.type === e.name && typeof e.data.at === 'number'));
     feed.close();
   });
 

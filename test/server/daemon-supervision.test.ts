@@ -13,7 +13,7 @@ import { until } from '../support/until.js';
 const SECRET = 'daemon-sup-secret-0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const TOKEN = 'sup-write-token-0123456789';
 const SWARM = 'sup-swarm';
-const FLAGS = ['--check-interval-ms', '100', '--dead-threshold-ms', '800', '--max-warnings', '2', '--lease-timeout-ms', '1500'];
+const FLAGS = ['--check-interval-ms', '100', '--dead-threshold-ms', '800', '--max-warnings', '2', '--lease-timeout-ms', '1500', '--keepalive-ms', '300'];
 
 interface Ready {
   supervisor: { isLeader: boolean; leaderId: string | null; workerId: string; epoch: number | null };
@@ -84,6 +84,7 @@ describe('rendezvous serve: two daemons, one supervisor', () => {
       await feed.waitFor('its timeout (first warning)', (e) => e.name === 'timeout' && e.data.coordinatorId === 'victim-1');
       assert.equal(feed.events.filter((e) => e.name === 'recovered' && e.data.coordinatorId === 'victim-1').length, 0, 'an escalation is no recovery');
       for (const event of feed.events) assert.ok(typeof event.data.at === 'number' && event.data.type === event.name, JSON.stringify(event));
+      await until('a keepalive comment', async () => feed.comments.includes('keepalive'), 5_000);
     }
     const { body } = await api(daemons[1]!.url, `/api/coordinators?swarm=${SWARM}`, { token: TOKEN });
     const view = (body as { swarms: { coordinators: { id: string; state: string; replacedBy: string | null }[] }[] }).swarms[0]!.coordinators.find((c) => c.id === 'victim-1');
