@@ -14,4 +14,13 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // The dashboard runs in the browser as it is written (no bundler): browser globals, no Node ones.
+    files: ['src/server/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { window: 'readonly', document: 'readonly', globalThis: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', EventSource: 'readonly', MessageEvent: 'readonly', requestAnimationFrame: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', Element: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', URL: 'readonly', AbortSignal: 'readonly' },
+    },
+    rules: { 'no-restricted-globals': ['error', 'process', 'Buffer', 'require'] },
+  },
 );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 /** The built package (what `import 'rendezvous'` loads): `npm test` builds before it runs the tests. */
@@ -18,6 +18,14 @@ test('dist exposes the fixed public API with type declarations and its Lua scrip
     assert.ok(existsSync(file), `${script}.lua is shipped`);
     assert.doesNotMatch(readFileSync(file, 'utf8'), /@include/, `${script}.lua is shipped with its includes expanded`);
   }
+});
+
+test('dist ships the dashboard as written, beside the daemon that serves it', () => {
+  const src = new URL('../src/server/dashboard/', import.meta.url);
+  const dist = new URL('../dist/server/dashboard/', import.meta.url);
+  const files = readdirSync(src).filter((name) => /\.(html|js|css|svg)$/.test(name));
+  assert.ok(files.includes('index.html') && files.includes('app.js') && files.includes('style.css'));
+  for (const file of files) assert.equal(readFileSync(new URL(file, dist), 'utf8'), readFileSync(new URL(file, src), 'utf8'), `${file} is shipped unchanged`);
 });
 
 test('the built package runs a signal round trip on the embedded store', async () => {

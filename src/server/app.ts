@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../protocol/errors.js';
 import type { DaemonContext } from './context.js';
+import { dashboardRoutes } from './dashboard-route.js';
 import { errorReply } from './http-errors.js';
 import { coordinatorRoutes } from './routes/coordinators.js';
 import { eventRoutes } from './routes/events.js';
@@ -70,6 +71,7 @@ export function buildApp(ctx: DaemonContext): FastifyInstance {
   app.register(signalRoutes(ctx));
   app.register(supervisionRoutes(ctx));
   app.register(eventRoutes(ctx));
+  app.register(dashboardRoutes); // `/` and /dashboard/*: the page asks for the token itself
   return app;
 }
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { DaemonContext } from '../context.js';
 import { VERSION } from '../version.js';
@@ -6,10 +5,7 @@ import { VERSION } from '../version.js';
 /** A store that does not answer a PING this fast counts as unreachable for /ready. */
 const READY_TIMEOUT_MS = 2_000;
 
-/** The dashboard's files (src/server/dashboard/, built beside this daemon), served at `/` when present. */
-const DASHBOARD: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
-
-/** /health, /ready, /metrics and the page at `/`: open, no token. */
+/** /health, /ready and /metrics: open, no token (the page at `/` is dashboard-route.ts). */
 export function probeRoutes(ctx: DaemonContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/health', async () => ({ status: 'ok', version: VERSION, uptimeMs: Math.round(performance.now() - ctx.startedAt) }));
@@ -36,19 +32,5 @@ export function probeRoutes(ctx: DaemonContext) {
       const text = await ctx.metrics.registry.metrics();
       return reply.type(ctx.metrics.registry.contentType).send(text);
     });
-
-    const page = async (file: string) => readFile(new URL(`../dashboard/${file}`, import.meta.url)).catch(() => undefined);
-    app.get('/', async (_request, reply) => {
-      const html = await page('index.html');
-      if (html) return reply.type(DASHBOARD['index.html']!).send(html);
-      return reply.type('text/html; charset=utf-8').send('<!doctype html><title>Rendezvous</title><p>The Rendezvous daemon runs. The dashboard is not installed; the ops API is under /api (it needs a token).</p>');
-    });
-    for (const file of ['app.js', 'style.css']) {
-      app.get(`/${file}`, async (_request, reply) => {
-        const body = await page(file);
-        if (!body) return reply.callNotFound();
-        return reply.type(DASHBOARD[file]!).send(body);
-      });
-    }
   };
 }
