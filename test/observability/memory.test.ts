@@ -1,0 +1,7 @@
+import { after } from 'node:test';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { metricsSuite } from './suite.js';
+
+const store = new MemoryStore();
+after(() => store.close());
+metricsSuite('memory', () => store);
