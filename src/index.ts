@@ -124,7 +124,7 @@ export type { Activity } from './protocol/activity.js';
 export { createMetrics, type MetricsOptions, type RendezvousMetrics } from './observability/create-metrics.js';
 export { METRIC_NAMES, type MetricSpec, type MetricType, type MetricKey } from './observability/metric-names.js';
 export type { ObservableCoordinator, ObservedCoordinatorEvents } from './observability/observe-coordinator.js';
-export type { ObservableSupervisor, ObservedSupervisorEvents, ObservedSupervisorCounts, ObservedSwarmCounts } from './observability/observe-supervisor.js';
+export type { ObservableSupervisor, ObservedCoordinatorRef, ObservedSupervisorEvents, ObservedSupervisorCounts, ObservedSwarmCounts } from './observability/observe-supervisor.js';
 export type { ObservableElection, ObservedElectionCounts } from './observability/observe-election.js';
 export type { ObservableStore } from './observability/observe-store.js';
 export type { ObservedCleanupReport, ObservedCleanupFailure } from './observability/observe-cleanup.js';

@@ -1,7 +1,8 @@
 import type { Collectors, MetricSet } from './metric-set.js';
 import { countOf, secondsOf } from './labels.js';
 
-interface AboutCoordinator {
+/** The coordinator a supervisor event is about. */
+export interface ObservedCoordinatorRef {
   coordinatorId: string;
   swarmId: string;
 }
@@ -16,13 +17,13 @@ export interface ObservedSwarmCounts {
 
 /** The supervisor events the metrics listen to, by the fields they read (structural: a CoordinatorTimeoutHandler has them). */
 export interface ObservedSupervisorEvents {
-  'coordinator:warning': [event: AboutCoordinator];
-  'coordinator:recovered': [event: AboutCoordinator];
-  'coordinator:timeout': [event: AboutCoordinator];
-  'coordinator:escalated': [event: AboutCoordinator];
-  'escalation:failed': [event: AboutCoordinator];
+  'coordinator:warning': [event: ObservedCoordinatorRef];
+  'coordinator:recovered': [event: ObservedCoordinatorRef];
+  'coordinator:timeout': [event: ObservedCoordinatorRef];
+  'coordinator:escalated': [event: ObservedCoordinatorRef];
+  'escalation:failed': [event: ObservedCoordinatorRef];
   'deadlock:detected': [event: { swarmId: string }];
-  'replacement:spawned': [event: AboutCoordinator];
+  'replacement:spawned': [event: ObservedCoordinatorRef];
   'check:ended': [event: { durationMs: number; completed: boolean; swarms: readonly ObservedSwarmCounts[] }];
   'leadership:changed': [event: { isLeader: boolean }];
 }
@@ -80,7 +81,7 @@ const STATES = ['alive', 'warned', 'dead'] as const;
 export function observeSupervisor(metrics: MetricSet, collectors: Collectors, supervisor: ObservableSupervisor, coordinatorLabel: boolean): () => void {
   const swarmOf = (event: { swarmId?: unknown } | undefined) => String(event?.swarmId);
   // timeout_events_total has a coordinator label when it is on: the dead coordinator's.
-  const about = (event: AboutCoordinator | undefined) => (coordinatorLabel ? { swarm: swarmOf(event), coordinator: String(event?.coordinatorId) } : { swarm: swarmOf(event) });
+  const about = (event: ObservedCoordinatorRef | undefined) => (coordinatorLabel ? { swarm: swarmOf(event), coordinator: String(event?.coordinatorId) } : { swarm: swarmOf(event) });
   /** The swarms whose gauges this supervisor set. */
   const gauged = new Set<string>();
   const clearSwarm = (swarm: string) => {
