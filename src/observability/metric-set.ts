@@ -1,10 +1,11 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { LeanHistogram } from './lean-histogram.js';
 import { METRIC_NAMES, type MetricKey } from './metric-names.js';
 
 type SpecOf<K extends MetricKey> = (typeof METRIC_NAMES)[K];
 
 /** The prom-client metric a spec makes. */
-export type MetricOf<K extends MetricKey> = SpecOf<K>['type'] extends 'counter' ? Counter : SpecOf<K>['type'] extends 'gauge' ? Gauge : Histogram;
+export type MetricOf<K extends MetricKey> = SpecOf<K>['type'] extends 'counter' ? Counter : SpecOf<K>['type'] extends 'gauge' ? Gauge : LeanHistogram;
 
 export type MetricSet = { readonly [K in MetricKey]: MetricOf<K> };
 
@@ -33,14 +34,19 @@ export class Collectors {
  * by coordinators also get a `coordinator` label. Each metric's collect() runs its collectors.
  */
 export function createMetricSet(registry: Registry, coordinatorLabel: boolean, collectors: Collectors): MetricSet {
-  const set: Partial<Record<MetricKey, Counter | Gauge | Histogram>> = {};
+  const set: Partial<Record<MetricKey, Counter | Gauge | LeanHistogram>> = {};
   for (const key of Object.keys(METRIC_NAMES) as MetricKey[]) {
     const spec = METRIC_NAMES[key] as (typeof METRIC_NAMES)[MetricKey] & { buckets?: readonly number[]; perCoordinator?: boolean };
     const labelNames = [...spec.labelNames, ...(coordinatorLabel && spec.perCoordinator ? ['coordinator'] : [])];
     const common = { name: spec.name, help: spec.help, labelNames, registers: [registry], collect: () => collectors.run(key) };
     if (spec.type === 'counter') set[key] = new Counter(common);
     else if (spec.type === 'gauge') set[key] = new Gauge(common);
-    else set[key] = new Histogram({ ...common, buckets: [...(spec.buckets ?? [])] });
+    else {
+      // Histograms are observed on the hot path: the lean one (lean-histogram.ts), registered like any metric.
+      const histogram = new LeanHistogram({ ...common, buckets: spec.buckets ?? [] });
+      registry.registerMetric(histogram as unknown as Parameters<Registry['registerMetric']>[0]);
+      set[key] = histogram;
+    }
   }
   return set as MetricSet;
 }

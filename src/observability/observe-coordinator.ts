@@ -1,4 +1,5 @@
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter } from 'prom-client';
+import type { LeanHistogram } from './lean-histogram.js';
 import type { MetricSet } from './metric-set.js';
 import { heartbeatFailureLabel, rejectionReasonLabel, secondsOf, signalTypeLabel, countOf } from './labels.js';
 
@@ -53,7 +54,7 @@ type Listeners = { [K in keyof ObservedCoordinatorEvents]: (...args: ObservedCoo
  */
 export function observeCoordinator(metrics: MetricSet, coordinator: ObservableCoordinator, coordinatorLabel: boolean): () => void {
   const base: Record<string, string> = coordinatorLabel ? { swarm: coordinator.swarmId, coordinator: coordinator.id } : { swarm: coordinator.swarmId };
-  const child = <M extends Counter | Histogram>(metric: M, extra: Record<string, string>) => metric.labels({ ...base, ...extra }) as ReturnType<M['labels']>;
+  const child = <M extends Counter | LeanHistogram>(metric: M, extra: Record<string, string>) => metric.labels({ ...base, ...extra }) as ReturnType<M['labels']>;
   const cached = <T>(make: (label: string) => T) => {
     const children = new Map<string, T>();
     return (label: string): T => {
@@ -69,10 +70,11 @@ export function observeCoordinator(metrics: MetricSet, coordinator: ObservableCo
   const acksSent = child(metrics.acksSent, {});
   const acksReceived = child(metrics.acksReceived, {});
   const heartbeats = child(metrics.heartbeats, {});
-  const waits = cached((key) => {
-    const [kind, outcome] = key.split(':') as [string, string];
-    return child(metrics.blockingDuration, { kind, outcome });
-  });
+  // Resolved at observe time: a wait's end is one property read and one observe.
+  const waits = {
+    signal: { completed: child(metrics.blockingDuration, { kind: 'signal', outcome: 'completed' }), timeout: child(metrics.blockingDuration, { kind: 'signal', outcome: 'timeout' }), aborted: child(metrics.blockingDuration, { kind: 'signal', outcome: 'aborted' }) },
+    acks: { completed: child(metrics.blockingDuration, { kind: 'acks', outcome: 'completed' }), timeout: child(metrics.blockingDuration, { kind: 'acks', outcome: 'timeout' }), aborted: child(metrics.blockingDuration, { kind: 'acks', outcome: 'aborted' }) },
+  };
 
   const listeners: Listeners = {
     'signal:sent': (event) => {
@@ -97,7 +99,7 @@ export function observeCoordinator(metrics: MetricSet, coordinator: ObservableCo
       const kind = event?.kind === 'acks' ? 'acks' : 'signal';
       const outcome = event?.outcome === 'completed' || event?.outcome === 'timeout' ? event.outcome : 'aborted';
       const seconds = secondsOf(event?.durationMs);
-      if (seconds !== undefined) waits(`${kind}:${outcome}`).observe(seconds);
+      if (seconds !== undefined) waits[kind][outcome].observe(seconds);
       if (outcome === 'timeout') metrics.timeoutEvents.inc({ ...base, kind: kind === 'acks' ? 'ack_wait' : 'blocking' });
       if (kind === 'acks') {
         const count = countOf(event.received);
