@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { Registry } from 'prom-client';
+import { Registry, type Gauge } from 'prom-client';
 import type { BlockingCoordinator } from '../../src/core/coordinator.js';
 import { createMetrics } from '../../src/observability/create-metrics.js';
+import { globalKeys } from '../../src/protocol/keys.js';
 import type { Store } from '../../src/store/port.js';
 import { cleanupStaleState } from '../../src/supervision/cleanup.js';
 import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
@@ -16,6 +17,7 @@ import type { CheckEndedEvent } from '../../src/supervision/supervisor/events.js
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { nextLeader } from '../support/leader-events.js';
+import type { RawAccess } from '../support/raw-access.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { seriesOf, valueOf } from './scrape.js';
 
@@ -26,7 +28,7 @@ function listeners(coordinator: BlockingCoordinator): number {
   return METRIC_EVENTS.reduce((sum, event) => sum + coordinator.listenerCount(event), 0);
 }
 
-export function metricsSuite(adapter: 'memory' | 'redis', store: () => Store): void {
+export function metricsSuite(adapter: 'memory' | 'redis', store: () => Store, raw: () => RawAccess): void {
   test(`${adapter}: a round trip counts sends, receipts and ACKs by swarm and type, and times the delivery and the waits`, { timeout: 20_000 }, async () => {
     const registry = new Registry();
     const metrics = createMetrics({ registry });
@@ -205,6 +207,54 @@ export function metricsSuite(adapter: 'memory' | 'redis', store: () => Store): v
     assert.equal(await valueOf(registry, 'rendezvous_coordinators', { swarm }), undefined);
     unobserve();
     assert.equal(handler.listenerCount('check:ended'), 0);
+  });
+
+  test(`${adapter}: a supervisor that loses its leadership (its lease deleted) removes its gauges at once`, { timeout: 30_000 }, async () => {
+    const registry = new Registry();
+    const metrics = createMetrics({ registry });
+    const swarm = uniqueSwarm('lost');
+    const namespace = uniqueSwarm('sv');
+    const c = new Coordinators(store, swarm);
+    await c.start('alive-1');
+    const handler = new CoordinatorTimeoutHandler({
+      store: store(),
+      deadThresholdMs: 2_000,
+      checkIntervalMs: 20,
+      namespace,
+      election: { secret: SECRET, leaseTimeoutMs: 900, heartbeatIntervalMs: 100, workerTimeoutMs: 1_000 },
+      logger: recordingLogger(),
+      env: {},
+    });
+    metrics.observeSupervisor(handler);
+    const gauge = registry.getSingleMetric('active_coordinators') as Gauge;
+    // A gauge's get() reads its values before its first await: what this returns is the state when it is called.
+    const seriesNow = () => gauge.get().then(({ values }) => values.filter((v) => v.labels.swarm === swarm).map((v) => v.value));
+    try {
+      const checked = new Promise<void>((resolve) => {
+        const listener = (event: CheckEndedEvent) => {
+          if (!event.swarms.some((counts) => counts.swarmId === swarm)) return;
+          handler.off('check:ended', listener);
+          resolve();
+        };
+        handler.on('check:ended', listener);
+      });
+      await handler.start();
+      await checked;
+      assert.deepEqual(await seriesNow(), [1], 'the leader exports its view');
+      const lost = new Promise<Promise<number[]>>((resolve) => {
+        const listener = (event: { isLeader: boolean }) => {
+          if (event.isLeader) return;
+          handler.off('leadership:changed', listener);
+          resolve(seriesNow()); // read in the event, before a new term's check can set them again
+        };
+        handler.on('leadership:changed', listener);
+      });
+      await raw().del(globalKeys.leader(namespace)); // its next renewal fails: it steps down
+      assert.deepEqual(await (await lost), [], 'gauges removed when it stopped leading');
+    } finally {
+      await handler.stop();
+      await c.shutdownAll();
+    }
   });
 
   test(`${adapter}: the election's gauges: leader, epoch, is_leader, on the leader and on a follower`, { timeout: 20_000 }, async () => {
