@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --quick]`: starts a private redis-server, measures every row for Rendezvous
+ * `npm run bench [-- --quick] [-- --metrics]`: starts a private redis-server, measures every row for Rendezvous
  * and for BullMQ on it in the same run, prints the table and writes bench/results/<ISO time>.json.
+ * `--metrics` measures only rows 1, 3 and 5 with metrics on and off (rows 1m, 3m, 5m).
  */
 import './quiet.js';
 import { createRequire } from 'node:module';
@@ -16,6 +17,7 @@ import { burstRows, throughputRow } from './rows/concurrent.js';
 import type { BenchEnv } from './rows/context.js';
 import { fleetRows } from './rows/fleet.js';
 import { embeddedRows, fanInRows, roundTripAloneRow, roundTripRow } from './rows/sequential.js';
+import { metricsRows } from './rows/metrics.js';
 import { replicatedRoundTripRow } from './rows/replicated.js';
 import { settledMemoryRow } from './rows/settled.js';
 import { cleanupRow, supervisionRow } from './rows/supervision.js';
@@ -26,13 +28,13 @@ import { formatTable, formatTargets } from './table.js';
 /** Row builders on the private Redis, in run order (the idle fleet runs alone, after the load rows). */
 const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [roundTripAloneRow, roundTripRow, fanInRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow, supervisorCheckRow, metricsScrapeRow, settledMemoryRow, replicatedRoundTripRow];
 
-function parseCli(): Profile | undefined {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+function parseCli(): { profile: Profile; metrics: boolean } | undefined {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, metrics: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
-    console.log('usage: npm run bench [-- --quick]\n  --quick  short run (fewer iterations, shorter windows)');
+    console.log('usage: npm run bench [-- --quick] [-- --metrics]\n  --quick    short run (fewer iterations, shorter windows)\n  --metrics  only rows 1, 3 and 5, each with metrics on and off in alternating blocks (1m, 3m, 5m)');
     return undefined;
   }
-  return values.quick ? PROFILES.quick : PROFILES.full;
+  return { profile: values.quick ? PROFILES.quick : PROFILES.full, metrics: values.metrics };
 }
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -48,8 +50,9 @@ const loadAverage = (): number => Math.round(os.loadavg()[0]! * 100) / 100;
 const order = (row: Row): number => Number.parseInt(row.id, 10) + (row.id.endsWith('e') ? 100 : 0);
 
 async function main(): Promise<void> {
-  const profile = parseCli();
-  if (!profile) return;
+  const cli = parseCli();
+  if (!cli) return;
+  const { profile } = cli;
   const started = performance.now();
   const rows: Row[] = [];
   log(`rendezvous bench (${profile.name}): starting a private redis-server ...`);
@@ -69,8 +72,11 @@ async function main(): Promise<void> {
     const store = await createStore({ url: server.url });
     const env: BenchEnv = { profile, store, url: server.url, port: server.port, secret: newSecret(), log };
     try {
-      for (const build of REDIS_ROWS) rows.push(...[await build(env)].flat());
-      rows.push(...(await embeddedRows(env)));
+      if (cli.metrics) rows.push(...(await metricsRows(env)));
+      else {
+        for (const build of REDIS_ROWS) rows.push(...[await build(env)].flat());
+        rows.push(...(await embeddedRows(env)));
+      }
     } finally {
       await store.close();
     }

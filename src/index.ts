@@ -29,6 +29,8 @@ export type {
   EscalationTtls,
   EscalationResult,
   PendingSpawn,
+  StoreOperationEvent,
+  StoreOperationListener,
 } from './store/port.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export type { LostStateCounts } from './store/lost-state.js';
@@ -52,7 +54,7 @@ export type { SecretOptions } from './core/secrets.js';
 export type { SendOptions, SendResult } from './core/outbox.js';
 export type { ForgedRecordEvent } from './core/forged-record.js';
 export type { AckOptions } from './core/inbox.js';
-export type { WaitDescription } from './core/coordinator-observer.js';
+export type { WaitDescription, WaitEndedEvent, WaitOutcome, SignalSentEvent, SignalDelivery } from './core/coordinator-observer.js';
 export type { CoordinatorMetrics } from './core/coordinator-metrics.js';
 export { coordinatorDefaults, type CoordinatorConfig } from './core/coordinator-options.js';
 export type { SignalFilter } from './core/signal-filter.js';
@@ -114,6 +116,19 @@ export type {
   CleanupCompleteEvent,
   CleanupFailedEvent,
   DeadlockDetectedEvent,
+  ReplacementSpawnedEvent,
+  CheckStartedEvent,
+  CheckEndedEvent,
+  SwarmCheckCounts,
+  SupervisorLeadershipEvent,
 } from './supervision/supervisor/events.js';
 export { commandSpawner, recordOnlySpawner, type Spawner, type SpawnRequest } from './supervision/spawner.js';
 export type { Activity } from './protocol/activity.js';
+
+export { createMetrics, type MetricsOptions, type RendezvousMetrics } from './observability/create-metrics.js';
+export { METRIC_NAMES, type MetricSpec, type MetricType, type MetricKey } from './observability/metric-names.js';
+export type { ObservableCoordinator, ObservedCoordinatorEvents } from './observability/observe-coordinator.js';
+export type { ObservableSupervisor, ObservedCoordinatorRef, ObservedSupervisorEvents, ObservedSupervisorCounts, ObservedSwarmCounts } from './observability/observe-supervisor.js';
+export type { ObservableElection, ObservedElectionCounts } from './observability/observe-election.js';
+export type { ObservableStore } from './observability/observe-store.js';
+export type { ObservedCleanupReport, ObservedCleanupFailure } from './observability/observe-cleanup.js';

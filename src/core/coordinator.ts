@@ -10,7 +10,7 @@ import { parseWorkItem, type WorkItem } from '../protocol/work-item.js';
 import type { InboxRef, InboxStore, LivenessStore, WorkStore } from '../store/port.js';
 import { senderOfMessage } from './ack-wait.js';
 import { AckWaits } from './ack-waits.js';
-import type { CoordinatorObserver, WaitDescription } from './coordinator-observer.js';
+import type { CoordinatorObserver, SignalDelivery, SignalSentEvent, WaitDescription, WaitEndedEvent, WaitOutcome } from './coordinator-observer.js';
 import type { ForgedRecordEvent } from './forged-record.js';
 import { ThrottledLog } from '../protocol/throttled-log.js';
 import { resolveCoordinatorOptions, type CoordinatorConfig } from './coordinator-options.js';
@@ -23,7 +23,7 @@ import { Outbox, type SendOptions, type SendResult } from './outbox.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { resolveKeyring, type KeyringSlot, type SecretOptions } from './secrets.js';
-import { compileFilter, type SignalFilter } from './signal-filter.js';
+import { compileFilter, type CompiledFilter, type SignalFilter } from './signal-filter.js';
 import { emitSafely } from './safe-emit.js';
 import { StoreClock, type LocalClock } from './store-clock.js';
 
@@ -68,7 +68,12 @@ export interface BlockOptions extends SignalFilter {
 }
 
 export interface CoordinatorEvents {
-  'signal:received': [signal: Signal];
+  /** `delivery` is computed only while someone listens to this event. */
+  'signal:received': [signal: Signal, delivery: SignalDelivery];
+  /** A send resolved (emitted only while someone listens: metrics). */
+  'signal:sent': [event: SignalSentEvent];
+  /** This coordinator recorded a new ACK (not one recorded earlier, returned again). */
+  'ack:sent': [ack: Ack];
   'message:rejected': [event: RejectionEvent];
   /** A record in the store (idempotency or ACK) that no holder of the secret wrote: not believed, written anew. */
   'record:forged': [event: ForgedRecordEvent];
@@ -76,6 +81,8 @@ export interface CoordinatorEvents {
   'heartbeat:failed': [error: unknown];
   /** A wait began: from here on, what it waits for is seen (used by tests and deadlock detection). */
   'wait:started': [wait: WaitDescription];
+  /** A wait ended (emitted, and the wait timed, only while someone listens: metrics). */
+  'wait:ended': [event: WaitEndedEvent];
 }
 
 type Lifecycle = 'new' | 'starting' | 'running' | 'stopped';
@@ -140,7 +147,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const store = this.#store;
     const logger = this.#logger;
     const keys = this.#keys;
-    this.#observer = new CoordinatorEventSink(this, this.#metrics, this.#logger);
+    this.#observer = new CoordinatorEventSink(this, this.#metrics, this.#logger, this.#clock);
     // Written out, not spread from a shared object: V8 gives each spread copy a hidden class of its own (2 KB per coordinator).
     this.#ackWaits = new AckWaits({ store, config, logger, keys, own, stop: this.#stop.signal, observer: this.#observer, clock: this.#clock });
     this.#outbox = new Outbox({ store, config, keys, own, replaces, stamps: this.#stamps, ackWaits: this.#ackWaits, observer: this.#observer });
@@ -225,6 +232,10 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const result = await this.#outbox.send(receiverId, type, options);
     if (result.isDuplicate) this.#metrics.duplicateSends += 1;
     else this.#metrics.signalsSent += 1;
+    if (this.listenerCount('signal:sent') > 0) {
+      const event: SignalSentEvent = { receiverId, swarmId: options.swarmId ?? this.swarmId, type, messageId: result.messageId, isDuplicate: result.isDuplicate };
+      emitSafely(this.#logger, 'signal:sent', () => this.emit('signal:sent', event));
+    }
     return result;
   }
 
@@ -233,14 +244,32 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
    * SignalTimeoutError. Non-matching signals stay pending; invalid ones are rejected and skipped.
    */
   async blockUntilSignal<P = unknown>(options: BlockOptions = {}): Promise<Signal<P>> {
+    const wait = this.#blockFor(options);
+    const started = this.#waitClock();
+    try {
+      const signal = await this.#take<P>(wait, options.signal);
+      if (started !== undefined) this.#waitEnded('signal', started, 'completed', 1);
+      return signal;
+    } catch (error) {
+      if (started !== undefined) this.#waitEnded('signal', started, outcomeOf(error), 0);
+      throw error;
+    }
+  }
+
+  /** A wait's filter and timeout, its arguments and the lifecycle checked (it throws before any wait begins). */
+  #blockFor(options: BlockOptions): { filter: CompiledFilter; timeoutMs: number } {
     const filter = compileFilter(options);
     const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     this.#assertRunning('blockUntilSignal');
+    return { filter, timeoutMs };
+  }
+
+  async #take<P>({ filter, timeoutMs }: { filter: CompiledFilter; timeoutMs: number }, abort: AbortSignal | undefined): Promise<Signal<P>> {
     const iteration = this.#iteration; // as at the wait's start
     const phase = this.#phase;
     const about = () => ({ AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: iteration, PHASE: phase });
     try {
-      const taking = this.#inbox.take(filter, timeoutMs, options.signal);
+      const taking = this.#inbox.take(filter, timeoutMs, abort);
       this.#observer.waitStarted({ kind: 'signal', coordinatorId: this.id, ...filter.describe() });
       void this.#hooks.run('on_blocking_start', () => ({ ...about(), WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs }));
       const signal = (await taking) as Signal<P>;
@@ -262,6 +291,20 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   async waitForSignals<P = unknown>(fromIds: readonly string[], options: Omit<BlockOptions, 'from'> = {}): Promise<Map<string, Signal<P>>> {
     assertIds(fromIds, 'coordinator id');
     this.#assertRunning('waitForSignals');
+    const started = this.#waitClock();
+    const wanted = new Set(fromIds).size;
+    try {
+      const got = await this.#barrier<P>(fromIds, options);
+      if (started !== undefined) this.#waitEnded('signal', started, got.size >= wanted ? 'completed' : 'timeout', got.size);
+      return got;
+    } catch (error) {
+      if (started !== undefined) this.#waitEnded('signal', started, outcomeOf(error), 0);
+      throw error;
+    }
+  }
+
+  /** One wait for the barrier, reported as one (its rounds are not waits of their own). */
+  async #barrier<P>(fromIds: readonly string[], options: Omit<BlockOptions, 'from'>): Promise<Map<string, Signal<P>>> {
     const deadline = performance.now() + this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     const got = new Map<string, Signal<P>>();
     while (got.size < new Set(fromIds).size) {
@@ -269,7 +312,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       if (remaining <= 0) break;
       const from = fromIds.filter((id) => !got.has(id));
       try {
-        const signal = await this.blockUntilSignal<P>({ ...options, from, timeoutMs: remaining });
+        const signal = await this.#take<P>(this.#blockFor({ ...options, from, timeoutMs: remaining }), options.signal);
         // A replacement answers for the coordinator it replaces.
         got.set(from.includes(signal.senderId) ? signal.senderId : signal.replaces!, signal);
       } catch (error) {
@@ -290,7 +333,10 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     assertId(signal.senderId, 'coordinator id');
     this.#assertRunning('acknowledge');
     const { ack, created } = await this.#inbox.acknowledge(signal, options);
-    if (created) this.#metrics.acksSent += 1;
+    if (created) {
+      this.#metrics.acksSent += 1;
+      if (this.listenerCount('ack:sent') > 0) emitSafely(this.#logger, 'ack:sent', () => this.emit('ack:sent', ack));
+    }
     return ack;
   }
 
@@ -305,8 +351,16 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const sender: InboxRef = { swarmId: options.swarmId ?? this.swarmId, coordinatorId: senderOfMessage(messageId) };
     const timeoutMs = this.#timeout(options.timeoutMs ?? this.config.blockingTimeoutMs);
     this.#assertRunning('waitForAcks');
-    const acks = await this.#ackWaits.wait(coordinatorIds, messageId, timeoutMs, sender);
+    const started = this.#waitClock();
+    let acks: Map<string, Ack>;
+    try {
+      acks = await this.#ackWaits.wait(coordinatorIds, messageId, timeoutMs, sender);
+    } catch (error) {
+      if (started !== undefined) this.#waitEnded('acks', started, outcomeOf(error), 0);
+      throw error;
+    }
     this.#metrics.acksReceived += acks.size;
+    if (started !== undefined) this.#waitEnded('acks', started, acks.size >= new Set(coordinatorIds).size ? 'completed' : 'timeout', acks.size);
     return acks as Map<string, Ack<R>>;
   }
 
@@ -355,6 +409,16 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     }
   }
 
+  /** When a wait starts, if someone listens to `wait:ended` (monotonic ms); otherwise nothing is timed. */
+  #waitClock(): number | undefined {
+    return this.listenerCount('wait:ended') > 0 ? performance.now() : undefined;
+  }
+
+  #waitEnded(kind: WaitEndedEvent['kind'], started: number, outcome: WaitOutcome, received: number): void {
+    const event: WaitEndedEvent = { kind, coordinatorId: this.id, durationMs: performance.now() - started, outcome, received };
+    emitSafely(this.#logger, 'wait:ended', () => this.emit('wait:ended', event));
+  }
+
   /** Who this coordinator's waits are waiting for, for the supervisor's deadlock detection. */
   #waitingFor(): string[] {
     return [...new Set([...this.#inbox.waitingFor(), ...this.#ackWaits.waitingFor()])].sort();
@@ -373,6 +437,11 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 }
 
+/** How a wait that threw ended: its timeout, or anything else that ended it early (an abort, the stop, an error). */
+function outcomeOf(error: unknown): WaitOutcome {
+  return error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT' ? 'timeout' : 'aborted';
+}
+
 /** What the inbox and the ACK waits report, as metrics, log lines and events (one object, no closure per coordinator). */
 class CoordinatorEventSink implements CoordinatorObserver {
   readonly #coordinator: BlockingCoordinator;
@@ -380,9 +449,11 @@ class CoordinatorEventSink implements CoordinatorObserver {
   readonly #logger: Logger;
   /** Rejections and forgeries, a line per kind per interval: a forger's flood is not a flood of lines. */
   readonly #warnings: ThrottledLog;
+  readonly #clock: StoreClock;
 
-  constructor(coordinator: BlockingCoordinator, metrics: CoordinatorMetrics, logger: Logger) {
+  constructor(coordinator: BlockingCoordinator, metrics: CoordinatorMetrics, logger: Logger, clock: StoreClock) {
     this.#coordinator = coordinator;
+    this.#clock = clock;
     this.#metrics = metrics;
     this.#logger = logger;
     this.#warnings = new ThrottledLog(logger, 'warn');
@@ -390,7 +461,12 @@ class CoordinatorEventSink implements CoordinatorObserver {
 
   accepted(signal: Signal): void {
     this.#metrics.signalsReceived += 1;
-    emitSafely(this.#logger, 'signal:received', () => this.#coordinator.emit('signal:received', signal));
+    const coordinator = this.#coordinator;
+    if (coordinator.listenerCount('signal:received') === 0) return;
+    // Both times are the store's clock: the sender stamped `timestamp` with its offset-corrected view of it.
+    const receivedAt = this.#clock.now();
+    const delivery: SignalDelivery = { receivedAt, latencyMs: Math.max(0, receivedAt - signal.timestamp) };
+    emitSafely(this.#logger, 'signal:received', () => coordinator.emit('signal:received', signal, delivery));
   }
 
   rejected(event: RejectionEvent): void {

@@ -1,4 +1,4 @@
-import type { Operations, StoreBase } from './roles/base.js';
+import type { Operations, StoreBase, StoreOperationListener } from './roles/base.js';
 import type { InboxStore } from './roles/inbox.js';
 import type { InboxViewStore } from './roles/inbox-view.js';
 import type { LeaseStore } from './roles/lease.js';
@@ -9,7 +9,7 @@ import type { WorkStore } from './roles/work.js';
 
 /** One part per role, in this order: what an adapter composes (`kind` and `breaker` are the adapter's own fields). */
 export type RoleParts = [
-  base: Omit<StoreBase, 'kind' | 'breaker' | 'lostState'>,
+  base: Omit<StoreBase, 'kind' | 'breaker' | 'lostState' | 'observeOperations'>,
   inbox: Operations<InboxStore>,
   liveness: Operations<LivenessStore>,
   work: Operations<WorkStore>,
@@ -28,24 +28,82 @@ function methodNames(part: object): string[] {
   return Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor' && typeof Reflect.get(prototype, name) === 'function');
 }
 
+/** Methods of the parts that are not store operations: nothing to time. */
+const NOT_OPERATIONS = new Set(['close', 'onConnectionChange']);
+
+type Method = (...args: unknown[]) => unknown;
+
 /**
  * A base class whose instances carry every method of the parts passed to its constructor, bound
  * to its part: an adapter is its role parts composed, and the forwarding is written here once
- * rather than once per operation. Two parts defining one name is a programming error.
+ * rather than once per operation. Two parts defining one name is a programming error. Here too,
+ * once for both adapters, the operations are timed for observeOperations listeners: by swapping
+ * each forwarded method for a timed one while a listener is attached, so that without one an
+ * operation costs nothing more.
  */
-function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) => AllOf<Parts> {
+function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) => AllOf<Parts> & Pick<StoreBase, 'observeOperations'> {
   class Composed {
+    /** The bound operations, by name, as they run unobserved. */
+    readonly #operations = new Map<string, Method>();
+    readonly #listeners = new Set<StoreOperationListener>();
+
     constructor(...parts: Parts) {
       for (const part of parts) {
         for (const name of methodNames(part)) {
           if (Object.hasOwn(this, name)) throw new Error(`two store parts define ${name}`);
-          const method = Reflect.get(part, name) as (...args: unknown[]) => unknown;
-          Object.defineProperty(this, name, { value: method.bind(part), writable: true, configurable: true, enumerable: false });
+          const method = (Reflect.get(part, name) as Method).bind(part);
+          Object.defineProperty(this, name, { value: method, writable: true, configurable: true, enumerable: false });
+          if (!NOT_OPERATIONS.has(name)) this.#operations.set(name, method);
+        }
+      }
+    }
+
+    observeOperations(listener: StoreOperationListener): () => void {
+      if (this.#listeners.size === 0) for (const [name, method] of this.#operations) Reflect.set(this, name, this.#timed(name, method));
+      this.#listeners.add(listener);
+      return () => {
+        if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
+        for (const [name, method] of this.#operations) Reflect.set(this, name, method);
+      };
+    }
+
+    #timed(operation: string, method: Method): Method {
+      return (...args) => {
+        const started = performance.now();
+        let result: unknown;
+        try {
+          result = method(...args);
+        } catch (error) {
+          this.#report(operation, started, error);
+          throw error;
+        }
+        // Async generators (scanKeys) and plain values are timed to the call's return.
+        if (!(result instanceof Promise)) {
+          this.#report(operation, started, undefined);
+          return result;
+        }
+        return result.then(
+          (value: unknown) => (this.#report(operation, started, undefined), value),
+          (error: unknown) => {
+            this.#report(operation, started, error);
+            throw error;
+          },
+        );
+      };
+    }
+
+    #report(operation: string, started: number, error: unknown): void {
+      const event = error === undefined ? { operation, durationMs: performance.now() - started } : { operation, durationMs: performance.now() - started, error };
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A metrics listener's failure never fails the operation it observed.
         }
       }
     }
   }
-  return Composed as unknown as new (...parts: Parts) => AllOf<Parts>;
+  return Composed as unknown as new (...parts: Parts) => AllOf<Parts> & Pick<StoreBase, 'observeOperations'>;
 }
 
 /**

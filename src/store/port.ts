@@ -13,7 +13,7 @@ import type { MaintenanceStore } from './roles/maintenance.js';
 import type { SupervisionStore } from './roles/supervision.js';
 import type { WorkStore } from './roles/work.js';
 
-export type { StoreBase, Operations } from './roles/base.js';
+export type { StoreBase, Operations, StoreOperationEvent, StoreOperationListener } from './roles/base.js';
 export type { InboxRef, StreamEntry, BlockingRead } from './roles/common.js';
 export type { InboxStore, AppendOptions, AppendResult, PushListener, Subscription, AckWrite, AckResult, AckSnapshot } from './roles/inbox.js';
 export type { LivenessStore, HeartbeatWrite, StoredHeartbeat, RegistryEntry } from './roles/liveness.js';

@@ -118,6 +118,11 @@ export class GlobalCoordinator extends EventEmitter<GlobalCoordinatorEvents> {
     return this.#view.epoch;
   }
 
+  /** The leader as this worker last saw it (its last `leader:changed`), without asking the store; null: none known. */
+  getKnownLeader(): string | null {
+    return this.#view.leader;
+  }
+
   /** The leader as the store's lease says, if its record's seal verifies; null when nobody holds the lease (or a forgery does). */
   getLeader(): Promise<string | null> {
     return believedLeader(this.#ctx);

@@ -101,6 +101,8 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
   #gc: GlobalCoordinator | undefined;
   /** Whether start() started that election (stop() then stops it). */
   #startedGc = false;
+  /** The term this handler was last told it leads in (0: it does not lead), for `leadership:changed`. */
+  #leadingEpoch = 0;
 
   constructor(options: TimeoutHandlerOptions) {
     super();
@@ -121,6 +123,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
       rejections: new Rejections(logger, this.config.rateWindowMs),
       caps: new SupervisorCaps(this.config, logger, options.rateClock),
       emit: (event, ...args) => emitSafely(logger, event, () => (this.emit as (e: typeof event, ...a: typeof args) => boolean)(event, ...args)),
+      listens: (event) => this.listenerCount(event) > 0,
       now: storeTime(store, this.config.clockSyncIntervalMs),
     };
     this.#lifecycle = new Lifecycle({ run: () => this.#join(), halt: (starting) => this.#leave(starting) });
@@ -229,7 +232,10 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     const store = this.#store;
     const gc = getGlobalCoordinator({ store, namespace: config.namespace, logger: this.#electionLogger, env: this.#env, ...this.#election });
     this.#gc = gc;
-    const subscribed = gc.subscribePlugin(PLUGIN, { leaderWork: { intervalMs: config.checkIntervalMs, run: async ({ epoch }) => void (await this.#check.run(epoch)) } });
+    const subscribed = gc.subscribePlugin(PLUGIN, {
+      onGlobalLeaderChange: (isLeader, event) => this.#leadership(isLeader, event.epoch),
+      leaderWork: { intervalMs: config.checkIntervalMs, run: async ({ epoch }) => void (await this.#check.run(epoch)) },
+    });
     this.#startedGc = !gc.isRunning; // decided and acted on at once: another handler sharing it sees it running
     await Promise.all([subscribed, this.#startedGc ? gc.start() : undefined]);
   }
@@ -242,6 +248,14 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     await starting;
     if (!gc) return;
     await gc.unsubscribePlugin(PLUGIN);
+    this.#leadership(false, this.#leadingEpoch); // it supervises no more, whoever leads now
     if (startedGc) await gc.stop();
+  }
+
+  /** Tells `leadership:changed` listeners (metrics clear what only a leader reports) when this handler starts or stops leading. */
+  #leadership(isLeader: boolean, epoch: number): void {
+    if (isLeader === this.#leadingEpoch > 0) return;
+    this.#leadingEpoch = isLeader ? epoch : 0;
+    this.#ctx.emit('leadership:changed', { namespace: this.config.namespace, isLeader, epoch });
   }
 }

@@ -2,7 +2,7 @@ import type { StoreBase } from '../roles/base.js';
 import type { MemoryKeyspace } from './memory-keyspace.js';
 
 /** The base every role shares, on the embedded store: the machine's clock, and close. */
-export class MemoryBase implements Omit<StoreBase, 'kind' | 'breaker' | 'lostState'> {
+export class MemoryBase implements Omit<StoreBase, 'kind' | 'breaker' | 'lostState' | 'observeOperations'> {
   readonly #space: MemoryKeyspace;
 
   constructor(keyspace: MemoryKeyspace) {

@@ -2,7 +2,7 @@ import type { StoreBase } from '../roles/base.js';
 import type { RedisContext } from './redis-context.js';
 
 /** The base every role shares, on Redis: the server's clock, the client's connection events, close. */
-export class RedisBase implements Omit<StoreBase, 'kind' | 'breaker' | 'lostState'> {
+export class RedisBase implements Omit<StoreBase, 'kind' | 'breaker' | 'lostState' | 'observeOperations'> {
   readonly #redis: RedisContext;
 
   constructor(redis: RedisContext) {

@@ -1,6 +1,18 @@
 import type { LostStateCounts } from '../lost-state.js';
 import type { StoreBreaker } from '../store-breaker.js';
 
+/** One store operation that settled, as `observeOperations` listeners get it. */
+export interface StoreOperationEvent {
+  /** The port operation's name (`appendSignal`, `readNew`, `beat`, ...): a fixed set. */
+  operation: string;
+  /** From the call to its settling, ms (monotonic clock). */
+  durationMs: number;
+  /** The error it failed with (typed: an `RDV_ERR_*` error for store failures); absent when it succeeded. */
+  error?: unknown;
+}
+
+export type StoreOperationListener = (event: StoreOperationEvent) => void;
+
 /** What every store role shares: which adapter it is, its circuit breaker, its clock, its connection, its end. */
 export interface StoreBase {
   readonly kind: 'memory' | 'redis';
@@ -20,6 +32,13 @@ export interface StoreBase {
 
   /** Calls `listener(false)` when the connection to the store drops and `listener(true)` when it is back. */
   onConnectionChange(listener: (connected: boolean) => void): () => void;
+
+  /**
+   * Calls `listener` as each store operation settles, with its duration and error; returns the
+   * function that stops it. Operations are timed only while a listener is attached: without one
+   * they run unwrapped. A listener that throws is ignored.
+   */
+  observeOperations(listener: StoreOperationListener): () => void;
 
   /** Closes connections and timers; later calls fail with StoreClosedError. Idempotent. */
   close(): Promise<void>;

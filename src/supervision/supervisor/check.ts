@@ -4,6 +4,7 @@ import type { Deadlocks } from './deadlocks.js';
 import type { Escalation } from './escalation.js';
 import { lastRecorded, readLiveness } from './liveness.js';
 import { byPriority, SeenAlive, type EscalationCandidate } from './priority.js';
+import type { SwarmCheckCounts } from './events.js';
 import { readSwarms } from './rejections.js';
 import type { Warnings } from './warnings.js';
 
@@ -64,25 +65,31 @@ export class SupervisorCheck {
   }
 
   async #runNow(epoch: number): Promise<CheckSummary> {
-    const { caps, rejections } = this.#ctx;
+    const { caps, rejections, listens, emit } = this.#ctx;
     this.#checks += 1;
     caps.beginCheck();
+    if (listens('check:started')) emit('check:started', { epoch });
+    // Per-swarm counts are kept only for a listener (the metrics' gauges).
+    const swarms: SwarmCheckCounts[] | undefined = listens('check:ended') ? [] : undefined;
+    let completed = false;
     const started = performance.now();
     const summary: CheckSummary = { epoch, swarms: 0, coordinators: 0, durationMs: 0 };
     try {
-      const candidates = await this.#warn(epoch, started, summary);
+      const candidates = await this.#warn(epoch, started, summary, swarms);
       if (candidates) await this.#escalate(candidates.sort(byPriority), epoch);
+      completed = candidates !== undefined && this.#parts.leads();
       summary.durationMs = performance.now() - started;
       return summary;
     } finally {
       this.#lastDurationMs = performance.now() - started;
       rejections.flush();
       caps.report();
+      if (swarms) emit('check:ended', { epoch, durationMs: this.#lastDurationMs, completed, swarms });
     }
   }
 
   /** Warns the silent and clears the recovered in every swarm; the coordinators due for escalation, or undefined when this term ended. */
-  async #warn(epoch: number, started: number, summary: CheckSummary): Promise<EscalationCandidate[] | undefined> {
+  async #warn(epoch: number, started: number, summary: CheckSummary, counted: SwarmCheckCounts[] | undefined): Promise<EscalationCandidate[] | undefined> {
     const { store, config, now, rejections } = this.#ctx;
     const { warnings, escalation, deadlocks, leads } = this.#parts;
     const at = await now();
@@ -97,31 +104,38 @@ export class SupervisorCheck {
       summary.coordinators += coordinators.length;
       for (const { coordinatorId, recordedAt } of coordinators) if (at - recordedAt <= config.deadThresholdMs) this.#seen.note({ swarmId, coordinatorId });
       const counts = await warnings.counts(swarmId, coordinators.map((c) => c.coordinatorId));
+      const tally = counted && { swarmId, alive: 0, warned: 0, dead: 0 };
       const waiting = coordinators.filter((c) => c.silentMs <= config.deadThresholdMs && c.waitingFor.size > 0);
       await deadlocks.detect(swarmId, new Map(waiting.map((c) => [c.coordinatorId, c.waitingFor])), epoch);
       // A batch of coordinators at a time, their writes sent together: a registry of 10,000 costs 100 round trips, not 10,000.
       for (let from = 0; from < coordinators.length; from += WARN_BATCH) {
         if (!leads()) return undefined; // the term ended during the check
         const batch = coordinators.slice(from, from + WARN_BATCH);
-        const outcomes = await Promise.all(batch.map(({ coordinatorId, lastSeen, silentMs }, j) => this.#judge({ swarmId, coordinatorId }, lastSeen, silentMs, counts[from + j]!, epoch, roundMs())));
+        const outcomes = await Promise.all(batch.map(({ coordinatorId, lastSeen, silentMs }, j) => this.#judge({ swarmId, coordinatorId }, silentMs, counts[from + j]!, epoch, roundMs(), lastSeen)));
         if (outcomes.includes('fenced')) return undefined; // a newer supervisor term exists
-        for (const outcome of outcomes) if (typeof outcome === 'object') candidates.push(outcome);
+        for (const [j, outcome] of outcomes.entries()) {
+          const warned = outcome as number; // not `fenced`: that returned above
+          const { coordinatorId, lastSeen } = batch[j]!;
+          const owner = { swarmId, coordinatorId };
+          if (warned >= config.maxWarnings && config.autoEscalate) candidates.push({ owner, lastSeen, known: this.#seen.has(owner) });
+          if (tally) tally[warned === 0 ? 'alive' : warned >= config.maxWarnings ? 'dead' : 'warned'] += 1;
+        }
       }
+      if (tally) counted!.push(tally);
     }
     return candidates;
   }
 
-  /** Clears a coordinator alive again, or warns a silent one: a candidate for escalation once it has maxWarnings, or `fenced`. */
-  async #judge(owner: InboxRef, lastSeen: number, silentMs: number, warned: number, epoch: number, roundMs: number): Promise<EscalationCandidate | 'fenced' | undefined> {
+  /** Clears a coordinator alive again (0), or warns a silent one: its warnings now, or `fenced`. */
+  async #judge(owner: InboxRef, silentMs: number, warned: number, epoch: number, roundMs: number, lastSeen: number): Promise<number | 'fenced'> {
     const { config } = this.#ctx;
     const { warnings } = this.#parts;
     if (silentMs <= config.deadThresholdMs) {
       if (warned > 0) await warnings.clear(owner, epoch);
-      return undefined;
+      return 0;
     }
     const count = await warnings.warn(owner, silentMs, lastSeen, epoch, roundMs);
-    if (count === undefined) return 'fenced';
-    return count >= config.maxWarnings && config.autoEscalate ? { owner, lastSeen, known: this.#seen.has(owner) } : undefined;
+    return count === undefined ? 'fenced' : count;
   }
 
   /** Escalates `candidates` in order while the escalation cap allows; the rest wait for a later check (their warnings stay). */

@@ -7,7 +7,7 @@ import type { Fence, LeaseStore, LivenessStore, MaintenanceStore, SupervisionSto
 export type SupervisorStore = SupervisionStore & LivenessStore & MaintenanceStore & LeaseStore;
 import type { SupervisorConfig } from '../supervisor-options.js';
 import type { SupervisorCaps } from './caps.js';
-import type { EmitSupervisorEvent } from './events.js';
+import type { EmitSupervisorEvent, TimeoutHandlerEvents } from './events.js';
 import type { Rejections } from './rejections.js';
 
 /** What every part of the supervisor shares. */
@@ -17,6 +17,8 @@ export interface SupervisorContext {
   readonly logger: Logger;
   readonly hooks: Hooks;
   readonly emit: EmitSupervisorEvent;
+  /** Whether anyone listens to `event`: what only a listener needs (timings, counts) is not computed otherwise. */
+  listens(event: keyof TimeoutHandlerEvents): boolean;
   /** Where entries read from the store that fail validation are counted and reported. */
   readonly rejections: Rejections;
   /** The escalation and spawn caps. */

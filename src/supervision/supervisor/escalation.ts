@@ -108,6 +108,7 @@ export class Escalation {
   async #spawn(request: SpawnRequest, epoch: number): Promise<void> {
     if (!this.#ctx.caps.spawns.take()) return; // the request stays pending: a later check's resumeSpawns starts it
     await this.#spawner.spawn(request);
+    this.#ctx.emit('replacement:spawned', { coordinatorId: request.replaces, replacementId: request.replacementId, swarmId: request.swarmId });
     await this.#ctx.store.markSpawned(request.swarmId, request.replacementId, fenceOf(this.#ctx, epoch));
   }
 }

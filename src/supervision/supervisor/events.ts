@@ -68,6 +68,49 @@ export interface DeadlockDetectedEvent {
   swarmId: string;
 }
 
+/** A replacement was started by the spawner and its spawn request marked carried out. */
+export interface ReplacementSpawnedEvent {
+  /** The dead coordinator it replaces. */
+  coordinatorId: string;
+  replacementId: string;
+  swarmId: string;
+}
+
+/** A check by the leading supervisor began (emitted only while someone listens). */
+export interface CheckStartedEvent {
+  /** The supervisors' term it runs in. */
+  epoch: number;
+}
+
+/** The registered coordinators of one swarm as a check judged them. */
+export interface SwarmCheckCounts {
+  swarmId: string;
+  /** Not silent past the dead threshold. */
+  alive: number;
+  /** Silent past it, with fewer than maxWarnings warnings. */
+  warned: number;
+  /** Silent past it with maxWarnings or more: escalated, or due for escalation. */
+  dead: number;
+}
+
+/** A check ended (emitted, and the counts kept, only while someone listens). */
+export interface CheckEndedEvent {
+  epoch: number;
+  /** How long it took, ms (monotonic clock). */
+  durationMs: number;
+  /** False when it stopped early: its term ended, or a store operation failed. */
+  completed: boolean;
+  /** Each swarm it judged whole, in the order checked. */
+  swarms: SwarmCheckCounts[];
+}
+
+/** This supervisor began or stopped leading the supervisors' election (its checks run only while it leads). */
+export interface SupervisorLeadershipEvent {
+  namespace: string;
+  isLeader: boolean;
+  epoch: number;
+}
+
 /** The events of a CoordinatorTimeoutHandler. */
 export interface TimeoutHandlerEvents {
   'coordinator:warning': [event: CoordinatorWarningEvent];
@@ -78,6 +121,10 @@ export interface TimeoutHandlerEvents {
   'cleanup:complete': [event: CleanupCompleteEvent];
   'cleanup:failed': [event: CleanupFailedEvent];
   'deadlock:detected': [event: DeadlockDetectedEvent];
+  'replacement:spawned': [event: ReplacementSpawnedEvent];
+  'check:started': [event: CheckStartedEvent];
+  'check:ended': [event: CheckEndedEvent];
+  'leadership:changed': [event: SupervisorLeadershipEvent];
 }
 
 /** Emits a supervisor event (a listener that throws is logged, never breaks the check). */
