@@ -5,6 +5,12 @@ import { cleanupStaleState, type CleanupReport } from '../supervision/cleanup.js
 import type { CleanupOptions } from '../supervision/cleanup-options.js';
 import type { GlobalCoordinator } from '../supervision/global-coordinator.js';
 
+/** A cleanup run that threw. */
+export interface CleanupFailure {
+  dryRun: boolean;
+  error: unknown;
+}
+
 /** The name the scheduled cleanup runs under as a plugin of the supervisors' election. */
 export const CLEANUP_PLUGIN = 'stale-state-cleanup';
 
@@ -16,7 +22,7 @@ export const CLEANUP_PLUGIN = 'stale-state-cleanup';
 export class CleanupJob {
   readonly #store: CleanupStore;
   readonly #logger: Logger;
-  readonly #reports = new EventEmitter<{ report: [CleanupReport] }>();
+  readonly #reports = new EventEmitter<{ report: [CleanupReport]; failure: [CleanupFailure] }>();
 
   constructor(store: CleanupStore, logger: Logger) {
     this.#store = store;
@@ -28,8 +34,20 @@ export class CleanupJob {
     return () => void this.#reports.off('report', listener);
   }
 
+  /** Runs that threw before they could report (the store unreachable at their start). */
+  onFailure(listener: (failure: CleanupFailure) => void): () => void {
+    this.#reports.on('failure', listener);
+    return () => void this.#reports.off('failure', listener);
+  }
+
   async run(options: Pick<CleanupOptions, 'dryRun' | 'staleThresholdMs'>): Promise<CleanupReport> {
-    const report = await cleanupStaleState(this.#store, { ...options, logger: this.#logger });
+    let report: CleanupReport;
+    try {
+      report = await cleanupStaleState(this.#store, { ...options, logger: this.#logger });
+    } catch (error) {
+      this.#reports.emit('failure', { dryRun: options.dryRun ?? true, error });
+      throw error;
+    }
     this.#reports.emit('report', report);
     return report;
   }

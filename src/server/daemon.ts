@@ -76,7 +76,7 @@ export class Daemon {
       const hub = new EventHub({ maxBufferBytes: config.sseBufferBytes, keepaliveMs: config.keepaliveMs, logger, onDrop: () => metrics.sseDropped.inc() });
       const cleanup = new CleanupJob(store, logger.child({ component: 'cleanup' }));
       cleanup.onReport((report) => hub.publish({ type: 'cleanup', at: Date.now(), dryRun: report.dryRun, checked: report.checked, stale: report.stale, keysDeleted: report.keysDeleted, ttlsFixed: report.ttlsFixed, errors: report.errors }));
-      const unobserve = observeComponents(metrics.registry, { store, supervisor, election: gc, onCleanup: (listener) => cleanup.onReport(listener) });
+      const unobserve = observeComponents(metrics.registry, { store, supervisor, election: gc, cleanup });
 
       await gc.start(); // the daemon starts the election, so it alone stops it (and hands the lease over) at the end
       await supervisor.start();

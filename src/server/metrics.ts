@@ -2,7 +2,8 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Store } from '../store/port.js';
 import type { GlobalCoordinator } from '../supervision/global-coordinator.js';
 import type { CoordinatorTimeoutHandler } from '../supervision/timeout-handler.js';
-import type { CleanupReport } from '../supervision/cleanup.js';
+import { createMetrics } from '../observability/create-metrics.js';
+import type { CleanupJob } from './cleanup-job.js';
 
 /** The daemon's own metrics, beside the library's. */
 export interface DaemonMetrics {
@@ -30,19 +31,22 @@ export interface ObservedComponents {
   store: Store;
   supervisor: CoordinatorTimeoutHandler;
   election: GlobalCoordinator;
-  /** Subscribes to each cleanup report of the scheduled job (and of POST /api/cleanup); returns the unsubscribe. */
-  onCleanup(listener: (report: CleanupReport) => void): () => void;
+  cleanup: CleanupJob;
 }
 
 /**
- * The one place the library's instrumentation joins the daemon's registry: today nothing (the
- * metrics library is built beside this daemon). Once it is merged:
- *   const metrics = createMetrics({ registry });
- *   const stops = [metrics.observeStore(c.store), metrics.observeSupervisor(c.supervisor),
- *                  metrics.observeElection(c.election), c.onCleanup((r) => metrics.observeCleanup(r))];
- *   return () => stops.forEach((stop) => stop());
- * Returns what undoes it (called at shutdown).
+ * The library's instrumentation on the daemon's registry: the store (operations, breaker, lost
+ * state), the supervisor (checks, warnings, escalations, active_coordinators), the election
+ * (leader, epoch) and every cleanup run, scheduled or asked for. Returns what undoes it (at shutdown).
  */
-export function observeComponents(_registry: Registry, _components: ObservedComponents): () => void {
-  return () => undefined;
+export function observeComponents(registry: Registry, components: ObservedComponents): () => void {
+  const metrics = createMetrics({ registry });
+  const stops = [
+    metrics.observeStore(components.store),
+    metrics.observeSupervisor(components.supervisor),
+    metrics.observeElection(components.election),
+    components.cleanup.onReport((report) => metrics.observeCleanup(report)),
+    components.cleanup.onFailure((failure) => metrics.observeCleanup(failure)),
+  ];
+  return () => stops.forEach((stop) => stop());
 }

@@ -93,6 +93,19 @@ describe('rendezvous serve: two daemons, one supervisor', () => {
     const view = (body as { swarms: { coordinators: { id: string; state: string; replacedBy: string | null }[] }[] }).swarms[0]!.coordinators.find((c) => c.id === 'victim-1');
     assert.equal(view?.state, 'replaced');
     assert.match(view?.replacedBy ?? '', /^victim-1/);
+
+    // ... and in /metrics: the leader counted it; exactly one daemon says it leads.
+    const views = await Promise.all(daemons.map(ready));
+    const leader = daemons[views.findIndex((v) => v.supervisor.isLeader)]!;
+    const scrape = async (d: DaemonProcess) => (await fetch(`${d.url}/metrics`)).text();
+    const text = await scrape(leader);
+    assert.match(text, new RegExp(`^timeout_events_total\\{swarm="${SWARM}",kind="coordinator_dead"\\} [1-9]`, 'm'));
+    assert.match(text, new RegExp(`^rendezvous_warnings_total\\{swarm="${SWARM}"\\} [1-9]`, 'm'));
+    assert.match(text, new RegExp(`^rendezvous_escalations_total\\{swarm="${SWARM}"\\} 1$`, 'm'));
+    assert.match(text, /^rendezvous_supervisor_checks_total [1-9]/m);
+    assert.match(text, /^circuit_breaker_state\{state="closed"\} 1$/m);
+    const leading = await Promise.all(daemons.map(async (d) => /^rendezvous_is_leader\{namespace="[^"]+"\} 1$/m.test(await scrape(d))));
+    assert.deepEqual(leading.filter(Boolean).length, 1, 'one daemon exports rendezvous_is_leader 1');
   });
 
   test('SIGTERM: the leader exits 0 and the other daemon takes the lease', async () => {
