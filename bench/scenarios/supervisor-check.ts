@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { CoordinatorTimeoutHandler, createStore, keys } from '../../src/index.js';
+import { createMetrics } from '../../src/observability/create-metrics.js';
+import { createDaemonMetrics } from '../../src/server/metrics.js';
 import { readSwarm } from '../../src/server/read-model/swarm-reader.js';
 import { seedCoordinatorState } from '../../test/support/coordinator-state.js';
 
@@ -9,6 +11,8 @@ export interface SupervisorCheckCounts {
   checks: number;
   /** Every coordinator silent past the dead threshold (each check warns all of them), instead of alive. */
   silent?: boolean;
+  /** Scrapes of the daemon's registry to time after the checks (0: no metrics observed at all). */
+  scrapes?: number;
 }
 
 export interface SupervisorCheckResult {
@@ -17,6 +21,9 @@ export interface SupervisorCheckResult {
   /** Each read of the swarm as GET /api/coordinators builds it, ms. */
   readMs: number[];
   coordinators: number;
+  /** Each `/metrics` text built from the daemon's registry (library metrics observing the check), ms. */
+  scrapeMs: number[];
+  scrapeBytes: number;
 }
 
 /**
@@ -30,7 +37,14 @@ export async function runSupervisorCheck(url: string, secret: string, counts: Su
   const store = await createStore({ url: dbUrl });
   const swarm = `bench-${process.pid}-check`;
   const handler = new CoordinatorTimeoutHandler({ store, checkIntervalMs: 3_600_000, maxWarnings: 1_000_000, namespace: `bench-${process.pid}-sup`, election: { secret }, env: {} });
+  // The daemon's registry as src/server/metrics.ts fills it: process metrics, HTTP, and the library's.
+  const daemonMetrics = counts.scrapes ? createDaemonMetrics() : undefined;
+  const unobserve: (() => void)[] = [];
   try {
+    if (daemonMetrics) {
+      const metrics = createMetrics({ registry: daemonMetrics.registry });
+      unobserve.push(metrics.observeStore(store), metrics.observeSupervisor(handler));
+    }
     const [seconds] = await raw.time();
     // A heartbeat a minute in the future stays fresh for the whole run, whatever it costs.
     // (Silent: ten minutes old, past the default threshold, with escalation off so every check warns all.)
@@ -54,8 +68,18 @@ export async function runSupervisorCheck(url: string, secret: string, counts: Su
       readMs.push(performance.now() - started);
       if (view.coordinators.length !== counts.coordinators) throw new Error(`read model saw ${view.coordinators.length} of ${counts.coordinators}`);
     }
-    return { checkMs, readMs, coordinators: seen };
+    const scrapeMs: number[] = [];
+    let scrapeBytes = 0;
+    for (let i = 0; i < (counts.scrapes ?? 0); i += 1) {
+      const started = performance.now();
+      const text = await daemonMetrics!.registry.metrics();
+      scrapeMs.push(performance.now() - started);
+      scrapeBytes = Buffer.byteLength(text);
+      if (!text.includes(`active_coordinators{swarm="${swarm}"} ${counts.silent ? 0 : counts.coordinators}`)) throw new Error('the scrape lacks the swarm\'s active_coordinators');
+    }
+    return { checkMs, readMs, coordinators: seen, scrapeMs, scrapeBytes };
   } finally {
+    for (const stop of unobserve) stop();
     await handler.stop();
     await raw.flushdb().catch(() => undefined);
     raw.disconnect();

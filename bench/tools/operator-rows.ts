@@ -6,7 +6,7 @@ import '../quiet.js';
 import { createStore } from '../../src/index.js';
 import { startRedis } from '../../test/support/redis-server.js';
 import { PROFILES } from '../profile.js';
-import { metricsScrapeRow, supervisorCheckRow } from '../rows/operator.js';
+import { operatorRows } from '../rows/operator.js';
 import { newSecret } from '../scenario.js';
 import { formatTable, formatTargets } from '../table.js';
 
@@ -15,7 +15,7 @@ const server = await startRedis();
 const store = await createStore({ url: server.url });
 try {
   const env = { profile, store, url: server.url, port: server.port, secret: newSecret(), log: (m: string) => void process.stderr.write(`${m}\n`) };
-  const rows = [await supervisorCheckRow(env), await metricsScrapeRow(env)];
+  const rows = await operatorRows(env);
   console.log(formatTable(rows));
   for (const line of formatTargets(rows)) console.log(line);
   console.log(JSON.stringify(rows[0]!.details, (key, value: unknown) => (Array.isArray(value) && typeof value[0] === 'number' ? value.map((v: number) => Math.round(v)) : value)));
