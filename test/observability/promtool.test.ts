@@ -5,7 +5,6 @@
  * from stand-ins with the components' event shapes, since the point here is the exposition format.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
@@ -18,20 +17,8 @@ import { GlobalCoordinator } from '../../src/supervision/global-coordinator.js';
 import { CoordinatorTimeoutHandler } from '../../src/supervision/timeout-handler.js';
 import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { nextLeader } from '../support/leader-events.js';
+import { promtool } from '../support/promtool.js';
 import { recordingLogger } from '../support/recording-logger.js';
-
-/** Runs promtool with `input` on stdin: its exit code and every line it printed. */
-function promtool(args: string[], input: string): Promise<{ code: number | null; lines: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('promtool', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, lines: output.split('\n').filter((line) => line.trim() !== '') }));
-    child.stdin.end(input);
-  });
-}
 
 async function populatedRegistry(): Promise<{ registry: Registry; close: () => Promise<void> }> {
   const registry = new Registry();

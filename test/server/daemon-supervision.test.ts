@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startCoordinatorProcess, type CoordinatorProcess } from '../support/child-process.js';
+import { promtool } from '../support/promtool.js';
 import { api, EventFeed, startDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/until.js';
@@ -106,6 +107,9 @@ describe('rendezvous serve: two daemons, one supervisor', () => {
     assert.match(text, /^circuit_breaker_state\{state="closed"\} 1$/m);
     const leading = await Promise.all(daemons.map(async (d) => /^rendezvous_is_leader\{namespace="[^"]+"\} 1$/m.test(await scrape(d))));
     assert.deepEqual(leading.filter(Boolean).length, 1, 'one daemon exports rendezvous_is_leader 1');
+    // The daemon's whole scrape (process metrics, HTTP, the library's) passes promtool's lint.
+    const lint = await promtool(['check', 'metrics'], text);
+    assert.deepEqual(lint, { code: 0, lines: [] });
   });
 
   test('SIGTERM: the leader exits 0 and the other daemon takes the lease', async () => {
