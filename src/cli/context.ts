@@ -1,0 +1,29 @@
+/**
+ * What most commands open: the store the coordinators use (REDIS_URL or --redis-url: a CLI process
+ * on the embedded store would see nothing of theirs) and the signing secret from the environment.
+ */
+import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/port.js';
+import { InvalidConfigError } from '../protocol/errors.js';
+
+export interface StoreFlags {
+  redisUrl?: string;
+}
+
+/** The coordinators' Redis; a typed configuration error when none is named. */
+export async function openStore(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+  const url = flags.redisUrl ?? (env.REDIS_URL || undefined);
+  if (url === undefined) throw new InvalidConfigError('no Redis to use: set REDIS_URL or pass --redis-url (the embedded store lives in one process and holds nothing of other processes)');
+  // A command fails fast on a dead Redis: the breaker's and reconnection's patience is a daemon's.
+  return createStore({ url, env, breaker: false });
+}
+
+/** Runs `use` with an open store, closed afterwards whatever happens. */
+export async function withStore<T>(flags: StoreFlags, use: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(flags);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
