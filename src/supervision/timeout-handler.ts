@@ -131,7 +131,7 @@ export class CoordinatorTimeoutHandler extends EventEmitter<TimeoutHandlerEvents
     this.#cleanup = new DeadCleanup(this.#ctx);
     this.#escalation = new Escalation(this.#ctx, options.spawner ?? recordOnlySpawner, this.#cleanup);
     this.#deadlocks = new Deadlocks(this.#ctx, (epoch, ops, tag) => this.#gc?.fenced(epoch, ops, { tag }) ?? Promise.resolve(false));
-    this.#check = new SupervisorCheck(this.#ctx, { warnings: this.#warnings, escalation: this.#escalation, deadlocks: this.#deadlocks, leads: () => this.#gc?.isLeader() ?? false });
+    this.#check = new SupervisorCheck(this.#ctx, { warnings: this.#warnings, escalation: this.#escalation, deadlocks: this.#deadlocks, leads: (epoch) => this.#gc !== undefined && this.#gc.isLeader() && this.#gc.getEpoch() === epoch });
   }
 
   /**

@@ -26,8 +26,12 @@ export interface CheckParts {
   warnings: Warnings;
   escalation: Escalation;
   deadlocks: Deadlocks;
-  /** Whether this supervisor still leads (and still runs): a check stops at the next step when not. */
-  leads(): boolean;
+  /**
+   * Whether this supervisor still leads in term `epoch` (and still runs): a check stops at the next
+   * step when not. The term, not only leadership: a check of an ended term must stop even when this
+   * worker leads again in a newer one (its writes would all be fenced out, and use up the caps).
+   */
+  leads(epoch: number): boolean;
 }
 
 /**
@@ -77,7 +81,7 @@ export class SupervisorCheck {
     try {
       const candidates = await this.#warn(epoch, started, summary, swarms);
       if (candidates) await this.#escalate(candidates.sort(byPriority), epoch);
-      completed = candidates !== undefined && this.#parts.leads();
+      completed = candidates !== undefined && this.#parts.leads(epoch);
       summary.durationMs = performance.now() - started;
       return summary;
     } finally {
@@ -97,7 +101,7 @@ export class SupervisorCheck {
     const roundMs = () => config.checkIntervalMs + Math.max(this.#lastDurationMs, performance.now() - started);
     const candidates: EscalationCandidate[] = [];
     for (const swarmId of await readSwarms(store, rejections)) {
-      if (!leads()) return undefined; // stopped, or the term ended
+      if (!leads(epoch)) return undefined; // stopped, or the term ended
       await escalation.resumeSpawns(swarmId, at, epoch);
       const coordinators = [...(await readLiveness(store, swarmId, rejections))].map(([coordinatorId, liveness]) => ({ coordinatorId, ...liveness, silentMs: at - liveness.lastSeen }));
       summary.swarms += 1;
@@ -109,7 +113,7 @@ export class SupervisorCheck {
       await deadlocks.detect(swarmId, new Map(waiting.map((c) => [c.coordinatorId, c.waitingFor])), epoch);
       // A batch of coordinators at a time, their writes sent together: a registry of 10,000 costs 100 round trips, not 10,000.
       for (let from = 0; from < coordinators.length; from += WARN_BATCH) {
-        if (!leads()) return undefined; // the term ended during the check
+        if (!leads(epoch)) return undefined; // the term ended during the check
         const batch = coordinators.slice(from, from + WARN_BATCH);
         const outcomes = await Promise.all(batch.map(({ coordinatorId, lastSeen, silentMs }, j) => this.#judge({ swarmId, coordinatorId }, silentMs, counts[from + j]!, epoch, roundMs(), lastSeen)));
         if (outcomes.includes('fenced')) return undefined; // a newer supervisor term exists
@@ -143,7 +147,7 @@ export class SupervisorCheck {
     const { store, config, now, caps, logger } = this.#ctx;
     const { escalation, leads } = this.#parts;
     for (const [i, { owner }] of candidates.entries()) {
-      if (!leads()) return;
+      if (!leads(epoch)) return;
       if (!caps.escalations.available()) {
         caps.escalations.countCapped(candidates.length - i);
         return;
