@@ -1,6 +1,6 @@
 /**
- * What metrics cost a round trip: alternating blocks of round trips with metrics observed and not,
- * on the same two coordinators, on the embedded store or (`--redis`) a private redis-server;
+ * What metrics cost a round trip: rotating blocks of round trips with metrics off, with no-op
+ * listeners on the coordinators' events, and with metrics observed, on the same two coordinators, on the embedded store or (`--redis`) a private redis-server;
  * `--only=store|coordinators` observes one part.
  * `npx tsx bench/tools/metrics-cost.ts [blocks] [tripsPerBlock] [--redis] [--only=store|coordinators]`
  */
@@ -32,19 +32,37 @@ async function block(): Promise<number> {
 }
 
 await block(); // warm-up
-const off: number[] = [];
-const on: number[] = [];
-for (let i = 0; i < blocks; i += 1) {
-  off.push(await block());
-  const stops = [
+// Three sides in rotating order: off, no-op listeners on the same events (what emitting them
+// costs), metrics (what the metrics' listeners and the store timer add on top).
+const EVENTS = ['signal:sent', 'signal:received', 'message:rejected', 'record:forged', 'ack:sent', 'heartbeat', 'heartbeat:failed', 'wait:ended'] as const;
+const noop = (): void => undefined;
+const sides = {
+  off: () => [] as (() => void)[],
+  noop: () =>
+    [a, b].map((c) => {
+      for (const name of EVENTS) c.on(name, noop);
+      return () => {
+        for (const name of EVENTS) c.off(name, noop);
+      };
+    }),
+  metrics: () => [
     ...(only === 'store' ? [] : [metrics.observeCoordinator(a), metrics.observeCoordinator(b)]),
     ...(only === 'coordinators' ? [] : [metrics.observeStore(store)]),
-  ];
-  on.push(await block());
-  for (const stop of stops) stop();
+  ],
+};
+const names = Object.keys(sides) as (keyof typeof sides)[];
+const times: Record<keyof typeof sides, number[]> = { off: [], noop: [], metrics: [] };
+for (let i = 0; i < blocks; i += 1) {
+  for (let j = 0; j < names.length; j += 1) {
+    const side = names[(i + j) % names.length]!;
+    const stops = sides[side]();
+    times[side].push(await block());
+    for (const stop of stops) stop();
+  }
 }
 const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
-console.log(`round trip on ${server ? 'Redis' : 'the embedded store'}${only ? ` (${only} only)` : ''}, µs (median of ${blocks} blocks of ${trips}): off ${median(off).toFixed(1)}, on ${median(on).toFixed(1)}, added ${(median(on) - median(off)).toFixed(1)}`);
+const [off, noopMs, on] = [median(times.off), median(times.noop), median(times.metrics)];
+console.log(`round trip on ${server ? 'Redis' : 'the embedded store'}${only ? ` (${only} only)` : ''}, µs, median of ${blocks} blocks of ${trips}: off ${off.toFixed(1)}, no-op listeners ${noopMs.toFixed(1)} (+${(noopMs - off).toFixed(1)}), metrics ${on.toFixed(1)} (+${(on - off).toFixed(1)})`);
 await Promise.all([a.stop(), b.stop()]);
 await store.close();
 await server?.stop();
