@@ -20,8 +20,10 @@ export class AgentSession {
   readonly #unacked = new Map<string, Signal>();
   /** Signals a wait took whose caller vanished before printing: offered first to the next waits, oldest first. */
   readonly #returned: Signal[] = [];
+  /** Signals rejected for their signature that no timed-out wait has reported yet. */
   #signalRejections = 0;
-  #ackRejections = 0;
+  /** messageId → ACKs of it rejected for their signature (the latest 1,000 messages). */
+  readonly #ackRejections = new Map<string, number>();
 
   constructor(coordinator: BlockingCoordinator) {
     this.#coordinator = coordinator;
@@ -29,7 +31,10 @@ export class AgentSession {
     coordinator.on('message:rejected', (event) => {
       if (!SIGNATURE_REASONS.has(event.reason)) return;
       if (event.kind === 'signal') this.#signalRejections += 1;
-      else this.#ackRejections += 1;
+      else if (event.messageId !== undefined) {
+        this.#ackRejections.set(event.messageId, (this.#ackRejections.get(event.messageId) ?? 0) + 1);
+        if (this.#ackRejections.size > 1_000) this.#ackRejections.delete(this.#ackRejections.keys().next().value!);
+      }
     });
   }
 
@@ -39,12 +44,13 @@ export class AgentSession {
     const compiled = compileFilter(filter);
     const index = this.#returned.findIndex((signal) => matches(compiled, signal) && this.#unacked.has(signal.messageId));
     if (index !== -1) return this.#returned.splice(index, 1)[0]!;
-    const rejectedBefore = this.#signalRejections;
     try {
       return await this.#coordinator.blockUntilSignal({ ...filter, timeoutMs: request.timeoutMs, signal: abort });
     } catch (error) {
-      const rejected = this.#signalRejections - rejectedBefore;
+      // Rejections since the last report, before or during this wait: the sender may be waiting on a signal this agent threw away.
+      const rejected = this.#signalRejections;
       if (error instanceof SignalTimeoutError && rejected > 0) {
+        this.#signalRejections = 0;
         throw new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no signal within the timeout, and ${rejected} signal(s) arrived that did not verify (bad signature): is the sender's BLOCKING_COORDINATION_SECRET this agent's?`, { rejected });
       }
       throw error;
@@ -85,7 +91,6 @@ export class AgentSession {
 
   /** The ACKs, in the order of `from`; a timeout with some missing throws with the ones that came. */
   async waitForAcks(request: WaitAcksRequest): Promise<Ack[]> {
-    const rejectedBefore = this.#ackRejections;
     const options: { timeoutMs?: number; swarmId?: string } = {};
     if (request.timeoutMs !== undefined) options.timeoutMs = request.timeoutMs;
     if (request.swarmId !== undefined) options.swarmId = request.swarmId;
@@ -93,7 +98,7 @@ export class AgentSession {
     const present = request.from.flatMap((id) => acks.get(id) ?? []);
     const missing = request.from.filter((id) => !acks.has(id));
     if (missing.length === 0) return present;
-    const rejected = this.#ackRejections - rejectedBefore;
+    const rejected = this.#ackRejections.get(request.messageId) ?? 0;
     const error = rejected > 0
       ? new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no ACK from ${missing.join(', ')} within the timeout, and ${rejected} ACK(s) arrived that did not verify: is their BLOCKING_COORDINATION_SECRET this agent's?`, { missing })
       : new RendezvousError(ERROR_CODES.TIMEOUT, `no ACK from ${missing.join(', ')} within the timeout`, { missing });
