@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import { after, before, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { BlockingCoordinator } from '../../src/core/coordinator.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/port.js';
@@ -171,7 +173,7 @@ test('failures exit with their documented codes and one RDV_ERR line', { timeout
     const noSignal = await cli(['agent', 'ack', '--id', 'cli-errors', 'lib:wake:1'], env);
     assert.equal(noSignal.code, 3, describe(noSignal));
     // Bad flags: 2.
-    for (const args of [
+    const badFlags = [
       ['agent', 'wait', '--id', 'cli-errors', '--timeout', 'soon'],
       ['agent', 'wait', '--id', 'cli-errors', '--iteration', '-1'],
       ['agent', 'wait', '--id', 'bad id'],
@@ -180,17 +182,42 @@ test('failures exit with their documented codes and one RDV_ERR line', { timeout
       ['agent', 'send', '--id', 'cli-errors', '--to', 'x'],
       ['agent', 'send', '--id', 'cli-errors', '--to', 'x', '--type', 'wake', '--payload', '{oops'],
       ['agent', 'ack', '--id', 'cli-errors', 'x:wake:1', '--result', '@/nonexistent/file.json'],
-    ]) {
-      const run = await cli(args, env);
-      assert.equal(run.code, 2, `${args.join(' ')}: ${describe(run)}`);
+    ];
+    const runs = await Promise.all(badFlags.map((args) => cli(args, env)));
+    runs.forEach((run, i) => {
+      assert.equal(run.code, 2, `${badFlags[i]!.join(' ')}: ${describe(run)}`);
       assert.ok(run.stderr.trim().length > 0);
-    }
+    });
     // A second agent with the same id on this machine: 2, and the first one still serves.
     const twin = await cli(['agent', 'run', '--id', 'cli-errors', '--swarm', 'round-5'], env);
     assert.equal(twin.code, 2, describe(twin));
     assert.match(twin.stderr, /RDV_ERR_INVALID_CONFIG: .*already listens/);
     assert.equal((await cli(['agent', 'ready', '--id', 'cli-errors'], env)).code, 0);
   } finally {
+    await agent.stop();
+  }
+});
+
+test('a wait in progress when the agent is stopped ends with 1 (RDV_ERR_STOPPED), and the agent deregisters', { timeout: 30_000 }, async () => {
+  const env = agentEnv(redis.url);
+  const agent = await startAgent('cli-stopping', 'round-8', env);
+  const client = new Redis(redis.url);
+  try {
+    const waiting = cli(['agent', 'wait', '--id', 'cli-stopping', '--timeout', '20s'], env);
+    // The heartbeat reports the wait (status "waiting") once it reached the coordinator.
+    for (;;) {
+      const beat = JSON.parse((await client.get('blocking:heartbeat:cli-stopping')) ?? '{}') as { status?: string };
+      if (beat.status === 'waiting') break;
+      await delay(20); // a poll of a condition, bounded by the test's timeout
+    }
+    const stopped = await agent.stop();
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const run = await waiting;
+    assert.equal(run.code, 1, describe(run));
+    assert.match(run.stderr, /RDV_ERR_STOPPED/);
+    assert.equal(await client.exists('blocking:heartbeat:cli-stopping'), 0);
+  } finally {
+    client.disconnect();
     await agent.stop();
   }
 });

@@ -48,7 +48,14 @@ export function callAgent(id: string, socketPath: string, request: Request): Pro
       (line) => {
         if (answered) return;
         answered = true;
-        const answer = JSON.parse(line) as AgentAnswer;
+        let answer: AgentAnswer;
+        try {
+          answer = JSON.parse(line) as AgentAnswer;
+        } catch {
+          socket.destroy();
+          reject(new RendezvousError(ERROR_CODES.INTERNAL, `agent ${id} answered something that is not JSON: is ${socketPath} an agent's socket?`));
+          return;
+        }
         if (!answer.ok) {
           socket.end();
           reject(new AgentError(answer.error.code, answer.error.message, answer.error.partial));

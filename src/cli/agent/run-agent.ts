@@ -25,6 +25,8 @@ export async function runAgent(flags: RunFlags): Promise<ExitCode> {
   const { id, socket } = resolveAgent(flags);
   assertId(flags.swarm, 'swarm id');
   const iteration = flags.iteration === undefined ? undefined : parseCount(flags.iteration, '--iteration');
+  // Listened for from the start: a SIGTERM while starting still stops cleanly.
+  const stopping = stopSignal();
   const store = await openStore(flags);
   let server: AgentServer | undefined;
   let coordinator: BlockingCoordinator | undefined;
@@ -34,11 +36,14 @@ export async function runAgent(flags: RunFlags): Promise<ExitCode> {
     let begin!: () => void;
     const started = new Promise<void>((resolve) => (begin = resolve));
     server = await listenAgent(id, socket, session, started);
-    await coordinator.start();
-    coordinator.setProgress({ ...(iteration === undefined ? {} : { iteration }), ...(flags.phase ? { phase: flags.phase } : {}) });
-    begin();
-    printJson({ ready: true, id, swarm: flags.swarm, socket, pid: process.pid });
-    const name = await stopSignal();
+    const starting = coordinator.start();
+    starting.catch(() => undefined); // when a stop signal wins the race, the stop ends it
+    if ((await Promise.race([starting.then(() => 'started' as const), stopping])) === 'started') {
+      coordinator.setProgress({ ...(iteration === undefined ? {} : { iteration }), ...(flags.phase ? { phase: flags.phase } : {}) });
+      begin();
+      printJson({ ready: true, id, swarm: flags.swarm, socket, pid: process.pid });
+    }
+    const name = await stopping;
     process.stderr.write(`rendezvous agent run: ${name}: stopping ${id}\n`);
     return EXIT.OK;
   } finally {
