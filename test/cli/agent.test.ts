@@ -127,6 +127,23 @@ test('signals come in order across wait calls, an acknowledged one never again, 
   }
 });
 
+test('wait filters as blockUntilSignal does: what does not match stays, in order, for a later wait', { timeout: 30_000 }, async () => {
+  const env = agentEnv(redis.url);
+  const agent = await startAgent('cli-filtered', 'round-9', env);
+  try {
+    const [a, b] = await Promise.all([coordinator('lib-a', 'round-9'), coordinator('lib-b', 'round-9')]);
+    const status = await a.sendSignal('cli-filtered', 'status_update', { iteration: 1 });
+    const early = await b.sendSignal('cli-filtered', 'validate', { iteration: 1 });
+    const wanted = await b.sendSignal('cli-filtered', 'validate', { iteration: 2 });
+    const wait = (...args: string[]) => cli(['agent', 'wait', '--id', 'cli-filtered', '--timeout', '5s', ...args], env);
+    assert.equal(line(await wait('--type', 'validate,completion', '--from', 'lib-b', '--iteration', '2')).messageId, wanted.messageId);
+    assert.equal(line(await wait('--from', 'lib-a,lib-c')).messageId, status.messageId);
+    assert.equal(line(await wait()).messageId, early.messageId);
+  } finally {
+    await agent.stop();
+  }
+});
+
 test('a signal handed to a caller that vanished before confirming goes to the next wait', { timeout: 30_000 }, async () => {
   const env = agentEnv(redis.url);
   const agent = await startAgent('cli-crashy', 'round-4', env);
