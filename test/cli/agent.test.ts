@@ -144,29 +144,51 @@ test('wait filters as blockUntilSignal does: what does not match stays, in order
   }
 });
 
-test('a signal handed to a caller that vanished before confirming goes to the next wait', { timeout: 30_000 }, async () => {
+/** A caller that takes a signal over the socket, as `agent wait` does, but dies without confirming it printed it; `vanish` closes it. */
+function rawWait(socketPath: string, id: string): Promise<{ messageId: string; vanish(): void }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath, () => socket.write(`${JSON.stringify({ v: 1, id, op: 'wait', timeoutMs: 5_000 })}\n`));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\n')) resolve({ messageId: (JSON.parse(text) as { value: Signal }).value.messageId, vanish: () => socket.destroy() });
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Until the agent's heartbeat reports a wait in progress. */
+async function untilWaiting(client: Redis, id: string): Promise<void> {
+  for (;;) {
+    const beat = JSON.parse((await client.get(`blocking:heartbeat:${id}`)) ?? '{}') as { status?: string };
+    if (beat.status === 'waiting') return;
+    await delay(20); // a poll of a condition, bounded by the test's timeout
+  }
+}
+
+test('a signal handed to a caller that vanished before confirming goes to a wait in progress, or the next wait', { timeout: 30_000 }, async () => {
   const env = agentEnv(redis.url);
   const agent = await startAgent('cli-crashy', 'round-4', env);
+  const client = new Redis(redis.url);
   try {
     const sender = await coordinator('lib-sender-4', 'round-4');
-    const { messageId } = await sender.sendSignal('cli-crashy', 'wake');
-    // A caller that reads the answer and dies without saying it printed it.
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(agent.ready.socket, () => socket.write(`${JSON.stringify({ v: 1, id: 'cli-crashy', op: 'wait', timeoutMs: 5_000 })}\n`));
-      let text = '';
-      socket.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('\n')) {
-          socket.destroy();
-          resolve(text);
-        }
-      });
-      socket.on('error', reject);
-    });
-    assert.equal((JSON.parse(answer) as { value: Signal }).value.messageId, messageId);
+    const first = await sender.sendSignal('cli-crashy', 'wake');
+    const taken = await rawWait(agent.ready.socket, 'cli-crashy');
+    assert.equal(taken.messageId, first.messageId);
+    taken.vanish();
     const next = await cli(['agent', 'wait', '--id', 'cli-crashy', '--timeout', '5s'], env);
-    assert.equal(line(next).messageId, messageId, describe(next));
+    assert.equal(line(next).messageId, first.messageId, describe(next));
+
+    const second = await sender.sendSignal('cli-crashy', 'wake');
+    const again = await rawWait(agent.ready.socket, 'cli-crashy');
+    assert.equal(again.messageId, second.messageId);
+    const waiting = cli(['agent', 'wait', '--id', 'cli-crashy', '--timeout', '5s'], env);
+    await untilWaiting(client, 'cli-crashy');
+    again.vanish();
+    const woken = await waiting;
+    assert.equal(line(woken).messageId, second.messageId, describe(woken));
   } finally {
+    client.disconnect();
     await agent.stop();
   }
 });
@@ -221,12 +243,7 @@ test('a wait in progress when the agent is stopped ends with 1 (RDV_ERR_STOPPED)
   const client = new Redis(redis.url);
   try {
     const waiting = cli(['agent', 'wait', '--id', 'cli-stopping', '--timeout', '20s'], env);
-    // The heartbeat reports the wait (status "waiting") once it reached the coordinator.
-    for (;;) {
-      const beat = JSON.parse((await client.get('blocking:heartbeat:cli-stopping')) ?? '{}') as { status?: string };
-      if (beat.status === 'waiting') break;
-      await delay(20); // a poll of a condition, bounded by the test's timeout
-    }
+    await untilWaiting(client, 'cli-stopping');
     const stopped = await agent.stop();
     assert.equal(stopped.code, 0, stopped.stderr);
     const run = await waiting;

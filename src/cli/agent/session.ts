@@ -5,11 +5,16 @@
  * instead of a bare timeout.
  */
 import type { BlockingCoordinator } from '../../core/coordinator.js';
-import { compileFilter, matches } from '../../core/signal-filter.js';
+import { compileFilter, matches, type CompiledFilter } from '../../core/signal-filter.js';
 import type { Ack } from '../../protocol/ack.js';
 import { NotFoundError, RendezvousError, ERROR_CODES, SignalTimeoutError } from '../../protocol/errors.js';
 import type { Signal } from '../../protocol/signal.js';
 import type { AckRequest, SendRequest, WaitAcksRequest, WaitRequest } from './wire.js';
+
+interface Waiter {
+  filter: CompiledFilter;
+  wake(signal: Signal): void;
+}
 
 /** Reasons that mean "signed with another secret, or forged". */
 const SIGNATURE_REASONS = new Set(['unsigned', 'signature_length', 'bad_signature']);
@@ -20,6 +25,8 @@ export class AgentSession {
   readonly #unacked = new Map<string, Signal>();
   /** Signals a wait took whose caller vanished before printing: offered first to the next waits, oldest first. */
   readonly #returned: Signal[] = [];
+  /** The waits in progress, for a signal given back meanwhile. */
+  readonly #waiters = new Set<Waiter>();
   /** Signals rejected for their signature that no timed-out wait has reported yet. */
   #signalRejections = 0;
   /** messageId → ACKs of it rejected for their signature (the latest 1,000 messages). */
@@ -44,9 +51,20 @@ export class AgentSession {
     const compiled = compileFilter(filter);
     const index = this.#returned.findIndex((signal) => matches(compiled, signal) && this.#unacked.has(signal.messageId));
     if (index !== -1) return this.#returned.splice(index, 1)[0]!;
+    // A signal given back while this call waits is handed to it: the library wait is ended for it.
+    const own = new AbortController();
+    const forward = () => own.abort();
+    abort.addEventListener('abort', forward, { once: true });
+    let woken: Signal | undefined;
+    const waiter: Waiter = { filter: compiled, wake: (signal) => ((woken = signal), own.abort()) };
+    this.#waiters.add(waiter);
     try {
-      return await this.#coordinator.blockUntilSignal({ ...filter, timeoutMs: request.timeoutMs, signal: abort });
+      const signal = await this.#coordinator.blockUntilSignal({ ...filter, timeoutMs: request.timeoutMs, signal: own.signal });
+      if (woken === undefined) return signal;
+      this.giveBack(signal); // both came at once: the one given back is older, the other waits its turn
+      return woken;
     } catch (error) {
+      if (woken !== undefined) return woken;
       // Rejections since the last report, before or during this wait: the sender may be waiting on a signal this agent threw away.
       const rejected = this.#signalRejections;
       if (error instanceof SignalTimeoutError && rejected > 0) {
@@ -54,12 +72,21 @@ export class AgentSession {
         throw new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no signal within the timeout, and ${rejected} signal(s) arrived that did not verify (bad signature): is the sender's BLOCKING_COORDINATION_SECRET this agent's?`, { rejected });
       }
       throw error;
+    } finally {
+      this.#waiters.delete(waiter);
+      abort.removeEventListener('abort', forward);
     }
   }
 
-  /** A signal handed to a caller that disconnected before printing it: the next matching wait gets it. */
+  /** A signal handed to a caller that disconnected before printing it: a wait in progress that matches gets it, else the next one. */
   giveBack(signal: Signal): void {
     if (!this.#unacked.has(signal.messageId)) return;
+    for (const waiter of this.#waiters) {
+      if (!matches(waiter.filter, signal)) continue;
+      this.#waiters.delete(waiter);
+      waiter.wake(signal);
+      return;
+    }
     const at = this.#returned.findIndex((other) => compareEntries(other, signal) > 0);
     this.#returned.splice(at === -1 ? this.#returned.length : at, 0, signal);
   }
