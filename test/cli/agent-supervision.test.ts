@@ -20,7 +20,7 @@ test('the supervisor sees an agent alive while it runs and dead after SIGKILL; S
   const client = new Redis(redis.url);
   const handler = new CoordinatorTimeoutHandler({
     store,
-    deadThresholdMs: 500,
+    deadThresholdMs: 1_000, // twenty heartbeat intervals: a loaded machine does not make a running agent look silent
     checkIntervalMs: 50,
     maxWarnings: 1_000,
     namespace: 'cli-agent-sv',
@@ -40,7 +40,7 @@ test('the supervisor sees an agent alive while it runs and dead after SIGKILL; S
     await handler.start();
     // Checks spanning more than the dead threshold: a running agent is never warned.
     const started = Date.now();
-    while (Date.now() - started < 800) await once(handler, 'check:ended');
+    while (Date.now() - started < 1_200) await once(handler, 'check:ended');
     assert.equal(warned.length, 0, JSON.stringify(warned));
     assert.equal(await handler.checkCoordinatorTimeout('cli-watched', 'sv-swarm'), false);
 
