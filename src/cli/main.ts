@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.js';
+import { registerAgent } from './commands/agent.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
 
@@ -15,6 +16,7 @@ const program = new Command('rendezvous')
   .exitOverride();
 
 registerServe(program);
+registerAgent(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { RendezvousError, ERROR_CODES } from '../../protocol/errors.js';
 import { redactError } from '../../protocol/redact.js';
-import { defaultLogger } from '../../store/default-logger.js';
-import { resolveDaemonConfig, type DaemonFlags } from '../../server/config.js';
-import { Daemon } from '../../server/daemon.js';
+import type { DaemonFlags } from '../../server/config.js';
+import type { Daemon } from '../../server/daemon.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Errors that mean "fix the configuration", not "try again". */
@@ -33,6 +32,8 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(flags: DaemonFlags & { redisUrl?: string }): Promise<number> {
+  // Loaded here, not at the top: every other command (agents call theirs in loops) starts without the daemon's modules.
+  const [{ defaultLogger }, { resolveDaemonConfig }, { Daemon }] = await Promise.all([import('../../store/default-logger.js'), import('../../server/config.js'), import('../../server/daemon.js')]);
   let logger;
   let daemon: Daemon;
   try {

@@ -1,0 +1,141 @@
+/**
+ * What an agent process keeps for its CLI callers around its one BlockingCoordinator: the signals
+ * received and not yet acknowledged (so `ack MESSAGE_ID` finds the inbox entry), the signals given
+ * back by callers that vanished before printing them, and the signature rejections a wait reports
+ * instead of a bare timeout.
+ */
+import type { BlockingCoordinator } from '../../core/coordinator.js';
+import { compileFilter, matches, type CompiledFilter } from '../../core/signal-filter.js';
+import type { Ack } from '../../protocol/ack.js';
+import { NotFoundError, RendezvousError, ERROR_CODES, SignalTimeoutError } from '../../protocol/errors.js';
+import type { Signal } from '../../protocol/signal.js';
+import type { AckRequest, SendRequest, WaitAcksRequest, WaitRequest } from './wire.js';
+
+interface Waiter {
+  filter: CompiledFilter;
+  wake(signal: Signal): void;
+}
+
+/** Reasons that mean "signed with another secret, or forged". */
+const SIGNATURE_REASONS = new Set(['unsigned', 'signature_length', 'bad_signature']);
+
+export class AgentSession {
+  readonly #coordinator: BlockingCoordinator;
+  /** messageId → the received signal (with its entryId), until acknowledged. */
+  readonly #unacked = new Map<string, Signal>();
+  /** Signals a wait took whose caller vanished before printing: offered first to the next waits, oldest first. */
+  readonly #returned: Signal[] = [];
+  /** The waits in progress, for a signal given back meanwhile. */
+  readonly #waiters = new Set<Waiter>();
+  /** Signals rejected for their signature that no timed-out wait has reported yet. */
+  #signalRejections = 0;
+  /** messageId → ACKs of it rejected for their signature (the latest 1,000 messages). */
+  readonly #ackRejections = new Map<string, number>();
+
+  constructor(coordinator: BlockingCoordinator) {
+    this.#coordinator = coordinator;
+    coordinator.on('signal:received', (signal) => void this.#unacked.set(signal.messageId, signal));
+    coordinator.on('message:rejected', (event) => {
+      if (!SIGNATURE_REASONS.has(event.reason)) return;
+      if (event.kind === 'signal') this.#signalRejections += 1;
+      else if (event.messageId !== undefined) {
+        this.#ackRejections.set(event.messageId, (this.#ackRejections.get(event.messageId) ?? 0) + 1);
+        if (this.#ackRejections.size > 1_000) this.#ackRejections.delete(this.#ackRejections.keys().next().value!);
+      }
+    });
+  }
+
+  /** The oldest matching signal: one given back first, else the coordinator's blockUntilSignal. */
+  async wait(request: WaitRequest, abort: AbortSignal): Promise<Signal> {
+    const filter = { types: request.types, from: request.from, iteration: request.iteration };
+    const compiled = compileFilter(filter);
+    const index = this.#returned.findIndex((signal) => matches(compiled, signal) && this.#unacked.has(signal.messageId));
+    if (index !== -1) return this.#returned.splice(index, 1)[0]!;
+    // A signal given back while this call waits is handed to it: the library wait is ended for it.
+    const own = new AbortController();
+    const forward = () => own.abort();
+    abort.addEventListener('abort', forward, { once: true });
+    let woken: Signal | undefined;
+    const waiter: Waiter = { filter: compiled, wake: (signal) => ((woken = signal), own.abort()) };
+    this.#waiters.add(waiter);
+    try {
+      const signal = await this.#coordinator.blockUntilSignal({ ...filter, timeoutMs: request.timeoutMs, signal: own.signal });
+      if (woken === undefined) return signal;
+      this.giveBack(signal); // both came at once: the one given back is older, the other waits its turn
+      return woken;
+    } catch (error) {
+      if (woken !== undefined) return woken;
+      // Rejections since the last report, before or during this wait: the sender may be waiting on a signal this agent threw away.
+      const rejected = this.#signalRejections;
+      if (error instanceof SignalTimeoutError && rejected > 0) {
+        this.#signalRejections = 0;
+        throw new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no signal within the timeout, and ${rejected} signal(s) arrived that did not verify (bad signature): is the sender's BLOCKING_COORDINATION_SECRET this agent's?`, { rejected });
+      }
+      throw error;
+    } finally {
+      this.#waiters.delete(waiter);
+      abort.removeEventListener('abort', forward);
+    }
+  }
+
+  /** A signal handed to a caller that disconnected before printing it: a wait in progress that matches gets it, else the next one. */
+  giveBack(signal: Signal): void {
+    if (!this.#unacked.has(signal.messageId)) return;
+    for (const waiter of this.#waiters) {
+      if (!matches(waiter.filter, signal)) continue;
+      this.#waiters.delete(waiter);
+      waiter.wake(signal);
+      return;
+    }
+    const at = this.#returned.findIndex((other) => compareEntries(other, signal) > 0);
+    this.#returned.splice(at === -1 ? this.#returned.length : at, 0, signal);
+  }
+
+  async ack(request: AckRequest): Promise<Ack> {
+    const signal = this.#unacked.get(request.messageId);
+    if (!signal) {
+      // NotFoundError appends "was not found."
+      throw new NotFoundError(`An unacknowledged signal ${request.messageId} received by agent ${this.#coordinator.id} (wait for it first; one acknowledged already is done)`, { messageId: request.messageId });
+    }
+    const options: { status?: string; result?: unknown } = {};
+    if (request.status !== undefined) options.status = request.status;
+    if (request.hasResult) options.result = request.result;
+    const ack = await this.#coordinator.acknowledge(signal, options);
+    this.#unacked.delete(signal.messageId);
+    const returned = this.#returned.indexOf(signal);
+    if (returned !== -1) this.#returned.splice(returned, 1);
+    return ack;
+  }
+
+  send(request: SendRequest): Promise<{ messageId: string; isDuplicate: boolean }> {
+    const options: { iteration?: number; payload?: unknown; idempotencyKey?: string; swarmId?: string } = {};
+    if (request.iteration !== undefined) options.iteration = request.iteration;
+    if (request.hasPayload) options.payload = request.payload;
+    if (request.idempotencyKey !== undefined) options.idempotencyKey = request.idempotencyKey;
+    if (request.swarmId !== undefined) options.swarmId = request.swarmId;
+    return this.#coordinator.sendSignal(request.to, request.type, options);
+  }
+
+  /** The ACKs, in the order of `from`; a timeout with some missing throws with the ones that came. */
+  async waitForAcks(request: WaitAcksRequest): Promise<Ack[]> {
+    const options: { timeoutMs?: number; swarmId?: string } = {};
+    if (request.timeoutMs !== undefined) options.timeoutMs = request.timeoutMs;
+    if (request.swarmId !== undefined) options.swarmId = request.swarmId;
+    const acks = await this.#coordinator.waitForAcks(request.from, request.messageId, options);
+    const present = request.from.flatMap((id) => acks.get(id) ?? []);
+    const missing = request.from.filter((id) => !acks.has(id));
+    if (missing.length === 0) return present;
+    const rejected = this.#ackRejections.get(request.messageId) ?? 0;
+    const error = rejected > 0
+      ? new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no ACK from ${missing.join(', ')} within the timeout, and ${rejected} ACK(s) arrived that did not verify: is their BLOCKING_COORDINATION_SECRET this agent's?`, { missing })
+      : new RendezvousError(ERROR_CODES.TIMEOUT, `no ACK from ${missing.join(', ')} within the timeout`, { missing });
+    throw Object.assign(error, { partial: present });
+  }
+}
+
+/** Stream order of two signals by entry id (`<ms>-<seq>`). */
+function compareEntries(a: Signal, b: Signal): number {
+  const [am = 0, as = 0] = (a.entryId ?? '0-0').split('-').map(Number);
+  const [bm = 0, bs = 0] = (b.entryId ?? '0-0').split('-').map(Number);
+  return am - bm || as - bs;
+}

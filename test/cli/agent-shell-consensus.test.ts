@@ -1,0 +1,59 @@
+/**
+ * examples/shell-consensus.sh: the demo's Loop 2 round in bash with the CLI only (four processes,
+ * each its own agent), against private Redis servers: PROCEED with the demo's confidences, DEFER
+ * with lower ones; no agent process left behind.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import { startRedis } from '../support/redis-server.js';
+import { agentEnv, CLI, describe, root, type Run } from './agent-support.js';
+
+function runScript(env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [path.join(root, 'examples/shell-consensus.sh')], { env: { ...env, RENDEZVOUS_CLI: `${process.execPath} ${CLI}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('examples/shell-consensus.sh ends the round in PROCEED or DEFER, as the demo does', { timeout: 90_000 }, async () => {
+  const servers = await Promise.all([startRedis(), startRedis()]);
+  try {
+    const [proceed, defer] = await Promise.all([
+      runScript(agentEnv(servers[0]!.url)),
+      runScript(agentEnv(servers[1]!.url, { DEMO_CONFIDENCES: '0.8,0.85,0.9' })),
+    ]);
+    assert.equal(proceed.code, 0, describe(proceed));
+    assert.match(proceed.stdout, /^Decision: PROCEED \(average confidence 0\.917 >= 0\.90\)$/m, describe(proceed));
+    assert.match(proceed.stdout, /isDuplicate=true/);
+    assert.match(proceed.stdout, /^Recommendations \(4 unique of 7\):$/m);
+    for (const id of ['validator-1', 'validator-2', 'validator-3']) {
+      assert.match(proceed.stdout, new RegExp(`^product-owner +<- ACK from ${id} `, 'm'));
+      assert.match(proceed.stdout, new RegExp(`^product-owner +<- completion from ${id} `, 'm'));
+    }
+    assert.equal(defer.code, 0, describe(defer));
+    assert.match(defer.stdout, /^Decision: DEFER \(average confidence 0\.85 < 0\.90\)$/m, describe(defer));
+    // Every agent stopped cleanly: no heartbeat left in either Redis.
+    for (const server of servers) {
+      const client = new Redis(server.url);
+      try {
+        assert.equal(await client.exists(...['product-owner', 'validator-1', 'validator-2', 'validator-3'].map((id) => `blocking:heartbeat:${id}`)), 0);
+      } finally {
+        client.disconnect();
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+});
