@@ -5,7 +5,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.js';
+import { registerCleanup } from './commands/cleanup.js';
+import { registerCoordinators } from './commands/coordinators.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerInbox } from './commands/inbox.js';
+import { registerLeaders } from './commands/leaders.js';
+import { registerSecret } from './commands/secret.js';
 import { registerServe } from './commands/serve.js';
+import { registerVerify } from './commands/verify.js';
 import { EXIT } from './exit-codes.js';
 
 const program = new Command('rendezvous')
@@ -15,6 +22,13 @@ const program = new Command('rendezvous')
   .exitOverride();
 
 registerServe(program);
+registerDoctor(program);
+registerCoordinators(program);
+registerInbox(program);
+registerLeaders(program);
+registerSecret(program);
+registerVerify(program);
+registerCleanup(program);
 
 try {
   await program.parseAsync(process.argv);
