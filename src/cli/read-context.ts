@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { resolveKeyring } from '../core/secrets.js';
 import { coordinatorDefaults } from '../core/coordinator-options.js';
 import type { Keyring } from '../protocol/keyring.js';
-import type { Logger } from '../protocol/logger.js';
+import { quiet } from './context.js';
 import { supervisorDefaults } from '../supervision/supervisor-options.js';
 import { parseDuration } from './io/duration.js';
 
@@ -20,7 +20,6 @@ export function storeFlags(command: Command): Command {
   return command.option('--redis-url <url>', 'the coordinators\' Redis (env REDIS_URL)').option('--json', 'one JSON document on stdout (docs/cli-operator.md)');
 }
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 /** The keyring of BLOCKING_COORDINATION_SECRET[_NEW]: a typed error when missing or short. */
 export function envKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {

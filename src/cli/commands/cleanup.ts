@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidConfigError } from '../../protocol/errors.js';
-import type { Logger } from '../../protocol/logger.js';
 import { cleanupStaleState } from '../../supervision/cleanup.js';
 import { cleanupDefaults } from '../../supervision/cleanup-options.js';
-import { withStore } from '../context.js';
+import { quiet, withStore } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../io/duration.js';
 import { action } from '../io/fail.js';
@@ -17,8 +16,6 @@ interface CleanupFlags extends ReadFlags {
   threshold: string;
 }
 
-/** Failed steps are counted in the report (errors); the library's warn lines would only repeat them. */
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 /** `rendezvous cleanup`: the library's cleanupStaleState (SCAN batches, exact id segments); a dry run unless --execute. */
 export function registerCleanup(program: Command): void {

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { RendezvousError, ERROR_CODES } from '../../protocol/errors.js';
 import { redactError } from '../../protocol/redact.js';
 import { defaultLogger } from '../../store/default-logger.js';
-import { resolveDaemonConfig, type DaemonFlags } from '../../server/config.js';
-import { Daemon } from '../../server/daemon.js';
+import type { DaemonFlags } from '../../server/config.js';
+import type { Daemon } from '../../server/daemon.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Errors that mean "fix the configuration", not "try again". */
@@ -35,6 +35,8 @@ export function registerServe(program: Command): void {
 async function serve(flags: DaemonFlags & { redisUrl?: string }): Promise<number> {
   let logger;
   let daemon: Daemon;
+  // Loaded here, not at start-up: every other command would pay for fastify and the daemon (read commands run in loops).
+  const [{ resolveDaemonConfig }, { Daemon }] = await Promise.all([import('../../server/config.js'), import('../../server/daemon.js')]);
   try {
     logger = defaultLogger();
     const config = resolveDaemonConfig(flags, process.env);
