@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { daemonDefaults } from '../../server/config.js';
-import { InvalidConfigError } from '../../protocol/errors.js';
 import { assertId } from '../../protocol/ids.js';
 import { openStore } from '../context.js';
 import { doctorExit, fail, guarded, type Check } from '../doctor/check.js';
@@ -9,6 +7,7 @@ import { clockCheck, evictionCheck, latencyCheck, parseInfo, permissionsCheck, p
 import { fleetChecks, leaderCheck, secretChecks, ttlCheck } from '../doctor/state-checks.js';
 import { action } from '../io/fail.js';
 import { paint, printJson, printTable, type Style } from '../io/output.js';
+import { rawRedis, redisUrl } from '../raw-redis.js';
 import { optionalKeyring, storeFlags, type ReadFlags } from '../read-context.js';
 
 const STYLE: Record<string, Style> = { pass: 'green', warn: 'yellow', fail: 'red' };
@@ -36,12 +35,10 @@ export function registerDoctor(program: Command): void {
 
 async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Check[]> {
   const env = process.env;
-  const url = flags.redisUrl ?? (env.REDIS_URL || undefined);
-  if (url === undefined) throw new InvalidConfigError('no Redis to check: set REDIS_URL or pass --redis-url');
+  const url = redisUrl(flags, env);
   const checks = secretChecks(env);
-  // One connection that gives up at once: a doctor reports an unreachable Redis, it does not wait for it.
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) });
-  client.on('error', () => undefined);
+  // A doctor reports an unreachable Redis, it does not wait for it.
+  const client = rawRedis(url, env);
   try {
     try {
       await client.connect();

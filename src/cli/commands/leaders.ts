@@ -34,17 +34,19 @@ export function registerLeaders(program: Command): void {
       .description("force a new election: delete the namespace's lease (the runbook's stuck-leader recovery). Followers take it with the next epoch; the old leader's fenced writes are refused"),
   )
     .addHelpText('after', '\nThe epoch counter is never touched (epochs must not go back). Stop a stuck leader gracefully first if you can.\nExit codes: 0 released, 2 bad namespace, 3 nobody holds the lease, 4 Redis unreachable.')
-    .action(
-      action('leaders release', async (namespace: string, flags: ReadFlags) => {
-        assertId(namespace, 'namespace');
-        const result = await withStore(flags, async (store) => {
-          const before = await store.readLease(namespace);
-          if (before.holder === null) throw new NotFoundError(`A lease in namespace ${namespace} (nobody leads it)`, { namespace });
-          await store.deleteKeys([globalKeys.leader(namespace)]);
-          return { namespace, released: true, previousHolder: before.holder, epoch: before.epoch };
-        });
-        if (flags.json) return printJson(result);
-        process.stdout.write(`released the lease of ${namespace} (held by ${result.previousHolder}, epoch ${result.epoch}): a follower takes it with the next epoch\n`);
-      }),
-    );
+    // `leaders` has --json and --redis-url too: commander gives them to the parent, so they are merged back.
+    .action((namespace: string, _flags: ReadFlags, command: Command) => release(namespace, command.optsWithGlobals<ReadFlags>(), command));
 }
+
+/** Deletes the lease only (never the epoch counter): the runbook's stuck-leader recovery. */
+const release = action('leaders release', async (namespace: string, flags: ReadFlags, _command: Command) => {
+  assertId(namespace, 'namespace');
+  const result = await withStore(flags, async (store) => {
+    const before = await store.readLease(namespace);
+    if (before.holder === null) throw new NotFoundError(`A lease in namespace ${namespace} (nobody leads it)`, { namespace });
+    await store.deleteKeys([globalKeys.leader(namespace)]);
+    return { namespace, released: true, previousHolder: before.holder, epoch: before.epoch };
+  });
+  if (flags.json) return printJson(result);
+  process.stdout.write(`released the lease of ${namespace} (held by ${result.previousHolder}, epoch ${result.epoch}): a follower takes it with the next epoch\n`);
+});
