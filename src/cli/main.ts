@@ -1,23 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `rendezvous` command line: a thin commander program; each command is registered from its
- * own file under commands/.
+ * own file under commands/, loaded only when run (command-registry.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.js';
-import { registerAcks } from './commands/acks.js';
-import { registerCleanup } from './commands/cleanup.js';
-import { registerCollectDiagnostics } from './commands/collect-diagnostics.js';
-import { registerCoordinators } from './commands/coordinators.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerEscalate } from './commands/escalate.js';
-import { registerInbox } from './commands/inbox.js';
-import { registerLeaders } from './commands/leaders.js';
-import { registerResend } from './commands/resend.js';
-import { registerSecret } from './commands/secret.js';
-import { registerServe } from './commands/serve.js';
-import { registerVerify } from './commands/verify.js';
-import { registerWatch } from './commands/watch.js';
+import { registerCommands } from './command-registry.js';
 import { EXIT } from './exit-codes.js';
 
 const program = new Command('rendezvous')
@@ -26,19 +14,7 @@ const program = new Command('rendezvous')
   .showHelpAfterError()
   .exitOverride();
 
-registerServe(program);
-registerDoctor(program);
-registerCoordinators(program);
-registerInbox(program);
-registerLeaders(program);
-registerSecret(program);
-registerVerify(program);
-registerCleanup(program);
-registerAcks(program);
-registerResend(program);
-registerEscalate(program);
-registerCollectDiagnostics(program);
-registerWatch(program);
+await registerCommands(program, process.argv);
 
 try {
   await program.parseAsync(process.argv);
