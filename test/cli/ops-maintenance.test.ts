@@ -34,6 +34,8 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
     children.push(c);
     return c;
   };
+  /** The lease as the store holds it: polled in-process (a CLI process per poll would cost seconds). */
+  const lease = () => store.readLease('supervisor');
   const leader = async () => {
     const run = await runBuilt(['leaders', '--json'], env);
     return (JSON.parse(run.stdout) as { namespaces: { namespace: string; verdict: string; leaderId: string | null; epoch: number | null }[] }).namespaces.find((n) => n.namespace === 'supervisor')!;
@@ -105,7 +107,7 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
   });
 
   test('escalate: through the leading daemon only; created, then existing; refused without a daemon or with a wrong token', async () => {
-    await until('the daemon leads', async () => (await leader()).verdict === 'held');
+    await until('the daemon leads', async () => (await lease()).holder !== null);
     const api = { ...env, RENDEZVOUS_API_URL: daemon.url, RENDEZVOUS_API_TOKEN: TOKEN };
     const first = await runBuilt(['escalate', 'coord-b', '--swarm', SWARM, '--json'], api);
     assert.equal(first.code, 0, show(first));
@@ -133,16 +135,20 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
   });
 
   test('leaders release: the lease goes, the daemon takes it again under a higher epoch; nobody leads: 3; bad namespace: 2', async () => {
-    await until('the daemon leads', async () => (await leader()).verdict === 'held');
+    await until('the daemon leads', async () => (await lease()).holder !== null);
     const before = await leader();
+    assert.equal(before.verdict, 'held', 'the daemon\'s sealed lease verifies with the same secret');
     const released = await runBuilt(['leaders', 'release', 'supervisor', '--json'], env);
     assert.equal(released.code, 0, show(released));
     const doc = JSON.parse(released.stdout) as { namespace: string; released: boolean; previousHolder: string; epoch: number };
     assert.deepEqual([doc.namespace, doc.released, doc.previousHolder, doc.epoch], ['supervisor', true, before.leaderId, before.epoch]);
     await until('a new term', async () => {
-      const now = await leader();
-      return now.verdict === 'held' && now.epoch! > before.epoch!;
+      const now = await lease();
+      return now.holder !== null && now.epoch > before.epoch!;
     });
+    const after = await leader();
+    assert.equal(after.verdict, 'held');
+    assert.ok(after.epoch! > before.epoch!, `epoch ${before.epoch} then ${after.epoch}`);
     const [nobody, bad] = await Promise.all([runBuilt(['leaders', 'release', 'no-such-ns'], env), runBuilt(['leaders', 'release', 'bad:ns'], env)]);
     assert.equal(nobody.code, 3, show(nobody));
     assert.equal(bad.code, 2, show(bad));

@@ -68,11 +68,10 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
 
   test('inbox: pending signals verified with the right secret, unverified with another', async () => {
     const wrongEnv = { ...env, BLOCKING_COORDINATION_SECRET: OTHER_SECRET };
-    const [ok, payloads, wrong, table, none, unknown] = await Promise.all([
+    const [ok, payloads, wrong, none, unknown] = await Promise.all([
       runBuilt(['inbox', 'coord-b', '--json'], env),
       runBuilt(['inbox', 'coord-b', '--swarm', SWARM, '--json', '--payloads'], env),
       runBuilt(['inbox', 'coord-b', '--json'], wrongEnv),
-      runBuilt(['inbox', 'coord-b'], wrongEnv),
       runBuilt(['inbox', 'coord-b'], { REDIS_URL: server.url }),
       runBuilt(['inbox', 'coord-nobody', '--json'], env),
     ]);
@@ -90,7 +89,6 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
     const wrongDoc = JSON.parse(wrong.stdout) as typeof doc;
     assert.ok(wrongDoc.pending.every((p) => !p.verified && p.reason === 'bad_signature'), show(wrong));
 
-    assert.match(table.stdout, /no: bad_signature/);
     assert.equal(none.code, 0, show(none));
     assert.match(none.stderr, /no BLOCKING_COORDINATION_SECRET/);
     assert.match(none.stdout, /no: bad_signature/);
@@ -100,7 +98,7 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
   });
 
   test('verify: 0 with the sender\'s secret, 5 with another, 3 for an unknown message, 2 without a secret', async () => {
-    const [ok, one, wrong, rotating, missing, noSecret, short] = await Promise.all([
+    const [ok, one, wrong, rotating, missing, noSecret] = await Promise.all([
       runBuilt(['verify', 'coord-b'], env),
       runBuilt(['verify', 'coord-b', '--message', sent[1]!, '--json'], env),
       runBuilt(['verify', 'coord-b'], { ...env, BLOCKING_COORDINATION_SECRET: OTHER_SECRET }),
@@ -108,7 +106,6 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
       runBuilt(['verify', 'coord-b'], { ...env, BLOCKING_COORDINATION_SECRET: OTHER_SECRET, BLOCKING_COORDINATION_SECRET_NEW: SECRET }),
       runBuilt(['verify', 'coord-b', '--message', 'coord-a:wake:1'], env),
       runBuilt(['verify', 'coord-b'], { REDIS_URL: server.url }),
-      runBuilt(['verify', 'coord-b'], { REDIS_URL: server.url, BLOCKING_COORDINATION_SECRET: 'short' }),
     ]);
     assert.equal(ok.code, 0, show(ok));
     assert.equal(ok.stdout.match(/signature OK/g)?.length, 2, show(ok));
@@ -125,8 +122,6 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
     assert.equal(missing.code, 3, show(missing));
     assert.equal(noSecret.code, 2, show(noSecret));
     assert.match(noSecret.stderr, /RDV_ERR_SECRET_MISSING/);
-    assert.equal(short.code, 2, show(short));
-    assert.match(short.stderr, /RDV_ERR_SECRET_TOO_SHORT/);
   });
 
   test('leaders: the default namespace free, as a table and JSON', async () => {
@@ -196,7 +191,7 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
 
   test('no Redis: read commands exit 4 (UNAVAILABLE) with one RDV_ERR line; doctor fails the reachability check (2)', async () => {
     const dead = { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
-    const commands = [['coordinators'], ['inbox', 'coord-b'], ['leaders'], ['verify', 'coord-b'], ['cleanup']];
+    const commands = [['coordinators'], ['inbox', 'coord-b'], ['cleanup']];
     const [doctor, noUrl, ...runs] = await Promise.all([runBuilt(['doctor', '--json'], dead), runBuilt(['coordinators'], {}), ...commands.map((args) => runBuilt(args, dead))]);
     for (const [i, args] of commands.entries()) {
       const run = runs[i]!;
