@@ -26,3 +26,7 @@ try {
     throw error;
   }
 }
+// A command that failed is done: ioredis keeps its connect timer (up to 2 s) after a refused
+// connection, and a caller retrying in a loop must not wait for it. Success exits on its own, so a
+// handle left open there still shows.
+if (process.exitCode !== undefined && process.exitCode !== EXIT.OK) process.exit();

@@ -8,11 +8,22 @@ export function redisUrl(flags: { redisUrl?: string }, env: NodeJS.ProcessEnv = 
   return url;
 }
 
-/** Not yet connected: `await client.connect()` throws when Redis does not answer. */
+/** Not yet connected: `await connectRaw(client)` throws when Redis does not answer. */
 export function rawRedis(url: string, env: NodeJS.ProcessEnv = process.env): Redis {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) });
-  client.on('error', () => undefined);
+  client.on('error', (error: Error) => void (lastErrors.set(client, error)));
   return client;
+}
+
+const lastErrors = new WeakMap<Redis, Error>();
+
+/** Connects, failing with the socket's own reason (ECONNREFUSED ...) rather than ioredis's "Connection is closed". */
+export async function connectRaw(client: Redis): Promise<void> {
+  try {
+    await client.connect();
+  } catch (error) {
+    throw lastErrors.get(client) ?? error;
+  }
 }
 
 /** A Redis URL fit to print: the password replaced. */

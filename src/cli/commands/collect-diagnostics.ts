@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withStore } from '../context.js';
 import { collectDiagnostics } from '../diagnostics.js';
 import { action } from '../io/fail.js';
-import { rawRedis, redisUrl } from '../raw-redis.js';
+import { connectRaw, rawRedis, redisUrl } from '../raw-redis.js';
 
 /** `rendezvous collect-diagnostics [-o FILE]`: one JSON bundle to attach to an issue or hand to support. */
 export function registerCollectDiagnostics(program: Command): void {
@@ -18,7 +18,7 @@ export function registerCollectDiagnostics(program: Command): void {
         const url = redisUrl(flags);
         const client = rawRedis(url);
         const bundle = await withStore(flags, async (store) => {
-          await client.connect();
+          await connectRaw(client);
           try {
             return await collectDiagnostics(store, client, process.env);
           } finally {

@@ -7,7 +7,7 @@ import { clockCheck, evictionCheck, latencyCheck, parseInfo, permissionsCheck, p
 import { fleetChecks, leaderCheck, secretChecks, ttlCheck } from '../doctor/state-checks.js';
 import { action } from '../io/fail.js';
 import { paint, printJson, printTable, type Style } from '../io/output.js';
-import { rawRedis, redisUrl } from '../raw-redis.js';
+import { connectRaw, rawRedis, redisUrl } from '../raw-redis.js';
 import { optionalKeyring, storeFlags, type ReadFlags } from '../read-context.js';
 
 const STYLE: Record<string, Style> = { pass: 'green', warn: 'yellow', fail: 'red' };
@@ -41,7 +41,7 @@ async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Chec
   const client = rawRedis(url, env);
   try {
     try {
-      await client.connect();
+      await connectRaw(client);
     } catch (error) {
       return [fail('redis.reachable', `cannot connect: ${error instanceof Error ? error.message : String(error)}`, 'check REDIS_URL, that Redis runs, and the network path (redis-cli -u "$REDIS_URL" PING)'), ...checks];
     }
