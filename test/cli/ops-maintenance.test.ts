@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -106,7 +109,7 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
     assert.equal((await store.peekInbox({ swarmId: SWARM, coordinatorId: 'coord-b' }, '0-0', 10)).length, 1);
   });
 
-  test('escalate: through the leading daemon only; created, then existing; refused without a daemon or with a wrong token', async () => {
+  test('escalate: through the leading daemon only; created, then existing; refused without a daemon, with a wrong token, or by a daemon that does not lead (6)', async () => {
     await until('the daemon leads', async () => (await lease()).holder !== null);
     const api = { ...env, RENDEZVOUS_API_URL: daemon.url, RENDEZVOUS_API_TOKEN: TOKEN };
     const first = await runBuilt(['escalate', 'coord-b', '--swarm', SWARM, '--json'], api);
@@ -129,6 +132,19 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
     assert.match(wrongToken.stderr, /RDV_ERR_UNAUTHORIZED/);
     assert.equal(noDaemon.code, 4, show(noDaemon));
     assert.equal(badFlags.code, 2, show(badFlags));
+    // A daemon that does not lead answers 409 RDV_ERR_NOT_LEADER (test/server covers the daemon's side): exit 6, REFUSED.
+    const follower = createServer((_request, response) => {
+      response.writeHead(409, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { code: 'RDV_ERR_NOT_LEADER', message: 'This worker does not lead namespace supervisor.', retryable: true, leaderId: 'w-1' } }));
+    });
+    await new Promise<void>((resolve) => follower.listen(0, '127.0.0.1', resolve));
+    try {
+      const refused = await runBuilt(['escalate', 'coord-b', '--swarm', SWARM, '--json', '--api', `http://127.0.0.1:${(follower.address() as AddressInfo).port}`], api);
+      assert.equal(refused.code, 6, show(refused));
+      assert.equal((JSON.parse(refused.stderr) as { error: { code: string } }).error.code, 'RDV_ERR_NOT_LEADER');
+    } finally {
+      await new Promise((resolve) => follower.close(resolve));
+    }
     // The signal waiting for coord-b moved to its replacement, as the supervisor does it.
     const inbox = await runBuilt(['inbox', created.replacementId, '--swarm', SWARM, '--json'], env);
     assert.equal((JSON.parse(inbox.stdout) as { pending: { verified: boolean }[] }).pending.length, 1, show(inbox));
@@ -181,9 +197,28 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
     assert.ok(ghostKeys.length > 0);
     assert.equal((await store.keyTtls(ghostKeys)).filter((t) => t === -2).length, 0, 'the dry run deleted nothing');
 
-    const run = await runBuilt(['cleanup', '--threshold', '1s', '--execute'], env);
+    // doctor sees the same: a dead coordinator (past DEAD_THRESHOLD) and a key someone wrote without a TTL.
+    const raw = new Redis(server.url);
+    try {
+      await raw.set('blocking:handmade', 'x');
+    } finally {
+      raw.disconnect();
+    }
+    const doctor = await runBuilt(['doctor', '--json'], { ...env, DEAD_THRESHOLD: '1000' });
+    const checks = new Map((JSON.parse(doctor.stdout) as { checks: { name: string; status: string; detail: string; fix?: string }[] }).checks.map((c) => [c.name, c]));
+    assert.equal(checks.get('supervisor.leader')!.status, 'pass', show(doctor));
+    assert.equal(checks.get('coordinators.stale')!.status, 'warn', show(doctor));
+    assert.match(checks.get('coordinators.stale')!.detail, /ops-maint\/coord-ghost/);
+    assert.match(checks.get('coordinators.stale')!.fix!, /rendezvous cleanup --execute/);
+    assert.equal(checks.get('keys.ttl')!.status, 'warn', show(doctor));
+    assert.match(checks.get('keys.ttl')!.detail, /blocking:handmade/);
+
+    const run = await runBuilt(['cleanup', '--threshold', '1s', '--execute', '--json'], env);
     assert.equal(run.code, 0, show(run));
-    assert.match(run.stdout, /^stale: .*coord-ghost/m, show(run));
+    const done = JSON.parse(run.stdout) as { staleCoordinators: string[]; ttlsFixed: number; keysDeleted: number };
+    assert.ok(done.staleCoordinators.includes('coord-ghost'), show(run));
+    assert.ok(done.keysDeleted >= ghostKeys.length);
+    assert.equal(done.ttlsFixed, 1, 'blocking:handmade got a TTL');
     assert.ok((await store.keyTtls(ghostKeys)).every((t) => t === -2), 'the ghost\'s keys are gone');
     assert.notEqual((await store.readStrings(['blocking:heartbeat:coord-acker']))[0], null, 'the live coordinator keeps its heartbeat');
   });
