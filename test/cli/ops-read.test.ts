@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { BlockingCoordinator, createStore, type Store } from '../../src/index.js';
 import { startCoordinatorProcess, type CoordinatorProcess } from '../support/child-process.js';
 import { OTHER_SECRET, SECRET } from '../support/coordinators.js';
@@ -163,7 +164,20 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
   });
 
   test('doctor: each check pass, warn or fail with what to do; exit 1 on this test Redis (no persistence, no supervisor)', async () => {
-    const [run, human, noSecret] = await Promise.all([runBuilt(['doctor', '--json'], env), runBuilt(['doctor'], env), runBuilt(['doctor', '--json'], { REDIS_URL: server.url })]);
+    // A Redis user without two commands the library needs.
+    const raw = new Redis(server.url);
+    try {
+      await raw.call('ACL', 'SETUSER', 'limited', 'on', '>limited-password', '~*', '&*', '+@all', '-publish', '-xreadgroup');
+    } finally {
+      raw.disconnect();
+    }
+    const limitedUrl = server.url.replace('redis://', 'redis://limited:limited-password@');
+    const [run, human, noSecret, limited] = await Promise.all([
+      runBuilt(['doctor', '--json'], env),
+      runBuilt(['doctor'], env),
+      runBuilt(['doctor', '--json'], { REDIS_URL: server.url }),
+      runBuilt(['doctor', '--json'], { ...env, REDIS_URL: limitedUrl }),
+    ]);
     assert.equal(run.code, 1, show(run));
     const doc = JSON.parse(run.stdout) as { status: string; checks: { name: string; status: string; detail: string; fix?: string }[] };
     assert.equal(doc.status, 'warn');
@@ -187,6 +201,11 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
 
     assert.equal(noSecret.code, 2, show(noSecret));
     assert.equal((JSON.parse(noSecret.stdout) as typeof doc).checks.find((c) => c.name === 'secret')!.status, 'fail');
+    assert.equal(limited.code, 2, show(limited));
+    const permissions = (JSON.parse(limited.stdout) as typeof doc).checks.find((c) => c.name === 'redis.permissions')!;
+    assert.equal(permissions.status, 'fail', show(limited));
+    assert.match(permissions.detail, /^user limited lacks: XREADGROUP, PUBLISH$/);
+    assert.ok(!limited.stdout.includes('limited-password'), 'the password is never printed');
   });
 
   test('no Redis: read commands exit 4 (UNAVAILABLE) with one RDV_ERR line; doctor fails the reachability check (2)', async () => {

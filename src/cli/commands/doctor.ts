@@ -36,16 +36,16 @@ export function registerDoctor(program: Command): void {
 async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Check[]> {
   const env = process.env;
   const url = redisUrl(flags, env);
-  const checks = secretChecks(env);
   // A doctor reports an unreachable Redis, it does not wait for it.
   const client = rawRedis(url, env);
+  const checks: Check[] = [];
   try {
     try {
       await connectRaw(client);
     } catch (error) {
-      return [fail('redis.reachable', `cannot connect: ${error instanceof Error ? error.message : String(error)}`, 'check REDIS_URL, that Redis runs, and the network path (redis-cli -u "$REDIS_URL" PING)'), ...checks];
+      return [fail('redis.reachable', `cannot connect: ${error instanceof Error ? error.message : String(error)}`, 'check REDIS_URL, that Redis runs, and the network path (redis-cli -u "$REDIS_URL" PING)'), ...secretChecks(env)];
     }
-    checks.unshift(...(await guarded('redis.latency', () => latencyCheck(client))));
+    checks.push(...(await guarded('redis.latency', () => latencyCheck(client))));
     const info = parseInfo(String(await client.info()));
     const save = await client.config('GET', 'save').then((r) => (r as string[])[1], () => undefined);
     checks.push(versionCheck(info), persistenceCheck(info, save), evictionCheck(info));
@@ -54,6 +54,7 @@ async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Chec
   } finally {
     client.disconnect();
   }
+  checks.push(...secretChecks(env));
   const store = await openStore(flags);
   try {
     checks.push(...(await guarded('supervisor.leader', () => leaderCheck(store, flags.namespace, optionalKeyring(env)))));
