@@ -5,8 +5,8 @@
 import { VERSION } from '../server/version.js';
 import { describePending, type PendingSignal } from '../server/read-model/pending-signals.js';
 import type { Store } from '../store/port.js';
-import { fingerprint } from './commands/secret.js';
-import { readCoordinators } from './commands/coordinators.js';
+import { fingerprint } from './fingerprint.js';
+import { readCoordinators } from './coordinators-reader.js';
 import { parseInfo } from './doctor/redis-checks.js';
 import { listNamespaces, readLeaders } from './leaders-reader.js';
 import { Keyring } from '../protocol/keyring.js';

@@ -1,18 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { fingerprint } from '../fingerprint.js';
 import { action } from '../io/fail.js';
 import { printJson } from '../io/output.js';
 import { SecretMissingError, SecretTooShortError } from '../../protocol/errors.js';
 import { MIN_SECRET_BYTES } from '../../protocol/keyring.js';
-
-/**
- * A secret's fingerprint: an HMAC keyed by the secret over a fixed label, cut to 16 hex. Equal
- * secrets give equal fingerprints on every machine; the fingerprint reveals nothing usable (it is
- * not a hash of the secret itself, so it cannot be checked against guesses faster than an HMAC).
- */
-export function fingerprint(secret: string): string {
-  return createHmac('sha256', Buffer.from(secret, 'utf8')).update('rendezvous secret fingerprint v1').digest('hex').slice(0, 16);
-}
 
 /** `rendezvous secret generate | fingerprint`. */
 export function registerSecret(program: Command): void {

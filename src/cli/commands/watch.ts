@@ -9,7 +9,7 @@ import { action } from '../io/fail.js';
 import { paint, printJson } from '../io/output.js';
 import { readLeaders } from '../leaders-reader.js';
 import { optionalKeyring, storeFlags, type ReadFlags } from '../read-context.js';
-import { printCoordinators, readCoordinators } from './coordinators.js';
+import { printCoordinators, readCoordinators } from '../coordinators-reader.js';
 
 interface WatchFlags extends ReadFlags {
   swarm?: string;

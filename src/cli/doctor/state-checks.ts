@@ -2,8 +2,8 @@
 import { MIN_SECRET_BYTES } from '../../protocol/keyring.js';
 import type { Keyring } from '../../protocol/keyring.js';
 import type { Store } from '../../store/port.js';
-import { fingerprint } from '../commands/secret.js';
-import { readCoordinators } from '../commands/coordinators.js';
+import { fingerprint } from '../fingerprint.js';
+import { readCoordinators } from '../coordinators-reader.js';
 import { readLeader } from '../leaders-reader.js';
 import { age, replayWindowMs } from '../read-context.js';
 import { fail, pass, warn, type Check } from './check.js';

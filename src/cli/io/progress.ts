@@ -16,7 +16,7 @@ export function progress(label: (steps: number, elapsedMs: number) => string, en
   let steps = 0;
   let drawn = 0;
   const frames = ['[=   ]', '[ =  ]', '[  = ]', '[   =]'];
-  const draw = () => process.stderr.write(`\r\u001b[2K${frames[Math.floor(drawn++ / 1) % frames.length]} ${label(steps, performance.now() - started)}`);
+  const draw = () => process.stderr.write(`\r\u001b[2K${frames[drawn++ % frames.length]} ${label(steps, performance.now() - started)}`);
   const timer = setInterval(draw, 100);
   timer.unref();
   return {
