@@ -4,6 +4,8 @@
  * daemon (the elected supervisor) and coordinators in other processes.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +19,7 @@ import { OTHER_SECRET, SECRET } from '../support/coordinators.js';
 import { startDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { freePort, startRedis, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/until.js';
-import { runBuilt, show } from '../support/built-cli.js';
+import { BUILT_CLI, runBuilt, show } from '../support/built-cli.js';
 
 const SWARM = 'ops-maint';
 const TOKEN = 'write-token-0123456789abcdef0123456789';
@@ -146,8 +148,10 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
       await new Promise((resolve) => follower.close(resolve));
     }
     // The signal waiting for coord-b moved to its replacement, as the supervisor does it.
-    const inbox = await runBuilt(['inbox', created.replacementId, '--swarm', SWARM, '--json'], env);
+    const [inbox, listed] = await Promise.all([runBuilt(['inbox', created.replacementId, '--swarm', SWARM, '--json'], env), runBuilt(['coordinators', '--swarm', SWARM, '--json'], env)]);
     assert.equal((JSON.parse(inbox.stdout) as { pending: { verified: boolean }[] }).pending.length, 1, show(inbox));
+    const views = (JSON.parse(listed.stdout) as { swarms: { coordinators: { id: string; state: string; replacedBy: string | null }[] }[] }).swarms[0]!.coordinators;
+    assert.deepEqual(views.find((c) => c.id === 'coord-b'), { ...views.find((c) => c.id === 'coord-b'), state: 'replaced', replacedBy: created.replacementId });
   });
 
   test('leaders release: the lease goes, the daemon takes it again under a higher epoch; nobody leads: 3; bad namespace: 2', async () => {
@@ -262,6 +266,20 @@ describe('rendezvous operator actions', { timeout: 90_000 }, () => {
     assert.ok(!human.stdout.includes('\u001b['));
     const bad = await runBuilt(['watch', '--frames', '0'], env);
     assert.equal(bad.code, 2, show(bad));
+  });
+
+  test('watch runs until SIGINT, then exits 0', async () => {
+    const watch = spawn(process.execPath, [BUILT_CLI, 'watch', '--json', '--interval', '100ms'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(watch, 'exit');
+    try {
+      const [first] = (await once(watch.stdout.setEncoding('utf8'), 'data')) as [string];
+      assert.ok(Array.isArray((JSON.parse(first.split('\n')[0]!) as { swarms: unknown }).swarms));
+      watch.kill('SIGINT');
+      const [code, signal] = (await exited) as [number | null, string | null];
+      assert.deepEqual([code, signal], [0, null]);
+    } finally {
+      if (watch.exitCode === null && watch.signalCode === null) watch.kill('SIGKILL');
+    }
   });
 
   test('--help on each command, naming its exit codes', async () => {
