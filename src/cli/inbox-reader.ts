@@ -41,11 +41,13 @@ export async function locate(store: Pick<Store, 'listSwarms' | 'listRegistry' | 
   return found[0]!;
 }
 
-export async function readInbox(store: Store, id: string, swarm: string | undefined, keyring: Keyring | undefined, withPayloads: boolean): Promise<InboxDoc> {
+/** The inbox document, and the stored bodies by entry id (for `verify`'s signing strings; never printed whole). */
+export async function readInbox(store: Store, id: string, swarm: string | undefined, keyring: Keyring | undefined, withPayloads: boolean): Promise<InboxDoc & { bodies: Map<string, string> }> {
   const swarmId = await locate(store, id, swarm);
   const owner = { swarmId, coordinatorId: id };
   const [entries, replacements] = await Promise.all([store.peekInbox(owner, '0-0', PEEK_LIMIT), readReplacements(store, swarmId)]);
   const replaces = replacements.find((r) => r.newCoordinatorId === id)?.oldCoordinatorId ?? null;
   const pending = describePending(owner, entries, { keyring: keyring ?? NO_KEY, replayWindowMs, replaces }, withPayloads);
-  return { swarmId, coordinatorId: id, secretSet: keyring !== undefined, pending };
+  const bodies = new Map(entries.flatMap((e) => (e.body === null ? [] : [[e.entryId, e.body] as const])));
+  return { swarmId, coordinatorId: id, secretSet: keyring !== undefined, pending, bodies };
 }

@@ -110,6 +110,12 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
     ]);
     assert.equal(ok.code, 0, show(ok));
     assert.equal(ok.stdout.match(/signature OK/g)?.length, 2, show(ok));
+    // The runbook's openssl recipe, line for line: the signing string, the stored and the expected HMAC.
+    assert.match(ok.stdout, /^ {2}signing string: coord-a:coord-b:wake:\d+$/m, show(ok));
+    assert.match(ok.stdout, /^ {2}signing string: coord-a:coord-b:completion:\d+(:seq=\d+)?:iteration=2:payload=[0-9a-f]{64}:idempotencyKey=task-1$/m, show(ok));
+    const hmacs = (run: typeof ok) => [...run.stdout.matchAll(/^ {2}stored: +([0-9a-f]{64})\n {2}expected: +([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]);
+    assert.equal(hmacs(ok).length, 2, show(ok));
+    assert.ok(hmacs(ok).every(([stored, expected]) => stored === expected));
 
     assert.equal(one.code, 0, show(one));
     const doc = JSON.parse(one.stdout) as { ok: boolean; signals: { messageId: string }[] };
@@ -118,6 +124,7 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
 
     assert.equal(wrong.code, 5, show(wrong));
     assert.match(wrong.stdout, /MISMATCH \(bad_signature\)/);
+    assert.ok(hmacs(wrong).length === 2 && hmacs(wrong).every(([stored, expected]) => stored !== expected), show(wrong));
     assert.equal(rotating.code, 0, show(rotating));
 
     assert.equal(missing.code, 3, show(missing));

@@ -18,7 +18,7 @@ export function registerInbox(program: Command): void {
     .addHelpText('after', '\nNothing is consumed: the inbox is read with XRANGE, outside the consumer group.\nExit codes: 0 listed (even empty), 2 bad flags or id, 3 unknown coordinator, 4 Redis unreachable.')
     .action(
       action('inbox', async (id: string, flags: ReadFlags & { swarm?: string; payloads?: boolean }) => {
-        const doc = await withStore(flags, (store) => readInbox(store, id, flags.swarm, optionalKeyring(), flags.payloads === true));
+        const { bodies: _bodies, ...doc } = await withStore(flags, (store) => readInbox(store, id, flags.swarm, optionalKeyring(), flags.payloads === true));
         if (flags.json) return printJson(doc);
         if (!doc.secretSet) process.stderr.write('no BLOCKING_COORDINATION_SECRET: nothing can be verified\n');
         printTable(
