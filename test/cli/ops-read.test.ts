@@ -78,6 +78,7 @@ describe('rendezvous read commands', { timeout: 60_000 }, () => {
     ]);
     assert.equal(ok.code, 0, show(ok));
     const doc = JSON.parse(ok.stdout) as { swarmId: string; secretSet: boolean; pending: { messageId: string; verified: boolean; reason: string | null; iteration: number | null; payload?: unknown }[] };
+    assert.deepEqual(Object.keys(doc).sort(), ['coordinatorId', 'pending', 'secretSet', 'swarmId'], 'the documented fields, no more');
     assert.equal(doc.swarmId, SWARM, 'swarm found from the inbox without --swarm');
     assert.deepEqual(doc.pending.map((p) => p.messageId), sent);
     assert.ok(doc.pending.every((p) => p.verified && p.reason === null), show(ok));
