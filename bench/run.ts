@@ -22,11 +22,12 @@ import { replicatedRoundTripRow } from './rows/replicated.js';
 import { settledMemoryRow } from './rows/settled.js';
 import { cleanupRow, supervisionRow } from './rows/supervision.js';
 import { operatorRows } from './rows/operator.js';
+import { cliRow } from './rows/cli.js';
 import { newSecret } from './scenario.js';
 import { formatTable, formatTargets } from './table.js';
 
 /** Row builders on the private Redis, in run order (the idle fleet runs alone, after the load rows). */
-const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [roundTripAloneRow, roundTripRow, fanInRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow, operatorRows, settledMemoryRow, replicatedRoundTripRow];
+const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [roundTripAloneRow, roundTripRow, fanInRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow, operatorRows, cliRow, settledMemoryRow, replicatedRoundTripRow];
 
 function parseCli(): { profile: Profile; metrics: boolean } | undefined {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, metrics: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });

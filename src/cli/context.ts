@@ -5,17 +5,21 @@
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/port.js';
 import { InvalidConfigError } from '../protocol/errors.js';
+import type { Logger } from '../protocol/logger.js';
 
 export interface StoreFlags {
   redisUrl?: string;
 }
+
+/** A command reports its own failure as one RDV_ERR line; the store's reconnection warnings would only repeat it. */
+export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 /** The coordinators' Redis; a typed configuration error when none is named. */
 export async function openStore(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
   const url = flags.redisUrl ?? (env.REDIS_URL || undefined);
   if (url === undefined) throw new InvalidConfigError('no Redis to use: set REDIS_URL or pass --redis-url (the embedded store lives in one process and holds nothing of other processes)');
   // A command fails fast on a dead Redis: the breaker's and reconnection's patience is a daemon's.
-  return createStore({ url, env, breaker: false });
+  return createStore({ url, env, breaker: false, logger: quiet });
 }
 
 /** Runs `use` with an open store, closed afterwards whatever happens. */

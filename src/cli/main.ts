@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `rendezvous` command line: a thin commander program; each command is registered from its
- * own file under commands/.
+ * own file under commands/, loaded only when run (command-registry.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.js';
-import { registerAgent } from './commands/agent.js';
-import { registerServe } from './commands/serve.js';
+import { registerCommands } from './command-registry.js';
 import { EXIT } from './exit-codes.js';
 
 const program = new Command('rendezvous')
@@ -15,8 +14,7 @@ const program = new Command('rendezvous')
   .showHelpAfterError()
   .exitOverride();
 
-registerServe(program);
-registerAgent(program);
+await registerCommands(program, process.argv);
 
 try {
   await program.parseAsync(process.argv);
@@ -28,3 +26,7 @@ try {
     throw error;
   }
 }
+// A command that failed is done: ioredis keeps its connect timer (up to 2 s) after a refused
+// connection, and a caller retrying in a loop must not wait for it. Success exits on its own, so a
+// handle left open there still shows.
+if (process.exitCode !== undefined && process.exitCode !== EXIT.OK) process.exit();

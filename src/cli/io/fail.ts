@@ -13,6 +13,8 @@ export function exitCodeOf(error: unknown): ExitCode {
     case ERROR_CODES.SECRET_MISSING:
     case ERROR_CODES.SECRET_TOO_SHORT:
     case ERROR_CODES.STORE_MISCONFIGURED:
+    case ERROR_CODES.UNAUTHORIZED:
+    case ERROR_CODES.FORBIDDEN:
       return EXIT.CONFIG;
     case ERROR_CODES.NOT_FOUND:
       return EXIT.NOT_FOUND;

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { daemonDefaults } from '../../server/config.js';
+import { assertId } from '../../protocol/ids.js';
+import { openStore } from '../context.js';
+import { doctorExit, fail, guarded, type Check } from '../doctor/check.js';
+import { clockCheck, evictionCheck, latencyCheck, parseInfo, permissionsCheck, persistenceCheck, versionCheck } from '../doctor/redis-checks.js';
+import { fleetChecks, leaderCheck, secretChecks, ttlCheck } from '../doctor/state-checks.js';
+import { action } from '../io/fail.js';
+import { paint, printJson, printTable, type Style } from '../io/output.js';
+import { connectRaw, rawRedis, redisUrl } from '../raw-redis.js';
+import { optionalKeyring, storeFlags, type ReadFlags } from '../read-context.js';
+
+const STYLE: Record<string, Style> = { pass: 'green', warn: 'yellow', fail: 'red' };
+
+/** `rendezvous doctor`: every check passes, warns or fails, with what to do; exit 0 / 1 / 2. */
+export function registerDoctor(program: Command): void {
+  storeFlags(program.command('doctor').description('check Redis, the secret and the coordinators\' state; each check says pass, warn or fail and what to do'))
+    .option('--namespace <ns>', "the supervisors' election namespace", daemonDefaults.namespace)
+    .addHelpText('after', '\nExit codes (doctor only): 0 every check passed, 1 a warning, 2 a failure (also: Redis unreachable, bad flags).')
+    .action(
+      action('doctor', async (flags: ReadFlags & { namespace: string }) => {
+        assertId(flags.namespace, 'namespace');
+        const checks = await runChecks(flags);
+        const status = doctorExit(checks);
+        if (flags.json) printJson({ status: (['pass', 'warn', 'fail'] as const)[status], checks });
+        else {
+          printTable(['CHECK', 'STATUS', 'DETAIL'], checks.map((c) => [c.name, paint(c.status, STYLE[c.status]!), c.detail]));
+          const todo = checks.filter((c) => c.fix);
+          if (todo.length > 0) process.stdout.write(`\nwhat to do:\n${todo.map((c) => `  ${c.name}: ${c.fix}`).join('\n')}\n`);
+        }
+        return status;
+      }),
+    );
+}
+
+async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Check[]> {
+  const env = process.env;
+  const url = redisUrl(flags, env);
+  // A doctor reports an unreachable Redis, it does not wait for it.
+  const client = rawRedis(url, env);
+  const checks: Check[] = [];
+  try {
+    try {
+      await connectRaw(client);
+    } catch (error) {
+      return [fail('redis.reachable', `cannot connect: ${error instanceof Error ? error.message : String(error)}`, 'check REDIS_URL, that Redis runs, and the network path (redis-cli -u "$REDIS_URL" PING)'), ...secretChecks(env)];
+    }
+    checks.push(...(await guarded('redis.latency', () => latencyCheck(client))));
+    const info = parseInfo(String(await client.info()));
+    const save = await client.config('GET', 'save').then((r) => (r as string[])[1], () => undefined);
+    checks.push(versionCheck(info), persistenceCheck(info, save), evictionCheck(info));
+    checks.push(...(await guarded('redis.permissions', () => permissionsCheck(client))));
+    checks.push(...(await guarded('clock.drift', () => clockCheck(client))));
+  } finally {
+    client.disconnect();
+  }
+  checks.push(...secretChecks(env));
+  const store = await openStore(flags);
+  try {
+    checks.push(...(await guarded('supervisor.leader', () => leaderCheck(store, flags.namespace, optionalKeyring(env)))));
+    checks.push(...(await guarded('coordinators.stale', () => fleetChecks(store))));
+    checks.push(...(await guarded('keys.ttl', () => ttlCheck(store))));
+  } finally {
+    await store.close();
+  }
+  return checks;
+}
