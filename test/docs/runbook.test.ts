@@ -3,13 +3,13 @@
  * an operator pastes must say OK for a genuine signal and MISMATCH (exit 1) for a wrong secret.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BlockingCoordinator, createStore, type Logger, type Store } from '../../src/index.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { runProcess, type ProcessRun } from '../support/run-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const runbook = readFileSync(path.join(root, 'docs/runbook.md'), 'utf8');
@@ -38,30 +38,10 @@ function allBashBlocks(): string[] {
   return [...runbook.matchAll(/^```bash\n([\s\S]*?)\n```$/gm)].map((m) => m[1]!);
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessRun;
 
 function bash(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
+  return runProcess('bash', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env }, timeoutMs: 15_000, ...(input === undefined ? {} : { input }) });
 }
 
 const show = (run: Run) => `exit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
