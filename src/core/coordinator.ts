@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
-import { CoordinatorStoppedError, InvalidConfigError, InvalidSignalError, NotStartedError, RendezvousError } from '../protocol/errors.js';
+import { CoordinatorStoppedError, ERROR_CODES, InvalidConfigError, InvalidSignalError, NotStartedError, RendezvousError } from '../protocol/errors.js';
 import type { CoordinatorStatus, Heartbeat } from '../protocol/heartbeat.js';
 import { assertId, assertIds } from '../protocol/ids.js';
 import type { Logger } from '../protocol/logger.js';
@@ -439,7 +439,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
 /** How a wait that threw ended: its timeout, or anything else that ended it early (an abort, the stop, an error). */
 function outcomeOf(error: unknown): WaitOutcome {
-  return error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT' ? 'timeout' : 'aborted';
+  return error instanceof RendezvousError && error.code === ERROR_CODES.TIMEOUT ? 'timeout' : 'aborted';
 }
 
 /** What the inbox and the ACK waits report, as metrics, log lines and events (one object, no closure per coordinator). */

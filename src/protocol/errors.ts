@@ -34,6 +34,22 @@ export const ERROR_CODES = {
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
+/** Codes of failures that the same call may get past later, unchanged: the store back, a leader found, a limit reset. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  ERROR_CODES.TIMEOUT,
+  ERROR_CODES.STORE_UNAVAILABLE,
+  ERROR_CODES.CIRCUIT_OPEN,
+  ERROR_CODES.REPLICATION_SHORTFALL,
+  ERROR_CODES.NOT_LEADER,
+  ERROR_CODES.RATE_LIMITED,
+  ERROR_CODES.INBOX_FULL,
+]);
+
+/** Whether a failure with this code may succeed if the same call is made again later (the `retryable` of the daemon's and the CLI's JSON errors). */
+export function isRetryable(code: string): boolean {
+  return RETRYABLE_CODES.has(code);
+}
+
 export class RendezvousError extends Error {
   readonly code: ErrorCode;
   readonly context: Readonly<Record<string, unknown>>;

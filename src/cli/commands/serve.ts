@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { RendezvousError, ERROR_CODES } from '../../protocol/errors.js';
 import { redactError } from '../../protocol/redact.js';
 import type { DaemonFlags } from '../../server/config.js';
 import type { Daemon } from '../../server/daemon.js';
 import { EXIT } from '../exit-codes.js';
-
-/** Errors that mean "fix the configuration", not "try again". */
-const CONFIG_CODES = new Set<string>([ERROR_CODES.INVALID_CONFIG, ERROR_CODES.SECRET_MISSING, ERROR_CODES.SECRET_TOO_SHORT, ERROR_CODES.STORE_MISCONFIGURED, ERROR_CODES.INVALID_ID]);
+import { exitCodeOf } from '../io/fail.js';
 
 /** `rendezvous serve`: the daemon (src/server/daemon.ts) in the foreground until SIGTERM or SIGINT. */
 export function registerServe(program: Command): void {
@@ -41,7 +38,8 @@ async function serve(flags: DaemonFlags & { redisUrl?: string }): Promise<number
     const config = resolveDaemonConfig(flags, process.env);
     daemon = await Daemon.start({ config, env: process.env, logger, ...(flags.redisUrl ? { redisUrl: flags.redisUrl } : {}) });
   } catch (error) {
-    const config = error instanceof RendezvousError && CONFIG_CODES.has(error.code);
+    // serve's start fails with 2 (fix the configuration) or 1 (anything else), as operations.md says.
+    const config = exitCodeOf(error) === EXIT.CONFIG;
     const safe = redactError(error);
     (logger ?? console).error({ err: safe }, 'rendezvous serve could not start');
     process.stderr.write(`rendezvous serve: ${safe instanceof Error ? safe.message : String(safe)}\n`);

@@ -1,4 +1,4 @@
-import { ERROR_CODES, RendezvousError } from '../../protocol/errors.js';
+import { ERROR_CODES, isRetryable, RendezvousError } from '../../protocol/errors.js';
 import { redactError } from '../../protocol/redact.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
@@ -47,7 +47,7 @@ export function reportFailure(command: string, error: unknown, json: boolean): E
   const message = safe instanceof Error ? safe.message : String(safe);
   const exit = exitCodeOf(error);
   if (json) {
-    process.stderr.write(`${JSON.stringify({ error: { code, message, retryable: exit === EXIT.UNAVAILABLE || exit === EXIT.TIMEOUT } })}\n`);
+    process.stderr.write(`${JSON.stringify({ error: { code, message, retryable: isRetryable(code) } })}\n`);
   } else {
     process.stderr.write(`rendezvous ${command}: ${code}: ${message}\n`);
   }

@@ -1,8 +1,7 @@
-import { parseActivity } from '../../protocol/activity.js';
-import { parseHeartbeat } from '../../protocol/heartbeat.js';
 import { isValidId } from '../../protocol/ids.js';
 import { keys } from '../../protocol/keys.js';
 import type { Store } from '../../store/port.js';
+import { latestRecord, ownRecords } from '../../supervision/supervisor/liveness.js';
 import { findCycles } from '../../supervision/supervisor/wait-for-graph.js';
 import type { CoordinatorView, SwarmView } from './coordinator-view.js';
 import { readReplacements } from './replacements.js';
@@ -32,10 +31,11 @@ export async function readSwarm(store: ViewStore, swarmId: string, now: number, 
   const replacedBy = new Map(replacements.map((r) => [r.oldCoordinatorId, r.newCoordinatorId]));
   const replaces = new Map(replacements.map((r) => [r.newCoordinatorId, r.oldCoordinatorId]));
   const coordinators: CoordinatorView[] = registry.map(({ coordinatorId: id, lastSeen: score }, i) => {
-    const heartbeat = parseOwn(parseHeartbeat(records[i] ?? 'null'), id);
-    const activity = parseOwn(parseActivity(records[n + i] ?? null), id);
+    const own = ownRecords(id, records[i] ?? null, records[n + i] ?? null);
+    const { heartbeat, activity } = own;
     const warnings = Number(records[2 * n + i] ?? 0) || 0;
-    const lastSeen = Math.max(score, heartbeat?.timestamp ?? -Infinity, activity?.timestamp ?? -Infinity);
+    // As the supervisor judges: the latest of the registry score and the coordinator's own records.
+    const lastSeen = Math.max(score, latestRecord(own));
     const heartbeatAgeMs = Math.max(0, now - lastSeen);
     const waitingFor = [...new Set([...(heartbeat?.waitingFor ?? []), ...(activity?.waitingFor ?? [])].filter(isValidId))];
     const state = replacedBy.has(id) ? 'replaced' : heartbeatAgeMs > options.deadThresholdMs ? 'dead' : warnings > 0 ? 'warned' : 'alive';
@@ -83,9 +83,4 @@ function replacedView(swarmId: string, id: string, replacementId: string, at: nu
     replacedBy: replacementId,
     replaces,
   };
-}
-
-/** A record counts only for the coordinator it names (anyone may write any key). */
-function parseOwn<T extends { coordinatorId: string; timestamp: number }>(record: T | undefined, id: string): T | undefined {
-  return record?.coordinatorId === id && Number.isFinite(record.timestamp) ? record : undefined;
 }

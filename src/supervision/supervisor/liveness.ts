@@ -1,4 +1,4 @@
-import { parseActivity } from '../../protocol/activity.js';
+import { parseActivity, type Activity } from '../../protocol/activity.js';
 import { parseHeartbeat, type Heartbeat } from '../../protocol/heartbeat.js';
 import { isValidId } from '../../protocol/ids.js';
 import { keys } from '../../protocol/keys.js';
@@ -38,9 +38,9 @@ export async function readLiveness(store: LivenessStore & MaintenanceStore, swar
   const bodies = await store.readStrings([...ids.map((id) => keys.heartbeat(id)), ...ids.map((id) => keys.activity(swarmId, id))]);
   return new Map(
     entries.map(({ coordinatorId, lastSeen }, i) => {
-      const records = ownRecords(coordinatorId, bodies[i] ?? null, bodies[ids.length + i] ?? null);
-      const recordedAt = latest(records);
-      const waitingFor = validIds(records.flatMap((record) => record.waitingFor), (value) => rejections.record('waitingFor', value));
+      const { heartbeat, activity } = ownRecords(coordinatorId, bodies[i] ?? null, bodies[ids.length + i] ?? null);
+      const recordedAt = latestRecord({ heartbeat, activity });
+      const waitingFor = validIds([...(heartbeat?.waitingFor ?? []), ...(activity?.waitingFor ?? [])], (value) => rejections.record('waitingFor', value));
       return [coordinatorId, { lastSeen: Math.max(lastSeen, recordedAt), recordedAt, waitingFor: new Set(waitingFor) }];
     }),
   );
@@ -64,15 +64,25 @@ export function recordKeys(owner: InboxRef): [string, string] {
 
 /** Store ms of the latest of these heartbeat and activity bodies that name `coordinatorId`; -Infinity when none does. */
 export function recordedIn(coordinatorId: string, heartbeat: string | null, activity: string | null): number {
-  return latest(ownRecords(coordinatorId, heartbeat, activity));
+  return latestRecord(ownRecords(coordinatorId, heartbeat, activity));
 }
 
-function latest(records: readonly SignOfLife[]): number {
-  return Math.max(...records.map((record) => record.timestamp));
+/** A coordinator's own heartbeat and activity records: each only if it parses, names it and holds a time. */
+export interface OwnRecords {
+  heartbeat: Heartbeat | undefined;
+  activity: Activity | undefined;
 }
 
-/** The heartbeat and activity records that parse and name `coordinatorId` (timestamps that are no time ignored). */
-function ownRecords(coordinatorId: string, heartbeat: string | null, activity: string | null): SignOfLife[] {
-  const read: (SignOfLife | undefined)[] = [heartbeat === null ? undefined : parseHeartbeat(heartbeat), parseActivity(activity)];
-  return read.filter((record): record is SignOfLife => record?.coordinatorId === coordinatorId && Number.isFinite(record.timestamp));
+/** Reads a coordinator's heartbeat and activity bodies: a record counts only for the coordinator it names (anyone may write any key). */
+export function ownRecords(coordinatorId: string, heartbeat: string | null, activity: string | null): OwnRecords {
+  return { heartbeat: own(heartbeat === null ? undefined : parseHeartbeat(heartbeat), coordinatorId), activity: own(parseActivity(activity), coordinatorId) };
+}
+
+/** Store ms of the latest of a coordinator's own records; -Infinity when it has none. */
+export function latestRecord({ heartbeat, activity }: OwnRecords): number {
+  return Math.max(heartbeat?.timestamp ?? -Infinity, activity?.timestamp ?? -Infinity);
+}
+
+function own<T extends SignOfLife>(record: T | undefined, coordinatorId: string): T | undefined {
+  return record?.coordinatorId === coordinatorId && Number.isFinite(record.timestamp) ? record : undefined;
 }
