@@ -4,27 +4,15 @@
  * with lower ones; no agent process left behind.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startRedis } from '../support/redis-server.js';
+import { runProcess } from '../support/run-process.js';
 import { agentEnv, CLI, describe, root, type Run } from './agent-support.js';
 
 function runScript(env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [path.join(root, 'examples/shell-consensus.sh')], { env: { ...env, RENDEZVOUS_CLI: `${process.execPath} ${CLI}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess('bash', [path.join(root, 'examples/shell-consensus.sh')], { env: { ...env, RENDEZVOUS_CLI: `${process.execPath} ${CLI}` }, timeoutMs: 60_000 });
 }
 
 test('examples/shell-consensus.sh ends the round in PROCEED or DEFER, as the demo does', { timeout: 90_000 }, async () => {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SECRET } from '../support/coordinators.js';
+import { runProcess } from '../support/run-process.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(root, 'dist/cli/main.js');
@@ -47,20 +48,13 @@ export function agentEnv(redisUrl: string, extra: Record<string, string> = {}): 
 
 /** One CLI call to its end (killed after 15 s, so a hang fails the test instead of holding it). */
 export function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CALL_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve({ code, stdout, stderr });
-    });
+  return runProcess(process.execPath, [CLI, ...args], {
+    env,
+    timeoutMs: CALL_TIMEOUT_MS,
+    started: (child) => {
+      running.add(child);
+      child.on('close', () => running.delete(child));
+    },
   });
 }
 

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,6 +14,7 @@ import { BlockingCoordinator, createStore, type Store } from '../../src/index.js
 import { BUILT_CLI, show, type CliRun } from '../support/built-cli.js';
 import { SECRET } from '../support/coordinators.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { runProcess } from '../support/run-process.js';
 import { until } from '../support/until.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -30,19 +30,7 @@ function runbookCommands(): string[] {
 }
 
 function bash(line: string, cwd: string, env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', line], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess('bash', ['-c', line], { cwd, env, timeoutMs: 20_000 });
 }
 
 describe('the CLI commands docs/runbook.md shows', { timeout: 60_000 }, () => {

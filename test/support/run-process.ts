@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** A finished process: its exit code (null when killed) and all it printed. */
 export interface ProcessRun {
@@ -14,12 +14,16 @@ export interface RunOptions {
   input?: string;
   /** Killed (SIGKILL) after this long; its run then has code null. */
   timeoutMs?: number;
+  cwd?: string;
+  /** Told the process once it is spawned (to kill it from an `after` hook). */
+  started?: (child: ChildProcess) => void;
 }
 
 /** Runs `command` to its end and collects its output: a test never hangs on a process. */
 export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? {}, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: options.env ?? {}, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    options.started?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
