@@ -8,7 +8,7 @@ import { InvalidIdError } from './errors.js';
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const ID_RULE = '1-64 characters of A-Z a-z 0-9 _ . -';
 
-export type IdKind = 'coordinator id' | 'swarm id' | 'namespace' | 'task id' | 'signal type' | 'idempotency key' | 'ack status';
+export type IdKind = 'coordinator id' | 'swarm id' | 'namespace' | 'task id' | 'signal type' | 'idempotency key' | 'ack status' | 'round id';
 
 export function isValidId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);

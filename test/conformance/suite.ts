@@ -9,6 +9,7 @@ import { rejectionBehaviour } from './rejection.js';
 import { rotationAndClockBehaviour } from './rotation-and-clock.js';
 import { supervisionOpsBehaviour } from './supervision-ops.js';
 import { timeoutBehaviour } from './timeouts.js';
+import { workflowBehaviour } from './workflows.js';
 
 /** The conformance suite: every adapter and topology is held to these behaviours. */
 export function conformanceSuite(harness: () => Harness): void {
@@ -22,4 +23,5 @@ export function conformanceSuite(harness: () => Harness): void {
   cleanupBehaviour(harness());
   supervisionOpsBehaviour(harness());
   inboxViewBehaviour(harness());
+  workflowBehaviour(harness());
 }

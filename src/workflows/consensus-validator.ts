@@ -1,0 +1,160 @@
+/**
+ * The validator's side of a consensus round: serves round requests one at a time, runs the
+ * application's handler on each, and answers in the signed ACK of the request (round-protocol.ts).
+ * The request stays in the inbox until the answer is stored, so a validator killed while working
+ * hands it to its replacement (or to its next instance), which answers under the same id.
+ */
+import { EventEmitter } from 'node:events';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import type { BlockingCoordinator } from '../core/coordinator.js';
+import { emitSafely } from '../core/safe-emit.js';
+import { ThrottledLog } from '../protocol/throttled-log.js';
+import { ERROR_CODES, InvalidConfigError, isRetryable, RendezvousError, SignalTimeoutError } from '../protocol/errors.js';
+import type { Logger } from '../protocol/logger.js';
+import type { Signal } from '../protocol/signal.js';
+import { defaultLogger } from '../store/default-logger.js';
+import type { ConsensusValidatorEvents } from './events.js';
+import { ANSWER_STATUS, parseRequestPayload, REQUEST_TYPE, verdictProblem, type Verdict } from './round-protocol.js';
+
+/** What a validator uses of its coordinator. */
+export type ValidatorCoordinator = Pick<BlockingCoordinator, 'id' | 'blockUntilSignal' | 'acknowledge'>;
+
+/** One round request, as the handler gets it. */
+export interface ValidationRequest<T = unknown> {
+  roundId: string;
+  iteration: number;
+  task: T;
+  /** The product owner that asked. */
+  ownerId: string;
+  messageId: string;
+  /** Aborted by stop(): a handler that honours it is not answered, and the request goes to the next instance. */
+  signal: AbortSignal;
+}
+
+export type ValidationHandler<T = unknown, D = unknown> = (request: ValidationRequest<T>) => Verdict<D> | Promise<Verdict<D>>;
+
+export interface ConsensusValidatorOptions {
+  logger?: Logger;
+}
+
+/** Longest wait between two store retries of an answer. */
+const MAX_ANSWER_RETRY_DELAY_MS = 5_000;
+/** A wait's longest timeout (setTimeout's limit): the serving loop simply waits again. */
+const SERVE_WAIT_MS = 2_147_483_647;
+
+export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<ConsensusValidatorEvents> {
+  readonly coordinator: ValidatorCoordinator;
+  readonly #handler: ValidationHandler<T, D>;
+  readonly #logger: Logger;
+  readonly #refusals: ThrottledLog;
+  readonly #stop = new AbortController();
+  #serving: Promise<void> | undefined;
+  #served = 0;
+
+  /** `coordinator` must be started; `handler` validates one task and returns the verdict. */
+  constructor(coordinator: ValidatorCoordinator, handler: ValidationHandler<T, D>, options: ConsensusValidatorOptions = {}) {
+    super();
+    if (typeof handler !== 'function') throw new InvalidConfigError('a ConsensusValidator needs a handler function');
+    this.coordinator = coordinator;
+    this.#handler = handler;
+    this.#logger = (options.logger ?? defaultLogger()).child({ component: 'consensus-validator', validatorId: coordinator.id });
+    this.#refusals = new ThrottledLog(this.#logger, 'warn');
+  }
+
+  /** Requests answered so far (validated or failed). */
+  get served(): number {
+    return this.#served;
+  }
+
+  /** Starts serving; resolves at once. Idempotent. `done` resolves when serving ends. */
+  start(): void {
+    if (this.#stop.signal.aborted) throw new InvalidConfigError('this ConsensusValidator was stopped; create a new one');
+    this.#serving ??= this.#serve();
+  }
+
+  /** Resolves when serving has ended (after stop(), or once the coordinator stopped). */
+  get done(): Promise<void> {
+    return this.#serving ?? Promise.resolve();
+  }
+
+  /** Stops serving: the wait ends, a handler in progress is aborted (its request is not answered and stays in the inbox). */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.done;
+  }
+
+  async #serve(): Promise<void> {
+    try {
+      while (!this.#stop.signal.aborted) {
+        let request: Signal;
+        try {
+          request = await this.coordinator.blockUntilSignal({ types: REQUEST_TYPE, timeoutMs: SERVE_WAIT_MS, signal: this.#stop.signal });
+        } catch (error) {
+          if (error instanceof SignalTimeoutError) continue;
+          if (!this.#stop.signal.aborted && !(error instanceof RendezvousError)) this.#logger.error({ err: error }, 'consensus validator stopped serving');
+          return; // aborted, or the coordinator stopped
+        }
+        await this.#answer(request);
+      }
+    } finally {
+      emitSafely(this.#logger, 'stopped', () => this.emit('stopped'));
+    }
+  }
+
+  async #answer(signal: Signal): Promise<void> {
+    const base = { validatorId: this.coordinator.id, iteration: signal.iteration ?? 0, ownerId: signal.senderId, messageId: signal.messageId };
+    const payload = parseRequestPayload(signal.payload);
+    if (!payload) {
+      const detail = 'not a round request: a validate signal carries {"round": <id>, "task": <task>}';
+      this.#refusals.note('not-a-round', { ...base }, `${detail}; answered failed`);
+      emitSafely(this.#logger, 'request:refused', () => this.emit('request:refused', { ...base, detail }));
+      await this.#store(signal, ANSWER_STATUS.failed, { error: detail });
+      return;
+    }
+    const event = { ...base, roundId: payload.round };
+    emitSafely(this.#logger, 'request:received', () => this.emit('request:received', event));
+    const started = performance.now();
+    let verdict: Verdict<D> | undefined;
+    let failure: string | undefined;
+    try {
+      verdict = await this.#handler({ roundId: payload.round, iteration: base.iteration, task: payload.task as T, ownerId: signal.senderId, messageId: signal.messageId, signal: this.#stop.signal });
+      failure = verdictProblem(verdict);
+      if (failure !== undefined) failure = `the handler's verdict is invalid: ${failure}`;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#stop.signal.aborted) return; // stopped while it worked: the request stays for the next instance
+    let stored = failure === undefined ? await this.#store(signal, ANSWER_STATUS.validated, verdict) : false;
+    if (typeof stored === 'string') failure = `the handler's verdict cannot be carried by an ACK: ${stored}`;
+    if (failure !== undefined) stored = await this.#store(signal, ANSWER_STATUS.failed, { error: failure });
+    if (stored !== true) return;
+    this.#served += 1;
+    const answered = {
+      ...event,
+      status: failure === undefined ? ANSWER_STATUS.validated : ANSWER_STATUS.failed,
+      durationMs: performance.now() - started,
+      ...(failure === undefined ? { confidence: verdict?.confidence } : { error: failure }),
+    };
+    if (failure !== undefined) this.#logger.warn({ roundId: payload.round, iteration: base.iteration, ownerId: signal.senderId, error: failure }, 'validation failed; answered failed');
+    emitSafely(this.#logger, 'request:answered', () => this.emit('request:answered', answered));
+  }
+
+  /** Acknowledges with the answer, retrying while the store is unavailable; false when stopped first or it failed, the reason when the verdict is refused (not JSON, or over maxSignalBytes). */
+  async #store(signal: Signal, status: string, result: unknown): Promise<boolean | string> {
+    const policy = retry(
+      handleWhen((error) => error instanceof RendezvousError && isRetryable(error.code)),
+      { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: MAX_ANSWER_RETRY_DELAY_MS }) },
+    );
+    policy.onRetry(({ delay }) => this.#logger.warn({ messageId: signal.messageId, delayMs: delay }, 'storing the answer failed; retrying'));
+    try {
+      await policy.execute(() => this.coordinator.acknowledge(signal, { status, result }), this.#stop.signal);
+      return true;
+    } catch (error) {
+      if (this.#stop.signal.aborted) return false;
+      if (error instanceof RendezvousError && error.code === ERROR_CODES.INVALID_PAYLOAD && status === ANSWER_STATUS.validated) return error.message;
+      // Not retryable (the coordinator stopped, the answer too large): the request stays in the inbox.
+      this.#logger.error({ err: error, messageId: signal.messageId }, 'could not store the answer; the request stays in the inbox');
+      return false;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/** The owner's round options: defaults as the seeds (threshold 0.90), each checked before anything is sent. */
+import { InvalidConfigError } from '../protocol/errors.js';
+import { assertId, assertIds } from '../protocol/ids.js';
+import { meanConfidence, type ConsensusFunction, type MissingPolicy } from './decision.js';
+import { assertRoundId } from './round-protocol.js';
+
+/** Longest timeout setTimeout can honour (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+export interface RoundOptions {
+  /** PROCEED at or above it, DEFER below. Default 0.90. */
+  threshold?: number;
+  /** Default: the mean confidence, rounded to 3 decimals. */
+  consensus?: ConsensusFunction;
+  /** How long the round waits for every answer. Default: the coordinator's blockingTimeoutMs (30 min). */
+  timeoutMs?: number;
+  /** What validators still missing at the timeout mean. Default `'escalate'`. */
+  onMissing?: MissingPolicy;
+}
+
+export interface RoundRequest<T = unknown> extends RoundOptions {
+  /** Names the round; with `iteration`, names its requests (id rule, at most 48 characters). The same id and iteration after a restart resume the round. */
+  roundId: string;
+  /** Default 1. */
+  iteration?: number;
+  /** The validators' coordinator ids: each is asked once. */
+  validators: readonly string[];
+  /** What each validator validates (any JSON value): the payload's `task`. */
+  task: T;
+  /** The validators' swarm, when it is not the owner's. */
+  swarmId?: string;
+}
+
+export interface ResolvedRound<T> {
+  roundId: string;
+  iteration: number;
+  validators: string[];
+  task: T;
+  swarmId: string | undefined;
+  threshold: number;
+  consensus: ConsensusFunction;
+  timeoutMs: number;
+  onMissing: MissingPolicy;
+}
+
+export const DEFAULT_THRESHOLD = 0.9;
+
+export function resolveRound<T>(request: RoundRequest<T>, defaults: RoundOptions, blockingTimeoutMs: number): ResolvedRound<T> {
+  const merged = { ...defaults, ...definedOnly(request) };
+  assertRoundId(request.roundId);
+  const iteration = request.iteration ?? 1;
+  if (!Number.isSafeInteger(iteration) || iteration < 0) throw new InvalidConfigError(`iteration must be a non-negative integer, got ${String(iteration)}`, { iteration });
+  assertIds(request.validators, 'coordinator id');
+  if (request.validators.length === 0) throw new InvalidConfigError('a round needs at least one validator');
+  if (new Set(request.validators).size !== request.validators.length) throw new InvalidConfigError('a validator is listed twice', { validators: request.validators });
+  if (request.swarmId !== undefined) assertId(request.swarmId, 'swarm id');
+  const threshold = merged.threshold ?? DEFAULT_THRESHOLD;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new InvalidConfigError(`threshold must be a finite number, got ${String(threshold)}`, { threshold });
+  const timeoutMs = merged.timeoutMs ?? blockingTimeoutMs;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new InvalidConfigError(`timeoutMs must be a positive integer of at most ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`, { timeoutMs });
+  }
+  const consensus = merged.consensus ?? meanConfidence;
+  if (typeof consensus !== 'function') throw new InvalidConfigError('consensus must be a function of the answers');
+  const onMissing = merged.onMissing ?? 'escalate';
+  checkMissingPolicy(onMissing, request.validators.length);
+  return { roundId: request.roundId, iteration, validators: [...request.validators], task: request.task, swarmId: request.swarmId, threshold, consensus, timeoutMs, onMissing };
+}
+
+/** Checks the options a ProductOwner is constructed with (the validators are not known yet). */
+export function checkRoundDefaults(defaults: RoundOptions): void {
+  const { threshold, timeoutMs, consensus, onMissing } = defaults;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold))) throw new InvalidConfigError(`threshold must be a finite number, got ${String(threshold)}`);
+  if (timeoutMs !== undefined && (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) throw new InvalidConfigError(`timeoutMs must be a positive integer, got ${String(timeoutMs)}`);
+  if (consensus !== undefined && typeof consensus !== 'function') throw new InvalidConfigError('consensus must be a function of the answers');
+  if (onMissing !== undefined) checkMissingPolicy(onMissing, Number.MAX_SAFE_INTEGER);
+}
+
+function checkMissingPolicy(policy: MissingPolicy, validators: number): void {
+  if (policy === 'escalate') return;
+  const quorum = typeof policy === 'object' && policy !== null ? policy.quorum : undefined;
+  if (!Number.isSafeInteger(quorum) || (quorum as number) < 1 || (quorum as number) > validators) {
+    throw new InvalidConfigError(`onMissing must be 'escalate' or { quorum: n } with 1 <= n <= the number of validators (${validators}), got ${JSON.stringify(policy)}`, { onMissing: policy });
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
