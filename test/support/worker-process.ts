@@ -5,7 +5,7 @@ import { SECRET } from './coordinators.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/election-worker.ts', import.meta.url));
 
-/** A test/fixtures/election-worker.ts process and the JSON lines it printed. */
+/** A fixture process (test/fixtures/election-worker.ts unless told another) and the JSON lines it printed. */
 export class WorkerProcess {
   readonly child: ChildProcess;
   readonly lines: Record<string, unknown>[] = [];
@@ -13,8 +13,8 @@ export class WorkerProcess {
   workerId = '';
   readonly #waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
 
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+  constructor(env: Record<string, string>, fixture: { path: string; args: readonly string[] } = { path: FIXTURE, args: [] }) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', fixture.path, ...fixture.args], {
       env: { ...process.env, RENDEZVOUS_LOG_LEVEL: 'error', SECRET, ...env },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
