@@ -1,32 +1,18 @@
-/** The demo's domain logic, kept apart from the coordination: fake validation and the consensus rule. */
+/** The demo's domain: the task, and a fake, deterministic validation. The coordination is the library's. */
+import type { Verdict } from '../src/index.js';
 
-/** What the product owner asks each validator to check (the `validate` signal's payload). */
-export interface ValidationRequest {
+/** What the implementers hand the validators each iteration (the round's task). */
+export interface Implementation {
   taskId: string;
   task: string;
   criteria: string[];
+  /** The feedback this version addresses (the previous round's recommendations). */
+  addressed: string[];
 }
-
-/** A validator's answer (the `completion` signal's payload). */
-export interface ValidationResult {
-  confidence: number;
-  recommendations: string[];
-}
-
-export interface Consensus {
-  /** Mean confidence, rounded to 3 decimals. */
-  average: number;
-  decision: 'PROCEED' | 'DEFER';
-  /** Every recommendation once, in order of first mention. */
-  recommendations: string[];
-  /** How many recommendations the validators gave in all, duplicates included. */
-  mentioned: number;
-}
-
-/** Loop 2 rule: proceed when the average confidence reaches 0.90, otherwise defer. */
-export const CONSENSUS_THRESHOLD = 0.9;
 
 const DEFAULT_CONFIDENCES = [0.95, 0.92, 0.88];
+/** How much a validator's confidence rises once the implementers addressed its feedback. */
+const RISE_PER_ITERATION = 0.1;
 
 /** Fixed answers, overlapping on purpose so the owner has something to de-duplicate. */
 const RECOMMENDATIONS = [
@@ -35,7 +21,7 @@ const RECOMMENDATIONS = [
   ['Add integration tests for token refresh', 'Rate-limit the login endpoint', 'Log failed logins'],
 ];
 
-/** The validators' confidences: DEMO_CONFIDENCES (e.g. `0.8,0.85,0.9`) or 0.95, 0.92, 0.88. */
+/** The validators' first-iteration confidences: DEMO_CONFIDENCES (e.g. `0.8,0.85,0.9`) or 0.95, 0.92, 0.88. */
 export function readConfidences(raw: string | undefined, count: number): number[] {
   if (raw === undefined || raw.trim() === '') return DEFAULT_CONFIDENCES.slice(0, count);
   const values = raw.split(',').map((part) => Number(part.trim()));
@@ -45,19 +31,12 @@ export function readConfidences(raw: string | undefined, count: number): number[
   return values;
 }
 
-/** The "validation" validator `index` performs: deterministic, so every run tells the same story. */
-export function fakeValidation(index: number, confidence: number): ValidationResult {
-  return { confidence, recommendations: RECOMMENDATIONS[index % RECOMMENDATIONS.length] ?? [] };
-}
-
-export function consensus(results: readonly ValidationResult[]): Consensus {
-  const sum = results.reduce((total, r) => total + r.confidence, 0);
-  const average = Math.round((sum / Math.max(1, results.length)) * 1000) / 1000;
-  const all = results.flatMap((r) => r.recommendations);
-  return {
-    average,
-    decision: average >= CONSENSUS_THRESHOLD ? 'PROCEED' : 'DEFER',
-    recommendations: [...new Set(all)],
-    mentioned: all.length,
-  };
+/**
+ * The "validation" validator `index` performs in `iteration`: deterministic, so every run tells
+ * the same story. Each iteration after the first addressed its feedback, so confidence rises by 0.1
+ * an iteration (at most 1); a validator that is satisfied (0.90 or more) recommends nothing more.
+ */
+export function fakeValidation(index: number, confidence: number, iteration: number): Verdict {
+  const now = Math.round(Math.min(1, confidence + RISE_PER_ITERATION * Math.max(0, iteration - 1)) * 100) / 100;
+  return { confidence: now, recommendations: now >= 0.9 && iteration > 1 ? [] : (RECOMMENDATIONS[index % RECOMMENDATIONS.length] ?? []) };
 }

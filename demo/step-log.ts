@@ -8,7 +8,3 @@ export function logStep(who: string, what: string): void {
   console.log(`${ms} ms  ${String(count).padStart(2)}. ${who.padEnd(13)}  ${what}`);
 }
 
-/** The first 12 hex characters of a signature: enough to tell two apart in a log. */
-export function short(signature: string): string {
-  return `${signature.slice(0, 12)}…`;
-}

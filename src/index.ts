@@ -132,6 +132,7 @@ export type { ObservableSupervisor, ObservedCoordinatorRef, ObservedSupervisorEv
 export type { ObservableElection, ObservedElectionCounts } from './observability/observe-election.js';
 export type { ObservableStore } from './observability/observe-store.js';
 export type { ObservedCleanupReport, ObservedCleanupFailure } from './observability/observe-cleanup.js';
+export type { ObservableWorkflow, ObservedWorkflowEvents } from './observability/observe-workflow.js';
 
 export { ProductOwner, type ProductOwnerOptions, type OwnerCoordinator } from './workflows/product-owner.js';
 export { ConsensusValidator, type ConsensusValidatorOptions, type ValidatorCoordinator, type ValidationRequest, type ValidationHandler } from './workflows/consensus-validator.js';
@@ -140,4 +141,4 @@ export { DEFAULT_THRESHOLD, type RoundOptions, type RoundRequest } from './workf
 export type { RoundResult } from './workflows/round-result.js';
 export { DEFAULT_MAX_ITERATIONS, type LoopRequest, type LoopResult, type LoopEnd, type ImplementContext } from './workflows/consensus-loop.js';
 export type { Verdict, RoundRequestPayload } from './workflows/round-protocol.js';
-export type { ProductOwnerEvents, ConsensusValidatorEvents, RoundStartedEvent, RoundAnswerEvent, LoopIterationEvent, RequestEvent, RequestAnsweredEvent } from './workflows/events.js';
+export type { ProductOwnerEvents, ConsensusValidatorEvents, RoundStartedEvent, RoundAnswerEvent, RoundFailedEvent, LoopIterationEvent, RequestEvent, RequestAnsweredEvent } from './workflows/events.js';

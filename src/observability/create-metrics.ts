@@ -6,6 +6,7 @@ import { observeCoordinator, type ObservableCoordinator } from './observe-coordi
 import { ElectionObservers, type ObservableElection } from './observe-election.js';
 import { observeStore, type ObservableStore } from './observe-store.js';
 import { observeSupervisor, type ObservableSupervisor } from './observe-supervisor.js';
+import { observeWorkflow, type ObservableWorkflow } from './observe-workflow.js';
 
 export interface MetricsOptions {
   /** Where the metrics are registered. Default: prom-client's default registry. */
@@ -29,6 +30,8 @@ export interface RendezvousMetrics {
   observeElection(election: ObservableElection): () => void;
   /** Records a store's operation latencies and errors, circuit breaker and signs of lost state. */
   observeStore(store: ObservableStore): () => void;
+  /** Records a ProductOwner's consensus rounds (by decision, their duration, missing validators) and loops. */
+  observeWorkflow(owner: ObservableWorkflow): () => void;
   /** Counts one cleanup run (a CleanupReport, or `{ dryRun, error }` for a run that threw). Returns a no-op: a report is counted once. */
   observeCleanup(report: ObservedCleanupReport | ObservedCleanupFailure): () => void;
 }
@@ -78,6 +81,7 @@ export function createMetrics(options: MetricsOptions = {}): RendezvousMetrics {
     observeSupervisor: (supervisor) => once('supervisor', supervisor, ['on', 'off', 'getMetrics'], (s) => observeSupervisor(metrics, collectors, s, coordinatorLabel)),
     observeElection: (election) => once('election', election, ['on', 'off', 'getMetrics', 'isLeader', 'getEpoch', 'getKnownLeader'], (e) => elections.observe(collectors, e)),
     observeStore: (store) => once('store', store, ['observeOperations'], (s) => observeStore(metrics, collectors, s)),
+    observeWorkflow: (owner) => once('product owner', owner, ['on', 'off', 'runRound'], (o) => observeWorkflow(metrics, o)),
     observeCleanup: (report) => {
       observeCleanup(metrics, report);
       return () => undefined;

@@ -11,6 +11,13 @@ export interface RoundStartedEvent {
   resumed: string[];
 }
 
+export interface RoundFailedEvent {
+  ownerId: string;
+  roundId: string;
+  iteration: number;
+  error: unknown;
+}
+
 export interface RoundAnswerEvent {
   ownerId: string;
   roundId: string;
@@ -34,6 +41,8 @@ export interface ProductOwnerEvents {
   /** One per validator: its answer arrived (or was refused) before the timeout. */
   'round:answer': [event: RoundAnswerEvent];
   'round:ended': [result: RoundResult];
+  /** A started round ended without a decision: the coordinator stopped or the store failed. Running it again resumes it. */
+  'round:failed': [event: RoundFailedEvent];
   'loop:iteration': [event: LoopIterationEvent];
   'loop:ended': [result: LoopResult];
 }

@@ -56,7 +56,13 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     const resumed = sent.flatMap((s) => ('duplicate' in s && s.duplicate ? [s.validatorId] : []));
     this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });
 
-    const outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect(round, s.validatorId, s.messageId, deadline))));
+    let outcomes: (ValidatorAnswer<D> | MissingValidator)[];
+    try {
+      outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect<T, D>(round, s.validatorId, s.messageId, deadline))));
+    } catch (error) {
+      this.#emit('round:failed', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, error });
+      throw error;
+    }
     const answers = outcomes.filter((o): o is ValidatorAnswer<D> => 'answeredBy' in o);
     const missing = outcomes.filter((o): o is MissingValidator => 'reason' in o);
     const outcome = decide({ ...round, answers, missing });
@@ -104,12 +110,12 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   }
 
   /** Waits for one validator's answer until the round's deadline, and judges it. */
-  async #collect<T>(round: ResolvedRound<T>, validatorId: string, messageId: string, deadline: number): Promise<ValidatorAnswer | MissingValidator> {
+  async #collect<T, D>(round: ResolvedRound<T>, validatorId: string, messageId: string, deadline: number): Promise<ValidatorAnswer<D> | MissingValidator> {
     const timeoutMs = Math.max(1, Math.ceil(deadline - performance.now()));
     const acks = await this.coordinator.waitForAcks([validatorId], messageId, { timeoutMs, ...(round.swarmId ? { swarmId: round.swarmId } : {}) });
     const ack = acks.get(validatorId);
     if (!ack) return { validatorId, reason: 'no_answer', messageId };
-    const judged = judge(validatorId, messageId, ack);
+    const judged = judge<D>(validatorId, messageId, ack);
     const event: RoundAnswerEvent = { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, ...('answeredBy' in judged ? { answer: judged } : { refused: judged }) };
     this.#emit('round:answer', event);
     return judged;
@@ -121,11 +127,11 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
 }
 
 /** A verified ACK as an answer: a verdict that counts, a failure, or something that is not a verdict. */
-function judge(validatorId: string, messageId: string, ack: Ack): ValidatorAnswer | MissingValidator {
+function judge<D>(validatorId: string, messageId: string, ack: Ack): ValidatorAnswer<D> | MissingValidator {
   if (ack.status === ANSWER_STATUS.failed) return { validatorId, reason: 'failed', detail: parseFailure(ack.result), messageId };
   const problem = ack.status === ANSWER_STATUS.validated ? verdictProblem(ack.result) : `status "${ack.status}" is not a verdict (expected "${ANSWER_STATUS.validated}" with a result)`;
   if (problem !== undefined) return { validatorId, reason: 'invalid_answer', detail: problem, messageId };
-  const verdict = ack.result as Verdict;
+  const verdict = ack.result as Verdict<D>;
   return {
     validatorId,
     answeredBy: ack.coordinatorId,

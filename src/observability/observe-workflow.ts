@@ -1,0 +1,50 @@
+import type { MetricSet } from './metric-set.js';
+import { secondsOf } from './labels.js';
+
+/** The product-owner events the metrics listen to, by the fields they read (structural: this layer does not import workflows/). */
+export interface ObservedWorkflowEvents {
+  'round:started': [event: unknown];
+  'round:ended': [result: { decision: string; durationMs: number; missing: readonly { reason: string }[] }];
+  'round:failed': [event: unknown];
+  'loop:ended': [result: { endedBy: string }];
+}
+
+/** What observeWorkflow needs of a ProductOwner. */
+export interface ObservableWorkflow {
+  readonly coordinator: { readonly swarmId: string };
+  on<E extends keyof ObservedWorkflowEvents>(event: E, listener: (...args: ObservedWorkflowEvents[E]) => void): unknown;
+  off<E extends keyof ObservedWorkflowEvents>(event: E, listener: (...args: ObservedWorkflowEvents[E]) => void): unknown;
+}
+
+const DECISIONS = new Set(['PROCEED', 'DEFER', 'ESCALATE']);
+const MISSING_REASONS = new Set(['no_answer', 'failed', 'invalid_answer', 'not_sent']);
+const LOOP_ENDS = new Set(['consensus', 'escalated', 'max_iterations']);
+/** A label from a fixed set, or `other`: never an unbounded label. */
+const bounded = (allowed: ReadonlySet<string>, value: unknown) => (typeof value === 'string' && allowed.has(value) ? value : 'other');
+
+/** Counts a product owner's rounds (by decision, with their duration and missing validators) and loops. */
+export function observeWorkflow(metrics: MetricSet, owner: ObservableWorkflow): () => void {
+  const swarm = owner.coordinator.swarmId;
+  const inProgress = metrics.workflowRoundsInProgress.labels({ swarm });
+  const started = () => inProgress.inc();
+  const failed = () => inProgress.dec();
+  const ended: (...args: ObservedWorkflowEvents['round:ended']) => void = (result) => {
+    inProgress.dec();
+    const decision = bounded(DECISIONS, result.decision);
+    metrics.workflowRounds.inc({ swarm, decision });
+    const seconds = secondsOf(result.durationMs);
+    if (seconds !== undefined) metrics.workflowRoundDuration.labels({ swarm, decision }).observe(seconds);
+    for (const missing of result.missing ?? []) metrics.workflowMissingValidators.inc({ swarm, reason: bounded(MISSING_REASONS, missing.reason) });
+  };
+  const loopEnded: (...args: ObservedWorkflowEvents['loop:ended']) => void = (result) => metrics.workflowLoops.inc({ swarm, ended_by: bounded(LOOP_ENDS, result.endedBy) });
+  owner.on('round:started', started);
+  owner.on('round:ended', ended);
+  owner.on('loop:ended', loopEnded);
+  owner.on('round:failed', failed);
+  return () => {
+    owner.off('round:failed', failed);
+    owner.off('round:started', started);
+    owner.off('round:ended', ended);
+    owner.off('loop:ended', loopEnded);
+  };
+}
