@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
-# The Loop 2 consensus round of the demo (demo/consensus-round.ts), in bash with the rendezvous CLI
+# The demo's consensus round (CFN Loop 2, then the Loop 4 decision) in bash with the rendezvous CLI
 # only: a product owner and three validators, four processes, each its own agent (docs/cli.md#agents).
+# It speaks the round's wire format (docs/workflows.md#the-round-on-the-wire), so either side can be
+# the library's instead: a ProductOwner can run the round these validators serve, and the reverse.
 #
 #   REDIS_URL=redis://127.0.0.1:6379 BLOCKING_COORDINATION_SECRET=$(openssl rand -hex 32) examples/shell-consensus.sh
 #   DEMO_CONFIDENCES=0.8,0.85,0.9 ...                      a round that ends in DEFER
+#   ROLES=validators ...                                   only the validators (serve one round of another owner)
 #   RENDEZVOUS_CLI="node dist/cli/main.js" ...             the CLI to run (default: npx rendezvous)
 #
-# The owner sends each validator a signed `validate` signal and waits for its ACK; each validator
-# waits for its signal, acknowledges it, "validates", and answers with a signed `completion`
-# signal; the owner waits for the three answers, acknowledges them and decides: PROCEED when the
-# average confidence is at least 0.90, else DEFER. Needs bash, jq and a Redis.
+# The owner sends each validator a signed `validate` request, payload {"round": ..., "task": ...},
+# idempotency key <round>.<iteration>; each validator answers in the signed ACK of the request:
+# status `validated`, result {"confidence": ..., "recommendations": [...]}. The owner waits for
+# every answer and decides: PROCEED when the mean confidence is at least 0.90, DEFER below,
+# ESCALATE when a validator did not answer in time. Needs bash, jq and a Redis.
 set -euo pipefail
 
 : "${REDIS_URL:?set REDIS_URL: the agents of the four processes meet in one Redis}"
 : "${BLOCKING_COORDINATION_SECRET:?set BLOCKING_COORDINATION_SECRET (openssl rand -hex 32)}"
 read -r -a RDV <<<"${RENDEZVOUS_CLI:-npx rendezvous}"
 SWARM=${SWARM:-shell-swarm-$$}
+ROLES=${ROLES:-owner,validators}
 OWNER=product-owner
 VALIDATORS=(validator-1 validator-2 validator-3)
+ROUND=${ROUND:-task-$$}
 ITERATION=1
+TIMEOUT=${ROUND_TIMEOUT:-20s}
 IFS=, read -r -a CONFIDENCES <<<"${DEMO_CONFIDENCES:-0.95,0.92,0.88}"
 # The demo's fixed answers, overlapping on purpose so the owner has something to de-duplicate.
 RECOMMENDATIONS=(
@@ -49,57 +56,59 @@ stop_agent() {
   fi
 }
 
+# A validator: wait for a round request, "validate", answer in the ACK (the request stays in the
+# inbox until the answer is stored: a validator killed meanwhile hands it to its replacement).
 validator() {
-  local id=$1 index=$2 request message sender result
+  local id=$1 index=$2 request message sender verdict
   start_agent "$id"
-  step "$id" 'waits for a validate signal'
-  request=$(rdv agent wait --id "$id" --type validate --iteration "$ITERATION" --timeout 20s)
+  step "$id" 'waits for a round request (validate)'
+  request=$(rdv agent wait --id "$id" --type validate --iteration "$ITERATION" --timeout "$TIMEOUT")
   message=$(jq -r .messageId <<<"$request")
   sender=$(jq -r .senderId <<<"$request")
-  step "$id" "<- validate from $sender: $(jq -r .payload.task <<<"$request") (signature verified)"
-  rdv agent ack --id "$id" "$message" >/dev/null
-  step "$id" "-> ACK to $sender"
-  result=$(jq -nc --argjson c "${CONFIDENCES[$index]}" --argjson r "${RECOMMENDATIONS[$index]}" '{confidence: $c, recommendations: $r}')
-  rdv agent send --id "$id" --to "$sender" --type completion --iteration "$ITERATION" --payload "$result" >/dev/null
-  step "$id" "-> completion to $sender, confidence ${CONFIDENCES[$index]}"
+  step "$id" "<- validate from $sender, round $(jq -r .payload.round <<<"$request"): $(jq -r '.payload.task | if type == "object" and has("task") then .task else tojson end' <<<"$request") (signature verified)"
+  verdict=$(jq -nc --argjson c "${CONFIDENCES[$index]}" --argjson r "${RECOMMENDATIONS[$index]}" '{confidence: $c, recommendations: $r}')
+  rdv agent ack --id "$id" "$message" --status validated --result "$verdict" >/dev/null
+  step "$id" "-> answer in the signed ACK: validated, confidence ${CONFIDENCES[$index]}"
 }
 
 owner() {
-  local task="task-$$" id sent message retry answer answers=()
+  local id sent retry ack answers=() missing=()
   start_agent "$OWNER"
   local request
-  request=$(jq -nc --arg t "$task" '{taskId: $t, task: "Add JWT authentication to the API", criteria: ["security", "test coverage", "operability"]}')
+  request=$(jq -nc --arg round "$ROUND" '{round: $round, task: {task: "Add JWT authentication to the API", criteria: ["security", "test coverage", "operability"]}}')
   declare -A messages
   for id in "${VALIDATORS[@]}"; do
-    # Same key, same receiver: a resend is recognised and not delivered twice.
-    sent=$(rdv agent send --id "$OWNER" --to "$id" --type validate --iteration "$ITERATION" --payload "$request" --idempotency-key "$task.validate.$ITERATION")
+    # The round's key: a restarted owner's send to the same validator is a duplicate, never a second request.
+    sent=$(rdv agent send --id "$OWNER" --to "$id" --type validate --iteration "$ITERATION" --payload "$request" --idempotency-key "$ROUND.$ITERATION")
     messages[$id]=$(jq -r .messageId <<<"$sent")
-    step "$OWNER" "-> $id: validate, iteration $ITERATION (messageId ${messages[$id]})"
+    step "$OWNER" "-> $id: validate, round $ROUND, iteration $ITERATION (messageId ${messages[$id]})"
   done
-  retry=$(rdv agent send --id "$OWNER" --to "${VALIDATORS[0]}" --type validate --iteration "$ITERATION" --payload "$request" --idempotency-key "$task.validate.$ITERATION")
-  step "$OWNER" "-> ${VALIDATORS[0]}: the same send again (a retry): isDuplicate=$(jq -r .isDuplicate <<<"$retry")"
+  retry=$(rdv agent send --id "$OWNER" --to "${VALIDATORS[0]}" --type validate --iteration "$ITERATION" --payload "$request" --idempotency-key "$ROUND.$ITERATION")
+  step "$OWNER" "-> ${VALIDATORS[0]}: the same send again (a restarted owner): isDuplicate=$(jq -r .isDuplicate <<<"$retry")"
 
+  step "$OWNER" "blocks until all ${#VALIDATORS[@]} validators answer"
   for id in "${VALIDATORS[@]}"; do
-    rdv agent wait-acks --id "$OWNER" "${messages[$id]}" --from "$id" --timeout 20s >/dev/null
-    step "$OWNER" "<- ACK from $id (signature verified)"
+    if ack=$(rdv agent wait-acks --id "$OWNER" "${messages[$id]}" --from "$id" --timeout "$TIMEOUT") && [[ $(jq -r .status <<<"$ack") == validated ]]; then
+      step "$OWNER" "<- answer from $id: confidence $(jq -r .result.confidence <<<"$ack") (ACK signature verified)"
+      answers+=("$ack")
+    else
+      step "$OWNER" "<- no answer from $id"
+      missing+=("$id")
+    fi
   done
 
-  step "$OWNER" "waits for all ${#VALIDATORS[@]} answers (completion, iteration $ITERATION)"
-  for id in "${VALIDATORS[@]}"; do
-    answer=$(rdv agent wait --id "$OWNER" --from "$id" --type completion --iteration "$ITERATION" --timeout 20s)
-    rdv agent ack --id "$OWNER" "$(jq -r .messageId <<<"$answer")" --status processed >/dev/null
-    step "$OWNER" "<- completion from $id (confidence $(jq -r .payload.confidence <<<"$answer")); ACK processed"
-    answers+=("$answer")
-  done
-
+  if ((${#missing[@]} > 0)); then
+    printf '\nDecision: ESCALATE (%d of %d validators answered; missing %s)\n' "${#answers[@]}" "${#VALIDATORS[@]}" "${missing[*]}"
+    return
+  fi
   printf '%s\n' "${answers[@]}" | jq -rs '
-    (map(.payload.confidence) | (add / length * 1000 | round) / 1000) as $average
-    | (if $average >= 0.9 then "PROCEED" else "DEFER" end) as $decision
-    | (map(.payload.recommendations[])) as $all
+    (map(.result.confidence) | (add / length * 1000 | round) / 1000) as $consensus
+    | (if $consensus >= 0.9 then "PROCEED" else "DEFER" end) as $decision
+    | (map(.result.recommendations[])) as $all
     | (reduce $all[] as $r ([]; if index([$r]) == null then . + [$r] else . end)) as $unique
     | "",
-      "Decision: \($decision) (average confidence \($average) \(if $decision == "PROCEED" then ">=" else "<" end) 0.90)",
-      (.[] | "  \(.senderId): confidence \(.payload.confidence)"),
+      "Decision: \($decision) (consensus \($consensus) \(if $decision == "PROCEED" then ">=" else "<" end) 0.90)",
+      (.[] | "  \(.coordinatorId): confidence \(.result.confidence)"),
       "Recommendations (\($unique | length) unique of \($all | length)):",
       ($unique[] | "  - \(.)")'
 }
@@ -112,10 +121,12 @@ cleanup() {
 }
 
 VALIDATOR_PIDS=()
-for index in "${!VALIDATORS[@]}"; do
-  (validator "${VALIDATORS[$index]}" "$index") &
-  VALIDATOR_PIDS+=($!)
-done
+if [[ ,$ROLES, == *,validators,* ]]; then
+  for index in "${!VALIDATORS[@]}"; do
+    (validator "${VALIDATORS[$index]}" "$index") &
+    VALIDATOR_PIDS+=($!)
+  done
+fi
 trap cleanup EXIT
-(owner)
+if [[ ,$ROLES, == *,owner,* ]]; then (owner); fi
 for pid in "${VALIDATOR_PIDS[@]}"; do wait "$pid"; done
