@@ -14,7 +14,7 @@ interface Verdict {
  */
 export type AnswerBy = 'ack' | 'signal';
 
-/** An owner and its three validators; `suffix` keeps the ids of concurrent groups apart. */
+/** An owner and its validators (three unless told); `suffix` keeps the ids of concurrent groups apart. */
 export interface FanInGroup {
   owner: BlockingCoordinator;
   validatorIds: readonly string[];
@@ -24,15 +24,15 @@ export interface FanInGroup {
   loops(stop: AbortSignal): Promise<void>[];
 }
 
-export async function startFanInGroup(context: ScenarioContext, suffix = '', answerBy: AnswerBy = 'ack'): Promise<FanInGroup> {
+export async function startFanInGroup(context: ScenarioContext, suffix = '', answerBy: AnswerBy = 'ack', validatorCount = 3): Promise<FanInGroup> {
   const ownerId = `bench-owner${suffix}`;
-  const validatorIds = ['bench-v1', 'bench-v2', 'bench-v3'].map((id) => `${id}${suffix}`);
+  const validatorIds = Array.from({ length: validatorCount }, (_, i) => `bench-v${i + 1}${suffix}`);
   const coordinators = await startCoordinators(context, [ownerId, ...validatorIds]);
   const [owner, ...validators] = coordinators as [BlockingCoordinator, ...BlockingCoordinator[]];
   const loops = (stop: AbortSignal) =>
     validators.map((validator, index) =>
       respondLoop(validator, { types: 'validate', from: ownerId }, async (signal) => {
-        const verdict: Verdict = { confidence: 0.9 - index * 0.05 };
+        const verdict: Verdict = { confidence: 0.9 - (index % 3) * 0.05 };
         if (answerBy === 'ack') {
           await validator.acknowledge(signal, { status: 'approved', result: verdict });
           return;
@@ -92,8 +92,8 @@ async function answersAsSignals(group: FanInGroup, iteration: number): Promise<v
 }
 
 /** Runs `body` with a started group and its validator loops; `body` gets the round to time. */
-export async function withFanIn<T>(context: ScenarioContext, answerBy: AnswerBy, body: (round: (n: number) => Promise<void>) => Promise<T>): Promise<T> {
-  const group = await startFanInGroup(context, `-${answerBy}`, answerBy);
+export async function withFanIn<T>(context: ScenarioContext, answerBy: AnswerBy, body: (round: (n: number) => Promise<void>) => Promise<T>, validatorCount = 3): Promise<T> {
+  const group = await startFanInGroup(context, `-${answerBy}${validatorCount}`, answerBy, validatorCount);
   return withLoops(group.coordinators, group.loops, () => body((n) => fanInRound(group, n)));
 }
 

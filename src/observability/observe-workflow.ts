@@ -9,11 +9,17 @@ export interface ObservedWorkflowEvents {
   'loop:ended': [result: { endedBy: string }];
 }
 
-/** What observeWorkflow needs of a ProductOwner. */
+/** What observeWorkflow needs of a ProductOwner (one overload per event, so an EventEmitter with a typed event map matches). */
 export interface ObservableWorkflow {
   readonly coordinator: { readonly swarmId: string };
-  on<E extends keyof ObservedWorkflowEvents>(event: E, listener: (...args: ObservedWorkflowEvents[E]) => void): unknown;
-  off<E extends keyof ObservedWorkflowEvents>(event: E, listener: (...args: ObservedWorkflowEvents[E]) => void): unknown;
+  on(event: 'round:started', listener: (...args: ObservedWorkflowEvents['round:started']) => void): unknown;
+  on(event: 'round:ended', listener: (...args: ObservedWorkflowEvents['round:ended']) => void): unknown;
+  on(event: 'round:failed', listener: (...args: ObservedWorkflowEvents['round:failed']) => void): unknown;
+  on(event: 'loop:ended', listener: (...args: ObservedWorkflowEvents['loop:ended']) => void): unknown;
+  off(event: 'round:started', listener: (...args: ObservedWorkflowEvents['round:started']) => void): unknown;
+  off(event: 'round:ended', listener: (...args: ObservedWorkflowEvents['round:ended']) => void): unknown;
+  off(event: 'round:failed', listener: (...args: ObservedWorkflowEvents['round:failed']) => void): unknown;
+  off(event: 'loop:ended', listener: (...args: ObservedWorkflowEvents['loop:ended']) => void): unknown;
 }
 
 const DECISIONS = new Set(['PROCEED', 'DEFER', 'ESCALATE']);

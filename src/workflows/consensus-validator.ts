@@ -5,7 +5,7 @@
  * hands it to its replacement (or to its next instance), which answers under the same id.
  */
 import { EventEmitter } from 'node:events';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { BlockingCoordinator } from '../core/coordinator.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { ThrottledLog } from '../protocol/throttled-log.js';
@@ -48,6 +48,8 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
   readonly #logger: Logger;
   readonly #refusals: ThrottledLog;
   readonly #stop = new AbortController();
+  /** Stores an answer, retrying while the store is unavailable, until stop(). */
+  readonly #answerRetry: RetryPolicy;
   #serving: Promise<void> | undefined;
   #served = 0;
 
@@ -59,6 +61,11 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
     this.#handler = handler;
     this.#logger = (options.logger ?? defaultLogger()).child({ component: 'consensus-validator', validatorId: coordinator.id });
     this.#refusals = new ThrottledLog(this.#logger, 'warn');
+    this.#answerRetry = retry(
+      handleWhen((error) => error instanceof RendezvousError && isRetryable(error.code)),
+      { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: MAX_ANSWER_RETRY_DELAY_MS }) },
+    );
+    this.#answerRetry.onRetry(({ delay }) => this.#logger.warn({ delayMs: delay }, 'storing an answer failed (the store is unavailable); retrying'));
   }
 
   /** Requests answered so far (validated or failed). */
@@ -141,13 +148,8 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
 
   /** Acknowledges with the answer, retrying while the store is unavailable; false when stopped first or it failed, the reason when the verdict is refused (not JSON, or over maxSignalBytes). */
   async #store(signal: Signal, status: string, result: unknown): Promise<boolean | string> {
-    const policy = retry(
-      handleWhen((error) => error instanceof RendezvousError && isRetryable(error.code)),
-      { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: MAX_ANSWER_RETRY_DELAY_MS }) },
-    );
-    policy.onRetry(({ delay }) => this.#logger.warn({ messageId: signal.messageId, delayMs: delay }, 'storing the answer failed; retrying'));
     try {
-      await policy.execute(() => this.coordinator.acknowledge(signal, { status, result }), this.#stop.signal);
+      await this.#answerRetry.execute(() => this.coordinator.acknowledge(signal, { status, result }), this.#stop.signal);
       return true;
     } catch (error) {
       if (this.#stop.signal.aborted) return false;
