@@ -7,6 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.js';
 import { registerCommands } from './command-registry.js';
 import { EXIT } from './exit-codes.js';
+import { endQuietlyOnClosedPipe } from './io/output.js';
+
+endQuietlyOnClosedPipe();
 
 const program = new Command('rendezvous')
   .description('Blocking coordination for multi-agent workflows: the daemon and operator commands.')

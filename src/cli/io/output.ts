@@ -60,3 +60,17 @@ export function cell(value: unknown): string {
   if (value === null || value === undefined) return '-';
   return typeof value === 'string' ? value : inspect(value, { breakLength: Infinity, compact: true });
 }
+
+/**
+ * A reader that went away (`rendezvous coordinators | head -3`) ends the command quietly, with
+ * the exit code it has so far, as Unix tools do; without this, Node reports the EPIPE as an
+ * unhandled 'error' event and a stack trace.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit();
+    });
+  }
+}
