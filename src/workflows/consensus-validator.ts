@@ -9,7 +9,7 @@ import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockati
 import type { BlockingCoordinator } from '../core/coordinator.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { ThrottledLog } from '../protocol/throttled-log.js';
-import { ERROR_CODES, InvalidConfigError, isRetryable, RendezvousError, SignalTimeoutError } from '../protocol/errors.js';
+import { AbortedError, CoordinatorStoppedError, ERROR_CODES, InvalidConfigError, isRetryable, RendezvousError, SignalTimeoutError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import type { Signal } from '../protocol/signal.js';
 import { defaultLogger } from '../store/default-logger.js';
@@ -98,10 +98,19 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
           request = await this.coordinator.blockUntilSignal({ types: REQUEST_TYPE, timeoutMs: SERVE_WAIT_MS, signal: this.#stop.signal });
         } catch (error) {
           if (error instanceof SignalTimeoutError) continue;
-          if (!this.#stop.signal.aborted && !(error instanceof RendezvousError)) this.#logger.error({ err: error }, 'consensus validator stopped serving');
-          return; // aborted, or the coordinator stopped
+          // Aborted by stop(), or the coordinator stopped: the end of serving. Anything else (a
+          // coordinator never started) ends it too, and says so.
+          if (!this.#stop.signal.aborted && !(error instanceof CoordinatorStoppedError || error instanceof AbortedError)) {
+            this.#logger.error({ err: error }, 'consensus validator stopped serving');
+          }
+          return;
         }
-        await this.#answer(request);
+        try {
+          await this.#answer(request);
+        } catch (error) {
+          // #answer handles what it expects; a surprise must not end serving silently.
+          this.#logger.error({ err: error, messageId: request.messageId }, 'answering a round request failed; the request stays in the inbox');
+        }
       }
     } finally {
       emitSafely(this.#logger, 'stopped', () => this.emit('stopped'));

@@ -50,33 +50,33 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   async runRound<T = unknown, D = unknown>(request: RoundRequest<T>): Promise<RoundResult<D>> {
     const round = resolveRound(request, this.#defaults, this.coordinator.config.blockingTimeoutMs);
     const started = performance.now();
-    const deadline = started + round.timeoutMs;
     this.coordinator.setProgress({ iteration: round.iteration, phase: 'consensus-round' });
+    try {
+      return await this.#run<T, D>(round, started);
+    } finally {
+      this.coordinator.setProgress({ phase: 'idle' });
+    }
+  }
+
+  async #run<T, D>(round: ResolvedRound<T>, started: number): Promise<RoundResult<D>> {
+    const deadline = started + round.timeoutMs;
     const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId)));
     const resumed = sent.flatMap((s) => ('duplicate' in s && s.duplicate ? [s.validatorId] : []));
     this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });
 
-    let outcomes: (ValidatorAnswer<D> | MissingValidator)[];
+    let result: RoundResult<D>;
     try {
-      outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect<T, D>(round, s.validatorId, s.messageId, deadline))));
+      const outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect<T, D>(round, s.validatorId, s.messageId, deadline))));
+      const answers = outcomes.filter((o): o is ValidatorAnswer<D> => 'answeredBy' in o);
+      const missing = outcomes.filter((o): o is MissingValidator => 'reason' in o);
+      const outcome = decide({ ...round, answers, missing });
+      result = { roundId: round.roundId, iteration: round.iteration, ...outcome, threshold: round.threshold, answers, missing, resumed, durationMs: performance.now() - started };
     } catch (error) {
+      // The coordinator stopped, the store failed, or the consensus function broke: no decision.
       this.#emit('round:failed', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, error });
       throw error;
     }
-    const answers = outcomes.filter((o): o is ValidatorAnswer<D> => 'answeredBy' in o);
-    const missing = outcomes.filter((o): o is MissingValidator => 'reason' in o);
-    const outcome = decide({ ...round, answers, missing });
-    const result: RoundResult<D> = {
-      roundId: round.roundId,
-      iteration: round.iteration,
-      ...outcome,
-      threshold: round.threshold,
-      answers,
-      missing,
-      resumed,
-      durationMs: performance.now() - started,
-    };
-    this.coordinator.setProgress({ phase: 'idle' });
+    const { missing } = result;
     if (missing.length > 0) this.#logger.warn({ roundId: round.roundId, iteration: round.iteration, missing, decision: result.decision }, 'consensus round ended without every answer');
     this.#emit('round:ended', result);
     return result;

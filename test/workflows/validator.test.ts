@@ -140,3 +140,14 @@ test('bad round options are refused before anything is sent', async () => {
   assert.throws(() => new ConsensusValidator(owner.coordinator as never, undefined as never), InvalidConfigError);
   assert.equal(sends, 0);
 });
+
+test('a validator whose coordinator was never started stops serving and says so (never silently)', async () => {
+  await setup();
+  const logger = recordingLogger();
+  const validator = new ConsensusValidator(c.make('never-started'), () => ({ confidence: 1 }), { logger });
+  const stopped = once(validator, 'stopped');
+  validator.start();
+  await stopped;
+  await validator.done;
+  assert.ok(logger.records.some((r) => r.level === 'error' && r.msg === 'consensus validator stopped serving' && (r.fields.err as { code?: string }).code === 'RDV_ERR_NOT_STARTED'));
+});
