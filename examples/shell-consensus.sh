@@ -25,7 +25,7 @@ OWNER=product-owner
 VALIDATORS=(validator-1 validator-2 validator-3)
 ROUND=${ROUND:-task-$$}
 ITERATION=1
-TIMEOUT=${ROUND_TIMEOUT:-20s}
+TIMEOUT_S=${ROUND_TIMEOUT_S:-20}  # how long the round waits for every answer, seconds
 IFS=, read -r -a CONFIDENCES <<<"${DEMO_CONFIDENCES:-0.95,0.92,0.88}"
 # The demo's fixed answers, overlapping on purpose so the owner has something to de-duplicate.
 RECOMMENDATIONS=(
@@ -62,7 +62,7 @@ validator() {
   local id=$1 index=$2 request message sender verdict
   start_agent "$id"
   step "$id" 'waits for a round request (validate)'
-  request=$(rdv agent wait --id "$id" --type validate --iteration "$ITERATION" --timeout "$TIMEOUT")
+  request=$(rdv agent wait --id "$id" --type validate --iteration "$ITERATION" --timeout "${TIMEOUT_S}s")
   message=$(jq -r .messageId <<<"$request")
   sender=$(jq -r .senderId <<<"$request")
   step "$id" "<- validate from $sender, round $(jq -r .payload.round <<<"$request"): $(jq -r '.payload.task | if type == "object" and has("task") then .task else tojson end' <<<"$request") (signature verified)"
@@ -87,8 +87,10 @@ owner() {
   step "$OWNER" "-> ${VALIDATORS[0]}: the same send again (a restarted owner): isDuplicate=$(jq -r .isDuplicate <<<"$retry")"
 
   step "$OWNER" "blocks until all ${#VALIDATORS[@]} validators answer"
+  local deadline=$((SECONDS + TIMEOUT_S)) left
   for id in "${VALIDATORS[@]}"; do
-    if ack=$(rdv agent wait-acks --id "$OWNER" "${messages[$id]}" --from "$id" --timeout "$TIMEOUT") && [[ $(jq -r .status <<<"$ack") == validated ]]; then
+    left=$((deadline - SECONDS)); ((left >= 1)) || left=1  # one deadline for the round, not one per validator
+    if ack=$(rdv agent wait-acks --id "$OWNER" "${messages[$id]}" --from "$id" --timeout "${left}s") && [[ $(jq -r .status <<<"$ack") == validated ]]; then
       step "$OWNER" "<- answer from $id: confidence $(jq -r .result.confidence <<<"$ack") (ACK signature verified)"
       answers+=("$ack")
     else

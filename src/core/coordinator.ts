@@ -13,6 +13,7 @@ import { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver, SignalDelivery, SignalSentEvent, WaitDescription, WaitEndedEvent, WaitOutcome } from './coordinator-observer.js';
 import type { ForgedRecordEvent } from './forged-record.js';
 import { ThrottledLog } from '../protocol/throttled-log.js';
+import { MAX_TIMEOUT_MS } from '../protocol/options.js';
 import { resolveCoordinatorOptions, type CoordinatorConfig } from './coordinator-options.js';
 import { countRejection, emptyMetrics, type CoordinatorMetrics } from './coordinator-metrics.js';
 import { HeartbeatLoop } from './heartbeat.js';
@@ -30,8 +31,6 @@ import { StoreClock, type LocalClock } from './store-clock.js';
 /** The store roles a coordinator uses: any `Store` has them. */
 export type CoordinatorStore = InboxStore & LivenessStore & WorkStore;
 
-/** Longest timeout setTimeout can honour (about 24.8 days). */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 export interface BlockingCoordinatorOptions extends Partial<CoordinatorConfig>, SecretOptions {
   /** This coordinator's id: unique across the deployment. */
@@ -206,6 +205,11 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       await this.#heartbeat.stop();
       throw error;
     }
+  }
+
+  /** The store's clock now, ms (Redis `TIME` plus the time since the last sync): what signals are stamped with. Meaningful once started. */
+  storeNow(): number {
+    return this.#clock.now();
   }
 
   /** What the heartbeat reports as this coordinator's progress. */

@@ -31,6 +31,9 @@ const bounded = (allowed: ReadonlySet<string>, value: unknown) => (typeof value 
 /** Counts a product owner's rounds (by decision, with their duration and missing validators) and loops. */
 export function observeWorkflow(metrics: MetricSet, owner: ObservableWorkflow): () => void {
   const swarm = owner.coordinator.swarmId;
+  // Every decision and loop end starts at 0: a counter's first increase() needs a sample before it.
+  for (const decision of DECISIONS) metrics.workflowRounds.inc({ swarm, decision }, 0);
+  for (const endedBy of LOOP_ENDS) metrics.workflowLoops.inc({ swarm, ended_by: endedBy }, 0);
   const inProgress = metrics.workflowRoundsInProgress.labels({ swarm });
   const started = () => inProgress.inc();
   const failed = () => inProgress.dec();

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   CIRCUIT_OPEN: 'RDV_ERR_CIRCUIT_OPEN',
   RATE_LIMITED: 'RDV_ERR_RATE_LIMITED',
   INBOX_FULL: 'RDV_ERR_INBOX_FULL',
+  ROUND_TAKEN: 'RDV_ERR_ROUND_TAKEN',
   INVALID_REQUEST: 'RDV_ERR_INVALID_REQUEST',
   UNAUTHORIZED: 'RDV_ERR_UNAUTHORIZED',
   FORBIDDEN: 'RDV_ERR_FORBIDDEN',
@@ -275,6 +276,17 @@ export class InboxFullError extends RendezvousError {
       ERROR_CODES.INBOX_FULL,
       `The inbox of ${receiverId} holds ${length} signals, its most (maxInboxLength ${limit}); nothing was sent. It is not reading them (not running, or stuck): check it, then retry.`,
       { receiverId, length, limit },
+    );
+  }
+}
+
+/** A consensus round's id and iteration were used by another product owner in this swarm: its requests are not this owner's to resume. */
+export class RoundTakenError extends RendezvousError {
+  constructor(roundId: string, iteration: number, validatorId: string, ownerId: string) {
+    super(
+      ERROR_CODES.ROUND_TAKEN,
+      `Round ${roundId} iteration ${iteration} was started by ${ownerId}: ${validatorId} holds its request, not this owner's. Round ids name a round in a swarm: choose one no other owner uses (a task id, a pull request number).`,
+      { roundId, iteration, validatorId, ownerId },
     );
   }
 }

@@ -6,6 +6,9 @@
 import type { z } from 'zod';
 import { InvalidConfigError } from './errors.js';
 
+/** Longest timeout setTimeout can honour (2^31 - 1 ms, about 24.8 days): the bound of every `timeoutMs`. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** How an environment variable is written: the runbooks give most durations in ms, HEARTBEAT_TTL in seconds. */
 export type EnvUnit = 'ms' | 'seconds' | 'count' | 'boolean';
 

@@ -46,7 +46,7 @@ export interface LoopResult {
 
 export interface LoopDriver {
   runRound(round: RoundRequest): Promise<RoundResult>;
-  onIteration(event: { loopId: string; iteration: number; feedback: string[] }): void;
+  onIteration(event: { loopId: string; iteration: number; feedback: string[]; validators: string[] }): void;
   onEnded(result: LoopResult): void;
 }
 
@@ -58,11 +58,13 @@ export async function runConsensusLoop<T>(request: LoopRequest<T>, driver: LoopD
   const { loopId, implement, maxIterations: _max, ...roundOptions } = request;
   const rounds: RoundResult[] = [];
   let previous: RoundResult | undefined;
+  let validators = [...request.validators];
   for (let iteration = 1; iteration <= maxIterations; iteration += 1) {
     const feedback = previous?.recommendations ?? [];
-    driver.onIteration({ loopId, iteration, feedback });
+    driver.onIteration({ loopId, iteration, feedback, validators });
     const task = await implement({ loopId, iteration, feedback, ...(previous ? { previous } : {}) });
-    const round = await driver.runRound({ ...roundOptions, roundId: loopId, iteration, task });
+    const round = await driver.runRound({ ...roundOptions, validators, roundId: loopId, iteration, task });
+    validators = followReplacements(validators, round);
     rounds.push(round);
     if (round.decision !== 'DEFER') {
       const result: LoopResult = {
@@ -86,4 +88,13 @@ export async function runConsensusLoop<T>(request: LoopRequest<T>, driver: LoopD
   };
   driver.onEnded(result);
   return result;
+}
+
+/**
+ * A validator that a replacement answered for is dead: escalation moved what its inbox held, but
+ * nothing reads that inbox any more, so the next iterations ask the replacement.
+ */
+function followReplacements(validators: readonly string[], round: RoundResult): string[] {
+  const replacedBy = new Map(round.answers.filter((a) => a.answeredBy !== a.validatorId).map((a) => [a.validatorId, a.answeredBy]));
+  return validators.map((id) => replacedBy.get(id) ?? id);
 }

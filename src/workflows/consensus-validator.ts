@@ -14,10 +14,11 @@ import type { Logger } from '../protocol/logger.js';
 import type { Signal } from '../protocol/signal.js';
 import { defaultLogger } from '../store/default-logger.js';
 import type { ConsensusValidatorEvents } from './events.js';
-import { ANSWER_STATUS, parseRequestPayload, REQUEST_TYPE, verdictProblem, type Verdict } from './round-protocol.js';
+import { ANSWER_STATUS, errorText, parseRequestPayload, REQUEST_TYPE, verdictProblem, type RoundRequestPayload, type Verdict } from './round-protocol.js';
+import { MAX_TIMEOUT_MS } from '../protocol/options.js';
 
 /** What a validator uses of its coordinator. */
-export type ValidatorCoordinator = Pick<BlockingCoordinator, 'id' | 'blockUntilSignal' | 'acknowledge'>;
+export type ValidatorCoordinator = Pick<BlockingCoordinator, 'id' | 'blockUntilSignal' | 'acknowledge' | 'storeNow'>;
 
 /** One round request, as the handler gets it. */
 export interface ValidationRequest<T = unknown> {
@@ -27,7 +28,10 @@ export interface ValidationRequest<T = unknown> {
   /** The product owner that asked. */
   ownerId: string;
   messageId: string;
-  /** Aborted by stop(): a handler that honours it is not answered, and the request goes to the next instance. */
+  /**
+   * Aborted by stop() (the request is then left unanswered, for the next instance) and at the
+   * round's deadline (the owner no longer waits: answered `failed`, expired).
+   */
   signal: AbortSignal;
 }
 
@@ -39,8 +43,6 @@ export interface ConsensusValidatorOptions {
 
 /** Longest wait between two store retries of an answer. */
 const MAX_ANSWER_RETRY_DELAY_MS = 5_000;
-/** A wait's longest timeout (setTimeout's limit): the serving loop simply waits again. */
-const SERVE_WAIT_MS = 2_147_483_647;
 
 export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<ConsensusValidatorEvents> {
   readonly coordinator: ValidatorCoordinator;
@@ -95,7 +97,8 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
       while (!this.#stop.signal.aborted) {
         let request: Signal;
         try {
-          request = await this.coordinator.blockUntilSignal({ types: REQUEST_TYPE, timeoutMs: SERVE_WAIT_MS, signal: this.#stop.signal });
+          // The longest timeout there is: at it, the serving loop simply waits again.
+          request = await this.coordinator.blockUntilSignal({ types: REQUEST_TYPE, timeoutMs: MAX_TIMEOUT_MS, signal: this.#stop.signal });
         } catch (error) {
           if (error instanceof SignalTimeoutError) continue;
           // Aborted by stop(), or the coordinator stopped: the end of serving. Anything else (a
@@ -121,7 +124,7 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
     const base = { validatorId: this.coordinator.id, iteration: signal.iteration ?? 0, ownerId: signal.senderId, messageId: signal.messageId };
     const payload = parseRequestPayload(signal.payload);
     if (!payload) {
-      const detail = 'not a round request: a validate signal carries {"round": <id>, "task": <task>}';
+      const detail = 'not a round request: a validate signal carries {"round": <round id>, "task": <task>}';
       this.#refusals.note('not-a-round', { ...base }, `${detail}; answered failed`);
       emitSafely(this.#logger, 'request:refused', () => this.emit('request:refused', { ...base, detail }));
       await this.#store(signal, ANSWER_STATUS.failed, { error: detail });
@@ -130,16 +133,9 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
     const event = { ...base, roundId: payload.round };
     emitSafely(this.#logger, 'request:received', () => this.emit('request:received', event));
     const started = performance.now();
-    let verdict: Verdict<D> | undefined;
-    let failure: string | undefined;
-    try {
-      verdict = await this.#handler({ roundId: payload.round, iteration: base.iteration, task: payload.task as T, ownerId: signal.senderId, messageId: signal.messageId, signal: this.#stop.signal });
-      failure = verdictProblem(verdict);
-      if (failure !== undefined) failure = `the handler's verdict is invalid: ${failure}`;
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-    }
+    const { verdict, failure: handlerFailure } = await this.#run(payload, signal, base.iteration);
     if (this.#stop.signal.aborted) return; // stopped while it worked: the request stays for the next instance
+    let failure = handlerFailure;
     let stored = failure === undefined ? await this.#store(signal, ANSWER_STATUS.validated, verdict) : false;
     if (typeof stored === 'string') failure = `the handler's verdict cannot be carried by an ACK: ${stored}`;
     if (failure !== undefined) stored = await this.#store(signal, ANSWER_STATUS.failed, { error: failure });
@@ -155,6 +151,37 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
     emitSafely(this.#logger, 'request:answered', () => this.emit('request:answered', answered));
   }
 
+  /**
+   * Runs the handler until it settles, the round's deadline passes (the owner no longer waits) or
+   * stop() (then the caller leaves the request unanswered, without waiting for a handler that
+   * ignores its signal). A request already past its deadline is not run.
+   */
+  async #run(payload: RoundRequestPayload, signal: Signal, iteration: number): Promise<{ verdict?: Verdict<D>; failure?: string }> {
+    const leftMs = payload.deadline === undefined ? undefined : payload.deadline - this.coordinator.storeNow();
+    if (leftMs !== undefined && leftMs <= 0) return { failure: `expired: round ${payload.round} ended ${-leftMs} ms before this validator took the request` };
+    const expiry = new AbortController();
+    const timer = leftMs === undefined ? undefined : setTimeout(() => expiry.abort(), Math.min(leftMs, MAX_TIMEOUT_MS));
+    const aborted = AbortSignal.any([this.#stop.signal, expiry.signal]);
+    const request: ValidationRequest<T> = { roundId: payload.round, iteration, task: payload.task as T, ownerId: signal.senderId, messageId: signal.messageId, signal: aborted };
+    try {
+      const ended = new Promise<'aborted'>((resolve) => aborted.addEventListener('abort', () => resolve('aborted'), { once: true }));
+      const handled = Promise.resolve()
+        .then(() => this.#handler(request))
+        .then(
+          (verdict) => {
+            const problem = verdictProblem(verdict);
+            return problem === undefined ? { verdict } : { failure: `the handler's verdict is invalid: ${problem}` };
+          },
+          (error: unknown) => ({ failure: errorText(error) }),
+        );
+      const outcome = await Promise.race([handled, ended]);
+      if (outcome !== 'aborted') return outcome;
+      return { failure: `expired: round ${payload.round} ended before the handler returned` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Acknowledges with the answer, retrying while the store is unavailable; false when stopped first or it failed, the reason when the verdict is refused (not JSON, or over maxSignalBytes). */
   async #store(signal: Signal, status: string, result: unknown): Promise<boolean | string> {
     try {
@@ -162,8 +189,12 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
       return true;
     } catch (error) {
       if (this.#stop.signal.aborted) return false;
-      if (error instanceof RendezvousError && error.code === ERROR_CODES.INVALID_PAYLOAD && status === ANSWER_STATUS.validated) return error.message;
-      // Not retryable (the coordinator stopped, the answer too large): the request stays in the inbox.
+      if (error instanceof RendezvousError && error.code === ERROR_CODES.INVALID_PAYLOAD && status === ANSWER_STATUS.validated) return errorText(error);
+      if (error instanceof CoordinatorStoppedError) {
+        this.#logger.info({ messageId: signal.messageId }, 'the coordinator stopped before the answer was stored; its next instance gets the request again');
+        return false;
+      }
+      // Not retryable: the request stays in the inbox, for the next instance of this coordinator.
       this.#logger.error({ err: error, messageId: signal.messageId }, 'could not store the answer; the request stays in the inbox');
       return false;
     }

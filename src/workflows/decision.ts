@@ -46,7 +46,6 @@ export interface DecisionInput {
   threshold: number;
   consensus: ConsensusFunction;
   onMissing: MissingPolicy;
-  timeoutMs: number;
 }
 
 export interface DecisionOutcome {
@@ -58,10 +57,8 @@ export interface DecisionOutcome {
   reasoning: string;
 }
 
-export const meanConfidence: ConsensusFunction = (answers) => {
-  const sum = answers.reduce((total, answer) => total + answer.confidence, 0);
-  return Math.round((sum / answers.length) * 1000) / 1000;
-};
+/** The mean of the confidences, unrounded: the decision compares it as it is (0.8995 is below 0.9). */
+export const meanConfidence: ConsensusFunction = (answers) => answers.reduce((total, answer) => total + answer.confidence, 0) / answers.length;
 
 export function decide(input: DecisionInput): DecisionOutcome {
   const { answers, missing, validators, threshold } = input;
@@ -81,7 +78,16 @@ export function decide(input: DecisionInput): DecisionOutcome {
   const decision = value >= threshold ? 'PROCEED' : 'DEFER';
   const comparison = decision === 'PROCEED' ? '>=' : '<';
   const quorumNote = missing.length > 0 ? `, quorum met; missing ${describeMissing(missing)}` : '';
-  return { decision, consensus: value, recommendations, reasoning: `${decision}: consensus ${value} ${comparison} ${threshold} (${counted}${quorumNote})` };
+  return { decision, consensus: value, recommendations, reasoning: `${decision}: consensus ${shown(value, threshold)} ${comparison} ${threshold} (${counted}${quorumNote})` };
+}
+
+/** The value with 3 decimals, or as many more as it takes not to look equal to the threshold when it is not. */
+function shown(value: number, threshold: number): string {
+  for (let digits = 3; digits < 12; digits += 1) {
+    const rounded = Number(value.toFixed(digits));
+    if (value === threshold || rounded !== threshold) return String(rounded);
+  }
+  return String(value);
 }
 
 function describeMissing(missing: readonly MissingValidator[]): string {

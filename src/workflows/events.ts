@@ -33,6 +33,8 @@ export interface LoopIterationEvent {
   iteration: number;
   /** The previous round's recommendations the implement step got (none in the first iteration). */
   feedback: string[];
+  /** Whom this iteration asks: the loop's validators, a replaced one's replacement in its place. */
+  validators: string[];
 }
 
 /** What a ProductOwner emits as its rounds progress (and the metrics count). */

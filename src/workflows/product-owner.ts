@@ -3,21 +3,21 @@
  * its decision (Loop 4); runLoop drives implement, validate, decide until PROCEED or ESCALATE.
  */
 import { EventEmitter } from 'node:events';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { BlockingCoordinator } from '../core/coordinator.js';
 import { emitSafely } from '../core/safe-emit.js';
-import type { Ack } from '../protocol/ack.js';
-import { InboxFullError, RateLimitedError } from '../protocol/errors.js';
+import { InboxFullError, isRetryable, RateLimitedError, RendezvousError, RoundTakenError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
 import { runConsensusLoop, type LoopRequest, type LoopResult } from './consensus-loop.js';
 import { decide, type MissingValidator, type ValidatorAnswer } from './decision.js';
 import type { ProductOwnerEvents, RoundAnswerEvent } from './events.js';
-import { checkRoundDefaults, resolveRound, type ResolvedRound, type RoundOptions, type RoundRequest } from './round-options.js';
-import { ANSWER_STATUS, parseFailure, REQUEST_TYPE, requestKey, verdictProblem, type RoundRequestPayload, type Verdict } from './round-protocol.js';
+import { checkRoundOptions, resolveRound, type ResolvedRound, type RoundOptions, type RoundRequest } from './round-options.js';
+import { readAnswer, REQUEST_TYPE, requestKey, type RoundRequestPayload } from './round-protocol.js';
 import type { RoundResult } from './round-result.js';
 
 /** What a product owner uses of its coordinator. */
-export type OwnerCoordinator = Pick<BlockingCoordinator, 'id' | 'swarmId' | 'config' | 'sendSignal' | 'waitForAcks' | 'setProgress'>;
+export type OwnerCoordinator = Pick<BlockingCoordinator, 'id' | 'swarmId' | 'replaces' | 'config' | 'sendSignal' | 'waitForAcks' | 'setProgress' | 'storeNow'>;
 
 export interface ProductOwnerOptions extends RoundOptions {
   /** Default: the library's (pino JSON on stderr). */
@@ -27,19 +27,28 @@ export interface ProductOwnerOptions extends RoundOptions {
 /** A request the round sent (or had sent before a restart), or why it could not send it. */
 type Sent = { validatorId: string; messageId: string; duplicate: boolean } | { validatorId: string; refused: MissingValidator };
 
+/** Longest pause between two tries of a request the store could not take. */
+const MAX_SEND_RETRY_DELAY_MS = 2_000;
+
 export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   readonly coordinator: OwnerCoordinator;
   readonly #defaults: RoundOptions;
   readonly #logger: Logger;
+  /** Sends a request again while the failure may pass (the store down, a rate limit, a full inbox), until the round's deadline. */
+  readonly #sendRetry: RetryPolicy;
 
   /** `coordinator` must be started; `options` are the defaults of every round this owner runs. */
   constructor(coordinator: OwnerCoordinator, options: ProductOwnerOptions = {}) {
     super();
     const { logger, ...defaults } = options;
-    checkRoundDefaults(defaults);
+    checkRoundOptions(defaults);
     this.coordinator = coordinator;
     this.#defaults = defaults;
     this.#logger = (logger ?? defaultLogger()).child({ component: 'product-owner', ownerId: coordinator.id });
+    this.#sendRetry = retry(handleWhen((error) => error instanceof RendezvousError && isRetryable(error.code)), {
+      maxAttempts: Number.MAX_SAFE_INTEGER,
+      backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: MAX_SEND_RETRY_DELAY_MS }),
+    });
   }
 
   /**
@@ -49,37 +58,12 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
    */
   async runRound<T = unknown, D = unknown>(request: RoundRequest<T>): Promise<RoundResult<D>> {
     const round = resolveRound(request, this.#defaults, this.coordinator.config.blockingTimeoutMs);
-    const started = performance.now();
     this.coordinator.setProgress({ iteration: round.iteration, phase: 'consensus-round' });
     try {
-      return await this.#run<T, D>(round, started);
+      return await this.#run<T, D>(round);
     } finally {
       this.coordinator.setProgress({ phase: 'idle' });
     }
-  }
-
-  async #run<T, D>(round: ResolvedRound<T>, started: number): Promise<RoundResult<D>> {
-    const deadline = started + round.timeoutMs;
-    const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId)));
-    const resumed = sent.flatMap((s) => ('duplicate' in s && s.duplicate ? [s.validatorId] : []));
-    this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });
-
-    let result: RoundResult<D>;
-    try {
-      const outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect<T, D>(round, s.validatorId, s.messageId, deadline))));
-      const answers = outcomes.filter((o): o is ValidatorAnswer<D> => 'answeredBy' in o);
-      const missing = outcomes.filter((o): o is MissingValidator => 'reason' in o);
-      const outcome = decide({ ...round, answers, missing });
-      result = { roundId: round.roundId, iteration: round.iteration, ...outcome, threshold: round.threshold, answers, missing, resumed, durationMs: performance.now() - started };
-    } catch (error) {
-      // The coordinator stopped, the store failed, or the consensus function broke: no decision.
-      this.#emit('round:failed', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, error });
-      throw error;
-    }
-    const { missing } = result;
-    if (missing.length > 0) this.#logger.warn({ roundId: round.roundId, iteration: round.iteration, missing, decision: result.decision }, 'consensus round ended without every answer');
-    this.#emit('round:ended', result);
-    return result;
   }
 
   /** Runs implement, validate, decide for up to `maxIterations` iterations; see docs/workflows.md. */
@@ -91,22 +75,78 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     });
   }
 
-  async #ask<T>(round: ResolvedRound<T>, validatorId: string): Promise<Sent> {
-    const payload: RoundRequestPayload<T> = { round: round.roundId, task: round.task };
+  async #run<T, D>(round: ResolvedRound<T>): Promise<RoundResult<D>> {
+    const started = performance.now();
+    const deadline = started + round.timeoutMs;
+    const payload: RoundRequestPayload<T> = { round: round.roundId, task: round.task, deadline: this.coordinator.storeNow() + round.timeoutMs };
+    const sendsEnd = AbortSignal.timeout(round.timeoutMs);
+    const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, payload, sendsEnd)));
+    const resumed = sent.flatMap((s) => ('duplicate' in s && s.duplicate ? [s.validatorId] : []));
+    if (resumed.length > 0) this.#noteResume(round, sent);
+    this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });
+
+    let result: RoundResult<D>;
     try {
-      const { messageId, isDuplicate } = await this.coordinator.sendSignal(validatorId, REQUEST_TYPE, {
-        iteration: round.iteration,
-        payload,
-        idempotencyKey: requestKey(round.roundId, round.iteration),
-        ...(round.swarmId ? { swarmId: round.swarmId } : {}),
-      });
-      return { validatorId, messageId, duplicate: isDuplicate };
+      const outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect<T, D>(round, s.validatorId, s.messageId, deadline))));
+      const answers = outcomes.filter((o): o is ValidatorAnswer<D> => 'answeredBy' in o);
+      const missing = outcomes.filter((o): o is MissingValidator => 'reason' in o);
+      const outcome = decide({ ...round, answers, missing });
+      result = { roundId: round.roundId, iteration: round.iteration, ...outcome, threshold: round.threshold, answers, missing, resumed, durationMs: performance.now() - started };
     } catch (error) {
-      // A full inbox or a rate limit refuses one validator's request: the round goes on without it.
-      // Anything else (the store down, a task too big) ends the call; running it again resumes.
-      if (!(error instanceof InboxFullError || error instanceof RateLimitedError)) throw error;
-      return { validatorId, refused: { validatorId, reason: 'not_sent', detail: error.message } };
+      // The coordinator stopped, or the consensus function broke: no decision.
+      this.#emit('round:failed', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, error });
+      throw error;
     }
+    if (result.missing.length > 0) {
+      this.#logger.warn({ roundId: round.roundId, iteration: round.iteration, missing: result.missing, decision: result.decision }, 'consensus round ended without every answer');
+    }
+    this.#emit('round:ended', result);
+    return result;
+  }
+
+  /** Sends one validator its request, retrying what may pass until the round's deadline; a duplicate must be this owner's own. */
+  async #ask<T>(round: ResolvedRound<T>, validatorId: string, payload: RoundRequestPayload<T>, sendsEnd: AbortSignal): Promise<Sent> {
+    let result: Awaited<ReturnType<OwnerCoordinator['sendSignal']>>;
+    let lastFailure: unknown;
+    try {
+      result = await this.#sendRetry.execute(
+        () =>
+          this.coordinator
+            .sendSignal(validatorId, REQUEST_TYPE, {
+              iteration: round.iteration,
+              payload,
+              idempotencyKey: requestKey(round.roundId, round.iteration),
+              ...(round.swarmId ? { swarmId: round.swarmId } : {}),
+            })
+            .catch((error: unknown) => {
+              lastFailure = error;
+              throw error;
+            }),
+        sendsEnd,
+      );
+    } catch (error) {
+      // Still refused at the deadline (the retry was cancelled then: its last failure says why). A
+      // full inbox or a rate limit leaves that validator out; anything else (the store down, a
+      // task too big) ends the call, and running it again resumes.
+      const failure = sendsEnd.aborted && lastFailure !== undefined ? lastFailure : error;
+      if (!(failure instanceof InboxFullError || failure instanceof RateLimitedError)) throw failure;
+      return { validatorId, refused: { validatorId, reason: 'not_sent', detail: failure.message } };
+    }
+    const { messageId, isDuplicate } = result;
+    const firstOwner = messageId.slice(0, messageId.indexOf(':'));
+    if (isDuplicate && firstOwner !== this.coordinator.id && firstOwner !== this.coordinator.replaces) {
+      throw new RoundTakenError(round.roundId, round.iteration, validatorId, firstOwner);
+    }
+    return { validatorId, messageId, duplicate: isDuplicate };
+  }
+
+  /** A resumed round whose first requests are older than an ACK lives finds the answers given then gone: say so once. */
+  #noteResume<T>(round: ResolvedRound<T>, sent: readonly Sent[]): void {
+    const sentAt = sent.flatMap((s) => ('messageId' in s ? [Number(s.messageId.split(':')[2]?.split('.')[0])] : [])).filter(Number.isFinite);
+    const ageMs = this.coordinator.storeNow() - Math.min(...sentAt);
+    const fields = { roundId: round.roundId, iteration: round.iteration, firstSentMsAgo: ageMs };
+    if (ageMs > this.coordinator.config.ackTtlMs) this.#logger.warn({ ...fields, ackTtlMs: this.coordinator.config.ackTtlMs }, 'resuming a round older than ackTtlMs: answers given then have expired and count as missing');
+    else this.#logger.info(fields, 'resuming a consensus round: validators asked before are not asked again');
   }
 
   /** Waits for one validator's answer until the round's deadline, and judges it. */
@@ -115,7 +155,9 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     const acks = await this.coordinator.waitForAcks([validatorId], messageId, { timeoutMs, ...(round.swarmId ? { swarmId: round.swarmId } : {}) });
     const ack = acks.get(validatorId);
     if (!ack) return { validatorId, reason: 'no_answer', messageId };
-    const judged = judge<D>(validatorId, messageId, ack);
+    const read = readAnswer<D>(ack);
+    const judged: ValidatorAnswer<D> | MissingValidator =
+      'verdict' in read ? { validatorId, answeredBy: ack.coordinatorId, ...read.verdict, messageId, answeredAt: ack.timestamp } : { validatorId, reason: read.reason, detail: read.detail, messageId };
     const event: RoundAnswerEvent = { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, ...('answeredBy' in judged ? { answer: judged } : { refused: judged }) };
     this.#emit('round:answer', event);
     return judged;
@@ -124,21 +166,4 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   #emit<E extends keyof ProductOwnerEvents>(event: E, ...args: ProductOwnerEvents[E]): void {
     emitSafely(this.#logger, event, () => Reflect.apply(this.emit, this, [event, ...args]));
   }
-}
-
-/** A verified ACK as an answer: a verdict that counts, a failure, or something that is not a verdict. */
-function judge<D>(validatorId: string, messageId: string, ack: Ack): ValidatorAnswer<D> | MissingValidator {
-  if (ack.status === ANSWER_STATUS.failed) return { validatorId, reason: 'failed', detail: parseFailure(ack.result), messageId };
-  const problem = ack.status === ANSWER_STATUS.validated ? verdictProblem(ack.result) : `status "${ack.status}" is not a verdict (expected "${ANSWER_STATUS.validated}" with a result)`;
-  if (problem !== undefined) return { validatorId, reason: 'invalid_answer', detail: problem, messageId };
-  const verdict = ack.result as Verdict<D>;
-  return {
-    validatorId,
-    answeredBy: ack.coordinatorId,
-    confidence: verdict.confidence,
-    recommendations: verdict.recommendations ?? [],
-    ...(verdict.details === undefined ? {} : { details: verdict.details }),
-    messageId,
-    answeredAt: ack.timestamp,
-  };
 }

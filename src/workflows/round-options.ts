@@ -1,11 +1,10 @@
 /** The owner's round options: defaults as the seeds (threshold 0.90), each checked before anything is sent. */
 import { InvalidConfigError } from '../protocol/errors.js';
+import { MAX_TIMEOUT_MS } from '../protocol/options.js';
 import { assertId, assertIds } from '../protocol/ids.js';
 import { meanConfidence, type ConsensusFunction, type MissingPolicy } from './decision.js';
-import { assertRoundId } from './round-protocol.js';
+import { assertRoundId, requestKey } from './round-protocol.js';
 
-/** Longest timeout setTimeout can honour (about 24.8 days). */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 export interface RoundOptions {
   /** PROCEED at or above it, DEFER below. Default 0.90. */
@@ -46,41 +45,46 @@ export interface ResolvedRound<T> {
 export const DEFAULT_THRESHOLD = 0.9;
 
 export function resolveRound<T>(request: RoundRequest<T>, defaults: RoundOptions, blockingTimeoutMs: number): ResolvedRound<T> {
-  const merged = { ...defaults, ...definedOnly(request) };
+  const merged: RoundOptions = { ...defaults, ...definedOnly(request) };
   assertRoundId(request.roundId);
   const iteration = request.iteration ?? 1;
   if (!Number.isSafeInteger(iteration) || iteration < 0) throw new InvalidConfigError(`iteration must be a non-negative integer, got ${String(iteration)}`, { iteration });
+  requestKey(request.roundId, iteration); // the key must fit the id rule before anything is sent
   assertIds(request.validators, 'coordinator id');
   if (request.validators.length === 0) throw new InvalidConfigError('a round needs at least one validator');
   if (new Set(request.validators).size !== request.validators.length) throw new InvalidConfigError('a validator is listed twice', { validators: request.validators });
   if (request.swarmId !== undefined) assertId(request.swarmId, 'swarm id');
-  const threshold = merged.threshold ?? DEFAULT_THRESHOLD;
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new InvalidConfigError(`threshold must be a finite number, got ${String(threshold)}`, { threshold });
-  const timeoutMs = merged.timeoutMs ?? blockingTimeoutMs;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+  checkRoundOptions(merged, request.validators.length);
+  return {
+    roundId: request.roundId,
+    iteration,
+    validators: [...request.validators],
+    task: request.task,
+    swarmId: request.swarmId,
+    threshold: merged.threshold ?? DEFAULT_THRESHOLD,
+    consensus: merged.consensus ?? meanConfidence,
+    timeoutMs: merged.timeoutMs ?? blockingTimeoutMs,
+    onMissing: merged.onMissing ?? 'escalate',
+  };
+}
+
+/**
+ * Checks the round options that are set: at construction (a ProductOwner's defaults, the
+ * validators not known yet) and for each round (its quorum against its validators).
+ */
+export function checkRoundOptions(options: RoundOptions, validators = Number.MAX_SAFE_INTEGER): void {
+  const { threshold, timeoutMs, consensus, onMissing } = options;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold))) {
+    throw new InvalidConfigError(`threshold must be a finite number, got ${String(threshold)}`, { threshold });
+  }
+  if (timeoutMs !== undefined && (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) {
     throw new InvalidConfigError(`timeoutMs must be a positive integer of at most ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`, { timeoutMs });
   }
-  const consensus = merged.consensus ?? meanConfidence;
-  if (typeof consensus !== 'function') throw new InvalidConfigError('consensus must be a function of the answers');
-  const onMissing = merged.onMissing ?? 'escalate';
-  checkMissingPolicy(onMissing, request.validators.length);
-  return { roundId: request.roundId, iteration, validators: [...request.validators], task: request.task, swarmId: request.swarmId, threshold, consensus, timeoutMs, onMissing };
-}
-
-/** Checks the options a ProductOwner is constructed with (the validators are not known yet). */
-export function checkRoundDefaults(defaults: RoundOptions): void {
-  const { threshold, timeoutMs, consensus, onMissing } = defaults;
-  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold))) throw new InvalidConfigError(`threshold must be a finite number, got ${String(threshold)}`);
-  if (timeoutMs !== undefined && (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) throw new InvalidConfigError(`timeoutMs must be a positive integer, got ${String(timeoutMs)}`);
   if (consensus !== undefined && typeof consensus !== 'function') throw new InvalidConfigError('consensus must be a function of the answers');
-  if (onMissing !== undefined) checkMissingPolicy(onMissing, Number.MAX_SAFE_INTEGER);
-}
-
-function checkMissingPolicy(policy: MissingPolicy, validators: number): void {
-  if (policy === 'escalate') return;
-  const quorum = typeof policy === 'object' && policy !== null ? policy.quorum : undefined;
+  if (onMissing === undefined || onMissing === 'escalate') return;
+  const quorum = typeof onMissing === 'object' && onMissing !== null ? onMissing.quorum : undefined;
   if (!Number.isSafeInteger(quorum) || (quorum as number) < 1 || (quorum as number) > validators) {
-    throw new InvalidConfigError(`onMissing must be 'escalate' or { quorum: n } with 1 <= n <= the number of validators (${validators}), got ${JSON.stringify(policy)}`, { onMissing: policy });
+    throw new InvalidConfigError(`onMissing must be 'escalate' or { quorum: n } with 1 <= n <= the number of validators, got ${JSON.stringify(onMissing)}`, { onMissing });
   }
 }
 

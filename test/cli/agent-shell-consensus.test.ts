@@ -61,7 +61,7 @@ test("the script's validators (ROLES=validators) serve a round the library's Pro
     const run = await validators;
     assert.equal(run.code, 0, describe(run));
     assert.equal(result.decision, 'PROCEED', result.reasoning);
-    assert.equal(result.consensus, 0.917);
+    assert.equal(result.consensus?.toFixed(3), '0.917');
     assert.deepEqual(result.answers.map((a) => a.answeredBy), ['validator-1', 'validator-2', 'validator-3']);
     assert.equal(result.recommendations.length, 4);
     assert.match(run.stdout, /^validator-1 +<- validate from product-owner, round interop: Add JWT authentication to the API/m);

@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createStore } from '../../src/store/create-store.js';
@@ -26,18 +29,29 @@ const VALIDATORS = ['validator-1', 'validator-2', 'validator-3'];
 let server: RedisServer;
 let store: Store;
 const processes: WorkerProcess[] = [];
+/** Where every validator process, the spawned replacement too, writes its pid. */
+const pidDir = mkdtempSync(path.join(os.tmpdir(), 'rdv-wf-'));
+const fixtureEnv = () => ({ ...agentEnv(server.url), PID_DIR: pidDir }) as Record<string, string>;
 before(async () => {
   server = await startRedis();
   store = await createStore({ url: server.url, logger: recordingLogger() });
 });
 after(async () => {
   for (const p of processes) p.child.kill('SIGKILL');
+  for (const file of readdirSync(pidDir)) {
+    try {
+      process.kill(Number(readFileSync(path.join(pidDir, file), 'utf8')), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(pidDir, { recursive: true, force: true });
   await store.close();
   await server.stop();
 });
 
-function spawnFixture(path: string, args: string[]): WorkerProcess {
-  const child = new WorkerProcess(agentEnv(server.url) as Record<string, string>, { path, args });
+function spawnFixture(fixture: string, args: string[]): WorkerProcess {
+  const child = new WorkerProcess(fixtureEnv(), { path: fixture, args });
   processes.push(child);
   return child;
 }
@@ -48,7 +62,7 @@ test('a validator SIGKILLed mid-round is replaced, and its replacement answer ma
   await Promise.all(validators.map((v) => v.next((line) => line.type === 'ready', 0)));
   const c = new Coordinators(() => store, swarm);
   const owner = new ProductOwner(await c.start('product-owner'), { logger: recordingLogger() });
-  const spawner = commandSpawner(`${process.execPath} --import tsx ${VALIDATOR} --id {replacementId} --replaces {replaces} --swarm {swarmId}`, { env: agentEnv(server.url) });
+  const spawner = commandSpawner(`${process.execPath} --import tsx ${VALIDATOR} --id {replacementId} --replaces {replaces} --swarm {swarmId}`, { env: fixtureEnv() });
   const supervisor = new CoordinatorTimeoutHandler({
     store,
     deadThresholdMs: 600,

@@ -151,3 +151,46 @@ test('a validator whose coordinator was never started stops serving and says so 
   await validator.done;
   assert.ok(logger.records.some((r) => r.level === 'error' && r.msg === 'consensus validator stopped serving' && (r.fields.err as { code?: string }).code === 'RDV_ERR_NOT_STARTED'));
 });
+
+test('a request past its round deadline is answered failed (expired) without running the handler', async () => {
+  const { owner, serve } = await setup();
+  const round = await owner.runRound({ roundId: 'late', validators: ['v1'], task: 'x', timeoutMs: 100 });
+  assert.equal(round.decision, 'ESCALATE'); // nobody served v1 in time
+  let calls = 0;
+  const validator = await serve('v1', () => {
+    calls += 1;
+    return { confidence: 1 };
+  });
+  const [answered] = await once(validator, 'request:answered');
+  assert.equal(answered.status, 'failed');
+  assert.match(answered.error, /^expired: round late ended \d+ ms before this validator took the request$/);
+  assert.equal(calls, 0);
+});
+
+test("stop() does not wait for a handler that ignores its signal; the request stays for the next instance", async () => {
+  const { owner, serve } = await setup();
+  let working!: () => void;
+  const started = new Promise<void>((resolve) => (working = resolve));
+  const stubborn = await serve('v1', () => {
+    working();
+    return new Promise<never>(() => undefined); // never settles, never looks at its signal
+  });
+  const round = owner.runRound({ roundId: 'stubborn', validators: ['v1'], task: 'x', timeoutMs: 5_000 });
+  await started;
+  await stubborn.stop(); // resolves: the test would time out otherwise
+  assert.equal(stubborn.served, 0);
+  await c.all.find((x) => x.id === 'v1')!.stop();
+  await serve('v1', () => ({ confidence: 0.95 }));
+  assert.equal((await round).decision, 'PROCEED');
+});
+
+test("a handler's error longer than an ACK can carry is cut, and still answered failed", async () => {
+  const { owner, serve } = await setup();
+  await serve('v1', () => {
+    throw new Error('x'.repeat(50_000));
+  }, { maxSignalBytes: 10_000 });
+  const result = await owner.runRound({ roundId: 'long-error', validators: ['v1'], task: 'x' });
+  assert.deepEqual(result.missing.map((m) => m.reason), ['failed']);
+  assert.ok(result.missing[0]!.detail!.length < 2_100, `cut to ${result.missing[0]!.detail!.length} characters`);
+  assert.match(result.missing[0]!.detail!, /… \(50000 characters\)$/);
+});
