@@ -3,10 +3,16 @@ import { secondsOf } from './labels.js';
 
 /** The product-owner events the metrics listen to, by the fields they read (structural: this layer does not import workflows/). */
 export interface ObservedWorkflowEvents {
-  'round:started': [event: unknown];
-  'round:ended': [result: { decision: string; durationMs: number; missing: readonly { reason: string }[] }];
-  'round:failed': [event: unknown];
+  'round:started': [event: RoundRef];
+  'round:ended': [result: RoundRef & { decision: string; durationMs: number; missing: readonly { reason: string }[] }];
+  'round:failed': [event: RoundRef];
   'loop:ended': [result: { endedBy: string }];
+}
+
+/** Which round an event is of. */
+interface RoundRef {
+  roundId: string;
+  iteration: number;
 }
 
 /** What observeWorkflow needs of a ProductOwner (one overload per event, so an EventEmitter with a typed event map matches). */
@@ -35,10 +41,21 @@ export function observeWorkflow(metrics: MetricSet, owner: ObservableWorkflow): 
   for (const decision of DECISIONS) metrics.workflowRounds.inc({ swarm, decision }, 0);
   for (const endedBy of LOOP_ENDS) metrics.workflowLoops.inc({ swarm, ended_by: endedBy }, 0);
   const inProgress = metrics.workflowRoundsInProgress.labels({ swarm });
-  const started = () => inProgress.inc();
-  const failed = () => inProgress.dec();
+  inProgress.inc(0);
+  // The rounds counted as started: one that started before observing began is not taken off.
+  const running = new Set<string>();
+  const key = (round: RoundRef) => `${round?.roundId}\u0000${round?.iteration}`;
+  const started = (round: RoundRef) => {
+    if (running.has(key(round))) return;
+    running.add(key(round));
+    inProgress.inc();
+  };
+  const over = (round: RoundRef) => {
+    if (running.delete(key(round))) inProgress.dec();
+  };
+  const failed = over;
   const ended: (...args: ObservedWorkflowEvents['round:ended']) => void = (result) => {
-    inProgress.dec();
+    over(result);
     const decision = bounded(DECISIONS, result.decision);
     metrics.workflowRounds.inc({ swarm, decision });
     const seconds = secondsOf(result.durationMs);
@@ -51,6 +68,8 @@ export function observeWorkflow(metrics: MetricSet, owner: ObservableWorkflow): 
   owner.on('loop:ended', loopEnded);
   owner.on('round:failed', failed);
   return () => {
+    inProgress.dec(running.size); // what this owner counted goes with it
+    running.clear();
     owner.off('round:failed', failed);
     owner.off('round:started', started);
     owner.off('round:ended', ended);

@@ -49,3 +49,25 @@ test("a product owner's rounds are counted: by decision, their duration, missing
   await validator.stop();
   await c.shutdownAll();
 });
+
+test('rounds in progress count only the rounds seen starting: observing mid-round never drives the gauge below zero', async () => {
+  const swarm = uniqueSwarm('wf-gauge');
+  const c = new Coordinators(() => store, swarm);
+  const registry = new Registry();
+  const metrics = createMetrics({ registry });
+  const owner = new ProductOwner(await c.start('owner'), { logger: recordingLogger() });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const validator = new ConsensusValidator(await c.start('v1'), async () => (await gate, { confidence: 1 }), { logger: recordingLogger() });
+  validator.start();
+  const started = new Promise((resolve) => owner.once('round:started', resolve));
+  const round = owner.runRound({ roundId: 'before', validators: ['v1'], task: 'x' });
+  await started;
+  metrics.observeWorkflow(owner); // after the round started
+  release();
+  await round;
+  assert.equal(await valueOf(registry, 'rendezvous_workflow_rounds_in_progress', { swarm }), 0);
+  assert.equal(await valueOf(registry, 'rendezvous_workflow_rounds_total', { swarm, decision: 'PROCEED' }), 1);
+  await validator.stop();
+  await c.shutdownAll();
+});
