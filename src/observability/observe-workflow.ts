@@ -3,17 +3,14 @@ import { secondsOf } from './labels.js';
 
 /** The product-owner events the metrics listen to, by the fields they read (structural: this layer does not import workflows/). */
 export interface ObservedWorkflowEvents {
-  'round:started': [event: RoundRef];
-  'round:ended': [result: RoundRef & { decision: string; durationMs: number; missing: readonly { reason: string }[] }];
-  'round:failed': [event: RoundRef];
+  'round:started': [event: { roundId: string; iteration: number }];
+  'round:ended': [result: { roundId: string; iteration: number; decision: string; durationMs: number; missing: readonly { reason: string }[] }];
+  'round:failed': [event: { roundId: string; iteration: number }];
   'loop:ended': [result: { endedBy: string }];
 }
 
 /** Which round an event is of. */
-interface RoundRef {
-  roundId: string;
-  iteration: number;
-}
+type RoundRef = ObservedWorkflowEvents['round:started'][0];
 
 /** What observeWorkflow needs of a ProductOwner (one overload per event, so an EventEmitter with a typed event map matches). */
 export interface ObservableWorkflow {
