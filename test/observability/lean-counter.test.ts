@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Registry } from 'prom-client';
+import { Registry, type OpenMetricsContentType } from 'prom-client';
 import { LeanCounter } from '../../src/observability/lean-counter.js';
 
 test('LeanCounter: a series per label set, created by inc (even by 0) or labels(); children add; labels and values checked', async () => {
@@ -35,7 +35,8 @@ test('LeanCounter: without labels it is exported at 0 from the start, and again 
 });
 
 test('LeanCounter: collect runs before each read; an OpenMetrics registry names it without _total and adds it back', async () => {
-  const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   let collected = 0;
   const counter = new LeanCounter({ name: 'reads_total', help: 'h', labelNames: [], collect: () => (collected += 1) });
   registry.registerMetric(counter as never);
