@@ -1,5 +1,14 @@
 import { InvalidConfigError } from '../protocol/errors.js';
 
+/** The key of a label set of a metric with `labelNames`: every name given, no other (else InvalidConfigError). */
+export function labelKey(metric: string, labelNames: readonly string[], labels: Readonly<Partial<Record<string, string | number>>>): string {
+  const given = Object.keys(labels);
+  if (given.length !== labelNames.length || given.some((name) => !labelNames.includes(name))) {
+    throw new InvalidConfigError(`${metric} has labels ${labelNames.join(', ') || '(none)'}; got ${given.join(', ') || '(none)'}`);
+  }
+  return labelNames.map((name) => String(labels[name])).join('\u0000');
+}
+
 /** One label set's observations: a count per bucket (not cumulative), their sum and count. */
 export class HistogramChild {
   readonly labels: Readonly<Record<string, string>>;
@@ -69,7 +78,7 @@ export class LeanHistogram {
 
   /** The child of one label set (every label name given, no other). */
   labels(labels: Readonly<Record<string, string>> = {}): HistogramChild {
-    const key = this.#key(labels);
+    const key = labelKey(this.name, this.labelNames, labels);
     let child = this.#children.get(key);
     if (!child) this.#children.set(key, (child = new HistogramChild(Object.fromEntries(this.labelNames.map((n) => [n, labels[n]!])), this.#bounds)));
     return child;
@@ -83,7 +92,7 @@ export class LeanHistogram {
   }
 
   remove(labels: Readonly<Record<string, string>>): void {
-    this.#children.delete(this.#key(labels));
+    this.#children.delete(labelKey(this.name, this.labelNames, labels));
   }
 
   reset(): void {
@@ -105,13 +114,5 @@ export class LeanHistogram {
       values.push({ value: child.count, labels: { ...child.labels }, metricName: `${this.name}_count` });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
-  }
-
-  #key(labels: Readonly<Record<string, string>>): string {
-    const given = Object.keys(labels);
-    if (given.length !== this.labelNames.length || given.some((name) => !this.labelNames.includes(name))) {
-      throw new InvalidConfigError(`${this.name} has labels ${this.labelNames.join(', ') || '(none)'}; got ${given.join(', ') || '(none)'}`);
-    }
-    return this.labelNames.map((name) => String(labels[name])).join('\u0000');
   }
 }

@@ -1,11 +1,12 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { LeanCounter } from './lean-counter.js';
 import { LeanHistogram } from './lean-histogram.js';
 import { METRIC_NAMES, type MetricKey } from './metric-names.js';
 
 type SpecOf<K extends MetricKey> = (typeof METRIC_NAMES)[K];
 
 /** The prom-client metric a spec makes. */
-export type MetricOf<K extends MetricKey> = SpecOf<K>['type'] extends 'counter' ? Counter : SpecOf<K>['type'] extends 'gauge' ? Gauge : LeanHistogram;
+export type MetricOf<K extends MetricKey> = SpecOf<K>['type'] extends 'counter' ? LeanCounter : SpecOf<K>['type'] extends 'gauge' ? Gauge : LeanHistogram;
 
 export type MetricSet = { readonly [K in MetricKey]: MetricOf<K> };
 
@@ -34,18 +35,18 @@ export class Collectors {
  * by coordinators also get a `coordinator` label. Each metric's collect() runs its collectors.
  */
 export function createMetricSet(registry: Registry, coordinatorLabel: boolean, collectors: Collectors): MetricSet {
-  const set: Partial<Record<MetricKey, Counter | Gauge | LeanHistogram>> = {};
+  const set: Partial<Record<MetricKey, LeanCounter | Gauge | LeanHistogram>> = {};
   for (const key of Object.keys(METRIC_NAMES) as MetricKey[]) {
     const spec = METRIC_NAMES[key] as (typeof METRIC_NAMES)[MetricKey] & { buckets?: readonly number[]; perCoordinator?: boolean };
     const labelNames = [...spec.labelNames, ...(coordinatorLabel && spec.perCoordinator ? ['coordinator'] : [])];
     const common = { name: spec.name, help: spec.help, labelNames, registers: [registry], collect: () => collectors.run(key) };
-    if (spec.type === 'counter') set[key] = new Counter(common);
-    else if (spec.type === 'gauge') set[key] = new Gauge(common);
+    if (spec.type === 'gauge') set[key] = new Gauge(common);
     else {
-      // Histograms are observed on the hot path: the lean one (lean-histogram.ts), registered like any metric.
-      const histogram = new LeanHistogram({ ...common, buckets: spec.buckets ?? [] });
-      registry.registerMetric(histogram as unknown as Parameters<Registry['registerMetric']>[0]);
-      set[key] = histogram;
+      // Counters and histograms are fed on the hot path: the lean ones (lean-counter.ts,
+      // lean-histogram.ts), registered like any metric. Gauges are set at scrapes and state changes.
+      const metric = spec.type === 'counter' ? new LeanCounter(common) : new LeanHistogram({ ...common, buckets: spec.buckets ?? [] });
+      registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
+      set[key] = metric;
     }
   }
   return set as MetricSet;

@@ -1,4 +1,4 @@
-import type { Counter } from 'prom-client';
+import type { LeanCounter } from './lean-counter.js';
 import type { LeanHistogram } from './lean-histogram.js';
 import type { MetricSet } from './metric-set.js';
 import { heartbeatFailureLabel, rejectionReasonLabel, secondsOf, signalTypeLabel, countOf } from './labels.js';
@@ -54,7 +54,7 @@ type Listeners = { [K in keyof ObservedCoordinatorEvents]: (...args: ObservedCoo
  */
 export function observeCoordinator(metrics: MetricSet, coordinator: ObservableCoordinator, coordinatorLabel: boolean): () => void {
   const base: Record<string, string> = coordinatorLabel ? { swarm: coordinator.swarmId, coordinator: coordinator.id } : { swarm: coordinator.swarmId };
-  const child = <M extends Counter | LeanHistogram>(metric: M, extra: Record<string, string>) => metric.labels({ ...base, ...extra }) as ReturnType<M['labels']>;
+  const child = <M extends LeanCounter | LeanHistogram>(metric: M, extra: Record<string, string>) => metric.labels({ ...base, ...extra }) as ReturnType<M['labels']>;
   const cached = <T>(make: (label: string) => T) => {
     const children = new Map<string, T>();
     return (label: string): T => {

@@ -1,4 +1,4 @@
-import type { Operations, StoreBase, StoreOperationListener } from './roles/base.js';
+import type { Operations, StoreBase, StoreOperationEvent, StoreOperationListener } from './roles/base.js';
 import type { InboxStore } from './roles/inbox.js';
 import type { InboxViewStore } from './roles/inbox-view.js';
 import type { LeaseStore } from './roles/lease.js';
@@ -67,6 +67,11 @@ function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) =>
       };
     }
 
+    /**
+     * `method`, timed. The caller gets the operation's own promise back, not one chained on it: the
+     * timing is a side reaction on it (run as it settles, before the caller's own), so observing
+     * adds no promise hop to the caller's path and no rejection handling of its own to the promise.
+     */
     #timed(operation: string, method: Method): Method {
       return (...args) => {
         const started = performance.now();
@@ -78,22 +83,19 @@ function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) =>
           throw error;
         }
         // Async generators (scanKeys) and plain values are timed to the call's return.
-        if (!(result instanceof Promise)) {
-          this.#report(operation, started, undefined);
-          return result;
+        if (!(result instanceof Promise)) this.#report(operation, started, undefined);
+        else {
+          result.then(
+            () => this.#report(operation, started, undefined),
+            (error: unknown) => this.#report(operation, started, error),
+          );
         }
-        return result.then(
-          (value: unknown) => (this.#report(operation, started, undefined), value),
-          (error: unknown) => {
-            this.#report(operation, started, error);
-            throw error;
-          },
-        );
+        return result;
       };
     }
 
     #report(operation: string, started: number, error: unknown): void {
-      const event = error === undefined ? { operation, durationMs: performance.now() - started } : { operation, durationMs: performance.now() - started, error };
+      const event: StoreOperationEvent = error === undefined ? { operation, durationMs: performance.now() - started } : { operation, durationMs: performance.now() - started, error };
       for (const listener of this.#listeners) {
         try {
           listener(event);
