@@ -159,9 +159,13 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
   async #run(payload: RoundRequestPayload, signal: Signal, iteration: number): Promise<{ verdict?: Verdict<D>; failure?: string }> {
     const leftMs = payload.deadline === undefined ? undefined : payload.deadline - this.coordinator.storeNow();
     if (leftMs !== undefined && leftMs <= 0) return { failure: `expired: round ${payload.round} ended ${-leftMs} ms before this validator took the request` };
-    const expiry = new AbortController();
-    const timer = leftMs === undefined ? undefined : setTimeout(() => expiry.abort(), Math.min(leftMs, MAX_TIMEOUT_MS));
-    const aborted = AbortSignal.any([this.#stop.signal, expiry.signal]);
+    // Aborted by stop() or at the deadline. Not AbortSignal.any: on Node 20 each one stays tied to
+    // the long-lived stop signal, one per request.
+    const abort = new AbortController();
+    const onStop = () => abort.abort();
+    this.#stop.signal.addEventListener('abort', onStop, { once: true });
+    const timer = leftMs === undefined ? undefined : setTimeout(onStop, Math.min(leftMs, MAX_TIMEOUT_MS));
+    const aborted = abort.signal;
     const request: ValidationRequest<T> = { roundId: payload.round, iteration, task: payload.task as T, ownerId: signal.senderId, messageId: signal.messageId, signal: aborted };
     try {
       const ended = new Promise<'aborted'>((resolve) => aborted.addEventListener('abort', () => resolve('aborted'), { once: true }));
@@ -179,6 +183,7 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
       return { failure: `expired: round ${payload.round} ended before the handler returned` };
     } finally {
       clearTimeout(timer);
+      this.#stop.signal.removeEventListener('abort', onStop);
     }
   }
 

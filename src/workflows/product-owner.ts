@@ -79,8 +79,15 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     const started = performance.now();
     const deadline = started + round.timeoutMs;
     const payload: RoundRequestPayload<T> = { round: round.roundId, task: round.task, deadline: this.coordinator.storeNow() + round.timeoutMs };
-    const sendsEnd = AbortSignal.timeout(round.timeoutMs);
-    const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, payload, sendsEnd)));
+    // Ends the retries of sends still refused at the round's timeout (a timer only while sending).
+    const sendsEnd = new AbortController();
+    const sendTimer = setTimeout(() => sendsEnd.abort(), round.timeoutMs);
+    let sent: Sent[];
+    try {
+      sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, payload, sendsEnd.signal)));
+    } finally {
+      clearTimeout(sendTimer);
+    }
     const resumed = sent.flatMap((s) => ('duplicate' in s && s.duplicate ? [s.validatorId] : []));
     if (resumed.length > 0) this.#noteResume(round, sent);
     this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });

@@ -78,6 +78,12 @@ async function populatedRegistry(): Promise<{ registry: Registry; close: () => P
   supervisor.emit('escalation:failed', { swarmId: swarm, coordinatorId: 'c' });
   supervisor.emit('deadlock:detected', { swarmId: swarm, cycle: ['a', 'b'] });
   supervisor.emit('check:ended', { durationMs: 3, completed: true, swarms: [{ swarmId: swarm, alive: 1, warned: 1, dead: 0 }] });
+  const owner = Object.assign(new EventEmitter(), { coordinator: { swarmId: swarm }, runRound: () => undefined });
+  metrics.observeWorkflow(owner as never);
+  owner.emit('round:started', { roundId: 'r', iteration: 1 });
+  owner.emit('round:started', { roundId: 'r', iteration: 2 });
+  owner.emit('round:ended', { roundId: 'r', iteration: 1, decision: 'ESCALATE', durationMs: 1_200, missing: [{ reason: 'no_answer' }] });
+  owner.emit('loop:ended', { endedBy: 'escalated' });
   let changed: (change: { state: string }) => void = () => undefined;
   let operation: (event: { operation: string; durationMs: number; error?: unknown }) => void = () => undefined;
   metrics.observeStore({
