@@ -3,7 +3,7 @@
  * variables (read strictly: a malformed value fails, it never falls back), then what the caller
  * passed, checked by the component's zod schema. Every failure is an InvalidConfigError at start.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidConfigError } from './errors.js';
 
 /** How an environment variable is written: the runbooks give most durations in ms, HEARTBEAT_TTL in seconds. */
