@@ -59,10 +59,10 @@ export async function collectDiagnostics(store: Store, client: Redis, env: NodeJ
   }
   const leaders = await readLeaders(store, keyring);
   const swarmEvents = await Promise.all(
-    coordinators.swarms.map(async (s) => ({ swarmId: s.swarmId, events: (await store.readSwarmEvents(s.swarmId, '0-0', { count: 1000, blockMs: 1 })).slice(-EVENTS_PER_STREAM) })),
+    coordinators.swarms.map(async (s) => ({ swarmId: s.swarmId, events: (await store.readSwarmEvents(s.swarmId, '0-0', { count: 1000, blockMs: 0 })).slice(-EVENTS_PER_STREAM) })),
   );
   const leaderEvents = await Promise.all(
-    (await listNamespaces(store)).map(async (namespace) => ({ namespace, events: (await store.readLeaseEvents(namespace, '0-0', { count: 1000, blockMs: 1 })).slice(-EVENTS_PER_STREAM) })),
+    (await listNamespaces(store)).map(async (namespace) => ({ namespace, events: (await store.readLeaseEvents(namespace, '0-0', { count: 1000, blockMs: 0 })).slice(-EVENTS_PER_STREAM) })),
   );
   return {
     bundle: 'rendezvous-diagnostics/1',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveOptions, type EnvBinding } from '../protocol/options.js';
 import { SIGNAL_TTL_MS } from '../store/retention.js';
 

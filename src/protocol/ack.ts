@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalHash, jsonValueProblem } from './canonical-json.js';
 import type { Keyring } from './keyring.js';
 import { jsonShapeProblem } from './json-shape.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidPayloadError } from './errors.js';
 import { assertId, assertIds } from './ids.js';
 import { idField, wholeNumberField } from './message-fields.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidId } from './ids.js';
 
 /** Schemas of the fields signals and ACKs share. */

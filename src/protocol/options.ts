@@ -3,7 +3,7 @@
  * variables (read strictly: a malformed value fails, it never falls back), then what the caller
  * passed, checked by the component's zod schema. Every failure is an InvalidConfigError at start.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidConfigError } from './errors.js';
 
 /** Longest timeout setTimeout can honour (2^31 - 1 ms, about 24.8 days): the bound of every `timeoutMs`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A unit of work a coordinator owns; escalation moves a dead coordinator's items to its replacement. */
 export interface WorkItem<D = unknown> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidConfigError } from '../protocol/errors.js';
 
 /** The shortest API token accepted: a guessable token is worse than none, which at least closes /api. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidId } from '../protocol/ids.js';
 
 /** An id by the library's rule (1-64 of A-Z a-z 0-9 _ . -). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidRequestError } from '../protocol/errors.js';
 
 /** Parses request input with a schema; an InvalidRequestError (400) names each field and rule, never echoes values. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidConfigError } from '../protocol/errors.js';
 import { resolveOptions } from '../protocol/options.js';
 

@@ -3,7 +3,6 @@ import { InvalidConfigError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { resolveBreakerOptions, type BreakerOptions } from './breaker-options.js';
 import { defaultLogger } from './default-logger.js';
-import { MemoryStore } from './memory/memory-store.js';
 import type { Store } from './port.js';
 import { connectClient } from './redis/connect-client.js';
 import { logConnectionErrors } from './redis/connection-errors.js';
@@ -66,6 +65,8 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (kind === 'memory') {
     // Someone expects their sends to survive a failover: an in-process store cannot promise that.
     if (replicatedWrites) throw new InvalidConfigError('replicatedWrites needs a Redis store with replicas (give `url`, `sentinel`, `cluster` or REDIS_URL)');
+    // Imported here: a process on Redis (a CLI command) does not load the embedded store's modules.
+    const { MemoryStore } = await import('./memory/memory-store.js');
     return new MemoryStore();
   }
 

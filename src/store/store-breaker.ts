@@ -1,20 +1,18 @@
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleAll,
-  noJitterGenerator,
-  type CircuitBreakerPolicy,
-  type IBackoff,
-  type IBackoffFactory,
-  type IDisposable,
-} from 'cockatiel';
+import { createRequire } from 'node:module';
+import type * as Cockatiel from 'cockatiel';
+import type { CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, IBackoff, IBackoffFactory, IDisposable } from 'cockatiel';
 import { StoreCircuitOpenError, StoreUnavailableError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import type { BreakerConfig } from './breaker-options.js';
 import { defaultLogger } from './default-logger.js';
+
+/**
+ * cockatiel, loaded when the first breaker that can open is made rather than with this module: a
+ * store without one (`breaker: false`, as every CLI command opens it; the memory store) never
+ * needs it. cockatiel is CommonJS to Node, so require() gives the module an import would.
+ */
+let cockatiel: typeof Cockatiel | undefined;
+const loadCockatiel = (): typeof Cockatiel => (cockatiel ??= createRequire(import.meta.url)('cockatiel') as typeof Cockatiel);
 
 /** `closed`: operations go to the store. `open`: they fail at once. `half-open`: a probe is asking the store. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -162,13 +160,14 @@ export class StoreBreaker {
         }
       });
     } catch (error) {
-      throw error instanceof BrokenCircuitError ? this.#openError(operation) : error;
+      throw error instanceof loadCockatiel().BrokenCircuitError ? this.#openError(operation) : error;
     }
     if ('refused' in outcome) throw outcome.refused;
     return outcome.value;
   }
 
   #start(config: BreakerConfig): void {
+    const { ConsecutiveBreaker, circuitBreaker, handleAll } = loadCockatiel();
     const counter = new ConsecutiveBreaker(config.threshold);
     const policy = circuitBreaker(handleAll, { breaker: counter, halfOpenAfter: this.#backoff(config) });
     this.#subscription = policy.onStateChange((state) => this.#changed(policy, state));
@@ -178,6 +177,7 @@ export class StoreBreaker {
 
   /** 1, 2, 4, 8 s by default: no jitter, so an operator can tell when the next probe is. */
   #backoff(config: BreakerConfig): IBackoffFactory<unknown> {
+    const { ExponentialBackoff, noJitterGenerator } = loadCockatiel();
     const exponential = new ExponentialBackoff({ initialDelay: config.halfOpenAfterMs, maxDelay: config.maxHalfOpenAfterMs, exponent: 2, generator: noJitterGenerator });
     const recorded = (backoff: IBackoff<unknown>): IBackoff<unknown> => {
       this.#delayMs = backoff.duration;
@@ -190,10 +190,11 @@ export class StoreBreaker {
   #changed(policy: CircuitBreakerPolicy, circuit: CircuitState): void {
     // A policy replaced by reset(), or a probe that ended with the store's close: nothing to tell.
     if (policy !== this.#policy || this.#deps.closed?.aborted) return;
+    const { CircuitState: State } = loadCockatiel();
     const logger = this.#logger;
     const previous = this.#state;
     const at = Date.now();
-    if (circuit === CircuitState.Open) {
+    if (circuit === State.Open) {
       const failure = policy.lastFailure;
       const cause = failure && 'error' in failure ? failure.error : undefined;
       if (previous === 'closed') this.#openSince = at;
@@ -205,10 +206,10 @@ export class StoreBreaker {
       if (previous === 'closed') logger.warn(fields, 'store circuit breaker open: the store is unreachable; its operations fail at once until a probe is answered');
       else logger.info(fields, 'store circuit breaker open again: the probe was not answered');
       this.#move({ state: 'open', previous, at, ...(cause ? { cause } : {}), nextProbeAt: this.#nextProbeAt });
-    } else if (circuit === CircuitState.HalfOpen) {
+    } else if (circuit === State.HalfOpen) {
       logger.info({}, 'store circuit breaker half-open: probing the store');
       this.#move({ state: 'half-open', previous, at });
-    } else if (circuit === CircuitState.Closed) {
+    } else if (circuit === State.Closed) {
       logger.info({ openForMs: at - this.#openSince }, 'store circuit breaker closed: the store answers again');
       this.#move({ state: 'closed', previous, at });
     }

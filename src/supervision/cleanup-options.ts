@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../protocol/logger.js';
 import { resolveOptions } from '../protocol/options.js';
 

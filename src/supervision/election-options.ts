@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveOptions } from '../protocol/options.js';
 
 const positiveMs = z.number().int().positive();

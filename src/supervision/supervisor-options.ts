@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { coordinatorDefaults } from '../core/coordinator-options.js';
 import { resolveOptions, type EnvBinding } from '../protocol/options.js';
 

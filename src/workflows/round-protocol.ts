@@ -11,7 +11,7 @@
  *   result `{"error": string}`. Answering in the ACK keeps the request in the inbox until the answer
  *   is stored, so a validator that dies while working hands the request to its replacement.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ack } from '../protocol/ack.js';
 import { InvalidConfigError, InvalidIdError } from '../protocol/errors.js';
 import { assertId, isValidId } from '../protocol/ids.js';

@@ -89,6 +89,11 @@ export function supervisionOpsBehaviour(h: Harness): void {
         [['replacement', 'coord-dead', 'coord-new']],
         'a late reader finds the replacement in the swarm event log',
       );
+      // blockMs 0: what is there, at once (on Redis a plain XREAD on the command connection); nothing after the last entry.
+      assert.deepEqual(await store.readSwarmEvents(swarm, '0-0', { count: 10, blockMs: 0 }), log, 'a read that does not block finds the same log');
+      const started = performance.now();
+      assert.deepEqual(await store.readSwarmEvents(swarm, log.at(-1)!.entryId, { count: 10, blockMs: 0 }), [], 'and nothing after its last entry');
+      assert.ok(performance.now() - started < 1_000, 'without waiting');
     });
 
     test('the handler warns a silent coordinator, escalates it after maxWarnings, and clears a recovered one', async () => {

@@ -15,7 +15,7 @@ const MAX_EVENTS = 1_000;
 
 /** The replacements a swarm's durable event log holds after `afterId`, oldest first; entries that do not parse are skipped. */
 export async function readReplacements(store: Pick<SupervisionStore, 'readSwarmEvents'>, swarmId: string, afterId = '0-0'): Promise<Replacement[]> {
-  const entries = await store.readSwarmEvents(swarmId, afterId, { count: MAX_EVENTS, blockMs: 1 });
+  const entries = await store.readSwarmEvents(swarmId, afterId, { count: MAX_EVENTS, blockMs: 0 });
   const replacements: Replacement[] = [];
   for (const entry of entries) {
     const event = parse(entry.body);

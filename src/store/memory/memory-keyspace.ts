@@ -161,7 +161,7 @@ export class MemoryKeyspace {
   /** Takes what `take` finds now, or waits for an append, the block time or an abort. */
   #blockingRead(key: string, read: BlockingRead, take: () => StreamEntry[]): Promise<StreamEntry[]> {
     const now = take();
-    if (now.length > 0 || read.signal?.aborted) return Promise.resolve(now);
+    if (now.length > 0 || read.signal?.aborted || read.blockMs <= 0) return Promise.resolve(now);
     return new Promise((resolve) => {
       let wakers = this.#wakers.get(key);
       if (!wakers) this.#wakers.set(key, (wakers = new Set()));

@@ -19,29 +19,39 @@ export interface ScriptSpec<Input, Output> {
   parse(reply: unknown, input: Input): Output;
 }
 
+/** Where the scripts are: lua/ beside this module (dist/store/redis/lua/ once built, its includes expanded). */
+const LUA_DIR = new URL('./lua/', import.meta.url);
+
 /**
  * A Lua script from a `.lua` file beside this one (its includes expanded), called by SHA with a
  * fallback to EVAL on NOSCRIPT (a restarted or failed-over Redis has an empty script cache), with
- * typed input and output.
+ * typed input and output. The file is read (and hashed) on the first call, not when the module
+ * loads: a process that uses two scripts (a CLI read command) reads two files, not twenty.
  */
 export class LuaScript<Input, Output> {
   readonly name: string;
-  readonly #source: string;
-  readonly #sha: string;
   readonly #spec: ScriptSpec<Input, Output>;
+  #loaded: { source: string; sha: string } | undefined;
 
   constructor(spec: ScriptSpec<Input, Output>) {
     this.name = spec.file;
     this.#spec = spec;
-    this.#source = readLuaScript(new URL('./lua/', import.meta.url), spec.file);
-    this.#sha = createHash('sha1').update(this.#source).digest('hex');
+  }
+
+  /** The script's source, includes expanded, and its SHA1: read once, on first use. */
+  get #script(): { source: string; sha: string } {
+    if (this.#loaded === undefined) {
+      const source = readLuaScript(LUA_DIR, this.#spec.file);
+      this.#loaded = { source, sha: createHash('sha1').update(source).digest('hex') };
+    }
+    return this.#loaded;
   }
 
   async run(client: RedisClient, input: Input): Promise<Output> {
     const { keys, args } = this.#spec.call(input);
     let reply: unknown;
     try {
-      reply = await client.evalsha(this.#sha, keys.length, ...keys, ...args);
+      reply = await client.evalsha(this.#script.sha, keys.length, ...keys, ...args);
     } catch (error) {
       reply = await this.#evalOnNoScript(client, keys, args, error);
     }
@@ -60,13 +70,13 @@ export class LuaScript<Input, Output> {
   async runPushFirst(client: RedisClient, input: Input, entries: number): Promise<Output> {
     if (client instanceof Cluster || entries > 1 || client.commandQueue.length > 1) return this.run(client, input);
     const { keys, args } = this.#spec.call(input);
-    const replies = await client.pipeline().ping().evalsha(this.#sha, keys.length, ...keys, ...args).exec();
+    const replies = await client.pipeline().ping().evalsha(this.#script.sha, keys.length, ...keys, ...args).exec();
     const [error, value] = replies?.[1] ?? [new Error(`${this.name}: no reply`), undefined];
     return this.#spec.parse(error ? await this.#evalOnNoScript(client, keys, args, error) : value, input);
   }
 
   #evalOnNoScript(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], error: unknown): Promise<unknown> {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return client.eval(this.#source, keys.length, ...keys, ...args);
+    return client.eval(this.#script.source, keys.length, ...keys, ...args);
   }
 }

@@ -121,6 +121,11 @@ export class RedisContext {
 
   /** XREAD of one stream after `afterId`, blocking up to read.blockMs on a borrowed connection. */
   readStreamBlocking(operation: string, key: string, afterId: string, read: BlockingRead): Promise<StreamEntry[]> {
+    // Not blocking: a plain XREAD on the command connection (a one-shot reader, a CLI command, opens no second one).
+    if (read.blockMs <= 0) {
+      if (read.signal?.aborted) return Promise.resolve([]);
+      return this.call(operation, async () => toEntries((await this.client.xread('COUNT', read.count, 'STREAMS', key, afterId)) as RawStreams));
+    }
     const blockMs = Math.max(1, Math.ceil(read.blockMs));
     return this.call(
       operation,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidConfigError } from '../../protocol/errors.js';
 import { readEnvVariable, type EnvBinding } from '../../protocol/options.js';
 

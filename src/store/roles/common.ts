@@ -17,7 +17,7 @@ export interface StreamEntry {
 
 export interface BlockingRead {
   count: number;
-  /** Longest time to block when nothing is there, ms (>= 1). */
+  /** Longest time to block when nothing is there, ms; 0: answer at once with what is there (on Redis, without a blocking connection). */
   blockMs: number;
   /** Aborting ends the read at once with an empty result. */
   signal?: AbortSignal;
