@@ -29,8 +29,17 @@ export async function withFloor<T>(url: string, body: (steps: FloorSteps) => Pro
   try {
     const sha = (await a.script('LOAD', SCRIPT)) as string;
     let pingFirst = false;
-    const run = (client: Redis, key: string, channel: string, message: string): Promise<unknown> =>
-      pingFirst ? client.pipeline().ping().evalsha(sha, 1, key, channel, message).exec() : client.evalsha(sha, 1, key, channel, message);
+    const run = (client: Redis, key: string, channel: string, message: string): Promise<unknown> => {
+      if (!pingFirst) return client.evalsha(sha, 1, key, channel, message);
+      // One write, as the store sends it (src/store/redis/lua-script.ts): no ioredis Pipeline.
+      client.stream.cork();
+      try {
+        void client.ping();
+        return client.evalsha(sha, 1, key, channel, message);
+      } finally {
+        client.stream.uncork();
+      }
+    };
     await bSub.subscribe('floor-inbox-b');
     await aSub.subscribe('floor-notices-a');
     bSub.on('message', (_channel: string, message: string) => void run(b, 'floor-notices', 'floor-notices-a', message));
