@@ -5,10 +5,14 @@ import { bullmqConnection, bullmqPrefix } from '../peers/bullmq-connection.js';
 import { withFlows, type FanInRounds } from '../peers/bullmq-flows.js';
 import { withParallelJobs } from '../peers/bullmq-parallel-jobs.js';
 import { withJobQueue } from '../peers/bullmq-jobs.js';
-import { runFanInBurst } from '../scenarios/fan-in-burst.js';
-import { runThroughput } from '../scenarios/throughput.js';
+import { runFanInBurst, runFanInBursts } from '../scenarios/fan-in-burst.js';
+import { runThroughputs } from '../scenarios/throughput.js';
 import { summarize } from '../stats.js';
 import { contextFor, cpuFigure, type BenchEnv } from './context.js';
+
+/** Metrics off and on take turns in this many bursts (each of counts.rounds) and windows (throughput). */
+const BLOCKS = 4;
+const WINDOWS = 4;
 
 /**
  * Row 3: 50 fan-in rounds in flight, 1,000 in all; versus 1,000 flows, 50 in flight, workers at
@@ -17,10 +21,9 @@ import { contextFor, cpuFigure, type BenchEnv } from './context.js';
  */
 export async function burstRows(env: BenchEnv): Promise<Row[]> {
   const counts = env.profile.burst;
-  env.log(`  3 fan-in burst: ${counts.inFlight} in flight, ${counts.warmup} warm-up + ${counts.rounds} timed; answers in ACKs (metrics off, on), as signals, then BullMQ flows and plain jobs ...`);
+  env.log(`  3 fan-in burst: ${counts.inFlight} in flight, ${counts.warmup} warm-up + ${counts.rounds} timed; answers in ACKs (metrics off and on in ${BLOCKS} alternating bursts each), as signals, then BullMQ flows and plain jobs ...`);
   const context = contextFor(env, 'burst');
-  const ours = await runFanInBurst(context, counts, 'ack');
-  const oursOn = await withMetricsOn(env.url, context, (metrics) => runFanInBurst(metrics.context, counts, 'ack'));
+  const [ours, oursOn] = (await withMetricsOn(env.url, context, (metrics) => runFanInBursts([context, metrics.context], counts, 'ack', BLOCKS))) as [Timed, Timed];
   const oursSignals = await runFanInBurst(context, counts, 'signal');
   const burstOf = async (peer: FanInRounds): Promise<Timed> => {
     await runCount(counts.inFlight, counts.warmup, (_, n) => peer.round(n));
@@ -87,10 +90,9 @@ export async function burstRows(env: BenchEnv): Promise<Row[]> {
 /** Row 4: 100 sender/receiver pairs, signals with ACKs per second; versus jobs per second, Worker concurrency 50. Metrics off, then on (row 4+m). */
 export async function throughputRow(env: BenchEnv): Promise<Row[]> {
   const counts = env.profile.throughput;
-  env.log(`  4 throughput: ${counts.pairs} pairs, ${counts.warmupMs} ms warm-up + ${counts.windowMs} ms window, Rendezvous (metrics off, on) then BullMQ ...`);
+  env.log(`  4 throughput: ${counts.pairs} pairs, ${counts.warmupMs} ms warm-up + ${counts.windowMs} ms window, Rendezvous (metrics off and on in ${WINDOWS} alternating windows each) then BullMQ ...`);
   const context = contextFor(env, 'throughput');
-  const ours = await runThroughput(context, counts);
-  const oursOn = await withMetricsOn(env.url, context, (metrics) => runThroughput(metrics.context, counts));
+  const [ours, oursOn] = (await withMetricsOn(env.url, context, (metrics) => runThroughputs([context, metrics.context], counts, WINDOWS))) as [Windowed, Windowed];
   const bull = await withJobQueue(bullmqConnection(env.port), bullmqPrefix('throughput'), counts.bullmqConcurrency, (queue) =>
     runWindow(counts.pairs, counts.warmupMs, counts.windowMs, (_, n) => queue.roundTrip(n)),
   );
