@@ -6,6 +6,7 @@ import type { ScenarioContext } from './scenario.js';
 /** Builds and initializes one coordinator per id in the scenario's swarm. */
 export async function startCoordinators(context: ScenarioContext, ids: readonly string[]): Promise<BlockingCoordinator[]> {
   const coordinators = ids.map((id) => new BlockingCoordinator({ id, store: context.store, secret: context.secret, swarmId: context.swarmId }));
+  if (context.observe) for (const c of coordinators) context.observe(c);
   try {
     await Promise.all(coordinators.map((c) => c.start()));
   } catch (error) {

@@ -58,4 +58,6 @@ export function targetMet(figure: Figure): boolean | undefined {
 
 export const ratioAtMost = (limit: number): Target => ({ on: 'ratio', op: '<=', limit, label: `<= ${limit}× BullMQ` });
 export const ratioAtLeast = (limit: number): Target => ({ on: 'ratio', op: '>=', limit, label: `>= ${limit}× BullMQ` });
+export const atMost = (limit: number, unit: string): Target => ({ on: 'ours', op: '<=', limit, label: `<= ${limit.toLocaleString('en-US')} ${unit}` });
+export const atLeast = (limit: number, unit: string): Target => ({ on: 'ours', op: '>=', limit, label: `>= ${limit.toLocaleString('en-US')} ${unit}` });
 export const below = (limit: number, unit: string): Target => ({ on: 'ours', op: '<', limit, label: `< ${limit} ${unit}` });

@@ -12,6 +12,8 @@ export interface Timed {
   samplesUs: number[];
   /** Wall time from the first start to the last completion, ms. */
   elapsedMs: number;
+  /** CPU time of this process (user + system) over that wall time, µs. */
+  cpuUs?: number;
 }
 
 /** Runs `total` operations with `loops` in flight; returns each one's latency and the wall time. */
@@ -19,6 +21,7 @@ export async function runCount(loops: number, total: number, op: Operation): Pro
   const samplesUs: number[] = [];
   let next = 0;
   const start = mark();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: loops }, async (_, loop) => {
       for (let n = next++; n < total; n = next++) {
@@ -28,7 +31,8 @@ export async function runCount(loops: number, total: number, op: Operation): Pro
       }
     }),
   );
-  return { samplesUs, elapsedMs: elapsedUs(start) / 1_000 };
+  const cpu = process.cpuUsage(cpu0);
+  return { samplesUs, elapsedMs: elapsedUs(start) / 1_000, cpuUs: cpu.user + cpu.system };
 }
 
 export interface Windowed {
@@ -37,6 +41,8 @@ export interface Windowed {
   windowMs: number;
   /** Operations completed in all, warm-up and tail included. */
   total: number;
+  /** CPU time of this process (user + system) over the whole run, warm-up and tail included, µs. */
+  cpuUs: number;
 }
 
 /**
@@ -50,6 +56,7 @@ export async function runWindow(loops: number, warmupMs: number, windowMs: numbe
   let completed = 0;
   let total = 0;
   let n = 0;
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: loops }, async (_, loop) => {
       while (performance.now() < to) {
@@ -60,5 +67,6 @@ export async function runWindow(loops: number, warmupMs: number, windowMs: numbe
       }
     }),
   );
-  return { completed, windowMs, total };
+  const cpu = process.cpuUsage(cpu0);
+  return { completed, windowMs, total, cpuUs: cpu.user + cpu.system };
 }

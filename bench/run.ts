@@ -16,7 +16,7 @@ import { writeResults, type RunInfo } from './results.js';
 import { burstRows, throughputRow } from './rows/concurrent.js';
 import type { BenchEnv } from './rows/context.js';
 import { fleetRows } from './rows/fleet.js';
-import { embeddedRows, fanInRows, roundTripAloneRow, roundTripRow } from './rows/sequential.js';
+import { embeddedRows, fanInRows, floorAndRoundTripRows, roundTripRow } from './rows/sequential.js';
 import { metricsRows } from './rows/metrics.js';
 import { workflowRows } from './rows/workflow.js';
 import { replicatedRoundTripRow } from './rows/replicated.js';
@@ -28,7 +28,7 @@ import { newSecret } from './scenario.js';
 import { formatTable, formatTargets } from './table.js';
 
 /** Row builders on the private Redis, in run order (the idle fleet runs alone, after the load rows). */
-const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [roundTripAloneRow, roundTripRow, fanInRows, workflowRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow, operatorRows, cliRow, settledMemoryRow, replicatedRoundTripRow];
+const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [floorAndRoundTripRows, roundTripRow, fanInRows, workflowRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow, operatorRows, cliRow, settledMemoryRow, replicatedRoundTripRow];
 
 function parseCli(): { profile: Profile; metrics: boolean } | undefined {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, metrics: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../src/index.js';
+import type { BlockingCoordinator, Store } from '../src/index.js';
 import type { Counts } from './profile.js';
 
 /** What a scenario gets: a store to run on and how many iterations to run. */
@@ -10,6 +10,10 @@ export interface ScenarioContext {
   /** Signing secret shared by every coordinator of the run. */
   secret: string;
   counts: Counts;
+  /** Called with each coordinator a scenario builds, before it starts (metrics on: bench/metrics-on.ts). */
+  observe?: (coordinator: BlockingCoordinator) => void;
+  /** Appended to every coordinator id a scenario builds, so two contexts on one Redis never share an id. */
+  idSuffix?: string;
 }
 
 /** One timed iteration per sample, in microseconds, warm-up excluded. */

@@ -45,7 +45,7 @@ export function formatTargets(rows: readonly Row[]): string[] {
       .filter((f) => f.target)
       .map((f) => {
         const ratio = ratioOf(f);
-        const value = f.target!.on === 'ratio' ? `${ratio?.toFixed(2) ?? '-'}× (${number(f.ours, f.decimals)} vs ${number(f.bullmq ?? Number.NaN, f.decimals)} ${f.unit})` : `${number(f.ours, f.decimals)} ${f.unit}`;
+        const value = f.target!.on === 'ratio' ? `${ratio?.toFixed(2) ?? '-'}× (${number(f.ours, f.decimals)} vs ${number(f.bullmq ?? Number.NaN, f.decimals)} ${f.unit})` : `${number(f.ours, f.decimals)}${f.unit === '×' ? '' : ' '}${f.unit}`;
         return `target: ${row.title}, ${f.metric} ${f.target!.label}: ${targetMet(f) ? 'PASS' : 'MISS'} (${value})`;
       }),
   );

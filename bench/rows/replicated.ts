@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { createStore } from '../../src/index.js';
 import { startRedis } from '../../test/support/redis-server.js';
-import { alternate, type Sequential } from '../alternate.js';
+import { alternate, cpuPerOp, type Sequential } from '../alternate.js';
 import type { Row } from '../figures.js';
 import { withRoundTrips } from '../scenarios/round-trip.js';
 import { summarize } from '../stats.js';
-import { contextFor, latencyFigures, type BenchEnv } from './context.js';
+import { contextFor, cpuFigure, floorFigures, latencyFigures, type BenchEnv } from './context.js';
 
 const BLOCKS = 10;
 
@@ -44,9 +44,11 @@ export async function replicatedRoundTripRow(env: BenchEnv): Promise<Row> {
           ...latencyFigures(ours, undefined),
           { metric: 'p50 added', unit: 'µs', ours: ours.p50Us - without.p50Us },
           { metric: 'p99 added', unit: 'µs', ours: ours.p99Us - without.p99Us },
+          ...floorFigures(env, ours),
+          cpuFigure(cpuPerOp(replicated), undefined, 'round trip'),
         ],
         samples: { ours: replicated.samplesUs },
-        details: { ...counts, blocks: BLOCKS, withoutP50Us: without.p50Us, withoutP99Us: without.p99Us, mode: 'a send and an ACK each wait for WAIT 1 (one replica, same machine)' },
+        details: { ...counts, blocks: BLOCKS, withoutP50Us: without.p50Us, withoutP99Us: without.p99Us, withoutCpuUsPerOp: cpuPerOp(plain), mode: 'a send and an ACK each wait for WAIT 1 (one replica, same machine)' },
       };
     } finally {
       await Promise.all([store.close(), plainStore.close()]);

@@ -25,6 +25,7 @@ export interface FanInGroup {
 }
 
 export async function startFanInGroup(context: ScenarioContext, suffix = '', answerBy: AnswerBy = 'ack', validatorCount = 3): Promise<FanInGroup> {
+  suffix += context.idSuffix ?? '';
   const ownerId = `bench-owner${suffix}`;
   const validatorIds = Array.from({ length: validatorCount }, (_, i) => `bench-v${i + 1}${suffix}`);
   const coordinators = await startCoordinators(context, [ownerId, ...validatorIds]);

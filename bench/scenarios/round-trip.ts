@@ -13,6 +13,7 @@ export interface Pair {
 }
 
 export async function startPair(context: ScenarioContext, suffix = ''): Promise<Pair> {
+  suffix += context.idSuffix ?? '';
   const senderId = `bench-sender${suffix}`;
   const receiverId = `bench-receiver${suffix}`;
   const [sender, receiver] = (await startCoordinators(context, [senderId, receiverId])) as [BlockingCoordinator, BlockingCoordinator];

@@ -29,3 +29,42 @@ export async function runThroughput(context: ScenarioContext, counts: Throughput
     () => runWindow(counts.pairs, counts.warmupMs, counts.windowMs, (loop, n) => roundTrip(pairs[loop]!.sender, pairs[loop]!.receiverId, n)),
   );
 }
+
+/**
+ * Throughput on several contexts (metrics off and on) in alternating windows (order reversed every
+ * window): `counts.pairs` pairs per context, started together; `windows` windows of
+ * `counts.windowMs / windows` each per context, each after its own `counts.warmupMs / windows` warm-up.
+ */
+export async function runThroughputs(contexts: readonly ScenarioContext[], counts: ThroughputCounts, windows: number): Promise<Windowed[]> {
+  const sides: Pair[][] = contexts.map(() => []);
+  try {
+    // Interleaved, one pair of each context in turn, as the bursts' groups (fan-in-burst.ts).
+    for (let p = 0; p < counts.pairs; p += 1) {
+      for (const [i, context] of contexts.entries()) sides[i]!.push(await startPair(context, `-p${p}`));
+    }
+  } catch (error) {
+    await Promise.allSettled(sides.flat().flatMap((pair) => pair.coordinators.map((c) => c.stop())));
+    throw error;
+  }
+  const coordinators: BlockingCoordinator[] = sides.flat().flatMap((pair) => pair.coordinators);
+  return withLoops(
+    coordinators,
+    (stop) => sides.flat().flatMap((pair) => pair.loops(stop)),
+    async () => {
+      const results: Windowed[] = sides.map(() => ({ completed: 0, windowMs: 0, total: 0, cpuUs: 0 }));
+      for (let w = 0; w < windows; w += 1) {
+        const order = sides.map((_, i) => i);
+        for (const i of w % 2 === 0 ? order : order.reverse()) {
+          const pairs = sides[i]!;
+          const window = await runWindow(counts.pairs, counts.warmupMs / windows, counts.windowMs / windows, (loop, n) => roundTrip(pairs[loop]!.sender, pairs[loop]!.receiverId, n));
+          const result = results[i]!;
+          result.completed += window.completed;
+          result.windowMs += window.windowMs;
+          result.total += window.total;
+          result.cpuUs += window.cpuUs;
+        }
+      }
+      return results;
+    },
+  );
+}
