@@ -113,24 +113,20 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
 
   /** Sends one validator its request, retrying what may pass until the round's deadline; a duplicate must be this owner's own. */
   async #ask<T>(round: ResolvedRound<T>, validatorId: string, payload: RoundRequestPayload<T>, sendsEnd: AbortSignal): Promise<Sent> {
+    const options = { iteration: round.iteration, payload, idempotencyKey: requestKey(round.roundId, round.iteration), ...(round.swarmId ? { swarmId: round.swarmId } : {}) };
     let result: Awaited<ReturnType<OwnerCoordinator['sendSignal']>>;
     let lastFailure: unknown;
+    const send = () =>
+      this.coordinator.sendSignal(validatorId, REQUEST_TYPE, options).catch((error: unknown) => {
+        lastFailure = error;
+        throw error;
+      });
     try {
-      result = await this.#sendRetry.execute(
-        () =>
-          this.coordinator
-            .sendSignal(validatorId, REQUEST_TYPE, {
-              iteration: round.iteration,
-              payload,
-              idempotencyKey: requestKey(round.roundId, round.iteration),
-              ...(round.swarmId ? { swarmId: round.swarmId } : {}),
-            })
-            .catch((error: unknown) => {
-              lastFailure = error;
-              throw error;
-            }),
-        sendsEnd,
-      );
+      // The retry policy only once a send failed in a way that may pass: the first try goes straight.
+      result = await send().catch((error: unknown) => {
+        if (!(error instanceof RendezvousError && isRetryable(error.code))) throw error;
+        return this.#sendRetry.execute(send, sendsEnd);
+      });
     } catch (error) {
       // Still refused at the deadline (the retry was cancelled then: its last failure says why). A
       // full inbox or a rate limit leaves that validator out; anything else (the store down, a
