@@ -35,6 +35,12 @@ export function senderOfMessage(messageId: string): string {
   return sender;
 }
 
+/** The store-clock ms a messageId was stamped at (its `<timestamp>`, without `.<seq>`). */
+export function stampOfMessage(messageId: string): number {
+  senderOfMessage(messageId); // the same form check
+  return Number(messageId.slice(messageId.lastIndexOf(':') + 1).split('.')[0]);
+}
+
 /** Rejected bodies one wait remembers, so each is counted once. */
 const MAX_REJECTED_REMEMBERED = 64;
 

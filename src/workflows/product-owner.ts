@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { senderOfMessage, stampOfMessage } from '../core/ack-wait.js';
 import type { BlockingCoordinator } from '../core/coordinator.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { InboxFullError, isRetryable, RateLimitedError, RendezvousError, RoundTakenError } from '../protocol/errors.js';
@@ -136,7 +137,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       return { validatorId, refused: { validatorId, reason: 'not_sent', detail: failure.message } };
     }
     const { messageId, isDuplicate } = result;
-    const firstOwner = messageId.slice(0, messageId.indexOf(':'));
+    const firstOwner = senderOfMessage(messageId);
     if (isDuplicate && firstOwner !== this.coordinator.id && firstOwner !== this.coordinator.replaces) {
       throw new RoundTakenError(round.roundId, round.iteration, validatorId, firstOwner);
     }
@@ -145,7 +146,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
 
   /** A resumed round whose first requests are older than an ACK lives finds the answers given then gone: say so once. */
   #noteResume<T>(round: ResolvedRound<T>, sent: readonly Sent[]): void {
-    const sentAt = sent.flatMap((s) => ('messageId' in s ? [Number(s.messageId.split(':')[2]?.split('.')[0])] : [])).filter(Number.isFinite);
+    const sentAt = sent.flatMap((s) => ('messageId' in s ? [stampOfMessage(s.messageId)] : []));
     const ageMs = this.coordinator.storeNow() - Math.min(...sentAt);
     const fields = { roundId: round.roundId, iteration: round.iteration, firstSentMsAgo: ageMs };
     if (ageMs > this.coordinator.config.ackTtlMs) this.#logger.warn({ ...fields, ackTtlMs: this.coordinator.config.ackTtlMs }, 'resuming a round older than ackTtlMs: answers given then have expired and count as missing');

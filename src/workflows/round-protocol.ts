@@ -26,9 +26,14 @@ const MAX_KEY_LENGTH = 64;
 /** Longest error text a `failed` answer carries: an ACK is bounded, and so is a log line. */
 export const MAX_ERROR_CHARS = 2_000;
 
+/** The id rule, and at most MAX_ROUND_ID_LENGTH characters. */
+export function isRoundId(value: unknown): value is string {
+  return isValidId(value) && value.length <= MAX_ROUND_ID_LENGTH;
+}
+
 export function assertRoundId(roundId: string): void {
   assertId(roundId, 'round id');
-  if (roundId.length > MAX_ROUND_ID_LENGTH) throw new InvalidIdError('round id', roundId, `at most ${MAX_ROUND_ID_LENGTH} characters (it names the round's idempotency keys)`);
+  if (!isRoundId(roundId)) throw new InvalidIdError('round id', roundId, `at most ${MAX_ROUND_ID_LENGTH} characters (it names the round's idempotency keys)`);
 }
 
 /** Same key for the same receiver, round and iteration: a restarted owner's send is a duplicate, never a second request. */
@@ -46,7 +51,7 @@ export interface RoundRequestPayload<T = unknown> {
 }
 
 const requestSchema = z.object({
-  round: z.string().refine((round) => isValidId(round) && round.length <= MAX_ROUND_ID_LENGTH, 'a round id'),
+  round: z.string().refine(isRoundId, 'a round id'),
   task: z.unknown(),
   deadline: z.number().int().nonnegative().optional(),
 });
