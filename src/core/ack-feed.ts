@@ -172,12 +172,14 @@ export class AckFeed {
 
   /** A notice pushed or `read` from the stream (only a read's entry id is the store's own). */
   #take(entry: StreamEntry, read: boolean): void {
+    // A read entry moves the cursor even when its push came first: else a catch-up after a read
+    // batch of pushed notices would read that batch again, for ever.
+    if (read && compareEntryIds(entry.entryId, this.#lastId) > 0) this.#lastId = entry.entryId;
     // By id and body: a forged push may claim the id a genuine notice is about to get.
     const seen = `${entry.entryId} ${detached((entry.body ?? '').slice(-SEEN_TAIL))}`;
     if (this.#seen.has(seen)) return;
     this.#seen.add(seen);
     if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
-    if (read && compareEntryIds(entry.entryId, this.#lastId) > 0) this.#lastId = entry.entryId;
     const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).

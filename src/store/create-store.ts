@@ -11,6 +11,7 @@ import { checkEvictionPolicy, type EvictingRedisMode } from './redis/eviction-po
 import { checkRedisUrl } from './redis/redis-url.js';
 import { checkReplicaCount } from './redis/replica-count.js';
 import { resolveReplicatedWrites, type ReplicatedWrites } from './redis/replicated-writes-options.js';
+import { reconnectWhenDemoted } from './redis/demoted-server.js';
 import { isSentinelUrl, parseSentinelUrl, sentinelClient, type SentinelOptions } from './redis/sentinel.js';
 
 export interface CreateStoreOptions {
@@ -87,12 +88,14 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     maxRetriesPerRequest: 3,
     commandTimeout: 5_000,
     ...(password ? { password } : {}),
+    reconnectOnError: reconnectWhenDemoted(logger),
     ...options.redisOptions,
   };
 
   let client: Redis | Cluster;
   if (options.cluster) {
-    client = new Cluster(options.cluster, { lazyConnect: true, redisOptions: base });
+    const { reconnectOnError: _singleServerOnly, ...nodeOptions } = base; // a Cluster follows its slots' moves itself
+    client = new Cluster(options.cluster, { lazyConnect: true, redisOptions: nodeOptions });
   } else if (options.sentinel) {
     client = sentinelClient(options.sentinel, base);
   } else if (url && isSentinelUrl(url)) {

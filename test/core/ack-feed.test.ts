@@ -89,3 +89,41 @@ describe('AckFeed', () => {
     assert.deepEqual(feed.noticesSoFar('coord-a:wake:7'), [], 'sent after it: the feed vouches again');
   });
 });
+
+describe('AckFeed catch-up after many pushed notices', () => {
+  test('a resync after more than a read batch of notices came by push reads past them, once, and ends', async () => {
+    const store = new MemoryStore();
+    let reads = 0;
+    // Counts the catch-up's reads, and fails them beyond a bound: a catch-up that does not advance would otherwise spin for ever.
+    const counted = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== 'readAckNotices') return Reflect.get(target, name, receiver) as unknown;
+        return (...args: Parameters<MemoryStore['readAckNotices']>) => (++reads > 20 ? Promise.reject(new Error('the catch-up is not advancing')) : target.readAckNotices(...args));
+      },
+    });
+    const stop = new AbortController();
+    const config = resolveConfig({}, {});
+    const feed = new AckFeed({ store: counted, sender, config, logger: recordingLogger(), stop: stop.signal, clock: new StoreClock() });
+    try {
+      await feed.open();
+      const ack = (messageId: string) => store.acknowledge(inbox, { messageId, senderId: 'coord-a', body: notice(messageId), ttlMs: 60_000, noticeMaxLen: 1_000 });
+      const pushed = config.readBatchSize + 50;
+      for (let i = 0; i < pushed; i += 1) await ack(`coord-a:wake:${i}`); // each pushed, and taken from the push
+      await settled();
+      feed.expect('coord-a:wake:late');
+      let gaps = 0;
+      const seen: string[] = [];
+      feed.watch('coord-a:wake:late', { notice: (e) => seen.push(JSON.parse(e.body!).messageId), gap: () => (gaps += 1) });
+      store.appendRawEntry(keys.ackNotices(SWARM, 'coord-a'), notice('coord-a:wake:late')); // no push: only a read finds it
+      store.publish(keys.push(SWARM, 'coord-a'), PUSH_RESYNC);
+      for (let turn = 0; turn < 50 && gaps === 0; turn += 1) await settled();
+      assert.deepEqual(seen, ['coord-a:wake:late'], 'read past the notices it had from pushes');
+      assert.equal(gaps, 1, 'the catch-up ended');
+      assert.ok(reads <= 3, `${reads} reads for ${pushed + 1} notices in batches of ${config.readBatchSize}`);
+    } finally {
+      stop.abort();
+      await feed.close();
+      await store.close();
+    }
+  });
+});

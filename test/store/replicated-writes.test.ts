@@ -179,7 +179,10 @@ describe('replicated writes through a Sentinel failover and a killed master, und
     const resolved = new Map<string, string>(); // idempotency key -> message id
     const retryable = new Set(['RDV_ERR_STORE_UNAVAILABLE', 'RDV_ERR_REPLICATION_SHORTFALL', 'RDV_ERR_CIRCUIT_OPEN']);
     let failures = 0;
+    const lastFailure = new Map<string, string>(); // code -> its last message, said when a wait times out
     let chaosDone = false;
+    const startedAt = performance.now();
+    const phase = (what: string) => t.diagnostic(`${Math.round(performance.now() - startedAt)} ms: ${what} (${resolved.size} resolved, ${failures} failed retryably)`);
     try {
       const sender = await c.start('fo-sender');
       // A caller's loop: retrying only what the error says is retryable.
@@ -190,6 +193,7 @@ describe('replicated writes through a Sentinel failover and a killed master, und
           } catch (error) {
             if (!(error instanceof RendezvousError) || !retryable.has(error.code)) throw error;
             failures += 1;
+            lastFailure.set(error.code, error.message);
             await new Promise((r) => setTimeout(r, 20));
           }
         }
@@ -206,18 +210,27 @@ describe('replicated writes through a Sentinel failover and a killed master, und
         const ask = new Redis(group.sentinels[0]!, '127.0.0.1');
         try {
           await until('75 sends resolved', async () => resolved.size >= 75, 30_000);
+          phase('75 sends resolved');
           const first = await group.masterPort();
           await ask.call('SENTINEL', 'FAILOVER', group.masterName);
           await until('SENTINEL FAILOVER done', async () => (await group.masterPort()) !== first, 30_000);
+          phase('SENTINEL FAILOVER done');
           const mark = resolved.size;
           await until('75 more sends resolved on the new master', async () => resolved.size >= mark + 75, 30_000);
+          phase('75 more resolved on the new master');
           const second = await group.masterPort();
           group.servers.get(second)!.kill('SIGKILL');
-          await until('a replica promoted after the kill', async () => (await group.masterPort()) !== second, 30_000);
-          // One replica is left, and every write needs two: the killed server comes back, empty, and
-          // the sentinels make it a replica of the new master. Until then every send falls short.
+          // Up to 10 s more when the sentinels' first election splits (each retries after 2x failover-timeout).
+          await until('a replica promoted after the kill', async () => (await group.masterPort()) !== second, 45_000);
+          phase('a replica promoted after the kill');
+          // One replica is left, and every write needs two: until the killed server is back, empty,
+          // as a replica of the new master, every send falls short. It comes back as one, as an
+          // operator brings a node back (the sentinels would convert a restarted old master only
+          // after it has been up 8 s, and under load that alone outlasted this wait).
           await group.servers.get(second)!.stop();
-          restarted.push(await startRedis({ port: second, extraArgs: ['--repl-diskless-sync-delay', '0'] }));
+          const third = await group.masterPort();
+          restarted.push(await startRedis({ port: second, extraArgs: ['--replicaof', '127.0.0.1', String(third), '--repl-diskless-sync-delay', '0'] }));
+          phase('the killed server back as a replica');
           const settled = resolved.size;
           await until('75 more sends resolved after the kill', async () => resolved.size >= settled + 75, 30_000);
         } finally {
@@ -225,7 +238,9 @@ describe('replicated writes through a Sentinel failover and a killed master, und
           chaosDone = true;
         }
       })();
-      await Promise.all([chaos, worker(), worker(), worker(), worker()]);
+      await Promise.all([chaos, worker(), worker(), worker(), worker()]).catch((error: unknown) => {
+        throw new Error(`${String(error)}; last failures: ${JSON.stringify(Object.fromEntries(lastFailure))}`);
+      });
 
       const current = new Redis(await group.masterPort(), '127.0.0.1');
       try {
@@ -244,6 +259,7 @@ describe('replicated writes through a Sentinel failover and a killed master, und
       t.diagnostic(`${resolved.size} keyed sends resolved, ${failures} attempts failed retryably, none lost or doubled`);
 
       // And the receiver, started after it all, gets each one once, verified.
+      phase('chaos over, every resolved send in the inbox once');
       const receiver = await c.start('fo-receiver');
       const received = new Set<string>();
       while (received.size < resolved.size) {
@@ -252,6 +268,7 @@ describe('replicated writes through a Sentinel failover and a killed master, und
         received.add(signal.messageId);
         await untilDone(() => receiver.acknowledge(signal));
       }
+      phase('each received once');
       assert.deepEqual([...received].sort(), [...resolved.values()].sort());
     } finally {
       chaosDone = true;

@@ -64,7 +64,7 @@ export function parseSentinelUrl(url: string, name: string): { sentinel: Sentine
 /**
  * A client of the master a Sentinel group names. `failoverDetector` has ioredis follow the
  * sentinels' `+switch-master` at once, instead of keeping on writing to a demoted master until
- * its connection breaks.
+ * its connection breaks. (A switch it never heard shows as READONLY replies: demoted-server.ts.)
  */
 export function sentinelClient(sentinel: SentinelOptions, base: RedisOptions): Redis {
   if (sentinel.nodes.length === 0) throw new InvalidConfigError('`sentinel.nodes` names no sentinel');
