@@ -57,6 +57,7 @@ export class AckWaits {
 
   /** Who the running waits wait for. */
   waitingFor(): string[] {
+    if (this.#waits.size === 0) return [];
     return [...this.#waits].flat();
   }
 

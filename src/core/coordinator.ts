@@ -161,7 +161,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       state: () => ({ iteration: this.#iteration, phase: this.#phase, status: this.status, waitingFor: this.#waitingFor() }),
       onBeat: (heartbeat) => {
         this.#metrics.heartbeats += 1;
-        emitSafely(this.#logger, 'heartbeat', () => this.emit('heartbeat', heartbeat));
+        if (this.listenerCount('heartbeat') > 0) emitSafely(this.#logger, 'heartbeat', () => this.emit('heartbeat', heartbeat));
       },
       onFailure: (error) => {
         this.#metrics.heartbeatFailures += 1;
@@ -425,7 +425,9 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Who this coordinator's waits are waiting for, for the supervisor's deadlock detection. */
   #waitingFor(): string[] {
-    return [...new Set([...this.#inbox.waitingFor(), ...this.#ackWaits.waitingFor()])].sort();
+    const [receiving, acks] = [this.#inbox.waitingFor(), this.#ackWaits.waitingFor()];
+    if (receiving.length + acks.length === 0) return receiving; // the idle case, on every beat: no Set, no sort
+    return [...new Set([...receiving, ...acks])].sort();
   }
 
   #assertRunning(method: string): void {

@@ -58,10 +58,19 @@ export class HeartbeatLoop {
     await this.#ticking;
   }
 
+  /**
+   * One Timeout for the loop's life, rearmed by refresh(): a fleet of a thousand coordinators
+   * allocates and links no new timer per beat.
+   */
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => (this.#ticking = this.#tick()), this.#deps.config.heartbeatIntervalMs);
+    if (this.#timer) this.#timer.refresh();
+    else this.#timer = setTimeout(this.#onTimer, this.#deps.config.heartbeatIntervalMs);
   }
+
+  readonly #onTimer = (): void => {
+    this.#ticking = this.#tick();
+  };
 
   async #tick(): Promise<void> {
     const { store, clock, config } = this.#deps;
@@ -82,7 +91,8 @@ export class HeartbeatLoop {
 
   #next(): { write: HeartbeatWrite; heartbeat: Heartbeat } {
     const { clock, config, coordinatorId, swarmId } = this.#deps;
-    const heartbeat: Heartbeat = { coordinatorId, swarmId, timestamp: clock.now(), ...this.#deps.state(), sequence: ++this.#sequence };
+    const { iteration, phase, status, waitingFor } = this.#deps.state();
+    const heartbeat: Heartbeat = { coordinatorId, swarmId, timestamp: clock.now(), iteration, phase, status, waitingFor, sequence: ++this.#sequence };
     const write: HeartbeatWrite = {
       coordinatorId,
       swarmId,

@@ -89,6 +89,7 @@ export class Inbox {
 
   /** The senders the current waits are limited to (a wait without `from` waits for no one in particular). */
   waitingFor(): string[] {
+    if (this.#waiters.size === 0) return [];
     return [...this.#waiters].flatMap((waiter) => [...(waiter.filter.from ?? [])]);
   }
 

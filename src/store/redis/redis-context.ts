@@ -14,6 +14,11 @@ import { ReplicaConfirmations } from './replica-confirmations.js';
 import type { ReplicatedWrites } from './replicated-writes-options.js';
 import { toEntries, type RawStreams } from './stream-entries.js';
 
+/** One command's outcome among commands sent together, as a Pipeline's exec() gives them. */
+type Reply = [error: Error | null, result: unknown];
+const answered = (result: unknown): Reply => [null, result];
+const refused = (error: Error): Reply => [error, undefined];
+
 export interface RedisContextOptions {
   /** Whether close() quits the client (true when createStore made it). */
   ownsClient: boolean;
@@ -148,14 +153,23 @@ export class RedisContext {
    */
   async sendTogether(commands: readonly string[][], ...onError: [unknown?]): Promise<unknown[]> {
     if (commands.length === 0) return [];
-    let replies: [error: Error | null, result: unknown][];
+    let replies: Reply[];
     if (this.client instanceof Cluster) {
       const cluster = this.client;
-      replies = await Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then((r): [null, unknown] => [null, r], (e: Error): [Error, undefined] => [e, undefined])));
+      replies = await Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then(answered, refused)));
     } else {
-      const pipeline = this.client.pipeline();
-      for (const [name, ...args] of commands) pipeline.call(name!, ...args);
-      replies = (await pipeline.exec()) ?? [];
+      // One socket write by corking it around plain calls, not an ioredis Pipeline: a Pipeline
+      // allocates far more per call (lua-script.ts, runPushFirst), on every batch of heartbeats.
+      const client = this.client;
+      const stream = client.status === 'ready' ? client.stream : undefined;
+      let sent: Promise<Reply>[];
+      stream?.cork();
+      try {
+        sent = commands.map(([name, ...args]) => client.call(name!, ...args).then(answered, refused));
+      } finally {
+        stream?.uncork();
+      }
+      replies = await Promise.all(sent);
     }
     const first = replies[0]?.[0];
     if (first && replies.every(([error]) => error && !isRefusal(error))) throw first;
