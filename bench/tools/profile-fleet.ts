@@ -6,6 +6,8 @@
  *   npx tsx bench/tools/summarize-profile.ts <profile.cpuprofile>
  *
  * With a file name, the window alone (not the start of the fleet) is profiled into it.
+ * FLEET_HEARTBEAT_MS=600000 gives the same fleet with no beat in the window: the process's own
+ * CPU, which the per-beat figure also divides by the beats.
  */
 import '../quiet.js';
 import { writeFile } from 'node:fs/promises';
@@ -20,13 +22,14 @@ import { newSecret } from '../scenario.js';
 const coordinators = Number(process.argv[2] ?? 1_000);
 const windowMs = Number(process.argv[3] ?? 30_000);
 const profileFile = process.argv[4];
+const heartbeatMs = process.env.FLEET_HEARTBEAT_MS ? Number(process.env.FLEET_HEARTBEAT_MS) : undefined;
 
 async function main(): Promise<void> {
   const server = await startRedis();
   const store = await createStore({ url: server.url });
   const stats = new CommandStats(server.url);
   const secret = newSecret();
-  const fleet = Array.from({ length: coordinators }, (_, i) => new BlockingCoordinator({ id: `idle-${i}`, store, secret, swarmId: 'fleet' }));
+  const fleet = Array.from({ length: coordinators }, (_, i) => new BlockingCoordinator({ id: `idle-${i}`, store, secret, swarmId: 'fleet', ...(heartbeatMs ? { heartbeatIntervalMs: heartbeatMs, heartbeatTtlMs: 3 * heartbeatMs } : {}) }));
   let gcMs = 0;
   let gcs = 0;
   const observer = new PerformanceObserver((list) => {
