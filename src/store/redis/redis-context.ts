@@ -146,7 +146,7 @@ export class RedisContext {
   }
 
   /**
-   * Sends single-key commands together: one pipeline on a standalone server; on a Cluster, each
+   * Sends single-key commands together: one socket write on a standalone server; on a Cluster, each
    * to its node at once. Results in order; a failed command throws, or gives `onError` if set.
    * When no command was answered (every one failed, none refused) it throws whatever `onError`
    * says: the store was unreachable, and the operation fails as a whole (and counts for the breaker).
@@ -158,8 +158,8 @@ export class RedisContext {
       const cluster = this.client;
       replies = await Promise.all(commands.map(([name, ...args]) => cluster.call(name!, ...args).then(answered, refused)));
     } else {
-      // One socket write by corking it around plain calls, not an ioredis Pipeline: a Pipeline
-      // allocates far more per call (lua-script.ts, runPushFirst), on every batch of heartbeats.
+      // Corked around plain calls, not an ioredis Pipeline: a Pipeline allocates far more per call
+      // (lua-script.ts, runPushFirst), and every batch of heartbeats comes here.
       const client = this.client;
       const stream = client.status === 'ready' ? client.stream : undefined;
       let sent: Promise<Reply>[];
