@@ -1,6 +1,6 @@
 /**
  * What metrics cost a round trip: rotating blocks of round trips with metrics off, with no-op
- * listeners on the coordinators' events, and with metrics observed, on the same two coordinators, on the embedded store or (`--redis`) a private redis-server;
+ * listeners on the coordinators' events and the store's operations, and with metrics observed, on the same two coordinators, on the embedded store or (`--redis`) a private redis-server;
  * `--only=store|coordinators` observes one part.
  * `npx tsx bench/tools/metrics-cost.ts [blocks] [tripsPerBlock] [--redis] [--only=store|coordinators]`
  */
@@ -32,19 +32,23 @@ async function block(): Promise<number> {
 }
 
 await block(); // warm-up
-// Three sides in rotating order: off, no-op listeners on the same events (what emitting them
-// costs), metrics (what the metrics' listeners and the store timer add on top).
+// Three sides in rotating order: off, no-op listeners on the same events and store operations
+// (what emitting and timing them costs), metrics (what the metrics' listeners add on top).
 const EVENTS = ['signal:sent', 'signal:received', 'message:rejected', 'record:forged', 'ack:sent', 'heartbeat', 'heartbeat:failed', 'wait:ended'] as const;
 const noop = (): void => undefined;
 const sides = {
   off: () => [] as (() => void)[],
-  noop: () =>
-    [a, b].map((c) => {
-      for (const name of EVENTS) c.on(name, noop);
-      return () => {
-        for (const name of EVENTS) c.off(name, noop);
-      };
-    }),
+  noop: () => [
+    ...(only === 'store'
+      ? []
+      : [a, b].map((c) => {
+          for (const name of EVENTS) c.on(name, noop);
+          return () => {
+            for (const name of EVENTS) c.off(name, noop);
+          };
+        })),
+    ...(only === 'coordinators' ? [] : [store.observeOperations(noop)]),
+  ],
   metrics: () => [
     ...(only === 'store' ? [] : [metrics.observeCoordinator(a), metrics.observeCoordinator(b)]),
     ...(only === 'coordinators' ? [] : [metrics.observeStore(store)]),
