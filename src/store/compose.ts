@@ -49,8 +49,9 @@ function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) =>
     readonly #listeners = new Set<StoreOperationListener>();
     /** Each attached recorder's per-operation recorders, made once when it is attached. */
     readonly #recorders: Map<string, OperationRecorder>[] = [];
-    /** Each operation's timer while timed (any listener or recorder attached). */
-    #timers: Map<string, OperationTimer> | undefined;
+    /** Each operation's timer and timed method, made at the first observation and kept: observing again reuses them (no new closures for the JIT to learn). */
+    #timed: Map<string, { timer: OperationTimer; method: Method }> | undefined;
+    #observed = false;
 
     constructor(...parts: Parts) {
       for (const part of parts) {
@@ -87,23 +88,21 @@ function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) =>
     /** Times the operations while anything observes them, and hands each timer its recorders; runs them plain otherwise. */
     #retime(): void {
       const observed = this.#listeners.size > 0 || this.#recorders.length > 0;
-      if (!observed) {
-        if (this.#timers === undefined) return;
-        for (const timer of this.#timers.values()) timer.recorders = []; // an operation still under way records nothing more
-        this.#timers = undefined;
-        for (const [name, method] of this.#operations) Reflect.set(this, name, method);
-        return;
+      this.#timed ??= this.#makeTimed();
+      // Unobserved, a timer keeps no recorder: an operation still under way records nothing more.
+      for (const [name, { timer }] of this.#timed) timer.recorders = this.#recorders.map((byOperation) => byOperation.get(name)!);
+      if (observed === this.#observed) return;
+      this.#observed = observed;
+      for (const [name, { method }] of this.#timed) Reflect.set(this, name, observed ? method : this.#operations.get(name));
+    }
+
+    #makeTimed(): Map<string, { timer: OperationTimer; method: Method }> {
+      const timed = new Map<string, { timer: OperationTimer; method: Method }>();
+      for (const [name, method] of this.#operations) {
+        const timer = new OperationTimer(name, this.#listeners);
+        timed.set(name, { timer, method: timer.wrap(method) });
       }
-      if (this.#timers === undefined) {
-        const timers = new Map<string, OperationTimer>();
-        for (const [name, method] of this.#operations) {
-          const timer = new OperationTimer(name, this.#listeners);
-          timers.set(name, timer);
-          Reflect.set(this, name, timer.wrap(method));
-        }
-        this.#timers = timers;
-      }
-      for (const [name, timer] of this.#timers) timer.recorders = this.#recorders.map((byOperation) => byOperation.get(name)!);
+      return timed;
     }
   }
   return Composed as unknown as new (...parts: Parts) => AllOf<Parts> & Pick<StoreBase, 'observeOperations'>;
