@@ -1,4 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
+// Imported, not the global: Node's global `performance` is an accessor, read through a slower inline cache at every call.
+import { performance } from 'node:perf_hooks';
 import type { Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
 import { CoordinatorStoppedError, ERROR_CODES, InvalidConfigError, InvalidSignalError, NotStartedError, RendezvousError } from '../protocol/errors.js';
