@@ -426,6 +426,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
    * Attaches a metrics recorder (coordinator-recorder.ts), called at each point the matching event
    * is emitted; returns what detaches it. Keyed by a registered symbol: the observability layer's
    * entry, not API.
+   * @internal
    */
   [ATTACH_RECORDER](recorder: CoordinatorRecorder): () => void {
     return this.#recorders.attach(recorder);
