@@ -1,6 +1,6 @@
 /**
  * What metrics cost a round trip: rotating blocks of round trips with metrics off, with no-op
- * listeners on the coordinators' events, and with metrics observed, on the same two coordinators, on the embedded store or (`--redis`) a private redis-server;
+ * listeners on the coordinators' events and the store's operations, and with metrics observed, on the same two coordinators, on the embedded store or (`--redis`) a private redis-server;
  * `--only=store|coordinators` observes one part.
  * `npx tsx bench/tools/metrics-cost.ts [blocks] [tripsPerBlock] [--redis] [--only=store|coordinators]`
  */
@@ -21,37 +21,44 @@ const b = new BlockingCoordinator({ id: 'b', swarmId: 's', store, secret, env: {
 await Promise.all([a.start(), b.start()]);
 const metrics = createMetrics({ registry: new Registry() });
 
-async function block(): Promise<number> {
+/** One block: its wall time and this process's CPU time (user + system), µs per round trip. */
+async function block(): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < trips; i += 1) {
     const { messageId } = await a.sendSignal('b', 'completion', { payload: { i } });
     await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 5_000 }));
     await a.waitForAcks(['b'], messageId, { timeoutMs: 5_000 });
   }
-  return ((performance.now() - started) * 1000) / trips;
+  const used = process.cpuUsage(cpu);
+  return { wall: ((performance.now() - started) * 1000) / trips, cpu: (used.user + used.system) / trips };
 }
 
 await block(); // warm-up
-// Three sides in rotating order: off, no-op listeners on the same events (what emitting them
-// costs), metrics (what the metrics' listeners and the store timer add on top).
+// Three sides in rotating order: off, no-op listeners on the same events and store operations
+// (what emitting and timing them costs), metrics (what the metrics' listeners add on top).
 const EVENTS = ['signal:sent', 'signal:received', 'message:rejected', 'record:forged', 'ack:sent', 'heartbeat', 'heartbeat:failed', 'wait:ended'] as const;
 const noop = (): void => undefined;
 const sides = {
   off: () => [] as (() => void)[],
-  noop: () =>
-    [a, b].map((c) => {
-      for (const name of EVENTS) c.on(name, noop);
-      return () => {
-        for (const name of EVENTS) c.off(name, noop);
-      };
-    }),
+  noop: () => [
+    ...(only === 'store'
+      ? []
+      : [a, b].map((c) => {
+          for (const name of EVENTS) c.on(name, noop);
+          return () => {
+            for (const name of EVENTS) c.off(name, noop);
+          };
+        })),
+    ...(only === 'coordinators' ? [] : [store.observeOperations(noop)]),
+  ],
   metrics: () => [
     ...(only === 'store' ? [] : [metrics.observeCoordinator(a), metrics.observeCoordinator(b)]),
     ...(only === 'coordinators' ? [] : [metrics.observeStore(store)]),
   ],
 };
 const names = Object.keys(sides) as (keyof typeof sides)[];
-const times: Record<keyof typeof sides, number[]> = { off: [], noop: [], metrics: [] };
+const times: Record<keyof typeof sides, { wall: number; cpu: number }[]> = { off: [], noop: [], metrics: [] };
 for (let i = 0; i < blocks; i += 1) {
   for (let j = 0; j < names.length; j += 1) {
     const side = names[(i + j) % names.length]!;
@@ -61,8 +68,13 @@ for (let i = 0; i < blocks; i += 1) {
   }
 }
 const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
-const [off, noopMs, on] = [median(times.off), median(times.noop), median(times.metrics)];
-console.log(`round trip on ${server ? 'Redis' : 'the embedded store'}${only ? ` (${only} only)` : ''}, µs, median of ${blocks} blocks of ${trips}: off ${off.toFixed(1)}, no-op listeners ${noopMs.toFixed(1)} (+${(noopMs - off).toFixed(1)}), metrics ${on.toFixed(1)} (+${(on - off).toFixed(1)})`);
+const line = (figure: 'wall' | 'cpu') => {
+  const [off, noopUs, on] = (['off', 'noop', 'metrics'] as const).map((side) => median(times[side].map((t) => t[figure])));
+  return `off ${off!.toFixed(1)}, no-op listeners ${noopUs!.toFixed(1)} (${(noopUs! - off!).toFixed(1)}), metrics ${on!.toFixed(1)} (${(on! - off!).toFixed(1)})`;
+};
+console.log(`round trip on ${server ? 'Redis' : 'the embedded store'}${only ? ` (${only} only)` : ''}, µs, median of ${blocks} blocks of ${trips}:`);
+console.log(`  wall ${line('wall')}`);
+console.log(`  CPU  ${line('cpu')}`);
 await Promise.all([a.stop(), b.stop()]);
 await store.close();
 await server?.stop();

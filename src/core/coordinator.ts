@@ -1,4 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
+// Imported, not the global: Node's global `performance` is an accessor, read through a slower inline cache at every call.
+import { performance } from 'node:perf_hooks';
 import type { Ack } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
 import { CoordinatorStoppedError, ERROR_CODES, InvalidConfigError, InvalidSignalError, NotStartedError, RendezvousError } from '../protocol/errors.js';
@@ -11,6 +13,7 @@ import type { InboxRef, InboxStore, LivenessStore, WorkStore } from '../store/po
 import { senderOfMessage } from './ack-wait.js';
 import { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver, SignalDelivery, SignalSentEvent, WaitDescription, WaitEndedEvent, WaitOutcome } from './coordinator-observer.js';
+import { ATTACH_RECORDER, RecorderSlot, type CoordinatorRecorder } from './coordinator-recorder.js';
 import type { ForgedRecordEvent } from './forged-record.js';
 import { ThrottledLog } from '../protocol/throttled-log.js';
 import { MAX_TIMEOUT_MS } from '../protocol/options.js';
@@ -67,9 +70,9 @@ export interface BlockOptions extends SignalFilter {
 }
 
 export interface CoordinatorEvents {
-  /** `delivery` is computed only while someone listens to this event. */
+  /** `delivery` is computed only while someone listens to this event (or metrics record it). */
   'signal:received': [signal: Signal, delivery: SignalDelivery];
-  /** A send resolved (emitted only while someone listens: metrics). */
+  /** A send resolved (emitted only while someone listens). */
   'signal:sent': [event: SignalSentEvent];
   /** This coordinator recorded a new ACK (not one recorded earlier, returned again). */
   'ack:sent': [ack: Ack];
@@ -80,7 +83,7 @@ export interface CoordinatorEvents {
   'heartbeat:failed': [error: unknown];
   /** A wait began: from here on, what it waits for is seen (used by tests and deadlock detection). */
   'wait:started': [wait: WaitDescription];
-  /** A wait ended (emitted, and the wait timed, only while someone listens: metrics). */
+  /** A wait ended (emitted only while someone listens; the wait timed only then or for metrics). */
   'wait:ended': [event: WaitEndedEvent];
 }
 
@@ -112,6 +115,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #hooks: Hooks;
   readonly #stop = new AbortController();
   readonly #metrics = emptyMetrics();
+  /** The metrics' recorder, if observed (coordinator-recorder.ts): called directly, no event built for it. */
+  readonly #recorders = new RecorderSlot();
   readonly #observer: CoordinatorEventSink;
   #lifecycle: Lifecycle = 'new';
   #starting: Promise<void> | undefined;
@@ -146,7 +151,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const store = this.#store;
     const logger = this.#logger;
     const keys = this.#keys;
-    this.#observer = new CoordinatorEventSink(this, this.#metrics, this.#logger, this.#clock);
+    this.#observer = new CoordinatorEventSink(this, this.#metrics, this.#logger, this.#clock, this.#recorders);
     // Written out, not spread from a shared object: V8 gives each spread copy a hidden class of its own (2 KB per coordinator).
     this.#ackWaits = new AckWaits({ store, config, logger, keys, own, stop: this.#stop.signal, observer: this.#observer, clock: this.#clock });
     this.#outbox = new Outbox({ store, config, keys, own, replaces, stamps: this.#stamps, ackWaits: this.#ackWaits, observer: this.#observer });
@@ -161,10 +166,12 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
       state: () => ({ iteration: this.#iteration, phase: this.#phase, status: this.status, waitingFor: this.#waitingFor() }),
       onBeat: (heartbeat) => {
         this.#metrics.heartbeats += 1;
+        this.#recorders.current?.heartbeat();
         if (this.listenerCount('heartbeat') > 0) emitSafely(this.#logger, 'heartbeat', () => this.emit('heartbeat', heartbeat));
       },
       onFailure: (error) => {
         this.#metrics.heartbeatFailures += 1;
+        this.#recorders.current?.heartbeatFailed(error);
         emitSafely(this.#logger, 'heartbeat:failed', () => this.emit('heartbeat:failed', error));
       },
     });
@@ -236,6 +243,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const result = await this.#outbox.send(receiverId, type, options);
     if (result.isDuplicate) this.#metrics.duplicateSends += 1;
     else this.#metrics.signalsSent += 1;
+    this.#recorders.current?.signalSent(type, result.isDuplicate);
     if (this.listenerCount('signal:sent') > 0) {
       const event: SignalSentEvent = { receiverId, swarmId: options.swarmId ?? this.swarmId, type, messageId: result.messageId, isDuplicate: result.isDuplicate };
       emitSafely(this.#logger, 'signal:sent', () => this.emit('signal:sent', event));
@@ -339,6 +347,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const { ack, created } = await this.#inbox.acknowledge(signal, options);
     if (created) {
       this.#metrics.acksSent += 1;
+      this.#recorders.current?.ackSent();
       if (this.listenerCount('ack:sent') > 0) emitSafely(this.#logger, 'ack:sent', () => this.emit('ack:sent', ack));
     }
     return ack;
@@ -413,13 +422,26 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     }
   }
 
-  /** When a wait starts, if someone listens to `wait:ended` (monotonic ms); otherwise nothing is timed. */
+  /**
+   * Attaches a metrics recorder (coordinator-recorder.ts), called at each point the matching event
+   * is emitted; returns what detaches it. Keyed by a registered symbol: the observability layer's
+   * entry, not API.
+   * @internal
+   */
+  [ATTACH_RECORDER](recorder: CoordinatorRecorder): () => void {
+    return this.#recorders.attach(recorder);
+  }
+
+  /** When a wait starts, if a recorder or someone listening to `wait:ended` wants it (monotonic ms); otherwise nothing is timed. */
   #waitClock(): number | undefined {
-    return this.listenerCount('wait:ended') > 0 ? performance.now() : undefined;
+    return this.#recorders.current !== undefined || this.listenerCount('wait:ended') > 0 ? performance.now() : undefined;
   }
 
   #waitEnded(kind: WaitEndedEvent['kind'], started: number, outcome: WaitOutcome, received: number): void {
-    const event: WaitEndedEvent = { kind, coordinatorId: this.id, durationMs: performance.now() - started, outcome, received };
+    const durationMs = performance.now() - started;
+    this.#recorders.current?.waitEnded(kind, durationMs, outcome, received);
+    if (this.listenerCount('wait:ended') === 0) return;
+    const event: WaitEndedEvent = { kind, coordinatorId: this.id, durationMs, outcome, received };
     emitSafely(this.#logger, 'wait:ended', () => this.emit('wait:ended', event));
   }
 
@@ -456,10 +478,12 @@ class CoordinatorEventSink implements CoordinatorObserver {
   /** Rejections and forgeries, a line per kind per interval: a forger's flood is not a flood of lines. */
   readonly #warnings: ThrottledLog;
   readonly #clock: StoreClock;
+  readonly #recorders: RecorderSlot;
 
-  constructor(coordinator: BlockingCoordinator, metrics: CoordinatorMetrics, logger: Logger, clock: StoreClock) {
+  constructor(coordinator: BlockingCoordinator, metrics: CoordinatorMetrics, logger: Logger, clock: StoreClock, recorders: RecorderSlot) {
     this.#coordinator = coordinator;
     this.#clock = clock;
+    this.#recorders = recorders;
     this.#metrics = metrics;
     this.#logger = logger;
     this.#warnings = new ThrottledLog(logger, 'warn');
@@ -468,21 +492,28 @@ class CoordinatorEventSink implements CoordinatorObserver {
   accepted(signal: Signal): void {
     this.#metrics.signalsReceived += 1;
     const coordinator = this.#coordinator;
-    if (coordinator.listenerCount('signal:received') === 0) return;
+    const recorder = this.#recorders.current;
+    const listened = coordinator.listenerCount('signal:received') > 0;
+    if (recorder === undefined && !listened) return;
     // Both times are the store's clock: the sender stamped `timestamp` with its offset-corrected view of it.
     const receivedAt = this.#clock.now();
-    const delivery: SignalDelivery = { receivedAt, latencyMs: Math.max(0, receivedAt - signal.timestamp) };
+    const latencyMs = Math.max(0, receivedAt - signal.timestamp);
+    recorder?.signalReceived(signal.type, latencyMs);
+    if (!listened) return;
+    const delivery: SignalDelivery = { receivedAt, latencyMs };
     emitSafely(this.#logger, 'signal:received', () => coordinator.emit('signal:received', signal, delivery));
   }
 
   rejected(event: RejectionEvent): void {
     countRejection(event.kind === 'signal' ? this.#metrics.signalsRejected : this.#metrics.acksRejected, event.reason);
+    this.#recorders.current?.rejected(event.kind, event.reason);
     this.#warnings.note(`${event.kind}:${event.reason}`, { ...event }, `${event.kind} rejected: ${event.reason}`);
     emitSafely(this.#logger, 'message:rejected', () => this.#coordinator.emit('message:rejected', event));
   }
 
   forgedRecord(event: ForgedRecordEvent): void {
     this.#metrics.forgedRecords += 1;
+    this.#recorders.current?.forgedRecord();
     this.#warnings.note(`forged:${event.kind}`, { ...event }, `forged ${event.kind === 'ack' ? 'ACK' : 'idempotency'} record in the store (not written by a holder of the secret): not believed, written anew`);
     emitSafely(this.#logger, 'record:forged', () => this.#coordinator.emit('record:forged', event));
   }

@@ -1,7 +1,5 @@
-import type { LeanCounter } from './lean-counter.js';
-import type { LeanHistogram } from './lean-histogram.js';
+import { CoordinatorCounts } from './coordinator-counts.js';
 import type { MetricSet } from './metric-set.js';
-import { heartbeatFailureLabel, rejectionReasonLabel, secondsOf, signalTypeLabel, countOf } from './labels.js';
 
 /**
  * The coordinator events the metrics listen to, by the fields they read (structural: this layer
@@ -46,66 +44,34 @@ type AnyEmitter = { on(event: string, listener: (...args: never[]) => void): unk
 type Listeners = { [K in keyof ObservedCoordinatorEvents]: (...args: ObservedCoordinatorEvents[K]) => void };
 
 /**
- * Counts a coordinator's work from its events. Events, not its getMetrics() counters read at a
- * scrape: the counters have no signal type, the histograms need each wait and delivery, and a
- * coordinator emits these only while a listener is attached (no timing, no allocation without
- * metrics). The labelled children a hot path uses are resolved once per label value, not per event.
- * Unobserving removes the listeners; what was counted stays (counters never go down).
+ * The key of a BlockingCoordinator's method that attaches a recorder (core/coordinator-recorder.ts,
+ * the same registered symbol): called with a CoordinatorCounts, it returns what detaches it.
+ */
+const ATTACH_RECORDER = Symbol.for('rendezvous.coordinator.attachRecorder');
+
+/**
+ * Counts a coordinator's work. A BlockingCoordinator is recorded directly: it calls the counts at
+ * each point it would emit the matching event, with plain values (no event object, closure or
+ * emitter per send, receipt or wait: issue 13's hot path), and its events are left to the
+ * application. Anything else with these events (the structural ObservableCoordinator) is counted
+ * from them, by the same code. Not its getMetrics() counters read at a scrape: they have no signal
+ * type, and the histograms need each wait and delivery. Unobserving detaches; what was counted
+ * stays (counters never go down).
  */
 export function observeCoordinator(metrics: MetricSet, coordinator: ObservableCoordinator, coordinatorLabel: boolean): () => void {
   const base: Record<string, string> = coordinatorLabel ? { swarm: coordinator.swarmId, coordinator: coordinator.id } : { swarm: coordinator.swarmId };
-  const child = <M extends LeanCounter | LeanHistogram>(metric: M, extra: Record<string, string>) => metric.labels({ ...base, ...extra }) as ReturnType<M['labels']>;
-  const cached = <T>(make: (label: string) => T) => {
-    const children = new Map<string, T>();
-    return (label: string): T => {
-      let found = children.get(label);
-      if (found === undefined) children.set(label, (found = make(label)));
-      return found;
-    };
-  };
-  const sent = cached((type) => child(metrics.signalsSent, { type }));
-  const received = cached((type) => child(metrics.signalsReceived, { type }));
-  const latency = cached((type) => child(metrics.signalDeliveryLatency, { type }));
-  const duplicates = child(metrics.signalsDuplicate, {});
-  const acksSent = child(metrics.acksSent, {});
-  const acksReceived = child(metrics.acksReceived, {});
-  const heartbeats = child(metrics.heartbeats, {});
-  // Resolved at observe time: a wait's end is one property read and one observe.
-  const waits = {
-    signal: { completed: child(metrics.blockingDuration, { kind: 'signal', outcome: 'completed' }), timeout: child(metrics.blockingDuration, { kind: 'signal', outcome: 'timeout' }), aborted: child(metrics.blockingDuration, { kind: 'signal', outcome: 'aborted' }) },
-    acks: { completed: child(metrics.blockingDuration, { kind: 'acks', outcome: 'completed' }), timeout: child(metrics.blockingDuration, { kind: 'acks', outcome: 'timeout' }), aborted: child(metrics.blockingDuration, { kind: 'acks', outcome: 'aborted' }) },
-  };
-
+  const counts = new CoordinatorCounts(metrics, base);
+  const attach: unknown = Reflect.get(coordinator, ATTACH_RECORDER);
+  if (typeof attach === 'function') return (attach as (recorder: CoordinatorCounts) => () => void).call(coordinator, counts);
   const listeners: Listeners = {
-    'signal:sent': (event) => {
-      if (event?.isDuplicate) duplicates.inc();
-      else sent(signalTypeLabel(event?.type)).inc();
-    },
-    'signal:received': (signal, delivery) => {
-      const type = signalTypeLabel(signal?.type);
-      received(type).inc();
-      const seconds = secondsOf(delivery?.latencyMs);
-      if (seconds !== undefined) latency(type).observe(seconds);
-    },
-    'message:rejected': (event) => {
-      const metric = event?.kind === 'ack' ? metrics.acksRejected : metrics.signalsRejected;
-      metric.inc({ ...base, reason: rejectionReasonLabel(event?.reason) });
-    },
-    'record:forged': () => metrics.forgedRecords.inc(base),
-    'ack:sent': () => acksSent.inc(),
-    heartbeat: () => heartbeats.inc(),
-    'heartbeat:failed': (error) => metrics.heartbeatFailures.inc({ ...base, reason: heartbeatFailureLabel(error) }),
-    'wait:ended': (event) => {
-      const kind = event?.kind === 'acks' ? 'acks' : 'signal';
-      const outcome = event?.outcome === 'completed' || event?.outcome === 'timeout' ? event.outcome : 'aborted';
-      const seconds = secondsOf(event?.durationMs);
-      if (seconds !== undefined) waits[kind][outcome].observe(seconds);
-      if (outcome === 'timeout') metrics.timeoutEvents.inc({ ...base, kind: kind === 'acks' ? 'ack_wait' : 'blocking' });
-      if (kind === 'acks') {
-        const count = countOf(event.received);
-        if (count > 0) acksReceived.inc(count);
-      }
-    },
+    'signal:sent': (event) => counts.signalSent(event?.type, event?.isDuplicate),
+    'signal:received': (signal, delivery) => counts.signalReceived(signal?.type, delivery?.latencyMs),
+    'message:rejected': (event) => counts.rejected(event?.kind, event?.reason),
+    'record:forged': () => counts.forgedRecord(),
+    'ack:sent': () => counts.ackSent(),
+    heartbeat: () => counts.heartbeat(),
+    'heartbeat:failed': (error) => counts.heartbeatFailed(error),
+    'wait:ended': (event) => counts.waitEnded(event?.kind, event?.durationMs, event?.outcome, event?.received),
   };
   const names = Object.keys(listeners) as (keyof Listeners)[];
   const emitter = coordinator as unknown as AnyEmitter; // each listener matches its event's overload above

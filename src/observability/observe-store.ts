@@ -1,5 +1,6 @@
 import type { Collectors, MetricSet } from './metric-set.js';
-import { breakerStateLabel, countOf, errorCodeLabel, secondsOf } from './labels.js';
+import { breakerStateLabel, countOf } from './labels.js';
+import { recordOperations } from './store-operation-counts.js';
 
 /** What observeStore needs of a store (structural: a Store has it). */
 export interface ObservableStore {
@@ -37,15 +38,7 @@ export function observeStore(metrics: MetricSet, collectors: Collectors, store: 
     if (change?.state === 'open') metrics.circuitBreakerOpened.inc();
   });
 
-  const durations = new Map<string, ReturnType<MetricSet['storeOperationDuration']['labels']>>();
-  const stopOperations = store.observeOperations(({ operation, durationMs, error }) => {
-    const name = String(operation);
-    let child = durations.get(name);
-    if (!child) durations.set(name, (child = metrics.storeOperationDuration.labels({ operation: name })));
-    const seconds = secondsOf(durationMs);
-    if (seconds !== undefined) child.observe(seconds);
-    if (error !== undefined) metrics.storeOperationErrors.inc({ operation: name, code: errorCodeLabel(error) });
-  });
+  const stopOperations = recordOperations(metrics, store);
 
   // Counted since the store was created: the first scrape adds what was seen before it was observed.
   const counted = { inboxesGone: 0, groupsRecreated: 0, wrongTypeKeysReplaced: 0 };

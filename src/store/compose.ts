@@ -1,4 +1,5 @@
-import type { Operations, StoreBase, StoreOperationEvent, StoreOperationListener } from './roles/base.js';
+import { OperationTimer, RECORD_OPERATIONS, type OperationRecorder, type OperationRecorders } from './operation-timing.js';
+import type { Operations, StoreBase, StoreOperationListener } from './roles/base.js';
 import type { InboxStore } from './roles/inbox.js';
 import type { InboxViewStore } from './roles/inbox-view.js';
 import type { LeaseStore } from './roles/lease.js';
@@ -37,15 +38,20 @@ type Method = (...args: unknown[]) => unknown;
  * A base class whose instances carry every method of the parts passed to its constructor, bound
  * to its part: an adapter is its role parts composed, and the forwarding is written here once
  * rather than once per operation. Two parts defining one name is a programming error. Here too,
- * once for both adapters, the operations are timed for observeOperations listeners: by swapping
- * each forwarded method for a timed one while a listener is attached, so that without one an
- * operation costs nothing more.
+ * once for both adapters, the operations are timed for observeOperations listeners and operation
+ * recorders (operation-timing.ts): by swapping each forwarded method for a timed one while one is
+ * attached, so that without one an operation costs nothing more.
  */
 function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) => AllOf<Parts> & Pick<StoreBase, 'observeOperations'> {
   class Composed {
     /** The bound operations, by name, as they run unobserved. */
     readonly #operations = new Map<string, Method>();
     readonly #listeners = new Set<StoreOperationListener>();
+    /** Each attached recorder's per-operation recorders, made once when it is attached. */
+    readonly #recorders: Map<string, OperationRecorder>[] = [];
+    /** Each operation's timer and timed method, made at the first observation and kept: observing again reuses them (no new closures for the JIT to learn). */
+    #timed: Map<string, { timer: OperationTimer; method: Method }> | undefined;
+    #observed = false;
 
     constructor(...parts: Parts) {
       for (const part of parts) {
@@ -59,50 +65,44 @@ function composedOf<Parts extends readonly object[]>(): new (...parts: Parts) =>
     }
 
     observeOperations(listener: StoreOperationListener): () => void {
-      if (this.#listeners.size === 0) for (const [name, method] of this.#operations) Reflect.set(this, name, this.#timed(name, method));
       this.#listeners.add(listener);
+      this.#retime();
       return () => {
-        if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
-        for (const [name, method] of this.#operations) Reflect.set(this, name, method);
+        if (this.#listeners.delete(listener)) this.#retime();
       };
     }
 
-    /**
-     * `method`, timed. The caller gets the operation's own promise back, not one chained on it: the
-     * timing is a side reaction on it (run as it settles, before the caller's own), so observing
-     * adds no promise hop to the caller's path and no rejection handling of its own to the promise.
-     */
-    #timed(operation: string, method: Method): Method {
-      return (...args) => {
-        const started = performance.now();
-        let result: unknown;
-        try {
-          result = method(...args);
-        } catch (error) {
-          this.#report(operation, started, error);
-          throw error;
-        }
-        // Async generators (scanKeys) and plain values are timed to the call's return.
-        if (!(result instanceof Promise)) this.#report(operation, started, undefined);
-        else {
-          result.then(
-            () => this.#report(operation, started, undefined),
-            (error: unknown) => this.#report(operation, started, error),
-          );
-        }
-        return result;
+    /** Attaches operation recorders (the metrics'): each operation's settlings, as plain values. Returns what detaches them. */
+    [RECORD_OPERATIONS](recorders: OperationRecorders): () => void {
+      const byOperation = new Map([...this.#operations.keys()].map((name) => [name, recorders(name)]));
+      this.#recorders.push(byOperation);
+      this.#retime();
+      return () => {
+        const at = this.#recorders.indexOf(byOperation);
+        if (at < 0) return;
+        this.#recorders.splice(at, 1);
+        this.#retime();
       };
     }
 
-    #report(operation: string, started: number, error: unknown): void {
-      const event: StoreOperationEvent = error === undefined ? { operation, durationMs: performance.now() - started } : { operation, durationMs: performance.now() - started, error };
-      for (const listener of this.#listeners) {
-        try {
-          listener(event);
-        } catch {
-          // A metrics listener's failure never fails the operation it observed.
-        }
+    /** Times the operations while anything observes them, and hands each timer its recorders; runs them plain otherwise. */
+    #retime(): void {
+      const observed = this.#listeners.size > 0 || this.#recorders.length > 0;
+      this.#timed ??= this.#makeTimed();
+      // Unobserved, a timer keeps no recorder: an operation still under way records nothing more.
+      for (const [name, { timer }] of this.#timed) timer.recorders = this.#recorders.map((byOperation) => byOperation.get(name)!);
+      if (observed === this.#observed) return;
+      this.#observed = observed;
+      for (const [name, { method }] of this.#timed) Reflect.set(this, name, observed ? method : this.#operations.get(name));
+    }
+
+    #makeTimed(): Map<string, { timer: OperationTimer; method: Method }> {
+      const timed = new Map<string, { timer: OperationTimer; method: Method }>();
+      for (const [name, method] of this.#operations) {
+        const timer = new OperationTimer(name, this.#listeners);
+        timed.set(name, { timer, method: timer.wrap(method) });
       }
+      return timed;
     }
   }
   return Composed as unknown as new (...parts: Parts) => AllOf<Parts> & Pick<StoreBase, 'observeOperations'>;
