@@ -5,9 +5,10 @@
 //   node scripts/run-tests.mjs                 # all test files
 //   node scripts/run-tests.mjs support core    # files whose path contains "support" or "core"
 //   node scripts/run-tests.mjs --test-name-pattern=foo   # extra --flags are passed to node
-//   TEST_CONCURRENCY=2 node scripts/run-tests.mjs         # --test-concurrency=2 (if supported)
+//   TEST_CONCURRENCY=1 node scripts/run-tests.mjs         # one file at a time (default: one per core)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,19 +34,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// One file per core: most files wait on Redis servers and child processes, and Node's own default
+// (cores - 1) runs one at a time on a 2-core machine.
 const concurrencyFlags = [];
-const concurrency = process.env.TEST_CONCURRENCY;
-if (concurrency !== undefined && concurrency !== '') {
-  if (!/^[1-9]\d*$/.test(concurrency)) {
-    console.error(`run-tests: TEST_CONCURRENCY must be a positive integer, got ${JSON.stringify(concurrency)}`);
-    process.exit(1);
-  }
-  const help = spawnSync(process.execPath, ['--help'], { encoding: 'utf8' });
-  if (`${help.stdout ?? ''}`.includes('--test-concurrency')) {
-    concurrencyFlags.push(`--test-concurrency=${concurrency}`);
-  } else {
-    console.warn(`run-tests: node ${process.version} does not support --test-concurrency; ignoring TEST_CONCURRENCY`);
-  }
+const concurrency = process.env.TEST_CONCURRENCY || String(os.availableParallelism());
+if (!/^[1-9]\d*$/.test(concurrency)) {
+  console.error(`run-tests: TEST_CONCURRENCY must be a positive integer, got ${JSON.stringify(concurrency)}`);
+  process.exit(1);
+}
+const help = spawnSync(process.execPath, ['--help'], { encoding: 'utf8' });
+if (`${help.stdout ?? ''}`.includes('--test-concurrency')) {
+  concurrencyFlags.push(`--test-concurrency=${concurrency}`);
+} else if (process.env.TEST_CONCURRENCY) {
+  console.warn(`run-tests: node ${process.version} does not support --test-concurrency; ignoring TEST_CONCURRENCY`);
 }
 
 const nodeArgs = [
