@@ -1,19 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import { BlockingCoordinator, createMetrics, type Store } from '../../src/index.js';
-import type { Sequential, Step } from '../alternate.js';
+import { BlockingCoordinator, createMetrics, createStore, type Store } from '../../src/index.js';
 import { withLoops } from '../coordinators.js';
 import type { Figure, Row } from '../figures.js';
 import { runCount, type Timed } from '../load.js';
 import { fanInRound, startFanInGroup, type FanInGroup } from '../scenarios/fan-in.js';
-import { roundTrip, startPair } from '../scenarios/round-trip.js';
-import type { Counts } from '../profile.js';
+import { roundTrip, startPair, type Pair } from '../scenarios/round-trip.js';
+import type { ScenarioContext } from '../scenario.js';
 import { summarize, type Summary } from '../stats.js';
 import { elapsedUs, mark } from '../timer.js';
 import { settledHeapUsed } from '../gc.js';
 import { contextFor, type BenchEnv } from './context.js';
 
-/** Timed blocks per side: metrics on, off and the control take turns on the same coordinators. */
+/** Row 1m's timed blocks, each with three fresh pairs (on, off, control). */
 const BLOCKS = 12;
 /** Rows 3m and 5m: fewer, longer blocks (a burst block is many rounds; a fleet block whole heartbeat intervals). */
 const BURST_BLOCKS = 6;
@@ -64,29 +63,6 @@ function orderOf(block: number): Side[] {
   return [...SIDES.slice(k), ...SIDES.slice(0, k)];
 }
 
-/**
- * Sequential steps of each side in `blocks` blocks whose order rotates (alternate.ts reverses it,
- * which with three sides would keep one in the middle for ever), after an untimed warm-up of each.
- */
-async function rotate(counts: Counts, blocks: number, steps: Record<Side, Step>): Promise<Record<Side, Sequential>> {
-  const result = Object.fromEntries(SIDES.map((side) => [side, { samplesUs: [] as number[], elapsedMs: 0 }])) as Record<Side, Sequential>;
-  let n = 0;
-  for (const side of SIDES) for (let i = 0; i < counts.warmup; i += 1) await steps[side](n++);
-  for (let block = 0; block < blocks; block += 1) {
-    const size = Math.floor(((block + 1) * counts.measured) / blocks) - Math.floor((block * counts.measured) / blocks);
-    for (const side of orderOf(block)) {
-      const blockStart = mark();
-      for (let i = 0; i < size; i += 1) {
-        const start = mark();
-        await steps[side](n++);
-        result[side].samplesUs.push(elapsedUs(start));
-      }
-      result[side].elapsedMs += elapsedUs(blockStart) / 1_000;
-    }
-  }
-  return result;
-}
-
 /** p50 and p99 with metrics on and off, what metrics added, and what the control differed by (noise). */
 function onOffFigures(s: Record<Side, Summary>, rateUnit?: string): Figure[] {
   const figures: Figure[] = [];
@@ -102,64 +78,172 @@ function onOffFigures(s: Record<Side, Summary>, rateUnit?: string): Figure[] {
   return figures;
 }
 
-/** Row 1m: the round trip of row 1, metrics on and off in alternating blocks. */
+/** The six orders of the three sides: creation orders of row 1m's blocks, and trip orders within them. */
+const PERMUTATIONS: readonly Side[][] = [
+  ['on', 'off', 'control'],
+  ['off', 'control', 'on'],
+  ['control', 'on', 'off'],
+  ['on', 'control', 'off'],
+  ['control', 'off', 'on'],
+  ['off', 'on', 'control'],
+];
+
+/** One side of row 1m: a pair on a store of its own, observed from its start when the side is "on". */
+interface RoundTripSide {
+  pair: Pair;
+  registry: Registry | undefined;
+  close(): Promise<void>;
+}
+
+async function startRoundTripSide(env: BenchEnv, side: Side, block: number): Promise<RoundTripSide> {
+  const store = await createStore({ url: env.url });
+  const metrics = side === 'on' ? createMetrics({ registry: new Registry() }) : undefined;
+  const unobserve = metrics ? [metrics.observeStore(store)] : [];
+  const key = `round-trip-metrics-${side}-${block + 1}`;
+  try {
+    const pair = await startPair({ ...contextFor(env, key), store, idSuffix: `-${side}${block + 1}`, ...(metrics ? { observe: (c) => void unobserve.push(metrics.observeCoordinator(c)) } : {}) });
+    return {
+      pair,
+      registry: metrics?.registry,
+      async close() {
+        for (const stop of unobserve) stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * Row 1m: the round trip of row 1 as an application runs it, metrics on from the start or never.
+ * Each block makes three pairs afresh, each on a store of its own (its own connections): "on"
+ * observed by a registry from its start, "off" and the control never; nothing is switched. Their
+ * round trips interleave trip by trip, the three in each of the six orders in turn, so a slow
+ * stretch of the machine falls on all three alike. The order in which a block makes its pairs
+ * rotates through the six too: the pair made first reads a few µs slower here with nothing
+ * observed (bench/tools/metrics-paired.ts, `--only=none`), which no side may keep. A first,
+ * untimed block warms the code up.
+ */
 async function roundTripRow(env: BenchEnv): Promise<Row> {
   const counts = env.profile.roundTrip;
-  env.log(`  1m round trip, metrics on and off: ${counts.warmup} warm-up + ${counts.measured} timed each, in ${BLOCKS} alternating blocks ...`);
-  const { sender, receiverId, coordinators, loops } = await startPair(contextFor(env, 'round-trip-metrics'));
-  const metrics = new MetricsSwitch(coordinators, env.store);
-  const step = (side: Side) => (n: number) => {
-    metrics.set(side === 'on');
-    return roundTrip(sender, receiverId, n);
-  };
-  const { on, off, control } = await withLoops(coordinators, loops, () => rotate(counts, BLOCKS, { on: step('on'), off: step('off'), control: step('control') }));
-  metrics.set(false);
-  const scraped = (await metrics.scrape()).length;
-  const summary = (s: Sequential) => summarize(s.samplesUs, s.elapsedMs);
+  const blockWarmup = Math.max(100, Math.round(counts.warmup / BLOCKS));
+  env.log(`  1m round trip, metrics on and off: ${counts.measured} timed each, in ${BLOCKS} blocks of three fresh pairs (${blockWarmup} warm-up trips each), trips interleaved ...`);
+  const samples: Record<Side, number[]> = { on: [], off: [], control: [] };
+  const elapsedMs: Record<Side, number> = { on: 0, off: 0, control: 0 };
+  /** on − off and control − off of the same interleaved turn: what the machine did meanwhile falls on both. */
+  const paired = { added: [] as number[], noise: [] as number[] };
+  let scrapeBytes = 0;
+  let n = 0;
+  for (let block = -1; block < BLOCKS; block += 1) {
+    const creation = PERMUTATIONS[(block + PERMUTATIONS.length) % PERMUTATIONS.length]!;
+    const sides = {} as Record<Side, RoundTripSide>;
+    try {
+      for (const side of creation) sides[side] = await startRoundTripSide(env, side, block);
+      const all = SIDES.map((side) => sides[side].pair);
+      await withLoops(all.flatMap((p) => p.coordinators), (stop) => all.flatMap((p) => p.loops(stop)), async () => {
+        const trip = (side: Side) => roundTrip(sides[side].pair.sender, sides[side].pair.receiverId, n++);
+        for (let i = 0; i < (block < 0 ? counts.warmup : blockWarmup); i += 1) for (const side of PERMUTATIONS[i % PERMUTATIONS.length]!) await trip(side);
+        if (block < 0) return;
+        const size = Math.floor(((block + 1) * counts.measured) / BLOCKS) - Math.floor((block * counts.measured) / BLOCKS);
+        const turn = {} as Record<Side, number>;
+        for (let i = 0; i < size; i += 1) {
+          for (const side of PERMUTATIONS[i % PERMUTATIONS.length]!) {
+            const start = mark();
+            await trip(side);
+            turn[side] = elapsedUs(start);
+            samples[side].push(turn[side]);
+            elapsedMs[side] += turn[side] / 1_000;
+          }
+          paired.added.push(turn.on - turn.off);
+          paired.noise.push(turn.control - turn.off);
+        }
+      });
+      if (block === BLOCKS - 1) scrapeBytes = (await sides.on.registry!.metrics()).length;
+    } finally {
+      await Promise.allSettled(Object.values(sides).map((s) => s.close()));
+    }
+  }
+  const median = (values: number[]) => summarize(values, 0).p50Us;
   return {
     id: '1m',
     key: 'round-trip-metrics',
     title: 'round trip, metrics on vs off',
-    figures: onOffFigures({ on: summary(on), off: summary(off), control: summary(control) }),
-    samples: { ours: on.samplesUs },
-    details: { ...counts, blocks: BLOCKS, sides: SIDES, scrapeBytes: scraped },
+    figures: [
+      ...onOffFigures({ on: summarize(samples.on, elapsedMs.on), off: summarize(samples.off, elapsedMs.off), control: summarize(samples.control, elapsedMs.control) }),
+      { metric: 'added, median of paired turns', unit: 'µs', ours: median(paired.added), decimals: 1 },
+      { metric: 'noise, median of paired turns (control - off)', unit: 'µs', ours: median(paired.noise), decimals: 1 },
+    ],
+    samples: { ours: samples.on },
+    details: { ...counts, blocks: BLOCKS, blockWarmup, sides: SIDES, scrapeBytes },
   };
 }
 
-/** Row 3m: the fan-in burst of row 3 (answers in ACKs), metrics on and off in alternating blocks of rounds. */
+/** One side of row 3m: its own store and fan-in groups, observed from their start when the side is "on". */
+interface BurstSide {
+  groups: FanInGroup[];
+  close(): Promise<void>;
+}
+
+async function startBurstSides(env: BenchEnv, inFlight: number): Promise<Record<Side, BurstSide>> {
+  const sides = {} as Record<Side, BurstSide & { context: ScenarioContext }>;
+  for (const side of SIDES) {
+    const store = await createStore({ url: env.url });
+    const metrics = side === 'on' ? createMetrics({ registry: new Registry() }) : undefined;
+    const unobserve = metrics ? [metrics.observeStore(store)] : [];
+    const context: ScenarioContext = { ...contextFor(env, `burst-metrics-${side}`), store, ...(metrics ? { observe: (c) => void unobserve.push(metrics.observeCoordinator(c)) } : {}) };
+    sides[side] = {
+      context,
+      groups: [],
+      async close() {
+        for (const stop of unobserve) stop();
+        await store.close();
+      },
+    };
+  }
+  // The sides' groups are made in turns, in a rotating order: none is made all first.
+  for (let g = 0; g < inFlight; g += 1) {
+    for (const side of PERMUTATIONS[g % PERMUTATIONS.length]!) sides[side].groups.push(await startFanInGroup(sides[side].context, `-${side}${g}`, 'ack'));
+  }
+  return sides;
+}
+
+/**
+ * Row 3m: the fan-in burst of row 3 (answers in ACKs), each side with a store and 50 groups of
+ * its own, "on" observed from their start, nothing switched; whole bursts of each side take
+ * turns, in each of the six orders once.
+ */
 async function burstRow(env: BenchEnv): Promise<Row> {
   const counts = env.profile.burst;
-  env.log(`  3m fan-in burst, metrics on and off: ${counts.inFlight} in flight, ${counts.warmup} warm-up + ${counts.rounds} timed each, in ${BURST_BLOCKS} alternating blocks ...`);
-  const context = contextFor(env, 'burst-metrics');
-  const groups: FanInGroup[] = [];
-  for (let g = 0; g < counts.inFlight; g += 1) groups.push(await startFanInGroup(context, `-m${g}`, 'ack'));
-  const coordinators = groups.flatMap((group) => group.coordinators);
-  const metrics = new MetricsSwitch(coordinators, env.store);
+  env.log(`  3m fan-in burst, metrics on and off: ${counts.inFlight} in flight per side, ${counts.warmup} warm-up + ${counts.rounds} timed each, in ${BURST_BLOCKS} blocks ...`);
+  const sides = await startBurstSides(env, counts.inFlight);
+  const timedBy: Record<Side, Timed> = { on: { samplesUs: [], elapsedMs: 0 }, off: { samplesUs: [], elapsedMs: 0 }, control: { samplesUs: [], elapsedMs: 0 } };
   let iteration = 0;
-  const burst = (rounds: number) => runCount(counts.inFlight, rounds, (loop) => fanInRound(groups[loop]!, iteration++));
-  const sides: Record<Side, Timed> = { on: { samplesUs: [], elapsedMs: 0 }, off: { samplesUs: [], elapsedMs: 0 }, control: { samplesUs: [], elapsedMs: 0 } };
-  await withLoops(coordinators, (stop) => groups.flatMap((group) => group.loops(stop)), async () => {
-    for (const side of SIDES) {
-      metrics.set(side === 'on');
-      await burst(counts.warmup);
-    }
-    for (let block = 0; block < BURST_BLOCKS; block += 1) {
-      for (const side of orderOf(block)) {
-        metrics.set(side === 'on');
-        settledHeapUsed(); // what switching left behind is collected before the block, not in it
-        const timed = await burst(Math.round(counts.rounds / BURST_BLOCKS));
-        sides[side].samplesUs.push(...timed.samplesUs);
-        sides[side].elapsedMs += timed.elapsedMs;
+  const burst = (side: Side, rounds: number) => runCount(counts.inFlight, rounds, (loop) => fanInRound(sides[side].groups[loop]!, iteration++));
+  const groups = SIDES.flatMap((side) => sides[side].groups);
+  try {
+    await withLoops(groups.flatMap((group) => group.coordinators), (stop) => groups.flatMap((group) => group.loops(stop)), async () => {
+      for (const side of SIDES) await burst(side, counts.warmup);
+      for (let block = 0; block < BURST_BLOCKS; block += 1) {
+        for (const side of PERMUTATIONS[block % PERMUTATIONS.length]!) {
+          settledHeapUsed(); // the previous block's garbage is collected before this one, not in it
+          const timed = await burst(side, Math.round(counts.rounds / BURST_BLOCKS));
+          timedBy[side].samplesUs.push(...timed.samplesUs);
+          timedBy[side].elapsedMs += timed.elapsedMs;
+        }
       }
-    }
-  });
-  metrics.set(false);
+    });
+  } finally {
+    await Promise.allSettled(SIDES.map((side) => sides[side].close()));
+  }
+  const summary = (side: Side) => summarize(timedBy[side].samplesUs, timedBy[side].elapsedMs);
   return {
     id: '3m',
     key: 'fan-in-burst-metrics',
     title: `fan-in burst (${counts.inFlight} in flight), metrics on vs off`,
-    figures: onOffFigures({ on: summarize(sides.on.samplesUs, sides.on.elapsedMs), off: summarize(sides.off.samplesUs, sides.off.elapsedMs), control: summarize(sides.control.samplesUs, sides.control.elapsedMs) }, 'rounds/s'),
-    samples: { ours: sides.on.samplesUs },
+    figures: onOffFigures({ on: summary('on'), off: summary('off'), control: summary('control') }, 'rounds/s'),
+    samples: { ours: timedBy.on.samplesUs },
     details: { ...counts, blocks: BURST_BLOCKS },
   };
 }

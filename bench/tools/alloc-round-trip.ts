@@ -4,7 +4,9 @@
  * bench/floor.ts with `floor`) under V8's sampling heap profiler with collected objects included,
  * and prints the bytes allocated per round trip, by area and by function.
  *
- *   npx tsx bench/tools/alloc-round-trip.ts [iterations] [rendezvous|floor] [top] [survivors]
+ *   npx tsx bench/tools/alloc-round-trip.ts [iterations] [rendezvous|metrics|floor] [top] [survivors]
+ *
+ * `metrics`: the round trip with the store and both coordinators observed by createMetrics.
  *
  * With `survivors`, collected objects are left out and a young-generation collection runs before
  * the profile is taken: what is left is what outlived a scavenge (promoted, whether or not it has
@@ -14,7 +16,8 @@ import '../quiet.js';
 import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createStore } from '../../src/index.js';
+import { Registry } from 'prom-client';
+import { createMetrics, createStore } from '../../src/index.js';
 import { startRedis } from '../../test/support/redis-server.js';
 import type { Step } from '../alternate.js';
 import { withFloor } from '../floor.js';
@@ -87,7 +90,12 @@ async function main(): Promise<void> {
   const store = await createStore({ url: server.url });
   try {
     if (which === 'floor') await withFloor(server.url, (floor) => measure(floor.pingFirst));
-    else await withRoundTrips({ store, swarmId: 'alloc', secret: newSecret(), counts: { warmup: 0, measured: 0 } }, measure);
+    else {
+      const metrics = which === 'metrics' ? createMetrics({ registry: new Registry() }) : undefined;
+      metrics?.observeStore(store);
+      const observe = metrics ? { observe: (c: Parameters<typeof metrics.observeCoordinator>[0]) => void metrics.observeCoordinator(c) } : {};
+      await withRoundTrips({ store, swarmId: 'alloc', secret: newSecret(), counts: { warmup: 0, measured: 0 }, ...observe }, measure);
+    }
   } finally {
     await store.close();
     await server.stop();
