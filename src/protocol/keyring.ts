@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Why a signature did not verify. `ok` when it did. */
 export type SignatureVerdict = 'ok' | 'unsigned' | 'signature_length' | 'bad_signature';
@@ -14,12 +14,14 @@ export const MIN_SECRET_BYTES = 32;
  * additional keys (BLOCKING_COORDINATION_SECRET_NEW during a rotation) only verify.
  */
 export class Keyring {
-  readonly #primary: Buffer;
-  readonly #verifyOnly: readonly Buffer[];
+  /** Key objects made once: an HMAC keyed by one skips importing the key on every message. */
+  readonly #primary: KeyObject;
+  /** The primary first, then the verify-only keys: the order verify() tries them. */
+  readonly #verifying: readonly KeyObject[];
 
   constructor(primary: Buffer, verifyOnly: readonly Buffer[] = []) {
-    this.#primary = primary;
-    this.#verifyOnly = verifyOnly;
+    this.#primary = createSecretKey(primary);
+    this.#verifying = [this.#primary, ...verifyOnly.map((key) => createSecretKey(key))];
   }
 
   /** Hex HMAC-SHA256 of `data` with the primary key (what `openssl dgst -sha256 -hmac` prints). */
@@ -33,7 +35,7 @@ export class Keyring {
     if (signature.length !== SIGNATURE_HEX_LENGTH) return 'signature_length';
     if (!HEX_SIGNATURE.test(signature)) return 'bad_signature';
     const received = Buffer.from(signature, 'hex');
-    for (const key of [this.#primary, ...this.#verifyOnly]) {
+    for (const key of this.#verifying) {
       const expected = createHmac('sha256', key).update(data, 'utf8').digest();
       if (received.length === expected.length && timingSafeEqual(received, expected)) return 'ok';
     }
