@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { Logger } from '../protocol/logger.js';
 import { isOverLimit } from '../protocol/message-fields.js';
 import { compareEntryIds } from '../store/entry-id.js';
@@ -71,11 +70,10 @@ export class AckFeed {
   readonly #kept = new Map<string, { generation: number; at: number; notices: StreamEntry[] }>();
   readonly #unexpected = new Map<string, StreamEntry[]>();
   /** Messages whose early notices were forgotten: expected later, their waits read the ACK keys. */
-  readonly #dropped = new LRUCache<string, true>({ max: KEPT_MESSAGES });
+  readonly #dropped = new Set<string>();
   /** Characters of the notice bodies kept (expected and unexpected): held to maxHeldBytes. */
   #keptBytes = 0;
-  /** Bounded windows are lru-cache's, not a Set trimmed through values().next(), which steps over every deleted slot at its front. */
-  readonly #seen = new LRUCache<string, true>({ max: SEEN_IDS });
+  readonly #seen = new Set<string>();
   /** The newest notice id taken: a catch-up reads after it. */
   #lastId = '0-0';
   #generation = 0;
@@ -141,7 +139,8 @@ export class AckFeed {
       if (this.#unexpected.size <= KEPT_UNEXPECTED && this.#keptBytes <= maxBytes) break;
       this.#unexpected.delete(id);
       this.#keptBytes -= bytesOf(notices);
-      this.#dropped.set(id, true);
+      this.#dropped.add(id);
+      if (this.#dropped.size > KEPT_MESSAGES) this.#dropped.delete(this.#dropped.values().next().value!);
     }
     for (const [id, kept] of this.#kept) {
       if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS && this.#keptBytes <= maxBytes) break;
@@ -179,7 +178,8 @@ export class AckFeed {
     // By id and body: a forged push may claim the id a genuine notice is about to get.
     const seen = `${entry.entryId} ${detached((entry.body ?? '').slice(-SEEN_TAIL))}`;
     if (this.#seen.has(seen)) return;
-    this.#seen.set(seen, true);
+    this.#seen.add(seen);
+    if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
     const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).

@@ -1,5 +1,3 @@
-import { LRUCache } from 'lru-cache';
-
 /** Signals stamped this long after an instance started cannot have been acknowledged by an earlier one. */
 const EARLIER_INSTANCE_MARGIN_MS = 1_000;
 /** Most messageIds remembered; beyond, the oldest are forgotten and the store answers for them. */
@@ -13,25 +11,13 @@ const MAX_REMEMBERED = 50_000;
  * dropped: a replay of them fails the window check anyway.
  */
 export class AckedMessages {
-  /**
-   * messageId -> its timestamp, oldest first. Not a Map walked from its start: once a Map has
-   * forgotten its oldest entries, a walk from its start steps over every deleted slot (about 25 µs
-   * per remember at 50,000 entries); lru-cache reaches the oldest at once.
-   */
-  readonly #acked: LRUCache<string, number>;
+  readonly #acked = new Map<string, number>();
   readonly #replayWindowMs: number;
   /** Signals stamped at or before this need the store check. */
   #knownFrom = Number.POSITIVE_INFINITY;
 
   constructor(replayWindowMs: number) {
     this.#replayWindowMs = replayWindowMs;
-    this.#acked = new LRUCache<string, number>({
-      max: MAX_REMEMBERED,
-      // One forgotten for room while still in the window: the store answers for its time range now.
-      dispose: (stamped, _id, reason) => {
-        if (reason === 'evict') this.#knownFrom = Math.max(this.#knownFrom, stamped);
-      },
-    });
   }
 
   /** This instance starts now (store clock): from a margin later on, it sees every ACK of its id. */
@@ -46,11 +32,11 @@ export class AckedMessages {
 
   remember(messageId: string, timestamp: number, now: number): void {
     this.#acked.set(messageId, timestamp);
-    const horizon = now - this.#replayWindowMs;
-    for (;;) {
-      const oldest = this.#acked.rkeys().next().value;
-      if (oldest === undefined || (this.#acked.peek(oldest) ?? horizon) >= horizon) return;
-      this.#acked.delete(oldest);
+    for (const [id, stamped] of this.#acked) {
+      const expired = stamped < now - this.#replayWindowMs;
+      if (!expired && this.#acked.size <= MAX_REMEMBERED) break;
+      this.#acked.delete(id);
+      if (!expired) this.#knownFrom = Math.max(this.#knownFrom, stamped);
     }
   }
 }

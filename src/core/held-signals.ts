@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { Signal } from '../protocol/signal.js';
 import { compareEntryIds } from '../store/entry-id.js';
 import { holdsMessage } from '../store/push.js';
@@ -25,7 +24,7 @@ export class HeldSignals {
   readonly #handedOut = new Map<string, Signal>();
   /** Entry ids held in #pending or #handedOut, each with its signal's messageId. */
   readonly #entryIds = new Map<string, string>();
-  readonly #settledEntryIds = new LRUCache<string, string>({ max: RECENTLY_SETTLED });
+  readonly #settledEntryIds = new Map<string, string>();
   /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
   #newestHeld: string | undefined;
 
@@ -44,7 +43,7 @@ export class HeldSignals {
    * later under that id holds another message, and is not taken for handled.
    */
   knowsEntry(entryId: string, body: string | null): boolean {
-    const messageId = this.#entryIds.get(entryId) ?? this.#settledEntryIds.peek(entryId);
+    const messageId = this.#entryIds.get(entryId) ?? this.#settledEntryIds.get(entryId);
     return messageId !== undefined && body !== null && holdsMessage(body, messageId);
   }
 
@@ -102,6 +101,7 @@ export class HeldSignals {
     if (entryId !== undefined) {
       this.#entryIds.delete(entryId);
       this.#settledEntryIds.set(entryId, messageId);
+      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.keys().next().value!);
     }
     this.#handedOut.delete(messageId);
     if (this.#pending.delete(messageId)) this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;

@@ -4,7 +4,6 @@
  * back by callers that vanished before printing them, and the signature rejections a wait reports
  * instead of a bare timeout.
  */
-import { LRUCache } from 'lru-cache';
 import type { BlockingCoordinator } from '../../core/coordinator.js';
 import { compileFilter, matches, type CompiledFilter } from '../../core/signal-filter.js';
 import type { Ack } from '../../protocol/ack.js';
@@ -31,7 +30,7 @@ export class AgentSession {
   /** Signals rejected for their signature that no timed-out wait has reported yet. */
   #signalRejections = 0;
   /** messageId → ACKs of it rejected for their signature (the latest 1,000 messages). */
-  readonly #ackRejections = new LRUCache<string, number>({ max: 1_000 });
+  readonly #ackRejections = new Map<string, number>();
 
   constructor(coordinator: BlockingCoordinator) {
     this.#coordinator = coordinator;
@@ -40,7 +39,8 @@ export class AgentSession {
       if (!SIGNATURE_REASONS.has(event.reason)) return;
       if (event.kind === 'signal') this.#signalRejections += 1;
       else if (event.messageId !== undefined) {
-        this.#ackRejections.set(event.messageId, (this.#ackRejections.peek(event.messageId) ?? 0) + 1);
+        this.#ackRejections.set(event.messageId, (this.#ackRejections.get(event.messageId) ?? 0) + 1);
+        if (this.#ackRejections.size > 1_000) this.#ackRejections.delete(this.#ackRejections.keys().next().value!);
       }
     });
   }
@@ -125,7 +125,7 @@ export class AgentSession {
     const present = request.from.flatMap((id) => acks.get(id) ?? []);
     const missing = request.from.filter((id) => !acks.has(id));
     if (missing.length === 0) return present;
-    const rejected = this.#ackRejections.peek(request.messageId) ?? 0;
+    const rejected = this.#ackRejections.get(request.messageId) ?? 0;
     const error = rejected > 0
       ? new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no ACK from ${missing.join(', ')} within the timeout, and ${rejected} ACK(s) arrived that did not verify: is their BLOCKING_COORDINATION_SECRET this agent's?`, { missing })
       : new RendezvousError(ERROR_CODES.TIMEOUT, `no ACK from ${missing.join(', ')} within the timeout`, { missing });

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { InboxRef } from '../../store/port.js';
 
 /** The coordinators remembered as seen alive: enough for a large fleet (about 9 MB at most), bounded against a forged one. */
@@ -19,11 +18,13 @@ export interface EscalationCandidate {
  * never makes a coordinator known.
  */
 export class SeenAlive {
-  /** Least recently seen first out: setting a key again makes it the newest sighting. */
-  readonly #seen = new LRUCache<string, true>({ max: MAX_REMEMBERED });
+  readonly #seen = new Set<string>();
 
   note(owner: InboxRef): void {
-    this.#seen.set(`${owner.swarmId}:${owner.coordinatorId}`, true); // ids hold no ':', so the key is exact
+    const key = `${owner.swarmId}:${owner.coordinatorId}`; // ids hold no ':', so the key is exact
+    this.#seen.delete(key); // re-inserted: the oldest sighting is the first to go
+    this.#seen.add(key);
+    if (this.#seen.size > MAX_REMEMBERED) this.#seen.delete(this.#seen.values().next().value!);
   }
 
   has(owner: InboxRef): boolean {
