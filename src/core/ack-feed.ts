@@ -1,3 +1,4 @@
+import Denque from 'denque';
 import type { Logger } from '../protocol/logger.js';
 import { isOverLimit } from '../protocol/message-fields.js';
 import { compareEntryIds } from '../store/entry-id.js';
@@ -74,6 +75,8 @@ export class AckFeed {
   /** Characters of the notice bodies kept (expected and unexpected): held to maxHeldBytes. */
   #keptBytes = 0;
   readonly #seen = new Set<string>();
+  /** #seen's entries, oldest first: trimming a full Set through values().next() steps over every slot deleted before. */
+  readonly #seenOrder = new Denque<string>();
   /** The newest notice id taken: a catch-up reads after it. */
   #lastId = '0-0';
   #generation = 0;
@@ -179,7 +182,8 @@ export class AckFeed {
     const seen = `${entry.entryId} ${detached((entry.body ?? '').slice(-SEEN_TAIL))}`;
     if (this.#seen.has(seen)) return;
     this.#seen.add(seen);
-    if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
+    this.#seenOrder.push(seen);
+    if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seenOrder.shift()!);
     const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).

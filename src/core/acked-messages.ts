@@ -1,3 +1,5 @@
+import Denque from 'denque';
+
 /** Signals stamped this long after an instance started cannot have been acknowledged by an earlier one. */
 const EARLIER_INSTANCE_MARGIN_MS = 1_000;
 /** Most messageIds remembered; beyond, the oldest are forgotten and the store answers for them. */
@@ -12,6 +14,12 @@ const MAX_REMEMBERED = 50_000;
  */
 export class AckedMessages {
   readonly #acked = new Map<string, number>();
+  /**
+   * The keys of #acked, oldest first. The oldest is forgotten from here, not by walking the Map
+   * from its start: that walk steps over every slot deleted since the Map was last rebuilt (18 µs
+   * per remember at 50,000 entries).
+   */
+  readonly #order = new Denque<string>();
   readonly #replayWindowMs: number;
   /** Signals stamped at or before this need the store check. */
   #knownFrom = Number.POSITIVE_INFINITY;
@@ -31,10 +39,14 @@ export class AckedMessages {
   }
 
   remember(messageId: string, timestamp: number, now: number): void {
+    if (!this.#acked.has(messageId)) this.#order.push(messageId);
     this.#acked.set(messageId, timestamp);
-    for (const [id, stamped] of this.#acked) {
-      const expired = stamped < now - this.#replayWindowMs;
-      if (!expired && this.#acked.size <= MAX_REMEMBERED) break;
+    const horizon = now - this.#replayWindowMs;
+    for (let id = this.#order.peekFront(); id !== undefined; id = this.#order.peekFront()) {
+      const stamped = this.#acked.get(id) ?? Number.NEGATIVE_INFINITY;
+      const expired = stamped < horizon;
+      if (!expired && this.#acked.size <= MAX_REMEMBERED) return;
+      this.#order.shift();
       this.#acked.delete(id);
       if (!expired) this.#knownFrom = Math.max(this.#knownFrom, stamped);
     }

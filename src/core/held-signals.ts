@@ -1,3 +1,4 @@
+import Denque from 'denque';
 import type { Signal } from '../protocol/signal.js';
 import { compareEntryIds } from '../store/entry-id.js';
 import { holdsMessage } from '../store/push.js';
@@ -25,6 +26,8 @@ export class HeldSignals {
   /** Entry ids held in #pending or #handedOut, each with its signal's messageId. */
   readonly #entryIds = new Map<string, string>();
   readonly #settledEntryIds = new Map<string, string>();
+  /** Its keys, oldest first (forgetting through keys().next() would step over every slot deleted before). */
+  readonly #settledOrder = new Denque<string>();
   /** The newest entry id ever held: pushes arrive in stream order, so a sort is rarely needed. */
   #newestHeld: string | undefined;
 
@@ -100,8 +103,9 @@ export class HeldSignals {
     const entryId = this.entryIdOf(messageId);
     if (entryId !== undefined) {
       this.#entryIds.delete(entryId);
+      if (!this.#settledEntryIds.has(entryId)) this.#settledOrder.push(entryId);
       this.#settledEntryIds.set(entryId, messageId);
-      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledEntryIds.keys().next().value!);
+      if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledOrder.shift()!);
     }
     this.#handedOut.delete(messageId);
     if (this.#pending.delete(messageId)) this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;

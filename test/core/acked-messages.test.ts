@@ -33,4 +33,15 @@ describe('AckedMessages', () => {
     assert.equal(acked.wasAcknowledged('a:wake:0', START + 2_000), undefined, 'the oldest is asked of the store');
     assert.equal(acked.wasAcknowledged('a:wake:50000', START + 52_000), true);
   });
+
+  test('an id remembered twice holds one place: it goes first once 50,000 newer ones came, and the rest stay', () => {
+    const acked = new AckedMessages(WINDOW);
+    acked.startAt(START);
+    acked.remember('a:wake:first', START + 2_000, START + 2_000);
+    acked.remember('a:wake:first', START + 2_000, START + 2_001); // an ACK retried
+    for (let i = 0; i < 50_000; i++) acked.remember(`a:wake:${i}`, START + 3_000 + i, START + 3_000 + i);
+    assert.equal(acked.wasAcknowledged('a:wake:first', START + 2_000), undefined, 'the oldest went first; the store answers for it');
+    assert.equal(acked.wasAcknowledged('a:wake:0', START + 3_000), true, 'one forgotten for one remembered: the next oldest stays');
+    assert.equal(acked.wasAcknowledged('a:wake:49999', START + 52_999), true);
+  });
 });
