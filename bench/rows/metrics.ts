@@ -57,10 +57,23 @@ class MetricsSwitch {
 const SIDES = ['on', 'off', 'control'] as const;
 type Side = (typeof SIDES)[number];
 
-/** The sides in block `block`'s order: rotated every block, so each goes first as often as the others. */
-function orderOf(block: number): Side[] {
-  const k = block % SIDES.length;
-  return [...SIDES.slice(k), ...SIDES.slice(0, k)];
+/**
+ * The six orders of the three sides, the first three each a rotation: the order of row 1m's pairs
+ * and trips, of row 3m's bursts and of row 5m's windows, taken in turn so that each side goes first
+ * as often as the others.
+ */
+const PERMUTATIONS: readonly Side[][] = [
+  ['on', 'off', 'control'],
+  ['off', 'control', 'on'],
+  ['control', 'on', 'off'],
+  ['on', 'control', 'off'],
+  ['control', 'off', 'on'],
+  ['off', 'on', 'control'],
+];
+
+/** The sides in the order of turn `n`. */
+function orderOf(n: number): readonly Side[] {
+  return PERMUTATIONS[n % PERMUTATIONS.length]!;
 }
 
 /** p50 and p99 with metrics on and off, what metrics added, and what the control differed by (noise). */
@@ -77,16 +90,6 @@ function onOffFigures(s: Record<Side, Summary>, rateUnit?: string): Figure[] {
   if (rateUnit) figures.push({ metric: 'rate on', unit: rateUnit, ours: s.on.ratePerSec }, { metric: 'rate off', unit: rateUnit, ours: s.off.ratePerSec }, { metric: 'rate control', unit: rateUnit, ours: s.control.ratePerSec });
   return figures;
 }
-
-/** The six orders of the three sides: creation orders of row 1m's blocks, and trip orders within them. */
-const PERMUTATIONS: readonly Side[][] = [
-  ['on', 'off', 'control'],
-  ['off', 'control', 'on'],
-  ['control', 'on', 'off'],
-  ['on', 'control', 'off'],
-  ['control', 'off', 'on'],
-  ['off', 'on', 'control'],
-];
 
 /** One side of row 1m: a pair on a store of its own, observed from its start when the side is "on". */
 interface RoundTripSide {
@@ -137,19 +140,19 @@ async function roundTripRow(env: BenchEnv): Promise<Row> {
   let scrapeBytes = 0;
   let n = 0;
   for (let block = -1; block < BLOCKS; block += 1) {
-    const creation = PERMUTATIONS[(block + PERMUTATIONS.length) % PERMUTATIONS.length]!;
+    const creation = orderOf(block + PERMUTATIONS.length);
     const sides = {} as Record<Side, RoundTripSide>;
     try {
       for (const side of creation) sides[side] = await startRoundTripSide(env, side, block);
       const all = SIDES.map((side) => sides[side].pair);
       await withLoops(all.flatMap((p) => p.coordinators), (stop) => all.flatMap((p) => p.loops(stop)), async () => {
         const trip = (side: Side) => roundTrip(sides[side].pair.sender, sides[side].pair.receiverId, n++);
-        for (let i = 0; i < (block < 0 ? counts.warmup : blockWarmup); i += 1) for (const side of PERMUTATIONS[i % PERMUTATIONS.length]!) await trip(side);
+        for (let i = 0; i < (block < 0 ? counts.warmup : blockWarmup); i += 1) for (const side of orderOf(i)) await trip(side);
         if (block < 0) return;
         const size = Math.floor(((block + 1) * counts.measured) / BLOCKS) - Math.floor((block * counts.measured) / BLOCKS);
         const turn = {} as Record<Side, number>;
         for (let i = 0; i < size; i += 1) {
-          for (const side of PERMUTATIONS[i % PERMUTATIONS.length]!) {
+          for (const side of orderOf(i)) {
             const start = mark();
             await trip(side);
             turn[side] = elapsedUs(start);
@@ -204,7 +207,7 @@ async function startBurstSides(env: BenchEnv, inFlight: number): Promise<Record<
   }
   // The sides' groups are made in turns, in a rotating order: none is made all first.
   for (let g = 0; g < inFlight; g += 1) {
-    for (const side of PERMUTATIONS[g % PERMUTATIONS.length]!) sides[side].groups.push(await startFanInGroup(sides[side].context, `-${side}${g}`, 'ack'));
+    for (const side of orderOf(g)) sides[side].groups.push(await startFanInGroup(sides[side].context, `-${side}${g}`, 'ack'));
   }
   return sides;
 }
@@ -226,7 +229,7 @@ async function burstRow(env: BenchEnv): Promise<Row> {
     await withLoops(groups.flatMap((group) => group.coordinators), (stop) => groups.flatMap((group) => group.loops(stop)), async () => {
       for (const side of SIDES) await burst(side, counts.warmup);
       for (let block = 0; block < BURST_BLOCKS; block += 1) {
-        for (const side of PERMUTATIONS[block % PERMUTATIONS.length]!) {
+        for (const side of orderOf(block)) {
           settledHeapUsed(); // the previous block's garbage is collected before this one, not in it
           const timed = await burst(side, Math.round(counts.rounds / BURST_BLOCKS));
           timedBy[side].samplesUs.push(...timed.samplesUs);

@@ -447,7 +447,8 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Who this coordinator's waits are waiting for, for the supervisor's deadlock detection. */
   #waitingFor(): string[] {
-    const [receiving, acks] = [this.#inbox.waitingFor(), this.#ackWaits.waitingFor()];
+    const receiving = this.#inbox.waitingFor();
+    const acks = this.#ackWaits.waitingFor();
     if (receiving.length + acks.length === 0) return receiving; // the idle case, on every beat: no Set, no sort
     return [...new Set([...receiving, ...acks])].sort();
   }
