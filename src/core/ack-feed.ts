@@ -1,10 +1,13 @@
 import Denque from 'denque';
+import { decodeAck, type Ack, type AckCheck } from '../protocol/ack.js';
 import type { Logger } from '../protocol/logger.js';
 import { isOverLimit } from '../protocol/message-fields.js';
+import type { Decoded } from '../protocol/rejection.js';
 import { compareEntryIds } from '../store/entry-id.js';
 import { detached } from '../store/push.js';
 import type { InboxRef, InboxStore, StreamEntry, Subscription } from '../store/port.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
+import type { KeyringSlot } from './secrets.js';
 import type { StoreClock } from './store-clock.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -21,9 +24,15 @@ const SEEN_IDS = 4_096;
 /** The tail of a notice's body (its signature's) that tells a genuine notice from a forged push of the same id. */
 const SEEN_TAIL = 24;
 
+/** An ACK notice as the feed hands it out: parsed and verified once, for every wait on its message. */
+export interface Notice extends StreamEntry {
+  /** The ACK it carries, verified against the feed's sender and keyring, or why it was rejected. */
+  readonly decoded: Decoded<Ack>;
+}
+
 /** A wait on one message's ACK notices. */
 export interface NoticeWatch {
-  notice(entry: StreamEntry): void;
+  notice(notice: Notice): void;
   /** Notices may have been missed and could not all be read back: look at the ACK keys. */
   gap(): void;
 }
@@ -37,6 +46,19 @@ export interface AckFeedDeps {
   stop: AbortSignal;
   /** The store clock: a pushed notice's replay window counts from when it arrived. */
   clock: StoreClock;
+  /** The keys notices are verified with. */
+  keys: KeyringSlot;
+}
+
+/** A notice without a body (its entry was deleted): nothing to verify, no message it is about. */
+const NO_BODY: Decoded<Ack> = { ok: false, reason: 'malformed', detail: 'ACK notice has no body' };
+
+/** A message's notices kept for a wait that has not begun yet. */
+interface Kept {
+  messageId: string;
+  generation: number;
+  at: number;
+  notices: Notice[];
 }
 
 /** What notices weigh: the characters of their bodies (bytes, for the ASCII JSON Rendezvous writes). */
@@ -46,7 +68,7 @@ function bytesOf(notices: readonly StreamEntry[]): number {
   return total;
 }
 
-/** The messageId a notice is about, without verifying it (the wait does that); a body over `maxBytes` is not parsed. */
+/** The messageId a notice that failed its schema claims to be about; a body over `maxBytes` is not parsed. */
 function messageIdOf(body: string | null, maxBytes: number): string | undefined {
   if (body === null || isOverLimit(body, maxBytes)) return undefined;
   try {
@@ -68,8 +90,10 @@ export class AckFeed {
   readonly #deps: AckFeedDeps;
   readonly #watches = new Map<string, Set<NoticeWatch>>();
   /** Expected messageId -> its notices so far, with the generation it was expected in. */
-  readonly #kept = new Map<string, { generation: number; at: number; notices: StreamEntry[] }>();
-  readonly #unexpected = new Map<string, StreamEntry[]>();
+  readonly #kept = new Map<string, Kept>();
+  /** #kept's entries, oldest first (a replaced one stays here until trimmed): forgetting the oldest is O(1), not a walk over a Map's deleted slots. */
+  readonly #keptOrder = new Denque<Kept>();
+  readonly #unexpected = new Map<string, Notice[]>();
   /** Messages whose early notices were forgotten: expected later, their waits read the ACK keys. */
   readonly #dropped = new Set<string>();
   /** Characters of the notice bodies kept (expected and unexpected): held to maxHeldBytes. */
@@ -83,6 +107,7 @@ export class AckFeed {
   #subscription: Subscription | undefined;
   /** Pushes and catch-ups, one after another in arrival order. */
   readonly #work: WorkQueue;
+  #check: AckCheck | undefined;
 
   constructor(deps: AckFeedDeps) {
     this.#deps = deps;
@@ -96,8 +121,8 @@ export class AckFeed {
       // Anyone who can PUBLISH can forge a push, entry id included: its time is when it arrived, and
       // its id never moves the catch-up's cursor (a forged id far ahead would hide real notices).
       ackNotice: (entry) => {
-        const pushed = { ...entry, time: this.#deps.clock.now() };
-        this.#work.run(() => this.#take(pushed, false));
+        const arrived = this.#deps.clock.now();
+        this.#work.run(() => this.#take(entry.entryId, arrived, entry.body, false));
       },
       resync: () => this.#work.catchUp(() => this.#catchUp()),
     });
@@ -122,12 +147,14 @@ export class AckFeed {
 
   /** A message this coordinator just sent: keep its notices for the wait that may follow. */
   expect(messageId: string): void {
-    const early = this.#unexpected.get(messageId) ?? [];
-    this.#unexpected.delete(messageId);
+    const early = this.#unexpected.get(messageId);
+    if (early) this.#unexpected.delete(messageId);
     const now = performance.now();
     // Some of its notices came early and were forgotten: this feed cannot vouch for what it has (generation -1 never matches).
-    const incomplete = this.#dropped.delete(messageId);
-    this.#kept.set(messageId, { generation: incomplete ? -1 : this.#generation, at: now, notices: early });
+    const incomplete = this.#dropped.size > 0 && this.#dropped.delete(messageId);
+    const kept: Kept = { messageId, generation: incomplete ? -1 : this.#generation, at: now, notices: early ?? [] };
+    this.#kept.set(messageId, kept);
+    this.#keptOrder.push(kept);
     this.#trim(now);
   }
 
@@ -138,17 +165,22 @@ export class AckFeed {
    */
   #trim(now = performance.now()): void {
     const maxBytes = this.#deps.config.maxHeldBytes;
-    for (const [id, notices] of this.#unexpected) {
-      if (this.#unexpected.size <= KEPT_UNEXPECTED && this.#keptBytes <= maxBytes) break;
-      this.#unexpected.delete(id);
-      this.#keptBytes -= bytesOf(notices);
-      this.#dropped.add(id);
-      if (this.#dropped.size > KEPT_MESSAGES) this.#dropped.delete(this.#dropped.values().next().value!);
+    if (this.#unexpected.size > KEPT_UNEXPECTED || this.#keptBytes > maxBytes) {
+      for (const [id, notices] of this.#unexpected) {
+        if (this.#unexpected.size <= KEPT_UNEXPECTED && this.#keptBytes <= maxBytes) break;
+        this.#unexpected.delete(id);
+        this.#keptBytes -= bytesOf(notices);
+        this.#dropped.add(id);
+        if (this.#dropped.size > KEPT_MESSAGES) this.#dropped.delete(this.#dropped.values().next().value!);
+      }
     }
-    for (const [id, kept] of this.#kept) {
-      if (this.#kept.size <= KEPT_MESSAGES && now - kept.at <= KEEP_MS && this.#keptBytes <= maxBytes) break;
-      this.#kept.delete(id);
-      this.#keptBytes -= bytesOf(kept.notices);
+    for (let oldest = this.#keptOrder.peekFront(); oldest !== undefined; oldest = this.#keptOrder.peekFront()) {
+      const current = this.#kept.get(oldest.messageId) === oldest;
+      if (current && this.#kept.size <= KEPT_MESSAGES && now - oldest.at <= KEEP_MS && this.#keptBytes <= maxBytes) break;
+      this.#keptOrder.shift();
+      if (!current) continue; // expected again since: its newer entry is further back
+      this.#kept.delete(oldest.messageId);
+      this.#keptBytes -= bytesOf(oldest.notices);
     }
   }
 
@@ -156,7 +188,7 @@ export class AckFeed {
    * The notices of `messageId` that arrived before the wait began, when this feed saw every one
    * since the message was sent (expected, and no gap since); undefined when the wait must read the ACK keys.
    */
-  noticesSoFar(messageId: string): StreamEntry[] | undefined {
+  noticesSoFar(messageId: string): Notice[] | undefined {
     const kept = this.#kept.get(messageId);
     if (!kept || kept.generation !== this.#generation || performance.now() - kept.at > KEEP_MS) return undefined;
     return [...kept.notices];
@@ -173,29 +205,41 @@ export class AckFeed {
     };
   }
 
-  /** A notice pushed or `read` from the stream (only a read's entry id is the store's own). */
-  #take(entry: StreamEntry, read: boolean): void {
+  /** A notice pushed or `read` from the stream (only a read's entry id is the store's own), arrived at `time`. */
+  #take(entryId: string, time: number, body: string | null, read: boolean): void {
     // A read entry moves the cursor even when its push came first: else a catch-up after a read
     // batch of pushed notices would read that batch again, for ever.
-    if (read && compareEntryIds(entry.entryId, this.#lastId) > 0) this.#lastId = entry.entryId;
+    if (read && compareEntryIds(entryId, this.#lastId) > 0) this.#lastId = entryId;
     // By id and body: a forged push may claim the id a genuine notice is about to get.
-    const seen = `${entry.entryId} ${detached((entry.body ?? '').slice(-SEEN_TAIL))}`;
+    const seen = `${entryId} ${detached((body ?? '').slice(-SEEN_TAIL))}`;
     if (this.#seen.has(seen)) return;
     this.#seen.add(seen);
     this.#seenOrder.push(seen);
     if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seenOrder.shift()!);
-    const messageId = messageIdOf(entry.body, this.#deps.config.maxSignalBytes);
+    // Verified here, once, for every wait on its message (and for the waits that begin later).
+    const decoded = body === null ? NO_BODY : decodeAck(body, time, this.#ackCheck());
+    const notice: Notice = { entryId, time, body, decoded };
+    const messageId = decoded.ok ? decoded.value.messageId : (decoded.messageId ?? messageIdOf(body, this.#deps.config.maxSignalBytes));
     if (messageId === undefined) {
       // Not about any message: every wait judges it (and counts it as rejected).
-      for (const watches of this.#watches.values()) for (const watch of watches) watch.notice(entry);
+      for (const watches of this.#watches.values()) for (const watch of watches) watch.notice(notice);
       return;
     }
     const kept = this.#kept.get(messageId);
-    if (kept) kept.notices.push(entry);
-    else this.#unexpected.set(messageId, [...(this.#unexpected.get(messageId) ?? []), entry]);
-    this.#keptBytes += bytesOf([entry]);
+    if (kept) kept.notices.push(notice);
+    else this.#unexpected.set(messageId, [...(this.#unexpected.get(messageId) ?? []), notice]);
+    this.#keptBytes += body?.length ?? 0;
     this.#trim();
-    for (const watch of this.#watches.get(messageId) ?? []) watch.notice(entry);
+    const watches = this.#watches.get(messageId);
+    if (watches) for (const watch of watches) watch.notice(notice);
+  }
+
+  /** What notices are verified against: this feed's sender and the current keys (rebuilt only when they are rotated). */
+  #ackCheck(): AckCheck {
+    const { keys, sender, config } = this.#deps;
+    if (this.#check?.keyring === keys.current) return this.#check;
+    this.#check = { keyring: keys.current, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs, maxBodyBytes: config.maxSignalBytes };
+    return this.#check;
   }
 
   /** Reads the notices appended while pushes may have been missed; a capped stream may have dropped some, so waits look at the keys too. */
@@ -203,7 +247,7 @@ export class AckFeed {
     const { store, sender, config } = this.#deps;
     for (;;) {
       const entries = await store.readAckNotices(sender, this.#lastId, config.readBatchSize);
-      for (const entry of entries) this.#take(entry, true);
+      for (const entry of entries) this.#take(entry.entryId, entry.time, entry.body, true);
       if (entries.length < config.readBatchSize) break;
     }
     this.#generation += 1;

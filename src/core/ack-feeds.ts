@@ -2,6 +2,7 @@ import type { Logger } from '../protocol/logger.js';
 import type { InboxRef, InboxStore } from '../store/port.js';
 import { AckFeed } from './ack-feed.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
+import type { KeyringSlot } from './secrets.js';
 import type { StoreClock } from './store-clock.js';
 
 /** An ACK notice feed, while it opens (`ready`) and once open (`feed`), with its current users. */
@@ -25,6 +26,7 @@ export interface AckFeedsDeps {
   logger: Logger;
   stop: AbortSignal;
   clock: StoreClock;
+  keys: KeyringSlot;
 }
 
 const feedKey = (sender: InboxRef): string => `${sender.swarmId}/${sender.coordinatorId}`;
@@ -74,8 +76,8 @@ export class AckFeeds {
     const key = feedKey(sender);
     const known = this.#feeds.get(key);
     if (known) return known;
-    const { store, config, logger, stop, clock } = this.#deps;
-    const feed = new AckFeed({ store, sender, config, logger, stop, clock });
+    const { store, config, logger, stop, clock, keys } = this.#deps;
+    const feed = new AckFeed({ store, sender, config, logger, stop, clock, keys });
     const created: FeedEntry = { ready: feed.open().then(() => (created.feed = feed)), users: 0 };
     created.ready.catch(() => this.#feeds.get(key) === created && this.#feeds.delete(key));
     this.#feeds.set(key, created);

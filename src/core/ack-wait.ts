@@ -4,9 +4,10 @@ import { InvalidSignalError } from '../protocol/errors.js';
 import { isValidId } from '../protocol/ids.js';
 import type { Keyring } from '../protocol/keyring.js';
 import type { Logger } from '../protocol/logger.js';
-import type { RejectionReason } from '../protocol/rejection.js';
+import type { Decoded, RejectionReason } from '../protocol/rejection.js';
 import type { InboxRef, InboxStore } from '../store/port.js';
 import { logStoreFailure } from '../store/store-failure-log.js';
+import type { Notice } from './ack-feed.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import type { RejectionEvent } from './rejection-event.js';
 import { pauseBeforeRetry } from './retry-pause.js';
@@ -87,14 +88,13 @@ export class AckWait {
     this.#ended = true;
   }
 
-  /** Resolves when every ACK is in, at the deadline, or when the coordinator stops. */
+  /** Resolves when every ACK is in, at the deadline, or when the coordinator stops (its owner calls interrupt()). */
   complete(deadline: number): Promise<void> {
     const { stop } = this.#deps;
     if (this.isComplete || stop.aborted || deadline <= performance.now()) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
-        stop.removeEventListener('abort', finish);
         this.#onComplete = undefined;
         resolve();
       };
@@ -106,9 +106,17 @@ export class AckWait {
       };
       let timer: NodeJS.Timeout | undefined;
       arm();
-      stop.addEventListener('abort', finish, { once: true });
       this.#onComplete = finish;
     });
+  }
+
+  /**
+   * The coordinator is stopping: complete() resolves now. Its owner calls this from one listener
+   * on the stop signal for all its waits: an EventTarget listener added and removed per wait costs
+   * more than the rest of the wait's bookkeeping.
+   */
+  interrupt(): void {
+    this.#onComplete?.();
   }
 
   /** The ACK keys of those still missing, retried on failure until the deadline; a read still under way then is not awaited. */
@@ -142,13 +150,23 @@ export class AckWait {
     const missing = [...this.#wanted].filter((id) => !this.acks.has(id));
     if (missing.length === 0) return;
     const snapshot = await this.#deps.store.ackSnapshot(this.#deps.sender, missing, this.#messageId);
-    for (const body of snapshot.acks) this.consider(body, undefined);
+    for (const body of snapshot.acks) this.consider(body);
   }
 
-  consider(body: string | null, entryTime: number | undefined, entryId?: string): void {
+  /** An ACK read from its key (no notice time: no replay window). */
+  consider(body: string | null): void {
     if (body === null || this.#ended) return;
     const { keyring, sender, config } = this.#deps;
-    const decoded = decodeAck(body, entryTime, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs, maxBodyBytes: config.maxSignalBytes });
+    this.#judge(body, decodeAck(body, undefined, { keyring, senderId: sender.coordinatorId, replayWindowMs: config.replayWindowMs, maxBodyBytes: config.maxSignalBytes }));
+  }
+
+  /** A notice, as its feed verified it. */
+  noticed(notice: Notice): void {
+    if (notice.body === null || this.#ended) return;
+    this.#judge(notice.body, notice.decoded, notice.entryId);
+  }
+
+  #judge(body: string, decoded: Decoded<Ack>, entryId?: string): void {
     if (!decoded.ok) {
       // Notices of other messages are another wait's business; only count what concerns this one.
       if (decoded.messageId === undefined || decoded.messageId === this.#messageId) this.#rejectOnce(body, decoded.reason, decoded.detail, entryId);

@@ -7,6 +7,7 @@ import { AckFeeds } from './ack-feeds.js';
 import { AckWait, FINAL_READ_MS, until } from './ack-wait.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
+import type { RejectionEvent } from './rejection-event.js';
 import type { KeyringSlot } from './secrets.js';
 import type { StoreClock } from './store-clock.js';
 
@@ -19,7 +20,7 @@ export interface AckWaitsDeps {
   /** The coordinator's shutdown: every wait ends with CoordinatorStoppedError. */
   stop: AbortSignal;
   keys: KeyringSlot;
-  observer: Pick<CoordinatorObserver, 'rejected' | 'waitStarted'>;
+  observer: Pick<CoordinatorObserver, 'rejected' | 'waitStarted' | 'waitsWatched'>;
   /** The store clock: a pushed notice's replay window counts from when it arrived. */
   clock: StoreClock;
 }
@@ -34,12 +35,22 @@ export class AckWaits {
   readonly #feeds: AckFeeds;
   /** Coordinators each running wait waits on (one entry per wait), for the heartbeat's `waitingFor`. */
   readonly #waits = new Set<readonly string[]>();
+  /** The waits under way: the coordinator's stop ends each. */
+  readonly #running = new Set<AckWait>();
+  readonly #onRejected: (event: RejectionEvent) => void;
 
   constructor(deps: AckWaitsDeps) {
     this.#deps = deps;
-    const { store, own, config, logger, stop, clock } = deps;
-    this.#feeds = new AckFeeds({ store, own, config, logger, stop, clock });
+    const { store, own, config, logger, stop, clock, keys, observer } = deps;
+    this.#feeds = new AckFeeds({ store, own, config, logger, stop, clock, keys });
+    this.#onRejected = (event) => observer.rejected(event);
+    stop.addEventListener('abort', this.#interruptAll, { once: true });
   }
+
+  /** One listener on the stop signal for every wait (close() removes it). */
+  readonly #interruptAll = (): void => {
+    for (const wait of this.#running) wait.interrupt();
+  };
 
   /** Opens this coordinator's own ACK notice feed. */
   open(): Promise<void> {
@@ -73,18 +84,20 @@ export class AckWaits {
     const waitingOn = [...ackerIds];
     this.#waits.add(waitingOn);
     const use = this.#feeds.use(sender);
+    const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keys.current, config, logger, stop, onRejected: this.#onRejected }, ackerIds, messageId);
+    this.#running.add(wait);
     try {
-      const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keys.current, config, logger, stop, onRejected: (event) => observer.rejected(event) }, ackerIds, messageId);
-      const feed = await this.#feedBy(use.feed, deadline, messageId);
+      // The feed is open but for the first wait on another sender's messages: no extra turn then.
+      const feed = use.feed instanceof Promise ? await this.#feedBy(use.feed, deadline, messageId) : use.feed;
       const unwatch = feed?.watch(messageId, {
-        notice: (entry) => wait.consider(entry.body, entry.time, entry.entryId),
+        notice: (notice) => wait.noticed(notice),
         gap: () => void wait.readMissingKeys(),
       });
       try {
         const soFar = feed?.noticesSoFar(messageId);
-        if (soFar) for (const entry of soFar) wait.consider(entry.body, entry.time, entry.entryId);
+        if (soFar) for (const notice of soFar) wait.noticed(notice);
         else await wait.readKeysUntil(deadline);
-        observer.waitStarted({ kind: 'acks', coordinatorId: waiterId, from: [...ackerIds], messageId });
+        if (observer.waitsWatched) observer.waitStarted({ kind: 'acks', coordinatorId: waiterId, from: [...ackerIds], messageId });
         await wait.complete(deadline);
       } finally {
         unwatch?.();
@@ -94,18 +107,19 @@ export class AckWaits {
       wait.end();
       return wait.acks;
     } finally {
+      this.#running.delete(wait);
       this.#waits.delete(waitingOn);
       use.release();
     }
   }
 
   close(): Promise<void> {
+    this.#deps.stop.removeEventListener('abort', this.#interruptAll);
     return this.#feeds.closeAll();
   }
 
   /** The feed, if it is open or opens by the deadline; else the wait reads the ACK keys at its start and end only. */
-  async #feedBy(feed: AckFeed | Promise<AckFeed>, deadline: number, messageId: string): Promise<AckFeed | undefined> {
-    if (!(feed instanceof Promise)) return feed;
+  async #feedBy(feed: Promise<AckFeed>, deadline: number, messageId: string): Promise<AckFeed | undefined> {
     const { logger } = this.#deps;
     try {
       const opened = await until(feed, deadline);

@@ -51,4 +51,6 @@ export interface CoordinatorObserver {
   forgedRecord(event: ForgedRecordEvent): void;
   /** A wait began: from here on, what it waits for is seen. */
   waitStarted(wait: WaitDescription): void;
+  /** Whether anyone hears of waits starting: when not, a wait builds no description. */
+  readonly waitsWatched: boolean;
 }

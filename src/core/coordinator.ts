@@ -282,7 +282,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const about = () => ({ AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: iteration, PHASE: phase });
     try {
       const taking = this.#inbox.take(filter, timeoutMs, abort);
-      this.#observer.waitStarted({ kind: 'signal', coordinatorId: this.id, ...filter.describe() });
+      if (this.#observer.waitsWatched) this.#observer.waitStarted({ kind: 'signal', coordinatorId: this.id, ...filter.describe() });
       void this.#hooks.run('on_blocking_start', () => ({ ...about(), WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs }));
       const signal = (await taking) as Signal<P>;
       void this.#hooks.run('on_signal_received', () => ({ ...about(), SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId }));
@@ -524,7 +524,11 @@ class CoordinatorEventSink implements CoordinatorObserver {
     this.#warnings.close();
   }
 
+  get waitsWatched(): boolean {
+    return this.#coordinator.listenerCount('wait:started') > 0;
+  }
+
   waitStarted(wait: WaitDescription): void {
-    if (this.#coordinator.listenerCount('wait:started') > 0) emitSafely(this.#logger, 'wait:started', () => this.#coordinator.emit('wait:started', wait));
+    if (this.waitsWatched) emitSafely(this.#logger, 'wait:started', () => this.#coordinator.emit('wait:started', wait));
   }
 }

@@ -51,6 +51,9 @@ export interface HookMetrics {
  * by the caller and never fatal. At most maxConcurrent run at once and maxQueued wait; a flood of
  * events beyond that is dropped and counted, never an unbounded number of processes.
  */
+/** What run() returns when nothing runs: one settled promise, not one per wait. */
+const DONE = Promise.resolve();
+
 export class Hooks {
   readonly #commands: Partial<Record<HookName, string>>;
   readonly #enabled: boolean;
@@ -96,7 +99,7 @@ export class Hooks {
    */
   run(name: HookName, variables: HookVariables | (() => HookVariables)): Promise<void> {
     const command = this.#commands[name];
-    if (!this.#enabled || !command) return Promise.resolve();
+    if (!this.#enabled || !command) return DONE;
     const env: NodeJS.ProcessEnv = { ...this.#baseEnv, HOOK: name };
     for (const [key, value] of Object.entries(typeof variables === 'function' ? variables() : variables)) if (value !== undefined) env[key] = Array.isArray(value) ? value.join(',') : String(value);
     const running = this.#queue.offer(() => this.#spawn(name, command, env));
@@ -104,7 +107,7 @@ export class Hooks {
     this.#dropped += 1;
     this.#drops.add(name);
     this.#drops.flush();
-    return Promise.resolve();
+    return DONE;
   }
 
   #spawn(name: HookName, command: string, env: NodeJS.ProcessEnv): Promise<void> {

@@ -2,6 +2,7 @@ import { StoreClock } from '../../src/core/store-clock.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AckFeed } from '../../src/core/ack-feed.js';
+import { Keyring } from '../../src/protocol/keyring.js';
 import { resolveCoordinatorOptions as resolveConfig } from '../../src/core/coordinator-options.js';
 import { keys } from '../../src/protocol/keys.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
@@ -23,7 +24,7 @@ describe('AckFeed', () => {
   const stop = new AbortController();
   before(async () => {
     store = new MemoryStore();
-    feed = new AckFeed({ store, sender, config: resolveConfig({}, {}), logger: recordingLogger(), stop: stop.signal, clock: new StoreClock() });
+    feed = new AckFeed({ store, sender, config: resolveConfig({}, {}), logger: recordingLogger(), stop: stop.signal, clock: new StoreClock(), keys: { current: new Keyring(Buffer.alloc(32, 1)) } });
     await feed.open();
   });
   after(async () => {
@@ -103,7 +104,7 @@ describe('AckFeed catch-up after many pushed notices', () => {
     });
     const stop = new AbortController();
     const config = resolveConfig({}, {});
-    const feed = new AckFeed({ store: counted, sender, config, logger: recordingLogger(), stop: stop.signal, clock: new StoreClock() });
+    const feed = new AckFeed({ store: counted, sender, config, logger: recordingLogger(), stop: stop.signal, clock: new StoreClock(), keys: { current: new Keyring(Buffer.alloc(32, 1)) } });
     try {
       await feed.open();
       const ack = (messageId: string) => store.acknowledge(inbox, { messageId, senderId: 'coord-a', body: notice(messageId), ttlMs: 60_000, noticeMaxLen: 1_000 });

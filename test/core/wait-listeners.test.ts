@@ -44,7 +44,7 @@ test('waits whose deadline passed before they could listen leave no listener beh
   const stop = new AbortController();
   const waits = new AckWaits({
     store: slow, own: { swarmId: 's', coordinatorId: 'coord-a' }, config: resolveCoordinatorOptions({}, {}), logger: recordingLogger(),
-    stop: stop.signal, keys: { current: new Keyring(Buffer.from(SECRET)) }, observer: { rejected: () => undefined, waitStarted: () => undefined }, clock: new StoreClock(),
+    stop: stop.signal, keys: { current: new Keyring(Buffer.from(SECRET)) }, observer: { rejected: () => undefined, waitStarted: () => undefined, waitsWatched: false }, clock: new StoreClock(),
   });
   const sender = { swarmId: 's', coordinatorId: 'coord-a' };
   const results = await Promise.all(Array.from({ length: 30 }, (_, i) => waits.wait(['coord-b'], `coord-a:wake:${1_000 + i}`, 1, sender)));

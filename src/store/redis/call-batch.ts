@@ -36,33 +36,44 @@ export class CallBatch<I, O> {
       waiting.push({ input, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      if (this.#delayMs === 0) queueMicrotask(() => this.#flush());
-      else setTimeout(() => this.#flush(), this.#delayMs);
+      if (this.#delayMs === 0) queueMicrotask(this.#flushNow);
+      else setTimeout(this.#flushNow, this.#delayMs);
     });
   }
+
+  readonly #flushNow = (): void => this.#flush();
 
   #flush(): void {
     this.#scheduled = false;
     const groups = [...this.#pending.values()];
     this.#pending.clear();
     for (const waiting of groups) {
-      for (let start = 0; start < waiting.length; start += MAX_BATCH) void this.#send(waiting.slice(start, start + MAX_BATCH));
+      if (waiting.length <= MAX_BATCH) this.#send(waiting);
+      else for (let start = 0; start < waiting.length; start += MAX_BATCH) this.#send(waiting.slice(start, start + MAX_BATCH));
     }
   }
 
-  async #send(batch: Waiting<I, O>[]): Promise<void> {
-    let outputs: unknown[];
+  /** One call for the batch; each entry settles with its own output. No async function: a batch is one promise, not three. */
+  #send(batch: Waiting<I, O>[]): void {
+    let running: Promise<unknown[]>;
     try {
-      outputs = await this.#run(batch.map((w) => w.input));
+      running = this.#run(batch.map((w) => w.input));
     } catch (error) {
-      for (const w of batch) w.reject(error);
-      return;
+      running = Promise.reject(error);
     }
-    batch.forEach((w, i) => {
-      const output = outputs[i];
-      if (output instanceof Error) w.reject(output);
-      else if (output === undefined) w.reject(new Error(`script returned ${outputs.length} results for ${batch.length} entries`));
-      else w.resolve(output as O);
-    });
+    running.then(
+      (outputs) => {
+        for (let i = 0; i < batch.length; i += 1) {
+          const w = batch[i]!;
+          const output = outputs[i];
+          if (output instanceof Error) w.reject(output);
+          else if (output === undefined) w.reject(new Error(`script returned ${outputs.length} results for ${batch.length} entries`));
+          else w.resolve(output as O);
+        }
+      },
+      (error: unknown) => {
+        for (const w of batch) w.reject(error);
+      },
+    );
   }
 }

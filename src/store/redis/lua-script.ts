@@ -19,6 +19,8 @@ export interface ScriptSpec<Input, Output> {
   parse(reply: unknown, input: Input): Output;
 }
 
+const ignore = (): undefined => undefined;
+
 /** Where the scripts are: lua/ beside this module (dist/store/redis/lua/ once built, its includes expanded). */
 const LUA_DIR = new URL('./lua/', import.meta.url);
 
@@ -73,25 +75,23 @@ export class LuaScript<Input, Output> {
    * exchange, against 14 KB without), which made every scavenge a long pause and brought
    * mark-compacts: the round trip's tail (docs/performance.md, "Where the tail came from").
    */
-  async runPushFirst(client: RedisClient, input: Input, entries: number): Promise<Output> {
+  runPushFirst(client: RedisClient, input: Input, entries: number): Promise<Output> {
     if (client instanceof Cluster || entries > 1 || client.commandQueue.length > 1 || client.status !== 'ready' || !client.stream) return this.run(client, input);
     const { keys, args } = this.#spec.call(input);
     const { stream } = client;
     let reply: Promise<unknown>;
     stream.cork();
     try {
-      client.ping().catch(() => undefined); // its failure is the script call's too
+      client.ping().catch(ignore); // its failure is the script call's too
       reply = client.evalsha(this.#script.sha, keys.length, ...keys, ...args);
     } finally {
       stream.uncork();
     }
-    let value: unknown;
-    try {
-      value = await reply;
-    } catch (error) {
-      value = await this.#evalOnNoScript(client, keys, args, error);
-    }
-    return this.#spec.parse(value, input);
+    // Chained, not awaited: this runs for every lone send and ACK, and an async function is two more promises.
+    return reply.then(
+      (value) => this.#spec.parse(value, input),
+      (error: unknown) => this.#evalOnNoScript(client, keys, args, error).then((value) => this.#spec.parse(value, input)),
+    );
   }
 
   #evalOnNoScript(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], error: unknown): Promise<unknown> {

@@ -50,10 +50,11 @@ export class RedisInbox implements Operations<InboxStore> {
     );
   }
 
-  async appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
-    const { replaced, ...result } = await this.#appends.add({ to, body, options }).catch(this.#appendFailed);
-    if (replaced > 0) this.#replaced('appendSignal', to);
-    return result;
+  appendSignal(to: InboxRef, body: string, options: AppendOptions): Promise<AppendResult> {
+    return this.#appends.add({ to, body, options }).then((outcome) => {
+      if (outcome.replaced > 0) this.#replaced('appendSignal', to);
+      return outcome.isDuplicate ? { isDuplicate: true, record: outcome.record } : { isDuplicate: false };
+    }, this.#appendFailed);
   }
 
   async ensureInbox(inbox: InboxRef, ttlMs: number): Promise<void> {
@@ -82,10 +83,11 @@ export class RedisInbox implements Operations<InboxStore> {
     return this.#redis.call('discard', () => discardEntryScript.run(this.#redis.client, { inbox, entryId }));
   }
 
-  async acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
-    const { replaced, ...result } = await this.#acks.add({ inbox, options }).catch(this.#ackFailed);
-    if (replaced > 0) this.#replaced('acknowledge', inbox);
-    return result;
+  acknowledge(inbox: InboxRef, options: AckWrite): Promise<AckResult> {
+    return this.#acks.add({ inbox, options }).then((outcome) => {
+      if (outcome.replaced > 0) this.#replaced('acknowledge', inbox);
+      return { body: outcome.body, created: outcome.created };
+    }, this.#ackFailed);
   }
 
   readAckNotices(sender: InboxRef, afterId: string, count: number): Promise<StreamEntry[]> {
