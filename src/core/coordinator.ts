@@ -277,20 +277,21 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   async #take<P>({ filter, timeoutMs }: { filter: CompiledFilter; timeoutMs: number }, abort: AbortSignal | undefined): Promise<Signal<P>> {
+    const hooks = this.#hooks;
     const iteration = this.#iteration; // as at the wait's start
     const phase = this.#phase;
     const about = () => ({ AGENT_ID: this.id, SWARM_ID: this.swarmId, ITERATION: iteration, PHASE: phase });
     try {
       const taking = this.#inbox.take(filter, timeoutMs, abort);
       if (this.#observer.waitsWatched) this.#observer.waitStarted({ kind: 'signal', coordinatorId: this.id, ...filter.describe() });
-      void this.#hooks.run('on_blocking_start', () => ({ ...about(), WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs }));
+      if (hooks.wants('on_blocking_start')) void hooks.run('on_blocking_start', { ...about(), WAITING_FOR: filter.describe().from, TIMEOUT_MS: timeoutMs });
       const signal = (await taking) as Signal<P>;
-      void this.#hooks.run('on_signal_received', () => ({ ...about(), SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId }));
+      if (hooks.wants('on_signal_received')) void hooks.run('on_signal_received', { ...about(), SIGNAL_TYPE: signal.type, SENDER_ID: signal.senderId, MESSAGE_ID: signal.messageId });
       return signal;
     } catch (error) {
       if (error instanceof RendezvousError && error.code === 'RDV_ERR_TIMEOUT') {
         this.#metrics.waitTimeouts += 1;
-        void this.#hooks.run('on_blocking_timeout', () => ({ ...about(), MISSING_COORDINATORS: filter.describe().from, TIMEOUT_MS: timeoutMs }));
+        if (hooks.wants('on_blocking_timeout')) void hooks.run('on_blocking_timeout', { ...about(), MISSING_COORDINATORS: filter.describe().from, TIMEOUT_MS: timeoutMs });
       }
       throw error;
     }

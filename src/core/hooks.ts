@@ -88,6 +88,11 @@ export class Hooks {
     }));
   }
 
+  /** Whether run(name) would start anything: a wait with no hook to run builds no variables. */
+  wants(name: HookName): boolean {
+    return this.#enabled && this.#commands[name] !== undefined;
+  }
+
   get metrics(): HookMetrics {
     return { started: this.#queue.started, dropped: this.#dropped };
   }

@@ -1,4 +1,4 @@
-import { decodeAck, encodeAck, parseAck, type Ack } from '../protocol/ack.js';
+import { decodeAck, encodeAck, parseAck, type Ack, type UnsignedAck } from '../protocol/ack.js';
 import { normalizePayload } from '../protocol/canonical-json.js';
 import { AbortedError, CoordinatorStoppedError, InvalidPayloadError, SignalTimeoutError, StoreCommandError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
@@ -324,32 +324,18 @@ export class Inbox {
    */
   async acknowledge<R>(signal: Signal, options: AckOptions<R>): Promise<{ ack: Ack<R>; created: boolean }> {
     const { store, ref, config, keys, clock } = this.#deps;
-    const { body, ack } = encodeAck<R>(
-      {
-        messageId: signal.messageId,
-        coordinatorId: ref.coordinatorId,
-        senderId: signal.senderId,
-        status: options.status ?? 'received',
-        timestamp: clock.now(),
-        ...(signal.iteration !== undefined ? { iteration: signal.iteration } : {}),
-        ...(options.result !== undefined ? { result: normalizePayload(options.result, 'ACK result') as R } : {}),
-        ...(signal.receiverId !== ref.coordinatorId ? { replaces: signal.receiverId } : {}),
-      },
-      keys.current,
-    );
+    // Built field by field, not from conditional spreads: each spread is a throwaway object on every ACK.
+    const unsigned: UnsignedAck<R> = { messageId: signal.messageId, coordinatorId: ref.coordinatorId, senderId: signal.senderId, status: options.status ?? 'received', timestamp: clock.now() };
+    if (signal.iteration !== undefined) unsigned.iteration = signal.iteration;
+    if (options.result !== undefined) unsigned.result = normalizePayload(options.result, 'ACK result') as R;
+    if (signal.receiverId !== ref.coordinatorId) unsigned.replaces = signal.receiverId;
+    const { body, ack } = encodeAck<R>(unsigned, keys.current);
     // Without an answer an ACK is a few hundred bytes; with one it is held to the signal limit.
     const bytes = options.result === undefined ? 0 : Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`ACK is ${bytes} bytes with its result; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);
     const entryId = signal.entryId ?? this.#held.entryIdOf(signal.messageId);
-    const write: AckWrite = {
-      ...(entryId !== undefined ? { entryId } : {}),
-      receiverId: signal.receiverId,
-      messageId: signal.messageId,
-      senderId: signal.senderId,
-      body,
-      ttlMs: config.ackTtlMs,
-      noticeMaxLen: config.ackNoticeMaxLen,
-    };
+    const write: AckWrite = { receiverId: signal.receiverId, messageId: signal.messageId, senderId: signal.senderId, body, ttlMs: config.ackTtlMs, noticeMaxLen: config.ackNoticeMaxLen };
+    if (entryId !== undefined) write.entryId = entryId;
     let stored = await store.acknowledge(ref, write);
     // An ACK stored earlier is the store's word: one that is not a genuine ACK of this signal (a
     // key claimed ahead of it, to swallow it) is replaced by this one, notice and all.

@@ -1,7 +1,7 @@
 import { normalizePayload } from '../protocol/canonical-json.js';
 import { InvalidPayloadError, StoreCommandError } from '../protocol/errors.js';
 import { decodeIdempotencyRecord, encodeIdempotencyRecord, type IdempotencySlot } from '../protocol/idempotency-record.js';
-import { encodeSignal, type SignalType } from '../protocol/signal.js';
+import { encodeSignal, type SignalType, type UnsignedSignal } from '../protocol/signal.js';
 import type { AppendOptions, InboxRef, InboxStore } from '../store/port.js';
 import type { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
@@ -54,16 +54,14 @@ export class Outbox {
   /** Resolves once the signal is durable in the receiver's inbox (arguments already validated). */
   async send<P>(receiverId: string, type: SignalType, options: SendOptions<P>): Promise<SendResult> {
     const { store, own, replaces, config, stamps, keys, ackWaits } = this.#deps;
-    const unsigned = {
-      senderId: own.coordinatorId,
-      receiverId,
-      type,
-      ...stamps.next(),
-      ...(options.iteration !== undefined ? { iteration: options.iteration } : {}),
-      ...(options.payload !== undefined ? { payload: normalizePayload(options.payload) } : {}),
-      ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-      ...(replaces !== undefined ? { replaces: replaces } : {}),
-    };
+    // Built field by field, not from conditional spreads: each spread is a throwaway object on every send.
+    const stamp = stamps.next();
+    const unsigned: UnsignedSignal<P> = { senderId: own.coordinatorId, receiverId, type, timestamp: stamp.timestamp };
+    if (stamp.seq !== undefined) unsigned.seq = stamp.seq;
+    if (options.iteration !== undefined) unsigned.iteration = options.iteration;
+    if (options.payload !== undefined) unsigned.payload = normalizePayload(options.payload) as P;
+    if (options.idempotencyKey !== undefined) unsigned.idempotencyKey = options.idempotencyKey;
+    if (replaces !== undefined) unsigned.replaces = replaces;
     const { body, signal } = encodeSignal(unsigned, keys.current);
     const bytes = Buffer.byteLength(body);
     if (bytes > config.maxSignalBytes) throw new InvalidPayloadError(`Signal is ${bytes} bytes; the limit is ${config.maxSignalBytes} (maxSignalBytes).`);

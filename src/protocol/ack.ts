@@ -104,16 +104,17 @@ export function decodeAck(body: string, entryTime: number | undefined, check: Ac
   }
   const parsed = ackSchema.safeParse(json);
   if (!parsed.success) return rejected('malformed', `ACK schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-  const { v, signature, ...fields } = parsed.data;
-  if (!versionFits(v, fields.result)) return rejected('malformed', `ACK v${v} ${v === 2 ? 'without' : 'with'} a result`, fields.messageId);
-  const resultProblem = fields.result === undefined ? undefined : jsonValueProblem(fields.result);
-  if (resultProblem !== undefined) return rejected('malformed', `ACK result ${resultProblem}`, fields.messageId);
-  if (fields.senderId !== check.senderId) {
-    return rejected('wrong_receiver', `ACK for sender ${fields.senderId}, read by ${check.senderId}`, fields.messageId);
+  // One copy of what the schema gave back, without `v`: the ACK itself (its signature is checked below).
+  const { v, ...ack } = parsed.data;
+  if (!versionFits(v, ack.result)) return rejected('malformed', `ACK v${v} ${v === 2 ? 'without' : 'with'} a result`, ack.messageId);
+  const resultProblem = ack.result === undefined ? undefined : jsonValueProblem(ack.result);
+  if (resultProblem !== undefined) return rejected('malformed', `ACK result ${resultProblem}`, ack.messageId);
+  if (ack.senderId !== check.senderId) {
+    return rejected('wrong_receiver', `ACK for sender ${ack.senderId}, read by ${check.senderId}`, ack.messageId);
   }
-  const verdict = check.keyring.verify(ackSigningString(fields), signature);
-  if (verdict !== 'ok') return rejected(verdict, `ACK signature: ${verdict}`, fields.messageId);
-  const replay = entryTime === undefined ? undefined : checkReplayWindow(fields.timestamp, entryTime, check.replayWindowMs);
-  if (replay) return rejected('replay_window', `ACK ${replay}`, fields.messageId);
-  return { ok: true, value: { ...fields, signature: signature as string } };
+  const verdict = check.keyring.verify(ackSigningString(ack), ack.signature);
+  if (verdict !== 'ok') return rejected(verdict, `ACK signature: ${verdict}`, ack.messageId);
+  const replay = entryTime === undefined ? undefined : checkReplayWindow(ack.timestamp, entryTime, check.replayWindowMs);
+  if (replay) return rejected('replay_window', `ACK ${replay}`, ack.messageId);
+  return { ok: true, value: ack as Ack };
 }

@@ -10,6 +10,9 @@ import { MAX_JSON_CONTAINERS, MAX_JSON_DEPTH } from './canonical-json.js';
 export function jsonShapeProblem(text: string): string | undefined {
   const maxDepth = MAX_JSON_DEPTH + 1;
   const maxContainers = MAX_JSON_CONTAINERS + 1;
+  // Each level and each container takes an opening bracket: a text this short holds too few to
+  // exceed either limit (every signal and ACK without a large payload), and is not scanned.
+  if (text.length <= Math.min(maxDepth, maxContainers)) return undefined;
   let depth = 0;
   let containers = 0;
   let inString = false;

@@ -105,20 +105,20 @@ export function decodeSignal(body: string, entryTime: number, check: SignalCheck
   }
   const parsed = signalSchema.safeParse(json);
   if (!parsed.success) return rejected('malformed', `signal schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-  const { v: _v, signature, ...fields } = parsed.data;
-  const messageId = fields.messageId;
-  const payloadProblem = fields.payload === undefined ? undefined : jsonValueProblem(fields.payload);
+  // One copy of what the schema gave back, without `v`: the signal itself (its signature is checked below).
+  const { v: _v, ...signal } = parsed.data;
+  const messageId = signal.messageId;
+  const payloadProblem = signal.payload === undefined ? undefined : jsonValueProblem(signal.payload);
   if (payloadProblem !== undefined) return rejected('malformed', `signal payload ${payloadProblem}`, messageId);
-  if (fields.receiverId !== check.receiverId && fields.receiverId !== check.replaces) {
-    return rejected('wrong_receiver', `addressed to ${fields.receiverId}, read by ${check.receiverId}`, messageId);
+  if (signal.receiverId !== check.receiverId && signal.receiverId !== check.replaces) {
+    return rejected('wrong_receiver', `addressed to ${signal.receiverId}, read by ${check.receiverId}`, messageId);
   }
-  if (messageId !== deriveMessageId(fields.senderId, fields.type, fields.timestamp, fields.seq)) {
+  if (messageId !== deriveMessageId(signal.senderId, signal.type, signal.timestamp, signal.seq)) {
     return rejected('message_id_mismatch', `messageId ${messageId} does not follow from sender, type, timestamp and seq`, messageId);
   }
-  const { messageId: _m, ...unsigned } = fields;
-  const verdict = check.keyring.verify(signalSigningString(unsigned), signature);
+  const verdict = check.keyring.verify(signalSigningString(signal), signal.signature);
   if (verdict !== 'ok') return rejected(verdict, `signal signature: ${verdict}`, messageId);
-  const replay = checkReplayWindow(fields.timestamp, entryTime, check.replayWindowMs);
+  const replay = checkReplayWindow(signal.timestamp, entryTime, check.replayWindowMs);
   if (replay) return rejected('replay_window', `signal ${replay}`, messageId);
-  return { ok: true, value: { ...fields, signature: signature as string } };
+  return { ok: true, value: signal as Signal };
 }

@@ -15,19 +15,16 @@ export type AckOutcome = AckResult & { replaced: number };
 /** ACKs given in one turn in one swarm, one call; each entry's outcome (or Error) in order. */
 export const acknowledgeScript = new LuaScript<readonly AckEntry[], (AckOutcome | Error)[]>({
   file: 'acknowledge.lua',
-  call: (batch) => ({
-    keys: batch.flatMap(({ inbox, options }) => [
-      keys.inbox(inbox.swarmId, inbox.coordinatorId),
-      keys.ack(inbox.swarmId, options.receiverId ?? inbox.coordinatorId, options.messageId),
-      keys.ackNotices(inbox.swarmId, options.senderId),
-    ]),
-    args: [
-      CONSUMER_GROUP,
-      ...batch.flatMap(({ inbox, options }) => [
-        options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen, options.replaceForged === undefined ? '' : `=${options.replaceForged}`, entryNeedle(options.messageId), options.messageId,
-      ]),
-    ],
-  }),
+  call: (batch) => {
+    // Pushed in place (every ACK comes here): no array per entry to flatten.
+    const scriptKeys: string[] = [];
+    const args: (string | number)[] = [CONSUMER_GROUP];
+    for (const { inbox, options } of batch) {
+      scriptKeys.push(keys.inbox(inbox.swarmId, inbox.coordinatorId), keys.ack(inbox.swarmId, options.receiverId ?? inbox.coordinatorId, options.messageId), keys.ackNotices(inbox.swarmId, options.senderId));
+      args.push(options.entryId ?? '', options.body, options.ttlMs, keys.push(inbox.swarmId, options.senderId), options.noticeMaxLen, options.replaceForged === undefined ? '' : `=${options.replaceForged}`, entryNeedle(options.messageId), options.messageId);
+    }
+    return { keys: scriptKeys, args };
+  },
   parse: (reply) =>
     (reply as ([string, number, number] | Error)[]).map((entry) => (entry instanceof Error ? entry : { body: entry[0], created: entry[1] === 1, replaced: entry[2] })),
 });

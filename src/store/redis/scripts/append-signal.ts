@@ -31,15 +31,13 @@ function outcomeOf([code, value, replaced]: [number, string, number], { to, opti
 /** Signals appended in one turn to one swarm, one call; each entry's outcome (or Error) in order. */
 export const appendSignalScript = new LuaScript<readonly AppendEntry[], (AppendOutcome | Error)[]>({
   file: 'append-signal.lua',
-  call: (batch) => ({
-    keys: batch.flatMap(({ to, options }) => [
-      keys.inbox(to.swarmId, to.coordinatorId),
-      keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey ?? '-'),
-      keys.sendRate(to.swarmId, to.coordinatorId, options.senderId),
-    ]),
-    args: [
-      CONSUMER_GROUP,
-      ...batch.flatMap(({ to, body, options }) => [
+  call: (batch) => {
+    // Pushed in place (every send comes here): no array per entry to flatten.
+    const scriptKeys: string[] = [];
+    const args: (string | number)[] = [CONSUMER_GROUP];
+    for (const { to, body, options } of batch) {
+      scriptKeys.push(keys.inbox(to.swarmId, to.coordinatorId), keys.idempotency(to.swarmId, to.coordinatorId, options.idempotencyKey ?? '-'), keys.sendRate(to.swarmId, to.coordinatorId, options.senderId));
+      args.push(
         body,
         options.ttlMs,
         options.idempotencyKey === undefined ? '' : (options.idempotencyRecord ?? options.messageId),
@@ -47,8 +45,9 @@ export const appendSignalScript = new LuaScript<readonly AppendEntry[], (AppendO
         options.replaceRecord === undefined ? '' : `=${options.replaceRecord}`,
         options.maxSendsPerSecond ?? 0,
         options.maxInboxLength ?? 0,
-      ]),
-    ],
-  }),
+      );
+    }
+    return { keys: scriptKeys, args };
+  },
   parse: (reply, batch) => (reply as ([number, string, number] | Error)[]).map((entry, i) => (entry instanceof Error ? entry : outcomeOf(entry, batch[i]!))),
 });
