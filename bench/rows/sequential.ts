@@ -29,11 +29,11 @@ export async function floorAndRoundTripRows(env: BenchEnv): Promise<Row[]> {
   const counts = env.profile.roundTrip;
   env.log(`  0, 1a floor and round trip alone: ${counts.warmup} warm-up + ${counts.measured} timed each; raw (two shapes), metrics off and on in ${BLOCKS} alternating blocks ...`);
   const context = contextFor(env, 'round-trip-alone');
-  const [off, on, plain, pingFirst, scrape] = await withMetricsOn(env.url, context, (metrics) =>
+  const [off, on, plain, pingFirst, withCodec, scrape] = await withMetricsOn(env.url, context, (metrics) =>
     withRoundTrips(context, (offStep) =>
       withRoundTrips(metrics.context, (onStep) =>
         withFloor(env.url, async (floor) => {
-          const sides = (await alternate(counts, BLOCKS, offStep, onStep, floor.plain, floor.pingFirst)) as [Sequential, Sequential, Sequential, Sequential];
+          const sides = (await alternate(counts, BLOCKS, offStep, onStep, floor.plain, floor.pingFirst, floor.withCodec)) as [Sequential, Sequential, Sequential, Sequential, Sequential];
           return [...sides, (await metrics.scrape()).length] as const;
         }),
       ),
@@ -41,6 +41,7 @@ export async function floorAndRoundTripRows(env: BenchEnv): Promise<Row[]> {
   );
   const rawPlain = summarize(plain.samplesUs, plain.elapsedMs);
   const rawPing = summarize(pingFirst.samplesUs, pingFirst.elapsedMs);
+  const rawCodec = summarize(withCodec.samplesUs, withCodec.elapsedMs);
   env.floor = rawPing.p50Us < rawPlain.p50Us ? rawPing : rawPlain;
   const row = (id: string, key: string, title: string, side: Sequential, details: Record<string, unknown>): Row => {
     const summary = summarize(side.samplesUs, side.elapsedMs);
@@ -68,9 +69,13 @@ export async function floorAndRoundTripRows(env: BenchEnv): Promise<Row[]> {
         { metric: 'p50, PING first', unit: 'µs', ours: rawPing.p50Us },
         { metric: 'p99, PING first', unit: 'µs', ours: rawPing.p99Us },
         cpuFigure(cpuPerOp(plain), undefined, 'round trip'),
+        // What signing and checking the two messages adds, with no other library code: part of any 1.5× the floor.
+        { metric: 'p50, messages signed and checked', unit: 'µs', ours: rawCodec.p50Us },
+        { metric: 'p50 ÷ floor, messages signed and checked', unit: '×', ours: rawCodec.p50Us / env.floor.p50Us, decimals: 2 },
+        cpuFigure(cpuPerOp(withCodec), undefined, 'round trip, messages signed and checked'),
       ],
       samples: { ours: plain.samplesUs },
-      details: { ...counts, blocks: BLOCKS, floor: env.floor === rawPing ? 'PING first' : 'plain', pingFirstCpuUsPerOp: cpuPerOp(pingFirst), shape: 'EVALSHA (XADD + PUBLISH) -> subscriber -> EVALSHA (XADD + PUBLISH) -> subscriber; ioredis, 4 connections' },
+      details: { ...counts, blocks: BLOCKS, floor: env.floor === rawPing ? 'PING first' : 'plain', pingFirstCpuUsPerOp: cpuPerOp(pingFirst), withCodecCpuUsPerOp: cpuPerOp(withCodec), shape: 'EVALSHA (XADD + PUBLISH) -> subscriber -> EVALSHA (XADD + PUBLISH) -> subscriber; ioredis, 4 connections' },
     },
     row('1a', 'round-trip-alone', 'round trip, sequential, alone', off, { metrics: 'off' }),
     row('1a+m', 'round-trip-alone-metrics-on', 'round trip, sequential, alone, metrics on', on, { metrics: 'on: createMetrics observing the store and both coordinators', scrapeBytes: scrape }),

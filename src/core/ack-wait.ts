@@ -72,7 +72,7 @@ export class AckWait {
   /** Returned to the caller: a key read still under way (after a gap) changes nothing any more. */
   #ended = false;
   /** Digests of the bodies rejected so far: a forged ACK key read again at each key read is one rejection. */
-  readonly #rejected = new Set<string>();
+  #rejected: Set<string> | undefined;
 
   constructor(deps: AckWaitDeps, ackerIds: readonly string[], messageId: string) {
     this.#deps = deps;
@@ -182,13 +182,15 @@ export class AckWait {
       if (known.signature !== ack.signature) this.#rejectOnce(body, 'replay_processed', `a second ACK from ${from}`, entryId);
       return;
     }
-    this.acks.set(from, ack);
+    // A copy: a notice's ACK is decoded once by its feed, and another wait on the message may hold it too.
+    this.acks.set(from, { ...ack });
     if (this.isComplete) this.#onComplete?.();
   }
   #rejectOnce(body: string, reason: RejectionReason, detail: string, entryId?: string): void {
     const digest = createHash('sha256').update(body).digest('base64');
-    if (this.#rejected.has(digest)) return;
-    if (this.#rejected.size < MAX_REJECTED_REMEMBERED) this.#rejected.add(digest);
+    const rejected = (this.#rejected ??= new Set()); // made on the first rejection: most waits have none
+    if (rejected.has(digest)) return;
+    if (rejected.size < MAX_REJECTED_REMEMBERED) rejected.add(digest);
     this.#reject(reason, detail, entryId);
   }
 

@@ -138,43 +138,12 @@ export class StoreBreaker {
     this.#move({ state: 'closed', previous, at: Date.now(), reset: true });
   }
 
-  /**
-   * Runs one store operation through the breaker: at once when closed, else fails with
-   * StoreCircuitOpenError. While closed (nearly always) the operation goes straight to the store
-   * and only a failure goes through the policy, before its caller hears of it: cockatiel's
-   * execute() makes six promises an operation, a fifth of a round trip's.
-   */
+  /** Runs one store operation through the breaker: at once when closed, else fails with StoreCircuitOpenError. */
   run<T>(operation: string, call: () => Promise<T>): Promise<T> {
     const policy = this.#policy;
     if (!policy) return call();
     if (this.#state !== 'closed') return Promise.reject(this.#openError(operation));
-    return call().then(
-      (value) => {
-        this.#answered();
-        return value;
-      },
-      (error: unknown) => this.#failedWhileClosed(policy, operation, error),
-    );
-  }
-
-  /** The store answered: a run of failures ends (what the policy does with a success while closed). */
-  #answered(): void {
-    if (this.#counter !== undefined && this.#counter.state > 0) this.#counter.success();
-  }
-
-  /**
-   * An operation run while closed failed: one that found the store unreachable counts as the
-   * policy's failure (it may open the breaker) unless the breaker moved meanwhile (another
-   * failure opened it, or reset() replaced the policy); anything else is an answer.
-   */
-  async #failedWhileClosed(policy: CircuitBreakerPolicy, operation: string, error: unknown): Promise<never> {
-    if (!(error instanceof StoreUnavailableError)) {
-      this.#answered();
-      throw error;
-    }
-    if (policy === this.#policy && this.#state === 'closed') await this.#execute(policy, operation, () => Promise.reject(error)).catch(() => undefined);
-    else this.#lastFailure = { operation, message: error.message, at: Date.now() };
-    throw error;
+    return this.#execute(policy, operation, call);
   }
 
   async #execute<T>(policy: CircuitBreakerPolicy, operation: string, call: () => Promise<T>): Promise<T> {

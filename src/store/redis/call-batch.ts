@@ -19,7 +19,13 @@ export class CallBatch<I, O> {
   readonly #run: (inputs: I[]) => Promise<unknown[]>;
   readonly #groupOf: (input: I) => string;
   readonly #delayMs: number;
-  readonly #pending = new Map<string, Waiting<I, O>[]>();
+  /**
+   * The calls of this turn: the first group's apart from the rest, because nearly every turn has
+   * one group, and a Map filled and cleared every turn allocates a new table each time.
+   */
+  #firstGroup: string | undefined;
+  #first: Waiting<I, O>[] = [];
+  #others: Map<string, Waiting<I, O>[]> | undefined;
   #scheduled = false;
 
   constructor(run: (inputs: I[]) => Promise<unknown[]>, groupOf: (input: I) => string, delayMs = 0) {
@@ -31,9 +37,7 @@ export class CallBatch<I, O> {
   add(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       const group = this.#groupOf(input);
-      let waiting = this.#pending.get(group);
-      if (!waiting) this.#pending.set(group, (waiting = []));
-      waiting.push({ input, resolve, reject });
+      this.#waitingIn(group).push({ input, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
       if (this.#delayMs === 0) queueMicrotask(this.#flushNow);
@@ -43,10 +47,21 @@ export class CallBatch<I, O> {
 
   readonly #flushNow = (): void => this.#flush();
 
+  #waitingIn(group: string): Waiting<I, O>[] {
+    if (this.#firstGroup === undefined) this.#firstGroup = group;
+    if (group === this.#firstGroup) return this.#first;
+    const others = (this.#others ??= new Map());
+    let waiting = others.get(group);
+    if (!waiting) others.set(group, (waiting = []));
+    return waiting;
+  }
+
   #flush(): void {
     this.#scheduled = false;
-    const groups = [...this.#pending.values()];
-    this.#pending.clear();
+    const groups = [this.#first, ...(this.#others?.values() ?? [])];
+    this.#firstGroup = undefined;
+    this.#first = [];
+    this.#others = undefined;
     for (const waiting of groups) {
       if (waiting.length <= MAX_BATCH) this.#send(waiting);
       else for (let start = 0; start < waiting.length; start += MAX_BATCH) this.#send(waiting.slice(start, start + MAX_BATCH));

@@ -25,18 +25,45 @@ export function operationDeadlineMs(client: Redis | Cluster): number {
   return 2 * (commandTimeout !== undefined && commandTimeout > 0 ? commandTimeout : FALLBACK_COMMAND_TIMEOUT_MS);
 }
 
-interface InFlight {
+/**
+ * One operation under way, settled once: by its outcome, its deadline or close(). A class with two
+ * bound handlers, not a closure per step: every send and ACK makes one.
+ */
+class InFlight<T> {
+  readonly #deadlines: CallDeadlines;
+  readonly #inFlight: Set<InFlight<unknown>>;
+  readonly #operation: string;
   /** performance.now() ms past which it fails. */
-  endsAt: number;
-  limitMs: number;
-  fail(cause: Error): void;
+  readonly endsAt: number;
+  readonly limitMs: number;
+  readonly #resolve: (value: T) => void;
+  readonly #reject: (error: Error) => void;
+
+  constructor(deadlines: CallDeadlines, inFlight: Set<InFlight<unknown>>, operation: string, limitMs: number, resolve: (value: T) => void, reject: (error: Error) => void) {
+    this.#deadlines = deadlines;
+    this.#inFlight = inFlight;
+    this.#operation = operation;
+    this.limitMs = limitMs;
+    this.endsAt = performance.now() + limitMs;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    inFlight.add(this as InFlight<unknown>);
+  }
+
+  readonly answered = (value: T): void => {
+    if (this.#inFlight.delete(this as InFlight<unknown>)) this.#resolve(value); // else the deadline or close() came first
+  };
+
+  readonly fail = (cause: unknown): void => {
+    if (this.#inFlight.delete(this as InFlight<unknown>)) this.#reject(this.#deadlines.typedError(this.#operation, cause));
+  };
 }
 
 /** The Redis adapter's operations under way, each with its deadline, and the typed errors they fail with. */
 export class CallDeadlines {
   readonly #deadlineMs: number;
   /** Operations under way: the sweep fails those past their deadline, close() fails them all. */
-  readonly #inFlight = new Set<InFlight>();
+  readonly #inFlight = new Set<InFlight<unknown>>();
   /** One timer checks every operation's deadline: less work per call than a timer each. */
   readonly #sweep: NodeJS.Timeout;
   #closed = false;
@@ -58,26 +85,14 @@ export class CallDeadlines {
     if (this.#closed) return Promise.reject(new StoreClosedError(operation));
     const limitMs = this.#deadlineMs + extraMs;
     return new Promise<T>((resolve, reject) => {
-      const inFlight: InFlight = {
-        endsAt: performance.now() + limitMs,
-        fail: (cause) => settle(() => reject(this.typedError(operation, cause))),
-        limitMs,
-      };
-      const settle = (then: () => void): void => {
-        if (!this.#inFlight.delete(inFlight)) return; // settled already: the deadline or close() came first
-        then();
-      };
-      this.#inFlight.add(inFlight);
+      const inFlight = new InFlight<T>(this, this.#inFlight, operation, limitMs, resolve, reject);
       let running: Promise<T>;
       try {
         running = run();
       } catch (error) {
         running = Promise.reject(error);
       }
-      running.then(
-        (value) => settle(() => resolve(value)),
-        (error: unknown) => settle(() => reject(this.typedError(operation, error))),
-      );
+      running.then(inFlight.answered, inFlight.fail);
     });
   }
 
