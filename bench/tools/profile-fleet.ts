@@ -7,7 +7,8 @@
  *
  * With a file name, the window alone (not the start of the fleet) is profiled into it.
  * FLEET_HEARTBEAT_MS=600000 gives the same fleet with no beat in the window: the process's own
- * CPU, which the per-beat figure also divides by the beats.
+ * CPU, which the per-beat figure also divides by the beats. FLEET_REPEAT=n measures n windows in a
+ * row; FLEET_WINDOW=1 also prints each window's CLOCK_MONOTONIC bounds, for `perf report --time`.
  */
 import '../quiet.js';
 import { writeFile } from 'node:fs/promises';
@@ -22,6 +23,8 @@ import { newSecret } from '../scenario.js';
 const coordinators = Number(process.argv[2] ?? 1_000);
 const windowMs = Number(process.argv[3] ?? 30_000);
 const profileFile = process.argv[4];
+/** FLEET_REPEAT=n: n windows one after another in the same process (the JIT warms up over the first ones). */
+const repeat = Number(process.env.FLEET_REPEAT ?? 1);
 const heartbeatMs = process.env.FLEET_HEARTBEAT_MS ? Number(process.env.FLEET_HEARTBEAT_MS) : undefined;
 
 async function main(): Promise<void> {
@@ -49,22 +52,29 @@ async function main(): Promise<void> {
       await session.post('Profiler.setSamplingInterval', { interval: 100 });
       await session.post('Profiler.start');
     }
-    const calls0 = await stats.read();
-    const cpu0 = process.cpuUsage();
-    const wall0 = performance.now();
-    await sleep(windowMs);
-    const cpu = process.cpuUsage(cpu0);
-    const wall = performance.now() - wall0;
-    if (session) {
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(profileFile!, JSON.stringify(profile));
-      session.disconnect();
+    for (let w = 0; w < repeat; w += 1) {
+      const gc0 = { gcMs, gcs };
+      const calls0 = await stats.read();
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
+      const mono0 = process.hrtime.bigint();
+      await sleep(windowMs);
+      const cpu = process.cpuUsage(cpu0);
+      const mono1 = process.hrtime.bigint();
+      const wall = performance.now() - wall0;
+      if (session && w === repeat - 1) {
+        const { profile } = await session.post('Profiler.stop');
+        await writeFile(profileFile!, JSON.stringify(profile));
+        session.disconnect();
+      }
+      const calls = callsBetween(calls0, await stats.read());
+      const beats = calls.get('set') ?? 0;
+      const cpuUs = cpu.user + cpu.system;
+      const windowGcMs = gcMs - gc0.gcMs;
+      console.log(`${coordinators} idle coordinators, ${Math.round(wall)} ms: ${beats} beats, CPU ${(cpuUs / 1_000).toFixed(0)} ms (${((cpuUs / 1_000 / wall) * 100).toFixed(2)} % of a core), ${(cpuUs / beats).toFixed(1)} µs per beat (user ${(cpu.user / beats).toFixed(1)}, system ${(cpu.system / beats).toFixed(1)}); GC ${gcs - gc0.gcs} collections, ${windowGcMs.toFixed(1)} ms (${((windowGcMs * 1_000) / beats).toFixed(1)} µs per beat)`);
+      if (process.env.FLEET_WINDOW) console.log(`window (CLOCK_MONOTONIC s, for perf --time): ${fmtSeconds(mono0)},${fmtSeconds(mono1)}`);
+      console.log(`commands: ${[...calls].map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
-    const calls = callsBetween(calls0, await stats.read());
-    const beats = calls.get('set') ?? 0;
-    const cpuUs = cpu.user + cpu.system;
-    console.log(`${coordinators} idle coordinators, ${Math.round(wall)} ms: ${beats} beats, CPU ${(cpuUs / 1_000).toFixed(0)} ms (${((cpuUs / 1_000 / wall) * 100).toFixed(2)} % of a core), ${(cpuUs / beats).toFixed(1)} µs per beat (user ${(cpu.user / beats).toFixed(1)}, system ${(cpu.system / beats).toFixed(1)}); GC ${gcs} collections, ${gcMs.toFixed(1)} ms (${((gcMs * 1_000) / beats).toFixed(1)} µs per beat)`);
-    console.log(`commands: ${[...calls].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {
     observer.disconnect();
     await Promise.allSettled(fleet.map((c) => c.stop()));
@@ -72,6 +82,11 @@ async function main(): Promise<void> {
     await store.close();
     await server.stop();
   }
+}
+
+/** A monotonic ns reading as seconds with 6 decimals, as perf prints its timestamps. */
+function fmtSeconds(ns: bigint): string {
+  return `${ns / 1_000_000_000n}.${String((ns % 1_000_000_000n) / 1_000n).padStart(6, '0')}`;
 }
 
 main().catch((error: unknown) => {
