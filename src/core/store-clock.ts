@@ -1,6 +1,7 @@
 // Imported, not the global: Node's global `performance` is an accessor, read through a slower inline cache at every call.
 import { performance } from 'node:perf_hooks';
 import type { StoreBase } from '../store/port.js';
+import { readTime, sharedTimeReading } from './shared-time-reading.js';
 
 /** A local clock in ms. The default is monotonic (never jumps with NTP); tests inject skewed ones. */
 export type LocalClock = () => number;
@@ -21,10 +22,12 @@ export class StoreClock {
     this.#local = local;
   }
 
+  /**
+   * Measures the offset. Clocks on the default local clock share a reading per store (see
+   * sharedTimeReading); an injected local clock reads for itself.
+   */
   async sync(store: Pick<StoreBase, 'time'>): Promise<void> {
-    const before = this.#local();
-    const storeTime = await store.time();
-    const after = this.#local();
+    const { before, storeTime, after } = await (this.#local === monotonicClock ? sharedTimeReading(store, monotonicClock) : readTime(store, this.#local));
     this.#offset = storeTime - (before + after) / 2;
     this.#uncertainty = (after - before) / 2;
     this.#syncedAt = performance.now();
@@ -44,3 +47,4 @@ export class StoreClock {
     return Math.round(this.#local() + this.#offset);
   }
 }
+

@@ -158,3 +158,54 @@ describe('StoreClock.isStale', () => {
     assert.equal(clock.isStale(60_000), true);
   });
 });
+
+describe('StoreClock.sync shares a reading per store', () => {
+  test('clocks on the default local clock syncing together against one store send one TIME', async () => {
+    const store = fakeStore(() => STORE_NOW);
+    const clocks = Array.from({ length: 100 }, () => new StoreClock());
+    await Promise.all(clocks.map((clock) => clock.sync(store)));
+    assert.equal(store.calls, 1);
+    const nows = clocks.map((clock) => clock.now());
+    assert.ok(Math.max(...nows) - Math.min(...nows) <= 50, `the shared offset gives readings within 50 ms: ${Math.min(...nows)}..${Math.max(...nows)}`);
+    assert.ok(clocks.every((clock) => !clock.isStale(60_000)));
+  });
+
+  test('a sync just after another one reuses its reading', async () => {
+    const store = fakeStore(() => STORE_NOW);
+    await new StoreClock().sync(store);
+    await new StoreClock().sync(store);
+    assert.equal(store.calls, 1);
+  });
+
+  test('two stores are read separately', async () => {
+    const a = fakeStore(() => STORE_NOW);
+    const b = fakeStore(() => STORE_NOW + TEN_MINUTES);
+    const clockA = new StoreClock();
+    const clockB = new StoreClock();
+    await Promise.all([clockA.sync(a), clockB.sync(b)]);
+    assert.equal(a.calls, 1);
+    assert.equal(b.calls, 1);
+    assert.ok(clockB.now() - clockA.now() > TEN_MINUTES - 1_000, 'each clock has its own store\'s offset');
+  });
+
+  test('a failed reading is not kept: the next sync reads again', async () => {
+    let fail = true;
+    const store = fakeStore(() => {
+      if (fail) throw new Error('store down');
+      return STORE_NOW;
+    });
+    await assert.rejects(new StoreClock().sync(store), /store down/);
+    fail = false;
+    const clock = new StoreClock();
+    await clock.sync(store);
+    assert.equal(store.calls, 2);
+    assert.equal(clock.isStale(60_000), false);
+  });
+
+  test('clocks on an injected local clock read for themselves', async () => {
+    const store = fakeStore(() => STORE_NOW);
+    const local = steppingClock(STORE_NOW + TEN_MINUTES);
+    await Promise.all([new StoreClock(local).sync(store), new StoreClock(local).sync(store)]);
+    assert.equal(store.calls, 2);
+  });
+});
