@@ -47,4 +47,3 @@ export class StoreClock {
     return Math.round(this.#local() + this.#offset);
   }
 }
-

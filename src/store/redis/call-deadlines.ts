@@ -64,14 +64,17 @@ export class CallDeadlines {
   readonly #deadlineMs: number;
   /** Operations under way: the sweep fails those past their deadline, close() fails them all. */
   readonly #inFlight = new Set<InFlight<unknown>>();
-  /** One timer checks every operation's deadline: less work per call than a timer each. */
-  readonly #sweep: NodeJS.Timeout;
+  /**
+   * One timer checks every operation's deadline: less work per call than a timer each. It runs
+   * only while operations are in flight, so an idle process is not woken every second for it.
+   */
+  #sweep: NodeJS.Timeout | undefined;
+  readonly #sweepMs: number;
   #closed = false;
 
   constructor(deadlineMs: number) {
     this.#deadlineMs = deadlineMs;
-    this.#sweep = setInterval(() => this.#failOverdue(), Math.min(1_000, deadlineMs / 4));
-    this.#sweep.unref();
+    this.#sweepMs = Math.min(1_000, deadlineMs / 4);
   }
 
   /**
@@ -86,6 +89,7 @@ export class CallDeadlines {
     const limitMs = this.#deadlineMs + extraMs;
     return new Promise<T>((resolve, reject) => {
       const inFlight = new InFlight<T>(this, this.#inFlight, operation, limitMs, resolve, reject);
+      if (this.#sweep === undefined) this.#startSweep();
       let running: Promise<T>;
       try {
         running = run();
@@ -109,13 +113,24 @@ export class CallDeadlines {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#sweep);
+    this.#sweep = undefined;
     for (const operation of this.#inFlight) operation.fail(new Error('store closed'));
   }
 
-  #failOverdue(): void {
+  #startSweep(): void {
+    this.#sweep = setInterval(this.#failOverdue, this.#sweepMs);
+    this.#sweep.unref();
+  }
+
+  /** Fails the operations past their deadline; stops the sweep once none is in flight (the next call starts it again). */
+  readonly #failOverdue = (): void => {
     const now = performance.now();
     for (const operation of this.#inFlight) {
       if (operation.endsAt <= now) operation.fail(new Error(`no answer within ${operation.limitMs} ms`));
     }
-  }
+    if (this.#inFlight.size === 0) {
+      clearInterval(this.#sweep);
+      this.#sweep = undefined;
+    }
+  };
 }
