@@ -43,6 +43,9 @@ export interface HookMetrics {
   dropped: number;
 }
 
+/** What run() returns when nothing runs: one settled promise, not one per wait. */
+const DONE = Promise.resolve();
+
 /**
  * Runs the operator's lifecycle hooks: a shell command per event, with the event in environment
  * variables (AGENT_ID, SWARM_ID, ITERATION, PHASE, MISSING_COORDINATORS, ...) beside a minimal
@@ -51,9 +54,6 @@ export interface HookMetrics {
  * by the caller and never fatal. At most maxConcurrent run at once and maxQueued wait; a flood of
  * events beyond that is dropped and counted, never an unbounded number of processes.
  */
-/** What run() returns when nothing runs: one settled promise, not one per wait. */
-const DONE = Promise.resolve();
-
 export class Hooks {
   readonly #commands: Partial<Record<HookName, string>>;
   readonly #enabled: boolean;
