@@ -17,6 +17,9 @@ import type { ConsensusValidatorEvents } from './events.js';
 import { ANSWER_STATUS, errorText, parseRequestPayload, REQUEST_TYPE, verdictProblem, type RoundRequestPayload, type Verdict } from './round-protocol.js';
 import { MAX_TIMEOUT_MS } from '../protocol/options.js';
 
+/** Logged for each failed try to store an answer. */
+const RETRYING = 'storing an answer failed (the store is unavailable); retrying';
+
 /** What a validator uses of its coordinator. */
 export type ValidatorCoordinator = Pick<BlockingCoordinator, 'id' | 'blockUntilSignal' | 'acknowledge' | 'storeNow'>;
 
@@ -67,7 +70,7 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
       handleWhen((error) => error instanceof RendezvousError && isRetryable(error.code)),
       { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: MAX_ANSWER_RETRY_DELAY_MS }) },
     );
-    this.#answerRetry.onRetry(({ delay }) => this.#logger.warn({ delayMs: delay }, 'storing an answer failed (the store is unavailable); retrying'));
+    this.#answerRetry.onRetry(({ delay }) => this.#logger.warn({ delayMs: delay }, RETRYING));
   }
 
   /** Requests answered so far (validated or failed). */
@@ -131,7 +134,7 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
       return;
     }
     const event = { ...base, roundId: payload.round };
-    emitSafely(this.#logger, 'request:received', () => this.emit('request:received', event));
+    if (this.listenerCount('request:received') > 0) emitSafely(this.#logger, 'request:received', () => this.emit('request:received', event));
     const started = performance.now();
     const { verdict, failure: handlerFailure } = await this.#run(payload, signal, base.iteration);
     if (this.#stop.signal.aborted) return; // stopped while it worked: the request stays for the next instance
@@ -148,7 +151,7 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
       ...(failure === undefined ? { confidence: verdict?.confidence } : { error: failure }),
     };
     if (failure !== undefined) this.#logger.warn({ roundId: payload.round, iteration: base.iteration, ownerId: signal.senderId, error: failure }, 'validation failed; answered failed');
-    emitSafely(this.#logger, 'request:answered', () => this.emit('request:answered', answered));
+    if (this.listenerCount('request:answered') > 0) emitSafely(this.#logger, 'request:answered', () => this.emit('request:answered', answered));
   }
 
   /**
@@ -189,7 +192,13 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
   /** Acknowledges with the answer, retrying while the store is unavailable; false when stopped first or it failed, the reason when the verdict is refused (not JSON, or over maxSignalBytes). */
   async #store(signal: Signal, status: string, result: unknown): Promise<boolean | string> {
     try {
-      await this.#answerRetry.execute(() => this.coordinator.acknowledge(signal, { status, result }), this.#stop.signal);
+      const answer = () => this.coordinator.acknowledge(signal, { status, result });
+      // The retry policy only once storing failed in a way that may pass: the first try goes straight, as the owner's sends do.
+      await answer().catch((error: unknown) => {
+        if (!(error instanceof RendezvousError && isRetryable(error.code)) || this.#stop.signal.aborted) throw error;
+        this.#logger.warn({ delayMs: 0 }, RETRYING); // every failed try is said, the first one too
+        return this.#answerRetry.execute(answer, this.#stop.signal);
+      });
       return true;
     } catch (error) {
       if (this.#stop.signal.aborted) return false;

@@ -168,6 +168,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   }
 
   #emit<E extends keyof ProductOwnerEvents>(event: E, ...args: ProductOwnerEvents[E]): void {
+    if (this.listenerCount(event) === 0) return; // nobody listens: no closure, no argument list
     emitSafely(this.#logger, event, () => Reflect.apply(this.emit, this, [event, ...args]));
   }
 }
