@@ -80,6 +80,11 @@ export class AckWait {
     this.#messageId = messageId;
   }
 
+  /** The coordinators whose ACKs it waits for. */
+  get waitingFor(): ReadonlySet<string> {
+    return this.#wanted;
+  }
+
   get isComplete(): boolean {
     return this.acks.size >= this.#wanted.size;
   }

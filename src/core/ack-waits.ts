@@ -33,9 +33,7 @@ export interface AckWaitsDeps {
 export class AckWaits {
   readonly #deps: AckWaitsDeps;
   readonly #feeds: AckFeeds;
-  /** Coordinators each running wait waits on (one entry per wait), for the heartbeat's `waitingFor`. */
-  readonly #waits = new Set<readonly string[]>();
-  /** The waits under way: the coordinator's stop ends each. */
+  /** The waits under way: the coordinator's stop ends each; the heartbeat's `waitingFor` lists whom they wait on. */
   readonly #running = new Set<AckWait>();
   readonly #onRejected: (event: RejectionEvent) => void;
 
@@ -63,13 +61,13 @@ export class AckWaits {
   }
 
   get active(): number {
-    return this.#waits.size;
+    return this.#running.size;
   }
 
   /** Who the running waits wait for. */
   waitingFor(): string[] {
-    if (this.#waits.size === 0) return [];
-    return [...this.#waits].flat();
+    if (this.#running.size === 0) return [];
+    return [...this.#running].flatMap((wait) => [...wait.waitingFor]);
   }
 
   /**
@@ -81,8 +79,6 @@ export class AckWaits {
     const { config, logger, stop, observer } = this.#deps;
     const deadline = performance.now() + timeoutMs;
     const waiterId = this.#deps.own.coordinatorId;
-    const waitingOn = [...ackerIds];
-    this.#waits.add(waitingOn);
     const use = this.#feeds.use(sender);
     const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keys.current, config, logger, stop, onRejected: this.#onRejected }, ackerIds, messageId);
     this.#running.add(wait);
@@ -108,7 +104,6 @@ export class AckWaits {
       return wait.acks;
     } finally {
       this.#running.delete(wait);
-      this.#waits.delete(waitingOn);
       use.release();
     }
   }
