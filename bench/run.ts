@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --metrics]`: starts a private redis-server, measures every row for Rendezvous
- * and for BullMQ on it in the same run, prints the table and writes bench/results/<ISO time>.json.
- * `--metrics` measures only rows 1, 3 and 5 with metrics on and off (rows 1m, 3m, 5m).
+ * `npm run bench [-- --quick] [-- --metrics] [-- --rows 3,4]`: starts a private redis-server, measures every row
+ * for Rendezvous and for BullMQ on it in the same run, prints the table and writes
+ * bench/results/<ISO time>.json. `--metrics` measures only rows 1, 3 and 5 with metrics on and off
+ * (rows 1m, 3m, 5m); `--rows` only the rows of the numbers given (a row's variants come with it).
  */
 import './quiet.js';
 import { createRequire } from 'node:module';
@@ -27,16 +28,50 @@ import { cliRow } from './rows/cli.js';
 import { newSecret } from './scenario.js';
 import { formatTable, formatTargets } from './table.js';
 
-/** Row builders on the private Redis, in run order (the idle fleet runs alone, after the load rows). */
-const REDIS_ROWS: ((env: BenchEnv) => Promise<Row | Row[]>)[] = [floorAndRoundTripRows, roundTripRow, fanInRows, workflowRows, burstRows, throughputRow, fleetRows, supervisionRow, cleanupRow, operatorRows, cliRow, settledMemoryRow, replicatedRoundTripRow];
+/** A row builder and the row numbers it measures (1 for 1a, 1r, 1e ...). */
+interface Builder {
+  numbers: readonly number[];
+  build(env: BenchEnv): Promise<Row | Row[]>;
+}
 
-function parseCli(): { profile: Profile; metrics: boolean } | undefined {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, metrics: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+/** Row builders, in run order (the idle fleet runs alone, after the load rows; the embedded store's last). */
+const BUILDERS: readonly Builder[] = [
+  { numbers: [0, 1], build: floorAndRoundTripRows },
+  { numbers: [1], build: roundTripRow },
+  { numbers: [2], build: fanInRows },
+  { numbers: [15], build: workflowRows },
+  { numbers: [3], build: burstRows },
+  { numbers: [4], build: throughputRow },
+  { numbers: [5, 8], build: fleetRows },
+  { numbers: [6], build: supervisionRow },
+  { numbers: [7], build: cleanupRow },
+  { numbers: [10, 11], build: operatorRows },
+  { numbers: [14], build: cliRow },
+  { numbers: [9], build: settledMemoryRow },
+  { numbers: [1], build: replicatedRoundTripRow },
+  { numbers: [1, 2], build: embeddedRows },
+];
+
+const USAGE = `usage: npm run bench [-- --quick] [-- --metrics] [-- --rows N,N...]
+  --quick    short run (fewer iterations, shorter windows)
+  --metrics  only rows 1, 3 and 5, each with metrics on and off in alternating blocks (1m, 3m, 5m)
+  --rows     only the rows numbered (e.g. 3,4,15: the bursts, the throughput, the consensus round)`;
+
+function parseCli(): { profile: Profile; metrics: boolean; builders: readonly Builder[] } | undefined {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, metrics: { type: 'boolean', default: false }, rows: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) {
-    console.log('usage: npm run bench [-- --quick] [-- --metrics]\n  --quick    short run (fewer iterations, shorter windows)\n  --metrics  only rows 1, 3 and 5, each with metrics on and off in alternating blocks (1m, 3m, 5m)');
+    console.log(USAGE);
     return undefined;
   }
-  return { profile: values.quick ? PROFILES.quick : PROFILES.full, metrics: values.metrics };
+  let builders = BUILDERS;
+  if (values.rows !== undefined) {
+    const wanted = new Set(values.rows.split(',').map((n) => Number.parseInt(n, 10)));
+    builders = BUILDERS.filter((b) => b.numbers.some((n) => wanted.has(n)));
+    if (builders.length === 0) throw new Error(`--rows ${values.rows}: no row has these numbers (0 to 15)\n${USAGE}`);
+  }
+  return { profile: values.quick ? PROFILES.quick : PROFILES.full, metrics: values.metrics, builders };
 }
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -76,8 +111,7 @@ async function main(): Promise<void> {
     try {
       if (cli.metrics) rows.push(...(await metricsRows(env)));
       else {
-        for (const build of REDIS_ROWS) rows.push(...[await build(env)].flat());
-        rows.push(...(await embeddedRows(env)));
+        for (const { build } of cli.builders) rows.push(...[await build(env)].flat());
       }
     } finally {
       await store.close();

@@ -1,9 +1,9 @@
-import { alternate, type Sequential } from '../alternate.js';
+import { alternate, cpuPerOp, type Sequential } from '../alternate.js';
 import type { Row, Target } from '../figures.js';
 import { withFanIn } from '../scenarios/fan-in.js';
 import { withWorkflowRounds } from '../scenarios/workflow-round.js';
 import { summarize } from '../stats.js';
-import { contextFor, latencyFigures, type BenchEnv } from './context.js';
+import { contextFor, cpuFigure, latencyFigures, type BenchEnv } from './context.js';
 
 const BLOCKS = 10;
 /** What the workflow API may cost over the same round written by hand: idempotency keys, checks of each verdict, events. */
@@ -29,7 +29,7 @@ export async function workflowRows(env: BenchEnv): Promise<Row[]> {
       id,
       key: `workflow-round-${validators}`,
       title: `consensus round, ${validators} validators (peer column: the same fan-in by hand)`,
-      figures: latencyFigures(summarize(api.samplesUs, api.elapsedMs), summarize(byHand.samplesUs, byHand.elapsedMs), OVERHEAD),
+      figures: [...latencyFigures(summarize(api.samplesUs, api.elapsedMs), summarize(byHand.samplesUs, byHand.elapsedMs), OVERHEAD), cpuFigure(cpuPerOp(api), cpuPerOp(byHand), 'round')],
       samples: { ours: api.samplesUs, bullmq: byHand.samplesUs },
       details: { ...counts, blocks: BLOCKS, validators, peer: 'hand-written: sendSignal to each validator, waitForAcks on each message (row 2)' },
     });

@@ -13,7 +13,7 @@ import { AbortedError, CoordinatorStoppedError, ERROR_CODES, InvalidConfigError,
 import type { Logger } from '../protocol/logger.js';
 import type { Signal } from '../protocol/signal.js';
 import { defaultLogger } from '../store/default-logger.js';
-import type { ConsensusValidatorEvents } from './events.js';
+import type { ConsensusValidatorEvents, RequestAnsweredEvent, RequestEvent } from './events.js';
 import { ANSWER_STATUS, errorText, parseRequestPayload, REQUEST_TYPE, verdictProblem, type RoundRequestPayload, type Verdict } from './round-protocol.js';
 import { MAX_TIMEOUT_MS } from '../protocol/options.js';
 
@@ -124,19 +124,22 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
   }
 
   async #answer(signal: Signal): Promise<void> {
-    const base = { validatorId: this.coordinator.id, iteration: signal.iteration ?? 0, ownerId: signal.senderId, messageId: signal.messageId };
+    const iteration = signal.iteration ?? 0;
     const payload = parseRequestPayload(signal.payload);
     if (!payload) {
       const detail = 'not a round request: a validate signal carries {"round": <round id>, "task": <task>}';
+      const base = { validatorId: this.coordinator.id, iteration, ownerId: signal.senderId, messageId: signal.messageId };
       this.#refusals.note('not-a-round', { ...base }, `${detail}; answered failed`);
       emitSafely(this.#logger, 'request:refused', () => this.emit('request:refused', { ...base, detail }));
       await this.#store(signal, ANSWER_STATUS.failed, { error: detail });
       return;
     }
-    const event = { ...base, roundId: payload.round };
-    if (this.listenerCount('request:received') > 0) emitSafely(this.#logger, 'request:received', () => this.emit('request:received', event));
+    if (this.listenerCount('request:received') > 0) {
+      const event = this.#requestEvent(signal, payload.round, iteration);
+      emitSafely(this.#logger, 'request:received', () => this.emit('request:received', event));
+    }
     const started = performance.now();
-    const { verdict, failure: handlerFailure } = await this.#run(payload, signal, base.iteration);
+    const { verdict, failure: handlerFailure } = await this.#run(payload, signal, iteration);
     if (this.#stop.signal.aborted) return; // stopped while it worked: the request stays for the next instance
     let failure = handlerFailure;
     let stored = failure === undefined ? await this.#store(signal, ANSWER_STATUS.validated, verdict) : false;
@@ -144,14 +147,17 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
     if (failure !== undefined) stored = await this.#store(signal, ANSWER_STATUS.failed, { error: failure });
     if (stored !== true) return;
     this.#served += 1;
-    const answered = {
-      ...event,
-      status: failure === undefined ? ANSWER_STATUS.validated : ANSWER_STATUS.failed,
-      durationMs: performance.now() - started,
-      ...(failure === undefined ? { confidence: verdict?.confidence } : { error: failure }),
-    };
-    if (failure !== undefined) this.#logger.warn({ roundId: payload.round, iteration: base.iteration, ownerId: signal.senderId, error: failure }, 'validation failed; answered failed');
-    if (this.listenerCount('request:answered') > 0) emitSafely(this.#logger, 'request:answered', () => this.emit('request:answered', answered));
+    if (failure !== undefined) this.#logger.warn({ roundId: payload.round, iteration, ownerId: signal.senderId, error: failure }, 'validation failed; answered failed');
+    if (this.listenerCount('request:answered') > 0) {
+      const answered: RequestAnsweredEvent = { ...this.#requestEvent(signal, payload.round, iteration), status: failure === undefined ? ANSWER_STATUS.validated : ANSWER_STATUS.failed, durationMs: performance.now() - started };
+      if (failure === undefined) answered.confidence = verdict?.confidence;
+      else answered.error = failure;
+      emitSafely(this.#logger, 'request:answered', () => this.emit('request:answered', answered));
+    }
+  }
+
+  #requestEvent(signal: Signal, roundId: string, iteration: number): RequestEvent {
+    return { validatorId: this.coordinator.id, roundId, iteration, ownerId: signal.senderId, messageId: signal.messageId };
   }
 
   /**
@@ -162,8 +168,22 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
   async #run(payload: RoundRequestPayload, signal: Signal, iteration: number): Promise<{ verdict?: Verdict<D>; failure?: string }> {
     const leftMs = payload.deadline === undefined ? undefined : payload.deadline - this.coordinator.storeNow();
     if (leftMs !== undefined && leftMs <= 0) return { failure: `expired: round ${payload.round} ended ${-leftMs} ms before this validator took the request` };
-    const abort = new AbortController();
-    const request: ValidationRequest<T> = { roundId: payload.round, iteration, task: payload.task as T, ownerId: signal.senderId, messageId: signal.messageId, signal: abort.signal };
+    const stop = this.#stop.signal;
+    // The request's AbortSignal is made only when the handler reads it (most quick checks never do).
+    let abort: AbortController | undefined;
+    let ended = false;
+    const request: ValidationRequest<T> = {
+      roundId: payload.round,
+      iteration,
+      task: payload.task as T,
+      ownerId: signal.senderId,
+      messageId: signal.messageId,
+      get signal(): AbortSignal {
+        abort ??= new AbortController();
+        if (ended || stop.aborted) abort.abort();
+        return abort.signal;
+      },
+    };
     let returned: Verdict<D> | PromiseLike<Verdict<D>>;
     try {
       returned = this.#handler(request);
@@ -172,33 +192,40 @@ export class ConsensusValidator<T = unknown, D = unknown> extends EventEmitter<C
     }
     // A handler that answered at once needs no race (the common case of a quick check).
     if (!isPromiseLike(returned)) return judgeVerdict(returned);
-    // Aborted by stop() or at the deadline. Not AbortSignal.any: on Node 20 each one stays tied to
+    // Ends at stop() or at the deadline. Not AbortSignal.any: on Node 20 each one stays tied to
     // the long-lived stop signal, one per request.
-    const onStop = () => abort.abort();
-    this.#stop.signal.addEventListener('abort', onStop, { once: true });
-    const timer = leftMs === undefined ? undefined : setTimeout(onStop, Math.min(leftMs, MAX_TIMEOUT_MS));
+    let onEnd!: () => void;
+    const endedAt = new Promise<'ended'>((resolve) => {
+      onEnd = () => {
+        ended = true;
+        abort?.abort();
+        resolve('ended');
+      };
+    });
+    stop.addEventListener('abort', onEnd, { once: true });
+    const timer = leftMs === undefined ? undefined : setTimeout(onEnd, Math.min(leftMs, MAX_TIMEOUT_MS));
     try {
-      const ended = new Promise<'aborted'>((resolve) => abort.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
       const handled = Promise.resolve(returned).then(judgeVerdict, (error: unknown) => ({ failure: errorText(error) }));
-      const outcome = await Promise.race([handled, ended]);
-      if (outcome !== 'aborted') return outcome;
+      const outcome = await Promise.race([handled, endedAt]);
+      if (outcome !== 'ended') return outcome;
       return { failure: `expired: round ${payload.round} ended before the handler returned` };
     } finally {
       clearTimeout(timer);
-      this.#stop.signal.removeEventListener('abort', onStop);
+      stop.removeEventListener('abort', onEnd);
     }
   }
 
   /** Acknowledges with the answer, retrying while the store is unavailable; false when stopped first or it failed, the reason when the verdict is refused (not JSON, or over maxSignalBytes). */
   async #store(signal: Signal, status: string, result: unknown): Promise<boolean | string> {
     try {
-      const answer = () => this.coordinator.acknowledge(signal, { status, result });
-      // The retry policy only once storing failed in a way that may pass: the first try goes straight, as the owner's sends do.
-      await answer().catch((error: unknown) => {
+      try {
+        await this.coordinator.acknowledge(signal, { status, result });
+      } catch (error) {
+        // The retry policy only once storing failed in a way that may pass: the first try goes straight, as the owner's sends do.
         if (!(error instanceof RendezvousError && isRetryable(error.code)) || this.#stop.signal.aborted) throw error;
         this.#logger.warn({ delayMs: 0 }, RETRYING); // every failed try is said, the first one too
-        return this.#answerRetry.execute(answer, this.#stop.signal);
-      });
+        await this.#answerRetry.execute(() => this.coordinator.acknowledge(signal, { status, result }), this.#stop.signal);
+      }
       return true;
     } catch (error) {
       if (this.#stop.signal.aborted) return false;

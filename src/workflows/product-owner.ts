@@ -6,15 +6,16 @@ import { EventEmitter } from 'node:events';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { senderOfMessage, stampOfMessage } from '../core/ack-wait.js';
 import type { BlockingCoordinator } from '../core/coordinator.js';
+import type { SendOptions, SendResult } from '../core/outbox.js';
 import { emitSafely } from '../core/safe-emit.js';
 import { InboxFullError, isRetryable, RateLimitedError, RendezvousError, RoundTakenError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
 import { runConsensusLoop, type LoopRequest, type LoopResult } from './consensus-loop.js';
 import { decide, type MissingValidator, type ValidatorAnswer } from './decision.js';
-import type { ProductOwnerEvents, RoundAnswerEvent } from './events.js';
+import type { ProductOwnerEvents } from './events.js';
 import { checkRoundOptions, resolveRound, type ResolvedRound, type RoundOptions, type RoundRequest } from './round-options.js';
-import { readAnswer, REQUEST_TYPE, requestKey, type RoundRequestPayload } from './round-protocol.js';
+import { readAnswer, REQUEST_TYPE, type RoundRequestPayload } from './round-protocol.js';
 import type { RoundResult } from './round-result.js';
 
 /** What a product owner uses of its coordinator. */
@@ -80,26 +81,28 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     const started = performance.now();
     const deadline = started + round.timeoutMs;
     const payload: RoundRequestPayload<T> = { round: round.roundId, task: round.task, deadline: this.coordinator.storeNow() + round.timeoutMs };
-    // Ends the retries of sends still refused at the round's timeout (a timer only while sending).
-    const sendsEnd = new AbortController();
-    const sendTimer = setTimeout(() => sendsEnd.abort(), round.timeoutMs);
-    let sent: Sent[];
-    try {
-      sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, payload, sendsEnd.signal)));
-    } finally {
-      clearTimeout(sendTimer);
-    }
-    const resumed = sent.flatMap((s) => ('duplicate' in s && s.duplicate ? [s.validatorId] : []));
+    // One options object for every request of the round (they differ only in the receiver).
+    const options: SendOptions<RoundRequestPayload<T>> = { iteration: round.iteration, payload, idempotencyKey: round.idempotencyKey };
+    if (round.swarmId) options.swarmId = round.swarmId;
+    const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, options, deadline)));
+    const resumed: string[] = [];
+    for (const s of sent) if ('duplicate' in s && s.duplicate) resumed.push(s.validatorId);
     if (resumed.length > 0) this.#noteResume(round, sent);
-    this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });
+    if (this.listenerCount('round:started') > 0) {
+      this.#emit('round:started', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, validators: round.validators, resumed });
+    }
 
     let result: RoundResult<D>;
     try {
       const outcomes = await Promise.all(sent.map((s) => ('refused' in s ? s.refused : this.#collect<T, D>(round, s.validatorId, s.messageId, deadline))));
-      const answers = outcomes.filter((o): o is ValidatorAnswer<D> => 'answeredBy' in o);
-      const missing = outcomes.filter((o): o is MissingValidator => 'reason' in o);
-      const outcome = decide({ ...round, answers, missing });
-      result = { roundId: round.roundId, iteration: round.iteration, ...outcome, threshold: round.threshold, answers, missing, resumed, durationMs: performance.now() - started };
+      const answers: ValidatorAnswer<D>[] = [];
+      const missing: MissingValidator[] = [];
+      for (const outcome of outcomes) {
+        if ('answeredBy' in outcome) answers.push(outcome);
+        else missing.push(outcome);
+      }
+      const { decision, consensus, recommendations, reasoning } = decide({ validators: round.validators, answers, missing, threshold: round.threshold, consensus: round.consensus, onMissing: round.onMissing });
+      result = { roundId: round.roundId, iteration: round.iteration, decision, consensus, recommendations, reasoning, threshold: round.threshold, answers, missing, resumed, durationMs: performance.now() - started };
     } catch (error) {
       // The coordinator stopped, or the consensus function broke: no decision.
       this.#emit('round:failed', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, error });
@@ -113,28 +116,16 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   }
 
   /** Sends one validator its request, retrying what may pass until the round's deadline; a duplicate must be this owner's own. */
-  async #ask<T>(round: ResolvedRound<T>, validatorId: string, payload: RoundRequestPayload<T>, sendsEnd: AbortSignal): Promise<Sent> {
-    const options = { iteration: round.iteration, payload, idempotencyKey: requestKey(round.roundId, round.iteration), ...(round.swarmId ? { swarmId: round.swarmId } : {}) };
-    let result: Awaited<ReturnType<OwnerCoordinator['sendSignal']>>;
-    let lastFailure: unknown;
-    const send = () =>
-      this.coordinator.sendSignal(validatorId, REQUEST_TYPE, options).catch((error: unknown) => {
-        lastFailure = error;
-        throw error;
-      });
+  async #ask<T>(round: ResolvedRound<T>, validatorId: string, options: SendOptions<RoundRequestPayload<T>>, deadline: number): Promise<Sent> {
+    let result: SendResult;
     try {
       // The retry policy only once a send failed in a way that may pass: the first try goes straight.
-      result = await send().catch((error: unknown) => {
-        if (!(error instanceof RendezvousError && isRetryable(error.code))) throw error;
-        return this.#sendRetry.execute(send, sendsEnd);
-      });
+      result = await this.coordinator.sendSignal(validatorId, REQUEST_TYPE, options);
     } catch (error) {
-      // Still refused at the deadline (the retry was cancelled then: its last failure says why). A
-      // full inbox or a rate limit leaves that validator out; anything else (the store down, a
-      // task too big) ends the call, and running it again resumes.
-      const failure = sendsEnd.aborted && lastFailure !== undefined ? lastFailure : error;
-      if (!(failure instanceof InboxFullError || failure instanceof RateLimitedError)) throw failure;
-      return { validatorId, refused: { validatorId, reason: 'not_sent', detail: failure.message } };
+      if (!(error instanceof RendezvousError && isRetryable(error.code))) throw error;
+      const retried = await this.#sendAgain(validatorId, options, error, deadline);
+      if ('refused' in retried) return { validatorId, refused: retried.refused };
+      result = retried;
     }
     const { messageId, isDuplicate } = result;
     const firstOwner = senderOfMessage(messageId);
@@ -142,6 +133,34 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       throw new RoundTakenError(round.roundId, round.iteration, validatorId, firstOwner);
     }
     return { validatorId, messageId, duplicate: isDuplicate };
+  }
+
+  /**
+   * Sends a refused request again (cockatiel's retry) until it is taken or the round's deadline.
+   * Still refused then: a full inbox or a rate limit leaves that validator out; anything else (the
+   * store down, a task too big) ends the call, and running it again resumes.
+   */
+  async #sendAgain<T>(validatorId: string, options: SendOptions<RoundRequestPayload<T>>, firstFailure: unknown, deadline: number): Promise<SendResult | { refused: MissingValidator }> {
+    let lastFailure = firstFailure;
+    const sendsEnd = new AbortController();
+    const timer = setTimeout(() => sendsEnd.abort(), Math.max(1, deadline - performance.now()));
+    try {
+      return await this.#sendRetry.execute(
+        () =>
+          this.coordinator.sendSignal(validatorId, REQUEST_TYPE, options).catch((error: unknown) => {
+            lastFailure = error;
+            throw error;
+          }),
+        sendsEnd.signal,
+      );
+    } catch (error) {
+      // Cancelled at the deadline: the last failure says why it was still refused.
+      const failure = sendsEnd.signal.aborted ? lastFailure : error;
+      if (!(failure instanceof InboxFullError || failure instanceof RateLimitedError)) throw failure;
+      return { refused: { validatorId, reason: 'not_sent', detail: failure.message } };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A resumed round whose first requests are older than an ACK lives finds the answers given then gone: say so once. */
@@ -156,14 +175,21 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   /** Waits for one validator's answer until the round's deadline, and judges it. */
   async #collect<T, D>(round: ResolvedRound<T>, validatorId: string, messageId: string, deadline: number): Promise<ValidatorAnswer<D> | MissingValidator> {
     const timeoutMs = Math.max(1, Math.ceil(deadline - performance.now()));
-    const acks = await this.coordinator.waitForAcks([validatorId], messageId, { timeoutMs, ...(round.swarmId ? { swarmId: round.swarmId } : {}) });
+    const acks = await this.coordinator.waitForAcks([validatorId], messageId, round.swarmId ? { timeoutMs, swarmId: round.swarmId } : { timeoutMs });
     const ack = acks.get(validatorId);
     if (!ack) return { validatorId, reason: 'no_answer', messageId };
     const read = readAnswer<D>(ack);
-    const judged: ValidatorAnswer<D> | MissingValidator =
-      'verdict' in read ? { validatorId, answeredBy: ack.coordinatorId, ...read.verdict, messageId, answeredAt: ack.timestamp } : { validatorId, reason: read.reason, detail: read.detail, messageId };
-    const event: RoundAnswerEvent = { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, ...('answeredBy' in judged ? { answer: judged } : { refused: judged }) };
-    this.#emit('round:answer', event);
+    let judged: ValidatorAnswer<D> | MissingValidator;
+    if ('verdict' in read) {
+      const { confidence, recommendations, details } = read.verdict;
+      judged = { validatorId, answeredBy: ack.coordinatorId, confidence, recommendations, messageId, answeredAt: ack.timestamp };
+      if (details !== undefined) judged.details = details;
+    } else {
+      judged = { validatorId, reason: read.reason, detail: read.detail, messageId };
+    }
+    if (this.listenerCount('round:answer') > 0) {
+      this.#emit('round:answer', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, ...('answeredBy' in judged ? { answer: judged } : { refused: judged }) });
+    }
     return judged;
   }
 

@@ -5,7 +5,6 @@ import { assertId, assertIds } from '../protocol/ids.js';
 import { meanConfidence, type ConsensusFunction, type MissingPolicy } from './decision.js';
 import { assertRoundId, requestKey } from './round-protocol.js';
 
-
 export interface RoundOptions {
   /** PROCEED at or above it, DEFER below. Default 0.90. */
   threshold?: number;
@@ -33,6 +32,8 @@ export interface RoundRequest<T = unknown> extends RoundOptions {
 export interface ResolvedRound<T> {
   roundId: string;
   iteration: number;
+  /** Every request's idempotency key (`<roundId>.<iteration>`). */
+  idempotencyKey: string;
   validators: string[];
   task: T;
   swarmId: string | undefined;
@@ -45,11 +46,17 @@ export interface ResolvedRound<T> {
 export const DEFAULT_THRESHOLD = 0.9;
 
 export function resolveRound<T>(request: RoundRequest<T>, defaults: RoundOptions, blockingTimeoutMs: number): ResolvedRound<T> {
-  const merged: RoundOptions = { ...defaults, ...definedOnly(request) };
+  // A request's option left undefined keeps the owner's default.
+  const merged: RoundOptions = {
+    threshold: request.threshold ?? defaults.threshold,
+    consensus: request.consensus ?? defaults.consensus,
+    timeoutMs: request.timeoutMs ?? defaults.timeoutMs,
+    onMissing: request.onMissing ?? defaults.onMissing,
+  };
   assertRoundId(request.roundId);
   const iteration = request.iteration ?? 1;
   if (!Number.isSafeInteger(iteration) || iteration < 0) throw new InvalidConfigError(`iteration must be a non-negative integer, got ${String(iteration)}`, { iteration });
-  requestKey(request.roundId, iteration); // the key must fit the id rule before anything is sent
+  const idempotencyKey = requestKey(request.roundId, iteration); // checked before anything is sent
   assertIds(request.validators, 'coordinator id');
   if (request.validators.length === 0) throw new InvalidConfigError('a round needs at least one validator');
   if (new Set(request.validators).size !== request.validators.length) throw new InvalidConfigError('a validator is listed twice', { validators: request.validators });
@@ -58,6 +65,7 @@ export function resolveRound<T>(request: RoundRequest<T>, defaults: RoundOptions
   return {
     roundId: request.roundId,
     iteration,
+    idempotencyKey,
     validators: [...request.validators],
     task: request.task,
     swarmId: request.swarmId,
@@ -86,8 +94,4 @@ export function checkRoundOptions(options: RoundOptions, validators = Number.MAX
   if (!Number.isSafeInteger(quorum) || (quorum as number) < 1 || (quorum as number) > validators) {
     throw new InvalidConfigError(`onMissing must be 'escalate' or { quorum: n } with 1 <= n <= the number of validators, got ${JSON.stringify(onMissing)}`, { onMissing });
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

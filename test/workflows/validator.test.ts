@@ -167,6 +167,42 @@ test('a request past its round deadline is answered failed (expired) without run
   assert.equal(calls, 0);
 });
 
+test("the round's deadline aborts a working handler's signal, and the request is answered failed (expired)", async () => {
+  const { owner, serve } = await setup();
+  let aborted!: () => void;
+  const sawAbort = new Promise<void>((resolve) => (aborted = resolve));
+  const validator = await serve('v1', ({ signal }) => new Promise<never>(() => signal.addEventListener('abort', aborted, { once: true })));
+  const answered = once(validator, 'request:answered');
+  const round = await owner.runRound({ roundId: 'deadline', validators: ['v1'], task: 'x', timeoutMs: 150 });
+  assert.equal(round.decision, 'ESCALATE');
+  await sawAbort;
+  const [event] = await answered;
+  assert.equal(event.status, 'failed');
+  assert.equal(event.error, 'expired: round deadline ended before the handler returned');
+});
+
+test('a signal a handler first reads after stop() is already aborted', async () => {
+  const { owner, serve } = await setup();
+  let working!: () => void;
+  const started = new Promise<void>((resolve) => (working = resolve));
+  let resume!: () => void;
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  let read!: (aborted: boolean) => void;
+  const readAfterStop = new Promise<boolean>((resolve) => (read = resolve));
+  const validator = await serve('v1', async (request) => {
+    working();
+    await resumed;
+    read(request.signal.aborted); // the first read of the signal
+    return { confidence: 1 };
+  });
+  void owner.runRound({ roundId: 'late-read', validators: ['v1'], task: 'x', timeoutMs: 5_000 }).catch(() => undefined);
+  await started;
+  await validator.stop();
+  resume();
+  assert.equal(await readAfterStop, true);
+  assert.equal(validator.served, 0);
+});
+
 test("stop() does not wait for a handler that ignores its signal; the request stays for the next instance", async () => {
   const { owner, serve } = await setup();
   let working!: () => void;
