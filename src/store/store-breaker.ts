@@ -73,7 +73,9 @@ type Outcome<T> = { value: T } | { refused: unknown };
  * halfOpenAfterMs, doubling after each failed one up to maxHalfOpenAfterMs; the breaker is
  * half-open while it runs (operations still fail at once: none of them is held for it) and closes
  * when it is answered. The probe is timed here, not left to the next operation: the breaker closes
- * by itself in a process that makes no call, and a long blocking read is never the probe.
+ * by itself in a process that makes no call, and a long blocking read is never the probe. While
+ * closed, operations go straight to the store and the counter hears their outcomes (cockatiel's
+ * execute runs only for the failures that count): one promise per operation, not five.
  */
 export class StoreBreaker {
   readonly #deps: StoreBreakerDeps;
@@ -143,7 +145,32 @@ export class StoreBreaker {
     const policy = this.#policy;
     if (!policy) return call();
     if (this.#state !== 'closed') return Promise.reject(this.#openError(operation));
-    return this.#execute(policy, operation, call);
+    // Closed: straight to the store, with none of the policy's promises and result objects on the
+    // way; the counter hears each outcome as the policy's own execute would tell it.
+    return call().then(
+      (value) => {
+        this.#counter!.success();
+        return value;
+      },
+      (error: unknown) => this.#failed(policy, operation, error),
+    );
+  }
+
+  /**
+   * A call begun while closed failed. A refusal, a closed store or a caller's error is the store
+   * answering (the count starts again). "The store did not answer" goes through the policy while it
+   * is still closed, which counts it and opens at the threshold; once the breaker has opened, a
+   * failure of a call begun before is old news and counts for nothing (the probe says whether the
+   * store is back), and never waits for a probe under way.
+   */
+  #failed(policy: CircuitBreakerPolicy, operation: string, error: unknown): never | Promise<never> {
+    if (!(error instanceof StoreUnavailableError)) {
+      this.#counter!.success();
+      throw error;
+    }
+    this.#lastFailure = { operation, message: error.message, at: Date.now() };
+    if (policy !== this.#policy || this.#state !== 'closed') throw error;
+    return policy.execute(() => Promise.reject(error)) as Promise<never>;
   }
 
   async #execute<T>(policy: CircuitBreakerPolicy, operation: string, call: () => Promise<T>): Promise<T> {

@@ -179,6 +179,36 @@ describe('StoreBreaker', () => {
     }
   });
 
+  test('a call begun while closed that fails after the opening fails as itself: not counted, never held for the probe, never reopening a half-open breaker', async () => {
+    const { breaker, probe, run, close } = fakeStore();
+    try {
+      const failLater: (() => void)[] = [];
+      const begun = () => breaker.run('appendSignal', () => new Promise<never>((_, reject) => failLater.push(() => reject(unreachable()))));
+      const [whileOpen, whileHalfOpen] = [begun(), begun()];
+      probe.outcome = 'hold';
+      const opened = next(breaker, 'open');
+      await failTimes(run, THRESHOLD);
+      await opened;
+      const counted = breaker.snapshot().consecutiveFailures;
+      failLater[0]!();
+      await assert.rejects(whileOpen, StoreUnavailableError);
+      assert.equal(breaker.snapshot().consecutiveFailures, counted, 'a failure begun before the opening is not counted');
+
+      await next(breaker, 'half-open'); // the probe is under way, and held
+      failLater[1]!();
+      await assert.rejects(whileHalfOpen, StoreUnavailableError); // settled while the probe is held: it did not wait for it
+      assert.equal(breaker.state, 'half-open', 'the old failure did not reopen it');
+      const closed = next(breaker, 'closed');
+      probe.outcome = 'answer';
+      probe.release();
+      await closed;
+      assert.equal(breaker.snapshot().consecutiveFailures, 0);
+      assert.equal(breaker.snapshot().opened, 1);
+    } finally {
+      close();
+    }
+  });
+
   test('a failed probe opens it again with the delay doubled, up to maxHalfOpenAfterMs', async () => {
     const { breaker, probe, run, changes, close } = fakeStore();
     try {
