@@ -1,15 +1,16 @@
 import { atMost, below, type Row } from '../figures.js';
 import { runIdleFleet } from '../scenarios/idle-fleet.js';
-import { contextFor, cpuFigure, type BenchEnv } from './context.js';
+import { cpuFigure, type BenchEnv } from './context.js';
 
 /**
- * Rows 5 (metrics off), 5+m (on) and 8, from one idle fleet: heartbeat cost (commands/s, CPU,
- * CPU per heartbeat) and heap per coordinator.
+ * Rows 5 (metrics off), 5+m (on) and 8, from two idle fleets side by side (metrics off and on,
+ * each in a process of its own): heartbeat cost (commands/s, CPU, CPU per heartbeat) once warm,
+ * and heap per coordinator.
  */
 export async function fleetRows(env: BenchEnv): Promise<Row[]> {
   const counts = env.profile.fleet;
-  env.log(`  5, 8 idle fleet: ${counts.coordinators} coordinators, ${counts.windowMs} ms with metrics off and ${counts.windowMs} ms on, in alternating 5 s windows ...`);
-  const result = await runIdleFleet({ ...contextFor(env, 'fleet'), url: env.url }, counts);
+  env.log(`  5, 8 idle fleet: ${counts.coordinators} coordinators, metrics off and on, side by side in processes of their own: ${counts.warmupMs} ms of beats, then ${counts.windowMs} ms measured ...`);
+  const result = await runIdleFleet(env.secret, counts);
   const n = counts.coordinators.toLocaleString('en-US');
   const perBeat = atMost(40, 'µs');
   return [

@@ -1,19 +1,22 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Registry } from 'prom-client';
-import { BlockingCoordinator, createMetrics } from '../../src/index.js';
-import { callsBetween, CommandStats } from '../command-stats.js';
-import { settledHeapUsed } from '../gc.js';
-import type { ScenarioContext } from '../scenario.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { startRedis } from '../../test/support/redis-server.js';
 
 export interface FleetCounts {
   coordinators: number;
-  /** Time after the last initialize() before the window opens (half a heartbeat interval). */
+  /** Row 5m: time after the last initialize() before its windows open (half a heartbeat interval). */
   settleMs: number;
+  /**
+   * Row 5: beats before the window (V8 compiles the beat's code and settles its heap meanwhile):
+   * whole heartbeat intervals and a half, so that the window's edges fall between beat cycles.
+   */
+  warmupMs: number;
   /** The measured window of each side (metrics off, on): a whole number of heartbeat intervals. */
   windowMs: number;
 }
 
-/** What one side (metrics off or on) measured over its windows. */
+/** What one side (metrics off or on) measured over its window. */
 export interface FleetSide {
   windowMs: number;
   /** Redis commands per second (INFO commandstats delta, INFO itself excluded). */
@@ -21,9 +24,9 @@ export interface FleetSide {
   commandsByName: Record<string, number>;
   /** Heartbeats written: SET calls (one per beat; an idle coordinator writes nothing else with SET). */
   beats: number;
-  /** CPU time of this process over wall time, % of one core. */
+  /** CPU time of the fleet's process over wall time, % of one core. */
   cpuPercent: number;
-  /** CPU time of this process per heartbeat written, µs. */
+  /** CPU time of the fleet's process per heartbeat written, µs. */
   cpuUsPerBeat: number;
 }
 
@@ -37,76 +40,75 @@ export interface FleetResult {
   heapAfterBytes: number;
 }
 
-/** The default heartbeat interval: each window is whole intervals of it. */
-const HEARTBEAT_MS = 5_000;
+const FIXTURE = fileURLToPath(new URL('../fixtures/idle-fleet.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What bench/fixtures/idle-fleet.ts prints. */
+interface FleetReport {
+  wallMs: number;
+  cpuUs: number;
+  commandsByName: Record<string, number>;
+  heapBeforeBytes: number;
+  heapAfterBytes: number;
+}
 
 /**
- * 1,000 idle coordinators in this process (initialized, heartbeating at the default interval, not
- * waiting): their Redis commands, heartbeats and CPU in windows of one heartbeat interval, metrics
- * off and on taking turns (off, on, on, off, ...; on: createMetrics observing every coordinator and
- * the store), `windowMs` of each; then their heap with metrics off (every coordinator has beaten
- * several times by then).
+ * Two fleets of idle coordinators (initialized, heartbeating at the default interval, not
+ * waiting), metrics off and on (createMetrics observing every coordinator and the store from the
+ * start), each in a process and on a redis-server of its own, side by side: the same machine at
+ * the same time, each side's CPU and commands its own, and no switching of metrics under running
+ * code. Each beats for `warmupMs` first, then is measured for `windowMs`; the heap is the metrics-off
+ * side's.
  */
-export async function runIdleFleet(context: ScenarioContext & { url: string }, counts: FleetCounts): Promise<FleetResult> {
-  const stats = new CommandStats(context.url);
-  const heapBefore = settledHeapUsed();
-  const fleet: BlockingCoordinator[] = Array.from(
-    { length: counts.coordinators },
-    (_, i) => new BlockingCoordinator({ id: `bench-idle-${i}`, store: context.store, secret: context.secret, swarmId: context.swarmId }),
-  );
-  const metrics = createMetrics({ registry: new Registry() });
-  let unobserve: (() => void)[] = [];
-  const switchMetrics = (on: boolean) => {
-    for (const stop of unobserve) stop();
-    unobserve = on ? [metrics.observeStore(context.store), ...fleet.map((c) => metrics.observeCoordinator(c))] : [];
+export async function runIdleFleet(secret: string, counts: FleetCounts): Promise<FleetResult> {
+  const [off, on] = await Promise.all([runFleet(secret, counts, false), runFleet(secret, counts, true)]);
+  return {
+    coordinators: counts.coordinators,
+    off: sideOf(off),
+    on: sideOf(on),
+    heapBytesPerCoordinator: (off.heapAfterBytes - off.heapBeforeBytes) / counts.coordinators,
+    heapBeforeBytes: off.heapBeforeBytes,
+    heapAfterBytes: off.heapAfterBytes,
   };
-  const totals = { off: { cpuUs: 0, wallMs: 0, calls: new Map<string, number>() }, on: { cpuUs: 0, wallMs: 0, calls: new Map<string, number>() } };
+}
+
+async function runFleet(secret: string, counts: FleetCounts, metrics: boolean): Promise<FleetReport> {
+  const server = await startRedis();
   try {
-    await Promise.all(fleet.map((c) => c.start()));
-    await sleep(counts.settleMs);
-    const windows = Math.max(1, Math.round(counts.windowMs / HEARTBEAT_MS));
-    for (let w = 0; w < windows; w += 1) {
-      for (const side of w % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        switchMetrics(side === 'on');
-        settledHeapUsed(); // what the switch left (a thousand observers made or dropped) is collected before the window, not in it
-        const calls0 = await stats.read();
-        const cpu0 = process.cpuUsage();
-        const wall0 = performance.now();
-        await sleep(HEARTBEAT_MS);
-        const cpu = process.cpuUsage(cpu0);
-        const wallMs = performance.now() - wall0;
-        const calls = callsBetween(calls0, await stats.read());
-        const total = totals[side];
-        total.cpuUs += cpu.user + cpu.system;
-        total.wallMs += wallMs;
-        for (const [name, n] of calls) total.calls.set(name, (total.calls.get(name) ?? 0) + n);
-      }
-    }
-    switchMetrics(false);
-    const heapAfter = settledHeapUsed();
-    const sideOf = (t: (typeof totals)['off']): FleetSide => {
-      const all = [...t.calls.values()].reduce((sum, n) => sum + n, 0);
-      const beats = t.calls.get('set') ?? 0;
-      return {
-        windowMs: Math.round(t.wallMs),
-        commandsPerSec: all / (t.wallMs / 1_000),
-        commandsByName: Object.fromEntries(t.calls),
-        beats,
-        cpuPercent: (t.cpuUs / 1_000 / t.wallMs) * 100,
-        cpuUsPerBeat: beats > 0 ? t.cpuUs / beats : Number.NaN,
-      };
-    };
-    return {
-      coordinators: counts.coordinators,
-      off: sideOf(totals.off),
-      on: sideOf(totals.on),
-      heapBytesPerCoordinator: (heapAfter - heapBefore) / counts.coordinators,
-      heapBeforeBytes: heapBefore,
-      heapAfterBytes: heapAfter,
-    };
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        RENDEZVOUS_LOG_LEVEL: process.env.RENDEZVOUS_LOG_LEVEL ?? 'warn',
+        REDIS_URL: server.url,
+        SECRET: secret,
+        COORDINATORS: String(counts.coordinators),
+        METRICS: metrics ? 'on' : 'off',
+        WARMUP_MS: String(counts.warmupMs),
+        WINDOW_MS: String(counts.windowMs),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    const line = /^\{"type":"result".*\}$/m.exec(output)?.[0];
+    if (code !== 0 || line === undefined) throw new Error(`the idle fleet (metrics ${metrics ? 'on' : 'off'}) exited with ${String(code)} and no result`);
+    return JSON.parse(line) as FleetReport;
   } finally {
-    switchMetrics(false);
-    await Promise.allSettled(fleet.map((c) => c.stop()));
-    stats.close();
+    await server.stop();
   }
+}
+
+function sideOf(report: FleetReport): FleetSide {
+  const all = Object.values(report.commandsByName).reduce((sum, n) => sum + n, 0);
+  const beats = report.commandsByName.set ?? 0;
+  return {
+    windowMs: Math.round(report.wallMs),
+    commandsPerSec: all / (report.wallMs / 1_000),
+    commandsByName: report.commandsByName,
+    beats,
+    cpuPercent: (report.cpuUs / 1_000 / report.wallMs) * 100,
+    cpuUsPerBeat: beats > 0 ? report.cpuUs / beats : Number.NaN,
+  };
 }
