@@ -1,5 +1,5 @@
 import type { Ack } from '../protocol/ack.js';
-import { CoordinatorStoppedError } from '../protocol/errors.js';
+import { AbortedError, CoordinatorStoppedError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import type { InboxRef, InboxStore } from '../store/port.js';
 import type { AckFeed } from './ack-feed.js';
@@ -73,18 +73,24 @@ export class AckWaits {
   /**
    * Waits for verified ACKs of `messageId` (sent by `sender`, see senderOfMessage) from `ackerIds`: the notices pushed since the send (or,
    * when those are not all known, the ACK keys), then every notice pushed while it waits. Returns
-   * what arrived by the timeout, never throws for what did not.
+   * what arrived by the timeout, never throws for what did not. `cancel` (the caller's signal)
+   * ends it with AbortedError, the ACKs that arrived meanwhile discarded.
    */
-  async wait(ackerIds: readonly string[], messageId: string, timeoutMs: number, sender: InboxRef): Promise<Map<string, Ack>> {
+  async wait(ackerIds: readonly string[], messageId: string, timeoutMs: number, sender: InboxRef, cancel?: AbortSignal): Promise<Map<string, Ack>> {
     const { config, logger, stop, observer } = this.#deps;
-    const deadline = performance.now() + timeoutMs;
     const waiterId = this.#deps.own.coordinatorId;
+    if (cancel?.aborted) throw new AbortedError(waiterId, cancel.reason);
+    const deadline = performance.now() + timeoutMs;
     const use = this.#feeds.use(sender);
     const wait = new AckWait({ store: this.#deps.store, sender, waiterId, keyring: this.#deps.keys.current, config, logger, stop, onRejected: this.#onRejected }, ackerIds, messageId);
     this.#running.add(wait);
+    // Only for a caller's signal: the wait ends at its abort, a read or a feed still opening then not awaited.
+    let onCancel: (() => void) | undefined;
+    const cancelled = cancel && new Promise<undefined>((resolve) => cancel.addEventListener('abort', (onCancel = () => (wait.interrupt(), resolve(undefined))), { once: true }));
+    const orCancel = <V>(step: Promise<V>): Promise<V | undefined> => (cancelled ? Promise.race([step, cancelled]) : step);
     try {
       // The feed is open but for the first wait on another sender's messages: no extra turn then.
-      const feed = use.feed instanceof Promise ? await this.#feedBy(use.feed, deadline, messageId) : use.feed;
+      const feed = use.feed instanceof Promise ? await orCancel(this.#feedBy(use.feed, deadline, messageId)) : use.feed;
       const unwatch = feed?.watch(messageId, {
         notice: (notice) => wait.noticed(notice),
         gap: () => void wait.readMissingKeys(),
@@ -92,17 +98,19 @@ export class AckWaits {
       try {
         const soFar = feed?.noticesSoFar(messageId);
         if (soFar) for (const notice of soFar) wait.noticed(notice);
-        else await wait.readKeysUntil(deadline);
+        else await orCancel(wait.readKeysUntil(deadline));
         if (observer.waitsWatched) observer.waitStarted({ kind: 'acks', coordinatorId: waiterId, from: [...ackerIds], messageId });
-        await wait.complete(deadline);
+        if (!cancel?.aborted) await wait.complete(deadline);
       } finally {
         unwatch?.();
       }
       if (stop.aborted) throw new CoordinatorStoppedError(waiterId);
+      if (cancel?.aborted) throw new AbortedError(waiterId, cancel.reason);
       if (!wait.isComplete) await wait.readMissingKeys(performance.now() + FINAL_READ_MS);
       wait.end();
       return wait.acks;
     } finally {
+      if (onCancel) cancel?.removeEventListener('abort', onCancel);
       this.#running.delete(wait);
       use.release();
     }

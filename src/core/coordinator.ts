@@ -61,6 +61,8 @@ export interface AckWaitOptions {
   timeoutMs?: number;
   /** The swarm of the receivers (and of the message's sender), when it is not this coordinator's. */
   swarmId?: string;
+  /** Ends the wait with AbortedError (the ACKs stay in the store: a later wait finds them). */
+  signal?: AbortSignal;
 }
 
 export interface BlockOptions extends SignalFilter {
@@ -368,7 +370,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const started = this.#waitClock();
     let acks: Map<string, Ack>;
     try {
-      acks = await this.#ackWaits.wait(coordinatorIds, messageId, timeoutMs, sender);
+      acks = await this.#ackWaits.wait(coordinatorIds, messageId, timeoutMs, sender, options.signal);
     } catch (error) {
       if (started !== undefined) this.#waitEnded('acks', started, outcomeOf(error), 0);
       throw error;

@@ -18,6 +18,8 @@ export interface ImplementContext {
   feedback: string[];
   /** The previous round, when this iteration follows a DEFER. */
   previous?: RoundResult;
+  /** The loop's signal, when it was given one: long work should stop at its abort. */
+  signal?: AbortSignal;
 }
 
 export interface LoopRequest<T = unknown> extends RoundOptions {
@@ -30,6 +32,8 @@ export interface LoopRequest<T = unknown> extends RoundOptions {
   maxIterations?: number;
   /** The validators' swarm, when it is not the owner's. */
   swarmId?: string;
+  /** Ends the loop with AbortedError: between steps, or in the round under way (see RoundRequest.signal). */
+  signal?: AbortSignal;
 }
 
 export type LoopEnd = 'consensus' | 'escalated' | 'max_iterations';
@@ -48,6 +52,8 @@ export interface LoopDriver {
   runRound(round: RoundRequest): Promise<RoundResult>;
   onIteration(event: { loopId: string; iteration: number; feedback: string[]; validators: string[] }): void;
   onEnded(result: LoopResult): void;
+  /** The error the loop ends with when its signal aborts. */
+  aborted(reason: unknown): Error;
 }
 
 export async function runConsensusLoop<T>(request: LoopRequest<T>, driver: LoopDriver): Promise<LoopResult> {
@@ -59,10 +65,16 @@ export async function runConsensusLoop<T>(request: LoopRequest<T>, driver: LoopD
   const rounds: RoundResult[] = [];
   let previous: RoundResult | undefined;
   let validators = [...request.validators];
+  const { signal } = request;
   for (let iteration = 1; iteration <= maxIterations; iteration += 1) {
+    if (signal?.aborted) throw driver.aborted(signal.reason);
     const feedback = previous?.recommendations ?? [];
     driver.onIteration({ loopId, iteration, feedback, validators });
-    const task = await implement({ loopId, iteration, feedback, ...(previous ? { previous } : {}) });
+    const context: ImplementContext = { loopId, iteration, feedback };
+    if (previous) context.previous = previous;
+    if (signal) context.signal = signal;
+    const task = await implement(context);
+    if (signal?.aborted) throw driver.aborted(signal.reason);
     const round = await driver.runRound({ ...roundOptions, validators, roundId: loopId, iteration, task });
     validators = followReplacements(validators, round);
     rounds.push(round);

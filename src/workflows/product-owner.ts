@@ -5,10 +5,10 @@
 import { EventEmitter } from 'node:events';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { senderOfMessage, stampOfMessage } from '../core/ack-wait.js';
-import type { BlockingCoordinator } from '../core/coordinator.js';
+import type { AckWaitOptions, BlockingCoordinator } from '../core/coordinator.js';
 import type { SendOptions, SendResult } from '../core/outbox.js';
 import { emitSafely } from '../core/safe-emit.js';
-import { InboxFullError, isRetryable, RateLimitedError, RendezvousError, RoundTakenError } from '../protocol/errors.js';
+import { AbortedError, InboxFullError, isRetryable, RateLimitedError, RendezvousError, RoundTakenError } from '../protocol/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { defaultLogger } from '../store/default-logger.js';
 import { runConsensusLoop, type LoopRequest, type LoopResult } from './consensus-loop.js';
@@ -74,10 +74,13 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       runRound: (round) => this.runRound(round),
       onIteration: (event) => this.#emit('loop:iteration', { ownerId: this.coordinator.id, ...event }),
       onEnded: (result) => this.#emit('loop:ended', result),
+      aborted: (reason) => new AbortedError(this.coordinator.id, reason),
     });
   }
 
   async #run<T, D>(round: ResolvedRound<T>): Promise<RoundResult<D>> {
+    const { signal } = round;
+    if (signal?.aborted) throw new AbortedError(this.coordinator.id, signal.reason);
     const started = performance.now();
     const deadline = started + round.timeoutMs;
     const payload: RoundRequestPayload<T> = { round: round.roundId, task: round.task, deadline: this.coordinator.storeNow() + round.timeoutMs };
@@ -85,6 +88,8 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     const options: SendOptions<RoundRequestPayload<T>> = { iteration: round.iteration, payload, idempotencyKey: round.idempotencyKey };
     if (round.swarmId) options.swarmId = round.swarmId;
     const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, options, deadline)));
+    // Aborted while sending: what was sent stays (running the round again resumes it), no waiting.
+    if (signal?.aborted) throw new AbortedError(this.coordinator.id, signal.reason);
     const resumed: string[] = [];
     for (const s of sent) if ('duplicate' in s && s.duplicate) resumed.push(s.validatorId);
     if (resumed.length > 0) this.#noteResume(round, sent);
@@ -104,7 +109,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       const { decision, consensus, recommendations, reasoning } = decide({ validators: round.validators, answers, missing, threshold: round.threshold, consensus: round.consensus, onMissing: round.onMissing });
       result = { roundId: round.roundId, iteration: round.iteration, decision, consensus, recommendations, reasoning, threshold: round.threshold, answers, missing, resumed, durationMs: performance.now() - started };
     } catch (error) {
-      // The coordinator stopped, or the consensus function broke: no decision.
+      // The coordinator stopped, the caller aborted, or the consensus function broke: no decision.
       this.#emit('round:failed', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, error });
       throw error;
     }
@@ -123,7 +128,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       result = await this.coordinator.sendSignal(validatorId, REQUEST_TYPE, options);
     } catch (error) {
       if (!(error instanceof RendezvousError && isRetryable(error.code))) throw error;
-      const retried = await this.#sendAgain(validatorId, options, error, deadline);
+      const retried = await this.#sendAgain(validatorId, options, error, deadline, round.signal);
       if ('refused' in retried) return { validatorId, refused: retried.refused };
       result = retried;
     }
@@ -140,10 +145,12 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
    * Still refused then: a full inbox or a rate limit leaves that validator out; anything else (the
    * store down, a task too big) ends the call, and running it again resumes.
    */
-  async #sendAgain<T>(validatorId: string, options: SendOptions<RoundRequestPayload<T>>, firstFailure: unknown, deadline: number): Promise<SendResult | { refused: MissingValidator }> {
+  async #sendAgain<T>(validatorId: string, options: SendOptions<RoundRequestPayload<T>>, firstFailure: unknown, deadline: number, cancel: AbortSignal | undefined): Promise<SendResult | { refused: MissingValidator }> {
     let lastFailure = firstFailure;
     const sendsEnd = new AbortController();
-    const timer = setTimeout(() => sendsEnd.abort(), Math.max(1, deadline - performance.now()));
+    const end = () => sendsEnd.abort();
+    const timer = setTimeout(end, Math.max(1, deadline - performance.now()));
+    cancel?.addEventListener('abort', end, { once: true });
     try {
       return await this.#sendRetry.execute(
         () =>
@@ -154,12 +161,14 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
         sendsEnd.signal,
       );
     } catch (error) {
+      if (cancel?.aborted) throw new AbortedError(this.coordinator.id, cancel.reason);
       // Cancelled at the deadline: the last failure says why it was still refused.
       const failure = sendsEnd.signal.aborted ? lastFailure : error;
       if (!(failure instanceof InboxFullError || failure instanceof RateLimitedError)) throw failure;
       return { refused: { validatorId, reason: 'not_sent', detail: failure.message } };
     } finally {
       clearTimeout(timer);
+      cancel?.removeEventListener('abort', end);
     }
   }
 
@@ -175,7 +184,10 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
   /** Waits for one validator's answer until the round's deadline, and judges it. */
   async #collect<T, D>(round: ResolvedRound<T>, validatorId: string, messageId: string, deadline: number): Promise<ValidatorAnswer<D> | MissingValidator> {
     const timeoutMs = Math.max(1, Math.ceil(deadline - performance.now()));
-    const acks = await this.coordinator.waitForAcks([validatorId], messageId, round.swarmId ? { timeoutMs, swarmId: round.swarmId } : { timeoutMs });
+    const waitOptions: AckWaitOptions = { timeoutMs };
+    if (round.swarmId) waitOptions.swarmId = round.swarmId;
+    if (round.signal) waitOptions.signal = round.signal;
+    const acks = await this.coordinator.waitForAcks([validatorId], messageId, waitOptions);
     const ack = acks.get(validatorId);
     if (!ack) return { validatorId, reason: 'no_answer', messageId };
     const read = readAnswer<D>(ack);

@@ -27,6 +27,11 @@ export interface RoundRequest<T = unknown> extends RoundOptions {
   task: T;
   /** The validators' swarm, when it is not the owner's. */
   swarmId?: string;
+  /**
+   * Ends the round with AbortedError: no decision, no more sends or waiting. Requests already sent
+   * stay in the validators' inboxes; running the same round again resumes it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ResolvedRound<T> {
@@ -37,6 +42,7 @@ export interface ResolvedRound<T> {
   validators: string[];
   task: T;
   swarmId: string | undefined;
+  signal: AbortSignal | undefined;
   threshold: number;
   consensus: ConsensusFunction;
   timeoutMs: number;
@@ -69,6 +75,7 @@ export function resolveRound<T>(request: RoundRequest<T>, defaults: RoundOptions
     validators: [...request.validators],
     task: request.task,
     swarmId: request.swarmId,
+    signal: request.signal,
     threshold: merged.threshold ?? DEFAULT_THRESHOLD,
     consensus: merged.consensus ?? meanConfidence,
     timeoutMs: merged.timeoutMs ?? blockingTimeoutMs,

@@ -4,6 +4,7 @@ import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
 import { AckWaits } from '../../src/core/ack-waits.js';
 import { resolveCoordinatorOptions } from '../../src/core/coordinator-options.js';
+import { AbortedError } from '../../src/protocol/errors.js';
 import { Keyring } from '../../src/protocol/keyring.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
@@ -51,4 +52,25 @@ test('waits whose deadline passed before they could listen leave no listener beh
   assert.deepEqual(results.map((m) => m.size), Array(30).fill(0));
   await waits.close();
   assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+});
+
+test("waitForAcks ends at its caller's signal with AbortedError, leaves no listener on it, and a later wait still finds the ACK", { timeout: 10_000 }, async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  try {
+    const a = await c.start('coord-a');
+    const b = await c.start('coord-b');
+    const { messageId } = await a.sendSignal('coord-b', 'wake');
+    const controller = new AbortController();
+    const waiting = a.waitForAcks(['coord-b'], messageId, { timeoutMs: 60_000, signal: controller.signal });
+    controller.abort('changed my mind');
+    await assert.rejects(waiting, (error: unknown) => error instanceof AbortedError && error.code === 'RDV_ERR_ABORTED' && error.context.reason === 'changed my mind');
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+    await assert.rejects(a.waitForAcks(['coord-b'], messageId, { signal: controller.signal }), AbortedError, 'an aborted signal ends the wait at once');
+
+    await b.acknowledge(await b.blockUntilSignal({ timeoutMs: 5_000 }));
+    const acks = await a.waitForAcks(['coord-b'], messageId, { timeoutMs: 5_000, signal: new AbortController().signal });
+    assert.equal(acks.get('coord-b')?.coordinatorId, 'coord-b');
+  } finally {
+    await c.shutdownAll();
+  }
 });

@@ -34,6 +34,7 @@ test('a replaced validator is asked through its replacement in the next iteratio
       },
       onIteration: () => undefined,
       onEnded: () => undefined,
+      aborted: (reason) => new Error(`aborted: ${String(reason)}`),
     },
   );
   assert.deepEqual(asked, [
@@ -48,7 +49,7 @@ test('implement gets the previous round and its feedback; an ESCALATE round ends
   const contexts: unknown[] = [];
   const loop = await runConsensusLoop(
     { loopId: 'l', validators: ['v1'], implement: (context) => void contexts.push({ iteration: context.iteration, feedback: context.feedback, previous: context.previous?.iteration }) },
-    { runRound: async (round) => result(round, round.iteration === 1 ? 'DEFER' : 'ESCALATE'), onIteration: () => undefined, onEnded: () => undefined },
+    { runRound: async (round) => result(round, round.iteration === 1 ? 'DEFER' : 'ESCALATE'), onIteration: () => undefined, onEnded: () => undefined, aborted: () => new Error('aborted') },
   );
   assert.deepEqual(contexts, [
     { iteration: 1, feedback: [], previous: undefined },
@@ -56,4 +57,44 @@ test('implement gets the previous round and its feedback; an ESCALATE round ends
   ]);
   assert.deepEqual([loop.decision, loop.endedBy], ['ESCALATE', 'escalated']);
   assert.equal(loop.reasoning, 'iteration 2: ESCALATE');
+});
+
+test("the loop's signal reaches implement and the rounds; aborted between steps, the loop ends with the driver's error and runs nothing more", async () => {
+  const controller = new AbortController();
+  const rounds: (AbortSignal | undefined)[] = [];
+  const seen: (AbortSignal | undefined)[] = [];
+  const loop = runConsensusLoop(
+    {
+      loopId: 'l',
+      validators: ['v1'],
+      signal: controller.signal,
+      implement: ({ iteration, signal }) => {
+        seen.push(signal);
+        if (iteration === 2) controller.abort('operator'); // during the second implement step
+        return iteration;
+      },
+    },
+    {
+      runRound: async (round) => {
+        rounds.push(round.signal);
+        if (round.signal?.aborted) throw new Error('the round saw its signal aborted');
+        return result(round, 'DEFER');
+      },
+      onIteration: () => undefined,
+      onEnded: () => assert.fail('an aborted loop does not end with a result'),
+      aborted: (reason) => new Error(`aborted: ${String(reason)}`),
+    },
+  );
+  await assert.rejects(loop, /aborted: operator/);
+  assert.deepEqual(seen, [controller.signal, controller.signal]);
+  assert.deepEqual(rounds, [controller.signal], 'the round got the signal; none ran after the abort');
+
+  const already = new AbortController();
+  already.abort('before');
+  let implemented = 0;
+  await assert.rejects(
+    runConsensusLoop({ loopId: 'l', validators: ['v1'], signal: already.signal, implement: () => (implemented += 1) }, { runRound: async (round) => result(round, 'PROCEED'), onIteration: () => undefined, onEnded: () => undefined, aborted: (reason) => new Error(`aborted: ${String(reason)}`) }),
+    /aborted: before/,
+  );
+  assert.equal(implemented, 0);
 });

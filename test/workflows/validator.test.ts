@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, afterEach, test } from 'node:test';
-import { InvalidConfigError, InvalidIdError, StoreUnavailableError } from '../../src/protocol/errors.js';
+import { AbortedError, InvalidConfigError, InvalidIdError, StoreUnavailableError } from '../../src/protocol/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import { ConsensusValidator, type ValidationHandler } from '../../src/workflows/consensus-validator.js';
@@ -229,4 +229,36 @@ test("a handler's error longer than an ACK can carry is cut, and still answered 
   assert.deepEqual(result.missing.map((m) => m.reason), ['failed']);
   assert.ok(result.missing[0]!.detail!.length < 2_100, `cut to ${result.missing[0]!.detail!.length} characters`);
   assert.match(result.missing[0]!.detail!, /… \(50000 characters\)$/);
+});
+
+test("a round aborted by its caller's signal ends with AbortedError and round:failed; run again, it resumes without asking twice", { timeout: 20_000 }, async () => {
+  const { owner, serve } = await setup();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let asked = 0;
+  let working!: () => void;
+  const started = new Promise<void>((resolve) => (working = resolve));
+  await serve('v1', async () => {
+    asked += 1;
+    working();
+    await released;
+    return { confidence: 0.97 };
+  });
+  const failed = once(owner, 'round:failed');
+  const controller = new AbortController();
+  const round = owner.runRound({ roundId: 'cancel', validators: ['v1'], task: 'x', signal: controller.signal });
+  await started;
+  controller.abort('the task changed');
+  await assert.rejects(round, (error: unknown) => error instanceof AbortedError && error.context.reason === 'the task changed');
+  const [event] = await failed;
+  assert.ok(event.error instanceof AbortedError);
+
+  release(); // the validator answers the request it was working on
+  const resumed = await owner.runRound({ roundId: 'cancel', validators: ['v1'], task: 'x' });
+  assert.equal(resumed.decision, 'PROCEED');
+  assert.deepEqual(resumed.resumed, ['v1']);
+  assert.equal(asked, 1, 'the validator was asked once');
+
+  await assert.rejects(owner.runRound({ roundId: 'cancel-2', validators: ['v1'], task: 'x', signal: controller.signal }), AbortedError, 'an aborted signal sends nothing');
+  assert.equal(asked, 1);
 });
