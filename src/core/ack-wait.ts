@@ -127,7 +127,7 @@ export class AckWait {
   /** The ACK keys of those still missing, retried on failure until the deadline; a read still under way then is not awaited. */
   async readKeysUntil(deadline: number): Promise<void> {
     const { logger, stop } = this.#deps;
-    for (let failures = 1; !this.isComplete && !stop.aborted && performance.now() < deadline; failures += 1) {
+    for (let failures = 1; !this.isComplete && !this.#ended && !stop.aborted && performance.now() < deadline; failures += 1) {
       try {
         return void (await until(this.#readKeys(), deadline));
       } catch (error) {

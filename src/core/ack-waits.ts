@@ -110,6 +110,7 @@ export class AckWaits {
       wait.end();
       return wait.acks;
     } finally {
+      if (cancel?.aborted) wait.end(); // a read still retrying stops at its next turn
       if (onCancel) cancel?.removeEventListener('abort', onCancel);
       this.#running.delete(wait);
       use.release();
