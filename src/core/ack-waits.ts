@@ -107,10 +107,9 @@ export class AckWaits {
       if (stop.aborted) throw new CoordinatorStoppedError(waiterId);
       if (cancel?.aborted) throw new AbortedError(waiterId, cancel.reason);
       if (!wait.isComplete) await wait.readMissingKeys(performance.now() + FINAL_READ_MS);
-      wait.end();
       return wait.acks;
     } finally {
-      if (cancel?.aborted) wait.end(); // a read still retrying stops at its next turn
+      wait.end(); // returned, failed or cancelled: a read still under way or retrying changes nothing and stops at its next turn
       if (onCancel) cancel?.removeEventListener('abort', onCancel);
       this.#running.delete(wait);
       use.release();

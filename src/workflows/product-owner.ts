@@ -74,13 +74,13 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       runRound: (round) => this.runRound(round),
       onIteration: (event) => this.#emit('loop:iteration', { ownerId: this.coordinator.id, ...event }),
       onEnded: (result) => this.#emit('loop:ended', result),
-      aborted: (reason) => new AbortedError(this.coordinator.id, reason),
+      aborted: (reason) => this.#aborted(reason),
     });
   }
 
   async #run<T, D>(round: ResolvedRound<T>): Promise<RoundResult<D>> {
     const { signal } = round;
-    if (signal?.aborted) throw new AbortedError(this.coordinator.id, signal.reason);
+    if (signal?.aborted) throw this.#aborted(signal.reason);
     const started = performance.now();
     const deadline = started + round.timeoutMs;
     const payload: RoundRequestPayload<T> = { round: round.roundId, task: round.task, deadline: this.coordinator.storeNow() + round.timeoutMs };
@@ -89,7 +89,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
     if (round.swarmId) options.swarmId = round.swarmId;
     const sent = await Promise.all(round.validators.map((validatorId) => this.#ask(round, validatorId, options, deadline)));
     // Aborted while sending: what was sent stays (running the round again resumes it), no waiting.
-    if (signal?.aborted) throw new AbortedError(this.coordinator.id, signal.reason);
+    if (signal?.aborted) throw this.#aborted(signal.reason);
     const resumed: string[] = [];
     for (const s of sent) if ('duplicate' in s && s.duplicate) resumed.push(s.validatorId);
     if (resumed.length > 0) this.#noteResume(round, sent);
@@ -161,7 +161,7 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
         sendsEnd.signal,
       );
     } catch (error) {
-      if (cancel?.aborted) throw new AbortedError(this.coordinator.id, cancel.reason);
+      if (cancel?.aborted) throw this.#aborted(cancel.reason);
       // Cancelled at the deadline: the last failure says why it was still refused.
       const failure = sendsEnd.signal.aborted ? lastFailure : error;
       if (!(failure instanceof InboxFullError || failure instanceof RateLimitedError)) throw failure;
@@ -203,6 +203,11 @@ export class ProductOwner extends EventEmitter<ProductOwnerEvents> {
       this.#emit('round:answer', { ownerId: this.coordinator.id, roundId: round.roundId, iteration: round.iteration, ...('answeredBy' in judged ? { answer: judged } : { refused: judged }) });
     }
     return judged;
+  }
+
+  /** What a round or a loop ends with when its caller's signal aborts. */
+  #aborted(reason: unknown): AbortedError {
+    return new AbortedError(this.coordinator.id, reason);
   }
 
   #emit<E extends keyof ProductOwnerEvents>(event: E, ...args: ProductOwnerEvents[E]): void {
