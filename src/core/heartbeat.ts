@@ -3,6 +3,7 @@ import type { Logger } from '../protocol/logger.js';
 import type { HeartbeatWrite, LivenessStore } from '../store/port.js';
 import { logStoreFailure } from '../store/store-failure-log.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
+import { HeartbeatPump, type Beating } from './heartbeat-pump.js';
 import type { StoreClock } from './store-clock.js';
 
 export interface HeartbeatState {
@@ -27,14 +28,20 @@ export interface HeartbeatDeps {
 /**
  * Writes `blocking:heartbeat:<id>` every interval (with the key's TTL) and refreshes the swarm
  * registry, which outlives the key so a supervisor can still find a coordinator whose key expired.
- * Chained timeouts, not setInterval: a slow store never stacks beats.
+ * The first beat registers; the process's heartbeat pump for the store and interval sends the
+ * rest, with the other coordinators' beats (heartbeat-pump.ts): no timer of its own, and a slow
+ * store never stacks beats (a round waits for its beats).
  */
-export class HeartbeatLoop {
+const DONE = Promise.resolve();
+
+export class HeartbeatLoop implements Beating {
   readonly #deps: HeartbeatDeps;
   #sequence = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #pump: HeartbeatPump | undefined;
   /** The beat being written, if any: stop() waits for it, so no beat lands after a deregistration. */
   #ticking: Promise<void> | undefined;
+  /** The heartbeat of the beat being written, reported once it lands. */
+  #writing: Heartbeat | undefined;
   #stopped = false;
 
   constructor(deps: HeartbeatDeps) {
@@ -47,47 +54,56 @@ export class HeartbeatLoop {
     const { write, heartbeat } = this.#next();
     await this.#deps.store.register(write);
     this.#deps.onBeat(heartbeat);
-    this.#schedule();
+    if (this.#stopped || this.#pump) return;
+    this.#pump = HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs);
+    this.#pump.join(this);
   }
 
   /** Stops beating; settles once a beat being written has landed (or failed). */
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#pump?.leave(this);
+    this.#pump = undefined;
     await this.#ticking;
   }
 
   /**
-   * One Timeout for the loop's life, rearmed by refresh(): a fleet of a thousand coordinators
-   * allocates and links no new timer per beat.
+   * One beat (the pump's): syncs the clock if due, writes, reports. Never rejects: a failure is
+   * logged and reported through onFailure. Promise callbacks, not an async function: a fleet makes
+   * a thousand of these at once, and each async frame is one more object in flight.
    */
-  #schedule(): void {
-    if (this.#stopped) return;
-    if (this.#timer) this.#timer.refresh();
-    else this.#timer = setTimeout(this.#onTimer, this.#deps.config.heartbeatIntervalMs);
+  beat(): Promise<void> {
+    if (this.#stopped) return DONE;
+    const { clock, config, store } = this.#deps;
+    let writing: Promise<void>;
+    try {
+      writing = clock.isStale(config.clockSyncIntervalMs) ? clock.sync(store).then(this.#write) : this.#write();
+    } catch (error) {
+      writing = Promise.reject(error);
+    }
+    return (this.#ticking = writing.then(this.#landed, this.#failed));
   }
 
-  readonly #onTimer = (): void => {
-    this.#ticking = this.#tick();
+  readonly #write = (): Promise<void> => {
+    if (this.#stopped) return DONE; // stopped while the clock synced
+    const { write, heartbeat } = this.#next();
+    this.#writing = heartbeat;
+    return this.#deps.store.beat(write);
   };
 
-  async #tick(): Promise<void> {
-    const { store, clock, config } = this.#deps;
-    try {
-      if (clock.isStale(config.clockSyncIntervalMs)) await clock.sync(store);
-      if (this.#stopped) return;
-      const { write, heartbeat } = this.#next();
-      await store.beat(write);
-      this.#deps.onBeat(heartbeat);
-    } catch (error) {
-      logStoreFailure(this.#deps.logger, { err: error }, 'heartbeat failed');
-      this.#deps.onFailure(error);
-    } finally {
-      this.#ticking = undefined;
-      this.#schedule();
-    }
-  }
+  readonly #landed = (): void => {
+    const heartbeat = this.#writing;
+    this.#writing = undefined;
+    this.#ticking = undefined;
+    if (heartbeat) this.#deps.onBeat(heartbeat);
+  };
+
+  readonly #failed = (error: unknown): void => {
+    this.#writing = undefined;
+    this.#ticking = undefined;
+    logStoreFailure(this.#deps.logger, { err: error }, 'heartbeat failed');
+    this.#deps.onFailure(error);
+  };
 
   #next(): { write: HeartbeatWrite; heartbeat: Heartbeat } {
     const { clock, config, coordinatorId, swarmId } = this.#deps;

@@ -8,8 +8,8 @@ import type { RedisContext } from './redis-context.js';
 
 /** Registry entries read per ZRANGE, so a big swarm never holds Redis long. */
 const REGISTRY_PAGE = 1_000;
-/** How long a heartbeat may wait for others to share its write: a beat is every 5 s, its TTL 90 s. */
-const BEAT_BATCH_MS = 20;
+/** How long a registering beat may wait for others to share its write (a fleet starting together). */
+const REGISTER_BATCH_MS = 20;
 const ignore = (): void => undefined;
 
 /**
@@ -18,15 +18,21 @@ const ignore = (): void => undefined;
  */
 export class RedisLiveness implements Operations<LivenessStore> {
   readonly #redis: RedisContext;
-  /** Heartbeats of this process's coordinators due within BEAT_BATCH_MS go in one write. */
+  /** The beats of one turn in one write: the heartbeat pump sends a chunk of the fleet's beats at once. */
   readonly #beats: CallBatch<HeartbeatWrite, true>;
+  /** First beats made within REGISTER_BATCH_MS go in one write. */
+  readonly #registers: CallBatch<HeartbeatWrite, true>;
   readonly #beatFailed = (error: unknown): never => {
     throw this.#redis.typedError('beat', error);
+  };
+  readonly #registerFailed = (error: unknown): never => {
+    throw this.#redis.typedError('register', error);
   };
 
   constructor(redis: RedisContext) {
     this.#redis = redis;
-    this.#beats = new CallBatch((batch) => redis.call('beat', () => this.#beatBatch(batch)), () => 'all', BEAT_BATCH_MS);
+    this.#beats = new CallBatch((batch) => redis.call('beat', () => this.#beatBatch(batch)), () => 'all');
+    this.#registers = new CallBatch((batch) => redis.call('register', () => this.#beatBatch(batch)), () => 'all', REGISTER_BATCH_MS);
   }
 
   beat(hb: HeartbeatWrite): Promise<void> {
@@ -34,7 +40,7 @@ export class RedisLiveness implements Operations<LivenessStore> {
   }
 
   register(hb: HeartbeatWrite): Promise<void> {
-    return this.beat(hb);
+    return this.#registers.add(hb).then(ignore, this.#registerFailed);
   }
 
   deregister(swarmId: string, coordinatorId: string): Promise<void> {
