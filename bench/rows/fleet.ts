@@ -1,5 +1,5 @@
-import { atMost, below, type Row } from '../figures.js';
-import { runIdleFleet } from '../scenarios/idle-fleet.js';
+import { atMost, below, type Figure, type Row } from '../figures.js';
+import { runIdleFleet, type WindowCollections } from '../scenarios/idle-fleet.js';
 import { cpuFigure, type BenchEnv } from './context.js';
 
 /**
@@ -22,6 +22,7 @@ export async function fleetRows(env: BenchEnv): Promise<Row[]> {
         { metric: 'Redis', unit: 'commands/s', ours: result.off.commandsPerSec },
         { metric: 'CPU', unit: '% of a core', ours: result.off.cpuPercent, decimals: 2, target: below(2, '% of a core') },
         cpuFigure(result.off.cpuUsPerBeat, undefined, 'heartbeat', perBeat),
+        ...collections(result.off.gc),
       ],
       details: { ...counts, ...result.off },
     },
@@ -32,6 +33,7 @@ export async function fleetRows(env: BenchEnv): Promise<Row[]> {
       figures: [
         { metric: 'CPU', unit: '% of a core', ours: result.on.cpuPercent, decimals: 2 },
         cpuFigure(result.on.cpuUsPerBeat, undefined, 'heartbeat', perBeat),
+        ...collections(result.on.gc),
       ],
       details: { ...counts, ...result.on },
     },
@@ -42,5 +44,13 @@ export async function fleetRows(env: BenchEnv): Promise<Row[]> {
       figures: [{ metric: 'heap', unit: 'KB per coordinator', ours: result.heapBytesPerCoordinator / 1_024, decimals: 1, target: below(50, 'KB') }],
       details: { heapBeforeBytes: result.heapBeforeBytes, heapAfterBytes: result.heapAfterBytes },
     },
+  ];
+}
+
+/** The window's major collections beside the figure: most of what one run reads above another. */
+function collections(gc: WindowCollections): Figure[] {
+  return [
+    { metric: 'major GCs in the window', unit: 'count', ours: gc.major },
+    { metric: 'their main-thread pauses', unit: 'ms', ours: gc.majorMs, decimals: 1 },
   ];
 }

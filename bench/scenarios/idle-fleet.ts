@@ -28,6 +28,15 @@ export interface FleetSide {
   cpuPercent: number;
   /** CPU time of the fleet's process per heartbeat written, µs. */
   cpuUsPerBeat: number;
+  /** The window's garbage collections: major (mark-compact) and minor (scavenges and the rest), with their main-thread pauses, ms. */
+  gc: WindowCollections;
+}
+
+export interface WindowCollections {
+  major: number;
+  majorMs: number;
+  minor: number;
+  minorMs: number;
 }
 
 export interface FleetResult {
@@ -50,6 +59,7 @@ interface FleetReport {
   commandsByName: Record<string, number>;
   heapBeforeBytes: number;
   heapAfterBytes: number;
+  gc: WindowCollections;
 }
 
 /**
@@ -110,5 +120,6 @@ function sideOf(report: FleetReport): FleetSide {
     beats,
     cpuPercent: (report.cpuUs / 1_000 / report.wallMs) * 100,
     cpuUsPerBeat: beats > 0 ? report.cpuUs / beats : Number.NaN,
+    gc: report.gc,
   };
 }
