@@ -16,13 +16,17 @@ const pumps = new WeakMap<object, Map<number, HeartbeatPump>>();
  * every interval, the members beat a chunk at a time, each chunk once the one before it has
  * landed. A fleet started together would otherwise beat together, a timer and a write each in the
  * same millisecond, all in flight at once: a young-generation collection in that burst copies (and
- * soon promotes) everything the whole fleet has in flight. Chunk by chunk, it finds one chunk's.
+ * often promotes) everything the whole fleet has in flight. Chunk by chunk, it finds one chunk's
+ * (docs/performance.md, sixth pass).
  */
 export class HeartbeatPump {
   readonly #intervalMs: number;
   readonly #members = new Set<Beating>();
   readonly #onEmpty: () => void;
   #timer: NodeJS.Timeout | undefined;
+  /** Registering beats under way (admit), and those waiting for one of them to end. */
+  #admitted = 0;
+  readonly #admitting: (() => void)[] = [];
   /** performance.now() when the round under way began, if one is. */
   #roundStartedAt: number | undefined;
 
@@ -44,6 +48,24 @@ export class HeartbeatPump {
       byInterval.set(intervalMs, (pump = made));
     }
     return pump;
+  }
+
+  /**
+   * Runs a registering beat, at most CHUNK at a time. A fleet started together would otherwise
+   * have every first beat in flight at once, and V8, seeing the write path's objects all survive
+   * collections, allocates them in the old generation from then on (allocation-site
+   * pretenuring): every later beat's garbage would wait for a major collection.
+   */
+  async admit(register: () => Promise<void>): Promise<void> {
+    if (this.#admitted < CHUNK) this.#admitted += 1;
+    else await new Promise<void>((resolve) => this.#admitting.push(resolve)); // handed its slot by the one ending
+    try {
+      await register();
+    } finally {
+      const next = this.#admitting.shift();
+      if (next) next();
+      else this.#admitted -= 1;
+    }
   }
 
   /** Beats `member` from the next round on (at most an interval away). */

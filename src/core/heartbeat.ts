@@ -25,6 +25,8 @@ export interface HeartbeatDeps {
   onFailure(error: unknown): void;
 }
 
+const DONE = Promise.resolve();
+
 /**
  * Writes `blocking:heartbeat:<id>` every interval (with the key's TTL) and refreshes the swarm
  * registry, which outlives the key so a supervisor can still find a coordinator whose key expired.
@@ -32,8 +34,6 @@ export interface HeartbeatDeps {
  * rest, with the other coordinators' beats (heartbeat-pump.ts): no timer of its own, and a slow
  * store never stacks beats (a round waits for its beats).
  */
-const DONE = Promise.resolve();
-
 export class HeartbeatLoop implements Beating {
   readonly #deps: HeartbeatDeps;
   #sequence = 0;
@@ -51,10 +51,16 @@ export class HeartbeatLoop implements Beating {
   /** Registers the coordinator with a first beat, then keeps beating. */
   async start(): Promise<void> {
     this.#stopped = false; // a retried initialize() starts it again
-    const { write, heartbeat } = this.#next();
-    await this.#deps.store.register(write);
-    this.#deps.onBeat(heartbeat);
+    const pump = HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs);
+    let registered: Heartbeat | undefined;
+    await pump.admit(async () => {
+      const { write, heartbeat } = this.#next();
+      await this.#deps.store.register(write);
+      registered = heartbeat;
+    });
+    this.#deps.onBeat(registered!);
     if (this.#stopped || this.#pump) return;
+    // Asked again: the pump that admitted it is forgotten if its members all left meanwhile.
     this.#pump = HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs);
     this.#pump.join(this);
   }

@@ -11,14 +11,12 @@ interface Waiting<I, O> {
  * Coalesces calls into one Redis call per group (one hash slot), so N operations cost one write
  * and one reply instead of N: by default the calls made in the same turn (before the next
  * microtask checkpoint: a `Promise.all` of sends, or the ACKs of several pushes read in one socket
- * read), a lone call going one microtask later; with `delayMs`, those made within that many ms
- * (heartbeats, whose timing does not matter to the ms). Each entry's outcome is its own: `run`
- * returns an Error for an entry that failed, and only that caller sees it.
+ * read), a lone call going one microtask later. Each entry's outcome is its own: `run` returns
+ * an Error for an entry that failed, and only that caller sees it.
  */
 export class CallBatch<I, O> {
   readonly #run: (inputs: I[]) => Promise<unknown[]>;
   readonly #groupOf: (input: I) => string;
-  readonly #delayMs: number;
   /**
    * The calls of this turn: the first group's apart from the rest, because nearly every turn has
    * one group, and a Map filled and cleared every turn allocates a new table each time.
@@ -28,10 +26,9 @@ export class CallBatch<I, O> {
   #others: Map<string, Waiting<I, O>[]> | undefined;
   #scheduled = false;
 
-  constructor(run: (inputs: I[]) => Promise<unknown[]>, groupOf: (input: I) => string, delayMs = 0) {
+  constructor(run: (inputs: I[]) => Promise<unknown[]>, groupOf: (input: I) => string) {
     this.#run = run;
     this.#groupOf = groupOf;
-    this.#delayMs = delayMs;
   }
 
   add(input: I): Promise<O> {
@@ -40,8 +37,7 @@ export class CallBatch<I, O> {
       this.#waitingIn(group).push({ input, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      if (this.#delayMs === 0) queueMicrotask(this.#flushNow);
-      else setTimeout(this.#flushNow, this.#delayMs);
+      queueMicrotask(this.#flushNow);
     });
   }
 

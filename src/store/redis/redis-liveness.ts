@@ -8,8 +8,6 @@ import type { RedisContext } from './redis-context.js';
 
 /** Registry entries read per ZRANGE, so a big swarm never holds Redis long. */
 const REGISTRY_PAGE = 1_000;
-/** How long a registering beat may wait for others to share its write (a fleet starting together). */
-const REGISTER_BATCH_MS = 20;
 const ignore = (): void => undefined;
 
 /**
@@ -18,9 +16,11 @@ const ignore = (): void => undefined;
  */
 export class RedisLiveness implements Operations<LivenessStore> {
   readonly #redis: RedisContext;
-  /** The beats of one turn in one write: the heartbeat pump sends a chunk of the fleet's beats at once. */
+  /**
+   * The beats (first beats) of one turn in one write: the heartbeat pump sends a chunk of the
+   * fleet's beats at once, and lets a chunk's worth of first beats be under way at once.
+   */
   readonly #beats: CallBatch<HeartbeatWrite, true>;
-  /** First beats made within REGISTER_BATCH_MS go in one write. */
   readonly #registers: CallBatch<HeartbeatWrite, true>;
   readonly #beatFailed = (error: unknown): never => {
     throw this.#redis.typedError('beat', error);
@@ -32,7 +32,7 @@ export class RedisLiveness implements Operations<LivenessStore> {
   constructor(redis: RedisContext) {
     this.#redis = redis;
     this.#beats = new CallBatch((batch) => redis.call('beat', () => this.#beatBatch(batch)), () => 'all');
-    this.#registers = new CallBatch((batch) => redis.call('register', () => this.#beatBatch(batch)), () => 'all', REGISTER_BATCH_MS);
+    this.#registers = new CallBatch((batch) => redis.call('register', () => this.#beatBatch(batch)), () => 'all');
   }
 
   beat(hb: HeartbeatWrite): Promise<void> {
