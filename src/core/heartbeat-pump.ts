@@ -53,8 +53,9 @@ export class HeartbeatPump {
   /**
    * Runs a registering beat, at most CHUNK at a time. A fleet started together would otherwise
    * have every first beat in flight at once, and V8, seeing the write path's objects all survive
-   * collections, allocates them in the old generation from then on (allocation-site
-   * pretenuring): every later beat's garbage would wait for a major collection.
+   * collections, can allocate them in the old generation from then on (allocation-site
+   * pretenuring): later beats' garbage then waits for a major collection (docs/performance.md,
+   * sixth pass).
    */
   async admit(register: () => Promise<void>): Promise<void> {
     if (this.#admitted < CHUNK) this.#admitted += 1;
