@@ -56,17 +56,18 @@ const DONE = Promise.resolve();
  */
 export class Hooks {
   readonly #commands: Partial<Record<HookName, string>>;
-  readonly #enabled: boolean;
   readonly #timeoutMs: number;
   readonly #logger: Logger;
-  readonly #baseEnv: NodeJS.ProcessEnv;
-  readonly #queue: BoundedQueue;
-  readonly #drops: ThrottledReport;
+  /**
+   * What running hooks takes (their base environment, queue and drop report), made only when a
+   * hook can run: hooks are off by default, and a fleet's idle coordinators then keep none of it.
+   */
+  readonly #runner: { baseEnv: NodeJS.ProcessEnv; queue: BoundedQueue; drops: ThrottledReport } | undefined;
   #dropped = 0;
 
   constructor(options: HookOptions, logger: Logger) {
     const env = options.env ?? process.env;
-    this.#enabled = options.enabled ?? readEnvVariable(env, ENABLE_HOOKS) === true;
+    const enabled = options.enabled ?? readEnvVariable(env, ENABLE_HOOKS) === true;
     this.#timeoutMs = options.timeoutMs ?? hookDefaults.timeoutMs;
     const maxConcurrent = options.maxConcurrent ?? hookDefaults.maxConcurrent;
     const maxQueued = options.maxQueued ?? hookDefaults.maxQueued;
@@ -75,26 +76,30 @@ export class Hooks {
     positiveWhole('hooks.maxQueued', maxQueued, 0);
     assertNoSecretNames(options.passEnv ?? [], 'hooks.passEnv');
     this.#logger = logger;
-    this.#baseEnv = childEnv({ pass: options.passEnv, from: env });
-    this.#queue = new BoundedQueue(maxConcurrent, maxQueued);
-    this.#drops = new ThrottledReport(
-      ({ counts }) => this.#logger.warn({ dropped: counts, maxConcurrent, maxQueued }, 'hook runs dropped: the hook queue was full (counts since the last report)'),
-      DROP_REPORT_INTERVAL_MS,
-    );
     const names: HookName[] = ['on_blocking_start', 'on_blocking_timeout', 'on_signal_received', 'on_coordinator_dead', 'on_escalation'];
     this.#commands = Object.fromEntries(names.flatMap((name) => {
       const command = options.commands?.[name] ?? env[`HOOK_${name.toUpperCase()}`];
       return command ? [[name, command]] : [];
     }));
+    this.#runner = enabled && Object.keys(this.#commands).length > 0
+      ? {
+          baseEnv: childEnv({ pass: options.passEnv, from: env }),
+          queue: new BoundedQueue(maxConcurrent, maxQueued),
+          drops: new ThrottledReport(
+            ({ counts }) => this.#logger.warn({ dropped: counts, maxConcurrent, maxQueued }, 'hook runs dropped: the hook queue was full (counts since the last report)'),
+            DROP_REPORT_INTERVAL_MS,
+          ),
+        }
+      : undefined;
   }
 
   /** Whether run(name) would start anything: a wait with no hook to run builds no variables. */
   wants(name: HookName): boolean {
-    return this.#enabled && this.#commands[name] !== undefined;
+    return this.#runner !== undefined && this.#commands[name] !== undefined;
   }
 
   get metrics(): HookMetrics {
-    return { started: this.#queue.started, dropped: this.#dropped };
+    return { started: this.#runner?.queue.started ?? 0, dropped: this.#dropped };
   }
 
   /**
@@ -104,14 +109,15 @@ export class Hooks {
    */
   run(name: HookName, variables: HookVariables | (() => HookVariables)): Promise<void> {
     const command = this.#commands[name];
-    if (!this.#enabled || !command) return DONE;
-    const env: NodeJS.ProcessEnv = { ...this.#baseEnv, HOOK: name };
+    const runner = this.#runner; // made only when hooks are enabled and some hook has a command
+    if (!runner || !command) return DONE;
+    const env: NodeJS.ProcessEnv = { ...runner.baseEnv, HOOK: name };
     for (const [key, value] of Object.entries(typeof variables === 'function' ? variables() : variables)) if (value !== undefined) env[key] = Array.isArray(value) ? value.join(',') : String(value);
-    const running = this.#queue.offer(() => this.#spawn(name, command, env));
+    const running = runner.queue.offer(() => this.#spawn(name, command, env));
     if (running) return running;
     this.#dropped += 1;
-    this.#drops.add(name);
-    this.#drops.flush();
+    runner.drops.add(name);
+    runner.drops.flush();
     return DONE;
   }
 
