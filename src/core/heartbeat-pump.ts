@@ -57,11 +57,11 @@ export class HeartbeatPump {
    * pretenuring): later beats' garbage then waits for a major collection (docs/performance.md,
    * sixth pass).
    */
-  async admit(register: () => Promise<void>): Promise<void> {
+  async admit<T>(register: () => Promise<T>): Promise<T> {
     if (this.#admitted < CHUNK) this.#admitted += 1;
     else await new Promise<void>((resolve) => this.#admitting.push(resolve)); // handed its slot by the one ending
     try {
-      await register();
+      return await register();
     } finally {
       const next = this.#admitting.shift();
       if (next) next();

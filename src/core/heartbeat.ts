@@ -51,14 +51,12 @@ export class HeartbeatLoop implements Beating {
   /** Registers the coordinator with a first beat, then keeps beating. */
   async start(): Promise<void> {
     this.#stopped = false; // a retried initialize() starts it again
-    const pump = HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs);
-    let registered: Heartbeat | undefined;
-    await pump.admit(async () => {
+    const registered = await HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs).admit(async () => {
       const { write, heartbeat } = this.#next();
       await this.#deps.store.register(write);
-      registered = heartbeat;
+      return heartbeat;
     });
-    this.#deps.onBeat(registered!);
+    this.#deps.onBeat(registered);
     if (this.#stopped || this.#pump) return;
     // Asked again: the pump that admitted it is forgotten if its members all left meanwhile.
     this.#pump = HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs);

@@ -17,22 +17,17 @@ const ignore = (): void => undefined;
 export class RedisLiveness implements Operations<LivenessStore> {
   readonly #redis: RedisContext;
   /**
-   * The beats (first beats) of one turn in one write: the heartbeat pump sends a chunk of the
+   * The beats (first beats too) of one turn in one write: the heartbeat pump sends a chunk of the
    * fleet's beats at once, and lets a chunk's worth of first beats be under way at once.
    */
   readonly #beats: CallBatch<HeartbeatWrite, true>;
-  readonly #registers: CallBatch<HeartbeatWrite, true>;
   readonly #beatFailed = (error: unknown): never => {
     throw this.#redis.typedError('beat', error);
-  };
-  readonly #registerFailed = (error: unknown): never => {
-    throw this.#redis.typedError('register', error);
   };
 
   constructor(redis: RedisContext) {
     this.#redis = redis;
     this.#beats = new CallBatch((batch) => redis.call('beat', () => this.#beatBatch(batch)), () => 'all');
-    this.#registers = new CallBatch((batch) => redis.call('register', () => this.#beatBatch(batch)), () => 'all');
   }
 
   beat(hb: HeartbeatWrite): Promise<void> {
@@ -40,7 +35,7 @@ export class RedisLiveness implements Operations<LivenessStore> {
   }
 
   register(hb: HeartbeatWrite): Promise<void> {
-    return this.#registers.add(hb).then(ignore, this.#registerFailed);
+    return this.beat(hb);
   }
 
   deregister(swarmId: string, coordinatorId: string): Promise<void> {
