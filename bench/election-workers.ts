@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { TS_CHILD_ARGS } from './build/child-args.js';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +14,7 @@ export class ElectionWorker {
   workerId = '';
 
   private constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    this.child = spawn(process.execPath, [...TS_CHILD_ARGS, FIXTURE], {
       cwd: ROOT,
       env: { ...process.env, RENDEZVOUS_LOG_LEVEL: 'error', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

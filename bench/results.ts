@@ -10,6 +10,8 @@ export interface RunInfo {
   redis: string;
   bullmq: string;
   logLevel: string;
+  /** What the rows loaded: the build (dist/, what users run) or the source under tsx. */
+  library: string;
   /** 1-minute load average of the machine when the run started and ended (other work on the 2 cores skews figures). */
   loadAverage: { start: number; end?: number };
   /** Wall time of the whole run, s. */

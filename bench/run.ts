@@ -81,6 +81,9 @@ function bullmqVersion(): string {
   return (require('bullmq/package.json') as { version: string }).version;
 }
 
+/** bench/build/register.mjs maps the source to the build; without it the rows run src/ under tsx. */
+const library = (): string => (import.meta.resolve('../src/index.js').includes('/dist/') ? 'the build (dist/)' : 'the source under tsx (src/)');
+
 const loadAverage = (): number => Math.round(os.loadavg()[0]! * 100) / 100;
 
 /** Row order: by the issue's number, a row's embedded-store variant after the Redis ones. */
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
       redis: await redisVersion(server.url),
       bullmq: bullmqVersion(),
       logLevel: process.env.RENDEZVOUS_LOG_LEVEL ?? 'info',
+      library: library(),
       loadAverage: { start: loadAverage() },
     };
     const store = await createStore({ url: server.url });
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
   console.log(`rendezvous benchmark (${profile.name} run), ${info.date}`);
   console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.platform} ${machine.release} ${machine.arch}, ${machine.totalMemoryGiB} GiB`);
   console.log(`node ${info.node}, redis ${info.redis} (private server on loopback), bullmq ${info.bullmq}, log level ${info.logLevel}`);
+  console.log(`library: ${info.library}`);
   console.log(`load average (1 min) at start ${info.loadAverage.start}, at end ${info.loadAverage.end}; run took ${info.durationSec} s`);
   console.log('both measured in this run on the same redis-server; ratio = rendezvous ÷ BullMQ (below 1 is better for times, above 1 for rates)');
   console.log('');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { TS_CHILD_ARGS } from '../build/child-args.js';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createStore, type CoordinatorEscalatedEvent } from '../../src/index.js';
@@ -33,7 +34,7 @@ export async function runEscalation(url: string, secret: string, counts: Escalat
   try {
     for (let round = 0; round < counts.rounds; round++) {
       const id = `doomed-${round}`;
-      const agent = spawn(process.execPath, ['--import', 'tsx', AGENT, '--id', id, '--swarm', swarm], {
+      const agent = spawn(process.execPath, [...TS_CHILD_ARGS, AGENT, '--id', id, '--swarm', swarm], {
         env: { ...process.env, STORE_SPEC: JSON.stringify({ url }), SECRET: secret, RENDEZVOUS_LOG_LEVEL: 'error' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

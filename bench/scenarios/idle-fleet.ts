@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { TS_CHILD_ARGS } from '../build/child-args.js';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../../test/support/redis-server.js';
@@ -85,7 +86,7 @@ export async function runIdleFleet(secret: string, counts: FleetCounts): Promise
 async function runFleet(secret: string, counts: FleetCounts, metrics: boolean): Promise<FleetReport> {
   const server = await startRedis();
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    const child = spawn(process.execPath, [...TS_CHILD_ARGS, FIXTURE], {
       cwd: ROOT,
       env: {
         ...process.env,
