@@ -34,7 +34,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     fanIn: { warmup: 300, measured: 2_000 },
     burst: { inFlight: 50, warmup: 200, rounds: 1_000 },
     throughput: { pairs: 100, bullmqConcurrency: 50, warmupMs: 1_000, windowMs: 5_000 },
-    fleet: { coordinators: 1_000, settleMs: 2_500, warmupMs: 47_500, windowMs: 60_000 },
+    fleet: { coordinators: 1_000, settleMs: 2_500, warmupMs: 87_500, windowMs: 60_000 },
     failover: { workers: 3, failovers: 5, leaseMs: 1_000 },
     cleanup: { stale: 10_000, live: 10 },
     settled: { roundTrips: 10_000, payloadBytes: 64 * 1_024 },

@@ -29,6 +29,7 @@ import type { RejectionEvent } from './rejection-event.js';
 import { resolveKeyring, type KeyringSlot, type SecretOptions } from './secrets.js';
 import { compileFilter, type CompiledFilter, type SignalFilter } from './signal-filter.js';
 import { emitSafely } from './safe-emit.js';
+import { StartGate } from './start-gate.js';
 import { StoreClock, type LocalClock } from './store-clock.js';
 
 /** The store roles a coordinator uses: any `Store` has them. */
@@ -191,13 +192,16 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   /** Syncs the store clock, opens the inbox (reading what a crashed predecessor left unacknowledged), registers and starts heartbeats. Idempotent. */
   start(): Promise<void> {
     if (this.#lifecycle === 'stopped' || this.#stopping) return Promise.reject(new CoordinatorStoppedError(this.id));
-    this.#starting ??= this.#begin();
+    if (!this.#starting) {
+      this.#lifecycle = 'starting';
+      this.#starting = StartGate.of(this.#store).admit(() => this.#begin(), this.#stop.signal);
+    }
     return this.#starting;
   }
 
   async #begin(): Promise<void> {
-    this.#lifecycle = 'starting';
     try {
+      if (this.#stop.signal.aborted) throw new CoordinatorStoppedError(this.id); // stopped while it waited its turn
       await this.#clock.sync(this.#store);
       this.#stamps.startAfterNow();
       await this.#store.ensureInbox(this.#own, this.config.signalTtlMs);
@@ -410,7 +414,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   async #halt(): Promise<void> {
     const wasStarted = this.#lifecycle !== 'new';
-    this.#stop.abort(); // a start() under way stops after its catch-up's current entry
+    this.#stop.abort(new CoordinatorStoppedError(this.id)); // a start() waiting its turn ends now, one under way after its catch-up's current entry
     await this.#starting?.catch(() => undefined);
     this.#lifecycle = 'stopped';
     await this.#heartbeat.stop(); // a beat in flight lands before the deregistration, never after it

@@ -24,9 +24,6 @@ export class HeartbeatPump {
   readonly #members = new Set<Beating>();
   readonly #onEmpty: () => void;
   #timer: NodeJS.Timeout | undefined;
-  /** Registering beats under way (admit), and those waiting for one of them to end. */
-  #admitted = 0;
-  readonly #admitting: (() => void)[] = [];
   /** performance.now() when the round under way began, if one is. */
   #roundStartedAt: number | undefined;
 
@@ -48,25 +45,6 @@ export class HeartbeatPump {
       byInterval.set(intervalMs, (pump = made));
     }
     return pump;
-  }
-
-  /**
-   * Runs a registering beat, at most CHUNK at a time. A fleet started together would otherwise
-   * have every first beat in flight at once, and V8, seeing the write path's objects all survive
-   * collections, can allocate them in the old generation from then on (allocation-site
-   * pretenuring): later beats' garbage then waits for a major collection (docs/performance.md,
-   * sixth pass).
-   */
-  async admit<T>(register: () => Promise<T>): Promise<T> {
-    if (this.#admitted < CHUNK) this.#admitted += 1;
-    else await new Promise<void>((resolve) => this.#admitting.push(resolve)); // handed its slot by the one ending
-    try {
-      return await register();
-    } finally {
-      const next = this.#admitting.shift();
-      if (next) next();
-      else this.#admitted -= 1;
-    }
   }
 
   /** Beats `member` from the next round on (at most an interval away). */

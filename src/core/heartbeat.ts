@@ -51,14 +51,10 @@ export class HeartbeatLoop implements Beating {
   /** Registers the coordinator with a first beat, then keeps beating. */
   async start(): Promise<void> {
     this.#stopped = false; // a retried initialize() starts it again
-    const registered = await HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs).admit(async () => {
-      const { write, heartbeat } = this.#next();
-      await this.#deps.store.register(write);
-      return heartbeat;
-    });
-    this.#deps.onBeat(registered);
+    const { write, heartbeat } = this.#next();
+    await this.#deps.store.register(write);
+    this.#deps.onBeat(heartbeat);
     if (this.#stopped || this.#pump) return;
-    // Asked again: the pump that admitted it is forgotten if its members all left meanwhile.
     this.#pump = HeartbeatPump.of(this.#deps.store, this.#deps.config.heartbeatIntervalMs);
     this.#pump.join(this);
   }
