@@ -254,7 +254,7 @@ async function burstRow(env: BenchEnv): Promise<Row> {
 /** Row 5m: the idle fleet of row 5, its CPU with metrics on and off, in alternating windows of whole heartbeat intervals. */
 async function fleetRow(env: BenchEnv): Promise<Row> {
   const counts = env.profile.fleet;
-  const blocks = Math.min(4, Math.max(2, Math.round(counts.windowMs / HEARTBEAT_MS)));
+  const blocks = Math.min(4, Math.max(2, Math.round((counts.windows * counts.windowMs) / HEARTBEAT_MS)));
   env.log(`  5m idle fleet, metrics on and off: ${counts.coordinators} coordinators, ${blocks} windows of ${HEARTBEAT_MS} ms each ...`);
   const context = contextFor(env, 'fleet-metrics');
   const fleet = Array.from({ length: counts.coordinators }, (_, i) => new BlockingCoordinator({ id: `bench-idle-m${i}`, store: env.store, secret: context.secret, swarmId: context.swarmId }));

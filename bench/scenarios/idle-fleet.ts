@@ -3,22 +3,23 @@ import { TS_CHILD_ARGS } from '../build/child-args.js';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../../test/support/redis-server.js';
+import { percentile } from '../stats.js';
 
 export interface FleetCounts {
   coordinators: number;
   /** Row 5m: time after the last initialize() before its windows open (half a heartbeat interval). */
   settleMs: number;
-  /**
-   * Row 5: beats before the window (V8 compiles the beat's code and settles its heap meanwhile):
-   * whole heartbeat intervals and a half, so that the window's edges fall between beat cycles.
-   */
+  /** Row 5: beats before the first window: whole heartbeat intervals and a half, so that windows' edges fall between beat cycles. */
   warmupMs: number;
-  /** The measured window of each side (metrics off, on): a whole number of heartbeat intervals. */
+  /** Row 5: windows measured one after another on each side (metrics off, on); the row's figure is their median (an odd count). */
+  windows: number;
+  /** Each window: a whole number of heartbeat intervals. */
   windowMs: number;
 }
 
-/** What one side (metrics off or on) measured over its window. */
+/** What one side (metrics off or on) measured over its windows. */
 export interface FleetSide {
+  /** All windows together. */
   windowMs: number;
   /** Redis commands per second (INFO commandstats delta, INFO itself excluded). */
   commandsPerSec: number;
@@ -27,9 +28,13 @@ export interface FleetSide {
   beats: number;
   /** CPU time of the fleet's process over wall time, % of one core. */
   cpuPercent: number;
-  /** CPU time of the fleet's process per heartbeat written, µs. */
+  /** CPU time of the fleet's process per heartbeat written, µs: the median window's (steady state: a one-off collection falls in one window). */
   cpuUsPerBeat: number;
-  /** The window's garbage collections: major (mark-compact) and minor (scavenges and the rest), with their main-thread pauses, ms. */
+  /** The same over all windows together: what a fleet's first minutes cost, one-off collections included. */
+  cpuUsPerBeatAll: number;
+  /** Each window's CPU per heartbeat, µs, in order. */
+  cpuUsPerBeatByWindow: number[];
+  /** The windows' garbage collections: major (mark-compact) and minor (scavenges and the rest), with their main-thread pauses, ms. */
   gc: WindowCollections;
 }
 
@@ -53,14 +58,19 @@ export interface FleetResult {
 const FIXTURE = fileURLToPath(new URL('../fixtures/idle-fleet.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** What bench/fixtures/idle-fleet.ts prints. */
-interface FleetReport {
+/** One window as bench/fixtures/idle-fleet.ts prints it. */
+interface WindowReport {
   wallMs: number;
   cpuUs: number;
   commandsByName: Record<string, number>;
+  gc: WindowCollections;
+}
+
+/** What bench/fixtures/idle-fleet.ts prints. */
+interface FleetReport {
+  windows: WindowReport[];
   heapBeforeBytes: number;
   heapAfterBytes: number;
-  gc: WindowCollections;
 }
 
 /**
@@ -68,8 +78,8 @@ interface FleetReport {
  * waiting), metrics off and on (createMetrics observing every coordinator and the store from the
  * start), each in a process and on a redis-server of its own, side by side: the same machine at
  * the same time, each side's CPU and commands its own, and no switching of metrics under running
- * code. Each beats for `warmupMs` first, then is measured for `windowMs`; the heap is the metrics-off
- * side's.
+ * code. Each beats for `warmupMs` first, then is measured over `windows` windows of `windowMs`; the
+ * heap is the metrics-off side's.
  */
 export async function runIdleFleet(secret: string, counts: FleetCounts): Promise<FleetResult> {
   const [off, on] = await Promise.all([runFleet(secret, counts, false), runFleet(secret, counts, true)]);
@@ -96,6 +106,7 @@ async function runFleet(secret: string, counts: FleetCounts, metrics: boolean): 
         COORDINATORS: String(counts.coordinators),
         METRICS: metrics ? 'on' : 'off',
         WARMUP_MS: String(counts.warmupMs),
+        WINDOWS: String(counts.windows),
         WINDOW_MS: String(counts.windowMs),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -111,16 +122,30 @@ async function runFleet(secret: string, counts: FleetCounts, metrics: boolean): 
   }
 }
 
+const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0);
+
 function sideOf(report: FleetReport): FleetSide {
-  const all = Object.values(report.commandsByName).reduce((sum, n) => sum + n, 0);
-  const beats = report.commandsByName.set ?? 0;
+  const { windows } = report;
+  const commandsByName: Record<string, number> = {};
+  for (const window of windows) for (const [name, n] of Object.entries(window.commandsByName)) commandsByName[name] = (commandsByName[name] ?? 0) + n;
+  const wallMs = sum(windows.map((w) => w.wallMs));
+  const cpuUs = sum(windows.map((w) => w.cpuUs));
+  const beats = commandsByName.set ?? 0;
+  const byWindow = windows.map((w) => (w.commandsByName.set ? w.cpuUs / w.commandsByName.set : Number.NaN));
   return {
-    windowMs: Math.round(report.wallMs),
-    commandsPerSec: all / (report.wallMs / 1_000),
-    commandsByName: report.commandsByName,
+    windowMs: Math.round(wallMs),
+    commandsPerSec: sum(Object.values(commandsByName)) / (wallMs / 1_000),
+    commandsByName,
     beats,
-    cpuPercent: (report.cpuUs / 1_000 / report.wallMs) * 100,
-    cpuUsPerBeat: beats > 0 ? report.cpuUs / beats : Number.NaN,
-    gc: report.gc,
+    cpuPercent: (cpuUs / 1_000 / wallMs) * 100,
+    cpuUsPerBeat: percentile([...byWindow].sort((a, b) => a - b), 50),
+    cpuUsPerBeatAll: beats > 0 ? cpuUs / beats : Number.NaN,
+    cpuUsPerBeatByWindow: byWindow.map((us) => Math.round(us * 10) / 10),
+    gc: {
+      major: sum(windows.map((w) => w.gc.major)),
+      majorMs: sum(windows.map((w) => w.gc.majorMs)),
+      minor: sum(windows.map((w) => w.gc.minor)),
+      minorMs: sum(windows.map((w) => w.gc.minorMs)),
+    },
   };
 }
