@@ -59,7 +59,7 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/idle-fleet.ts', import.meta.u
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** One window as bench/fixtures/idle-fleet.ts prints it. */
-interface WindowReport {
+export interface WindowReport {
   wallMs: number;
   cpuUs: number;
   commandsByName: Record<string, number>;

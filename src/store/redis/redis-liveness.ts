@@ -18,7 +18,7 @@ export class RedisLiveness implements Operations<LivenessStore> {
   readonly #redis: RedisContext;
   /**
    * The beats (first beats too) of one turn in one write: the heartbeat pump sends a chunk of the
-   * fleet's beats at once, and lets a chunk's worth of first beats be under way at once.
+   * fleet's beats at once, and a fleet's starts (its first beats) run 64 at a time (start-gate.ts).
    */
   readonly #beats: CallBatch<HeartbeatWrite, true>;
   readonly #beatFailed = (error: unknown): never => {
