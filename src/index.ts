@@ -53,6 +53,7 @@ export {
 export type { SecretOptions } from './core/secrets.js';
 export type { SendOptions, SendResult } from './core/outbox.js';
 export type { ForgedRecordEvent } from './core/forged-record.js';
+export type { HeldLimitEvent } from './core/held-limit.js';
 export type { AckOptions } from './core/inbox.js';
 export type { WaitDescription, WaitEndedEvent, WaitOutcome, SignalSentEvent, SignalDelivery } from './core/coordinator-observer.js';
 export type { CoordinatorMetrics } from './core/coordinator-metrics.js';

@@ -13,6 +13,8 @@ export interface CoordinatorMetrics {
   acksRejected: Partial<Record<RejectionReason, number>>;
   /** Idempotency and ACK records found in the store that no holder of the secret wrote: not believed. */
   forgedRecords: number;
+  /** Times the inbox reached the most signals it holds in memory, pending or handed out (`held:limit`). */
+  heldLimitReached: number;
   waitTimeouts: number;
   heartbeats: number;
   heartbeatFailures: number;
@@ -28,6 +30,7 @@ export function emptyMetrics(): CoordinatorMetrics {
     acksReceived: 0,
     acksRejected: {},
     forgedRecords: 0,
+    heldLimitReached: 0,
     waitTimeouts: 0,
     heartbeats: 0,
     heartbeatFailures: 0,

@@ -1,5 +1,6 @@
 import type { Signal } from '../protocol/signal.js';
 import type { ForgedRecordEvent } from './forged-record.js';
+import type { HeldLimitEvent } from './held-limit.js';
 import type { RejectionEvent } from './rejection-event.js';
 
 /** A wait in progress, as `wait:started` reports it (used by tests and by deadlock detection). */
@@ -49,6 +50,8 @@ export interface CoordinatorObserver {
   rejected(event: RejectionEvent): void;
   /** A record in the store was not written by a holder of the secret: not believed, written anew. */
   forgedRecord(event: ForgedRecordEvent): void;
+  /** The inbox reached the most signals it holds of one kind (reported once, until below half again). */
+  heldLimit(event: HeldLimitEvent): void;
   /** A wait began: from here on, what it waits for is seen. */
   waitStarted(wait: WaitDescription): void;
   /** Whether anyone hears of waits starting: when not, a wait builds no description. */

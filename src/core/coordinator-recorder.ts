@@ -18,6 +18,7 @@ export interface CoordinatorRecorder {
   signalReceived(type: string, latencyMs: number): void;
   rejected(kind: 'signal' | 'ack', reason: string): void;
   forgedRecord(): void;
+  heldLimit(held: 'pending' | 'handed_out'): void;
   ackSent(): void;
   heartbeat(): void;
   heartbeatFailed(error: unknown): void;
@@ -46,6 +47,10 @@ class FanOut implements CoordinatorRecorder {
 
   forgedRecord(): void {
     for (const r of this.#all) r.forgedRecord();
+  }
+
+  heldLimit(held: 'pending' | 'handed_out'): void {
+    for (const r of this.#all) r.heldLimit(held);
   }
 
   ackSent(): void {

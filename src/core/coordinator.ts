@@ -15,6 +15,7 @@ import { AckWaits } from './ack-waits.js';
 import type { CoordinatorObserver, SignalDelivery, SignalSentEvent, WaitDescription, WaitEndedEvent, WaitOutcome } from './coordinator-observer.js';
 import { ATTACH_RECORDER, RecorderSlot, type CoordinatorRecorder } from './coordinator-recorder.js';
 import type { ForgedRecordEvent } from './forged-record.js';
+import type { HeldLimitEvent } from './held-limit.js';
 import { ThrottledLog } from '../protocol/throttled-log.js';
 import { MAX_TIMEOUT_MS } from '../protocol/options.js';
 import { resolveCoordinatorOptions, type CoordinatorConfig } from './coordinator-options.js';
@@ -82,6 +83,8 @@ export interface CoordinatorEvents {
   'message:rejected': [event: RejectionEvent];
   /** A record in the store (idempotency or ACK) that no holder of the secret wrote: not believed, written anew. */
   'record:forged': [event: ForgedRecordEvent];
+  /** The inbox reached the most signals it holds in memory, pending or handed out (once, until below half again). */
+  'held:limit': [event: HeldLimitEvent];
   heartbeat: [heartbeat: Heartbeat];
   'heartbeat:failed': [error: unknown];
   /** A wait began: from here on, what it waits for is seen (used by tests and deadlock detection). */
@@ -361,6 +364,16 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /**
+   * The signal with this messageId that reached this coordinator and is not acknowledged yet, as
+   * the inbox holds it (pending, or returned by a wait): what acknowledging by id needs, such as
+   * the CLI agent's `ack MESSAGE_ID`. Undefined once acknowledged, for one never received, and for
+   * one of the oldest handed out and forgotten past the inbox's limits (`held:limit`).
+   */
+  unacknowledgedSignal(messageId: string): Signal | undefined {
+    return this.#inbox.held(messageId);
+  }
+
+  /**
    * Waits for verified ACKs of `messageId` from `coordinatorIds`; returns those that arrived by the
    * timeout (never throws for missing ones). Any coordinator may wait on any message: a sender
    * whose send was a duplicate waits on the messageId it was given back.
@@ -524,6 +537,17 @@ class CoordinatorEventSink implements CoordinatorObserver {
     this.#recorders.current?.forgedRecord();
     this.#warnings.note(`forged:${event.kind}`, { ...event }, `forged ${event.kind === 'ack' ? 'ACK' : 'idempotency'} record in the store (not written by a holder of the secret): not believed, written anew`);
     emitSafely(this.#logger, 'record:forged', () => this.#coordinator.emit('record:forged', event));
+  }
+
+  heldLimit(event: HeldLimitEvent): void {
+    this.#metrics.heldLimitReached += 1;
+    this.#recorders.current?.heldLimit(event.held);
+    const what =
+      event.held === 'pending'
+        ? 'inbox holds the most signals no wait has taken (by count or maxHeldBytes); leaving newer ones in the store'
+        : 'inbox holds the most signals handed out and never acknowledged (by count or maxHeldBytes); forgetting the oldest, which a later catch-up delivers again';
+    this.#logger.warn({ ...event }, what);
+    emitSafely(this.#logger, 'held:limit', () => this.#coordinator.emit('held:limit', event));
   }
 
   /** Says what the throttled log held back. */

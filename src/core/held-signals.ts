@@ -21,8 +21,9 @@ export class HeldSignals {
   /** What each held signal weighs (the characters of its stored body), and the pending ones together. */
   readonly #sizes = new Map<string, number>();
   #pendingBytes = 0;
-  /** Handed out by a wait, not yet acknowledged; messageId -> signal. */
+  /** Handed out by a wait, not yet acknowledged; messageId -> signal, oldest hand-out first. */
   readonly #handedOut = new Map<string, Signal>();
+  #handedOutBytes = 0;
   /** Entry ids held in #pending or #handedOut, each with its signal's messageId. */
   readonly #entryIds = new Map<string, string>();
   readonly #settledEntryIds = new Map<string, string>();
@@ -38,6 +39,15 @@ export class HeldSignals {
   /** The characters of the pending signals' stored bodies (bytes, for the ASCII JSON signals are). */
   get pendingBytes(): number {
     return this.#pendingBytes;
+  }
+
+  /** Handed out by a wait and not yet acknowledged: how many, and their stored bodies' characters. */
+  get handedOutCount(): number {
+    return this.#handedOut.size;
+  }
+
+  get handedOutBytes(): number {
+    return this.#handedOutBytes;
   }
 
   /**
@@ -73,9 +83,11 @@ export class HeldSignals {
   takeMatching(filter: CompiledFilter): Signal | undefined {
     for (const [messageId, signal] of this.#pending) {
       if (!matches(filter, signal)) continue;
+      const bytes = this.#sizes.get(messageId) ?? 0;
       this.#pending.delete(messageId);
-      this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;
+      this.#pendingBytes -= bytes;
       this.#handedOut.set(messageId, signal);
+      this.#handedOutBytes += bytes;
       return signal;
     }
     return undefined;
@@ -86,16 +98,23 @@ export class HeldSignals {
     for (const signal of signals) {
       const held = this.#handedOut.get(signal.messageId);
       if (!held) continue;
+      const bytes = this.#sizes.get(signal.messageId) ?? 0;
       this.#handedOut.delete(signal.messageId);
+      this.#handedOutBytes -= bytes;
       this.#pending.set(signal.messageId, held);
-      this.#pendingBytes += this.#sizes.get(signal.messageId) ?? 0;
+      this.#pendingBytes += bytes;
     }
     this.#sortPending();
   }
 
+  /** A held signal, handed out or pending. */
+  get(messageId: string): Signal | undefined {
+    return this.#handedOut.get(messageId) ?? this.#pending.get(messageId);
+  }
+
   /** The inbox entry of a held signal. */
   entryIdOf(messageId: string): string | undefined {
-    return (this.#handedOut.get(messageId) ?? this.#pending.get(messageId))?.entryId;
+    return this.get(messageId)?.entryId;
   }
 
   /** The signal was acknowledged: forget it, and remember its entry as handled. */
@@ -107,9 +126,26 @@ export class HeldSignals {
       this.#settledEntryIds.set(entryId, messageId);
       if (this.#settledEntryIds.size > RECENTLY_SETTLED) this.#settledEntryIds.delete(this.#settledOrder.shift()!);
     }
-    this.#handedOut.delete(messageId);
-    if (this.#pending.delete(messageId)) this.#pendingBytes -= this.#sizes.get(messageId) ?? 0;
+    const bytes = this.#sizes.get(messageId) ?? 0;
+    if (this.#handedOut.delete(messageId)) this.#handedOutBytes -= bytes;
+    if (this.#pending.delete(messageId)) this.#pendingBytes -= bytes;
     this.#sizes.delete(messageId);
+  }
+
+  /**
+   * Forgets the oldest handed-out signals beyond `maxCount` or `maxBytes` (the newest is always
+   * kept): a caller that never acknowledges cannot grow this without end. A forgotten signal's
+   * entry stays pending in the store, so a later catch-up delivers it again (at least once), and
+   * acknowledging the signal object still works (it carries its entry id).
+   */
+  forgetOldestHandedOut(maxCount: number, maxBytes: number): void {
+    for (const [messageId, signal] of this.#handedOut) {
+      if (this.#handedOut.size <= 1 || (this.#handedOut.size <= maxCount && this.#handedOutBytes <= maxBytes)) break;
+      this.#handedOut.delete(messageId);
+      this.#handedOutBytes -= this.#sizes.get(messageId) ?? 0;
+      this.#sizes.delete(messageId);
+      if (signal.entryId !== undefined) this.#entryIds.delete(signal.entryId);
+    }
   }
 
   #sortPending(): void {

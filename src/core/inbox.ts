@@ -9,6 +9,7 @@ import { AckedMessages } from './acked-messages.js';
 import type { CoordinatorObserver } from './coordinator-observer.js';
 import type { CoordinatorConfig } from './coordinator-options.js';
 import { HeldSignals } from './held-signals.js';
+import type { HeldLimitEvent } from './held-limit.js';
 import type { KeyringSlot } from './secrets.js';
 import type { StoreClock } from './store-clock.js';
 import type { RejectionEvent } from './rejection-event.js';
@@ -40,7 +41,7 @@ export interface InboxDeps {
   keys: KeyringSlot;
   config: CoordinatorConfig;
   logger: Logger;
-  observer: Pick<CoordinatorObserver, 'accepted' | 'rejected' | 'forgedRecord'>;
+  observer: Pick<CoordinatorObserver, 'accepted' | 'rejected' | 'forgedRecord' | 'heldLimit'>;
   /** The store clock. */
   clock: StoreClock;
   /** The coordinator's shutdown: it ends a catch-up at its next entry, the one start() runs included. */
@@ -48,8 +49,10 @@ export interface InboxDeps {
 }
 
 /**
- * Most verified signals held for waits that have not taken them. Beyond, a pushed signal is left
- * in the store (unread, or pending in the group) and read by a catch-up once waits take some.
+ * Most verified signals held of each kind: pending (no wait has taken them; beyond, a pushed
+ * signal is left in the store, unread or pending in the group, and read by a catch-up once waits
+ * take some) and handed out (a wait took them, never acknowledged; beyond, the oldest are forgotten
+ * here and delivered again by a later catch-up). maxHeldBytes bounds each kind's bytes too.
  */
 const MAX_HELD = 10_000;
 
@@ -74,8 +77,10 @@ export class Inbox {
   #subscription: Subscription | undefined;
   /** Pushes and catch-ups, one after another in arrival order. */
   readonly #work: WorkQueue;
-  /** A signal was left in the store because MAX_HELD were held. */
+  /** A signal was left in the store because MAX_HELD (or maxHeldBytes) were held. */
   #overflowed = false;
+  /** Handed-out signals were forgotten, and the count or bytes have not fallen below half since: reported once. */
+  #handedOutAtLimit = false;
   #check: SignalCheck | undefined;
 
   constructor(deps: InboxDeps) {
@@ -227,9 +232,7 @@ export class Inbox {
     // One signal is always held, whatever its size, and so is one a wait is waiting for: it is handed out at once.
     const full = held.pendingCount >= MAX_HELD || (held.pendingCount > 0 && held.pendingBytes + bytes > this.#deps.config.maxHeldBytes);
     if (full && ![...this.#waiters].some((waiter) => matches(waiter.filter, signal))) {
-      if (!this.#overflowed) {
-        this.#deps.logger.warn({ held: held.pendingCount, heldBytes: held.pendingBytes, maxHeldBytes: this.#deps.config.maxHeldBytes }, 'inbox holds the most signals no wait has taken (by count or maxHeldBytes); leaving newer ones in the store');
-      }
+      if (!this.#overflowed) this.#reportHeldLimit('pending', held.pendingCount, held.pendingBytes);
       this.#overflowed = true;
       return;
     }
@@ -289,6 +292,11 @@ export class Inbox {
     });
   }
 
+  /** A signal held here, pending or handed out (not acknowledged, not forgotten). */
+  held(messageId: string): Signal | undefined {
+    return this.#held.get(messageId);
+  }
+
   /** Gives handed-out signals back (a barrier that failed): later waits can take them again. */
   untake(signals: readonly Signal[]): void {
     this.#held.untake(signals);
@@ -303,9 +311,24 @@ export class Inbox {
   }
 
   #takeMatching(filter: CompiledFilter): Signal | undefined {
-    const signal = this.#held.takeMatching(filter);
-    if (signal) this.#resumeIfRoom();
+    const held = this.#held;
+    const signal = held.takeMatching(filter);
+    if (!signal) return undefined;
+    this.#resumeIfRoom();
+    const maxBytes = this.#deps.config.maxHeldBytes;
+    if (held.handedOutCount > MAX_HELD || held.handedOutBytes > maxBytes) {
+      const signals = held.handedOutCount;
+      const bytes = held.handedOutBytes;
+      held.forgetOldestHandedOut(MAX_HELD, maxBytes);
+      if (!this.#handedOutAtLimit) this.#reportHeldLimit('handed_out', signals, bytes);
+      this.#handedOutAtLimit = true;
+    }
     return signal;
+  }
+
+  #reportHeldLimit(kind: HeldLimitEvent['held'], signals: number, bytes: number): void {
+    const { ref, config, observer } = this.#deps;
+    observer.heldLimit({ held: kind, coordinatorId: ref.coordinatorId, signals, bytes, maxSignals: MAX_HELD, maxHeldBytes: config.maxHeldBytes });
   }
 
   /** Signals were left in the store because the inbox held its most: read them once half the room is free again. */
@@ -345,6 +368,7 @@ export class Inbox {
       stored = await store.acknowledge(ref, { ...write, replaceForged: stored.body });
     }
     this.#held.settle(signal.messageId);
+    if (this.#handedOutAtLimit && this.#held.handedOutCount < MAX_HELD / 2 && this.#held.handedOutBytes < config.maxHeldBytes / 2) this.#handedOutAtLimit = false;
     this.#acked.remember(signal.messageId, signal.timestamp, clock.now());
     this.#resumeIfRoom(); // acknowledged straight from `signal:received`, it frees room as a take does
     if (stored.created) return { ack, created: true };

@@ -60,6 +60,10 @@ export class CoordinatorCounts {
     this.#metrics.forgedRecords.inc(this.#base);
   }
 
+  heldLimit(held: unknown): void {
+    this.#metrics.heldLimit.inc({ ...this.#base, held: held === 'handed_out' ? 'handed_out' : 'pending' });
+  }
+
   ackSent(): void {
     this.#acksSent.inc();
   }

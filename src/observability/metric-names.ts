@@ -85,6 +85,13 @@ export const METRIC_NAMES = {
   acksReceived: { name: 'rendezvous_acks_received_total', type: 'counter', help: 'Verified ACKs returned by waitForAcks.', labelNames: ['swarm'], perCoordinator: true },
   acksRejected: { name: 'rendezvous_acks_rejected_total', type: 'counter', help: 'Incoming ACKs rejected and skipped, by reason.', labelNames: ['swarm', 'reason'], perCoordinator: true },
   forgedRecords: { name: 'rendezvous_forged_records_total', type: 'counter', help: 'Idempotency and ACK records in the store that no holder of the secret wrote (not believed).', labelNames: ['swarm'], perCoordinator: true },
+  heldLimit: {
+    name: 'rendezvous_held_limit_total',
+    type: 'counter',
+    help: 'Times an inbox reached the most signals it holds in memory (10,000 or maxHeldBytes), by what it held: pending (newer signals left in the store) or handed_out (the oldest never acknowledged forgotten, delivered again later).',
+    labelNames: ['swarm', 'held'],
+    perCoordinator: true,
+  },
   heartbeats: { name: 'rendezvous_heartbeats_total', type: 'counter', help: 'Heartbeats written.', labelNames: ['swarm'], perCoordinator: true },
   warnings: { name: 'rendezvous_warnings_total', type: 'counter', help: 'Warnings the supervisor gave silent coordinators.', labelNames: ['swarm'] },
   recoveries: { name: 'rendezvous_recoveries_total', type: 'counter', help: 'Warned coordinators that showed a sign of life again.', labelNames: ['swarm'] },

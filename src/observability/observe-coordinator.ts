@@ -10,6 +10,7 @@ export interface ObservedCoordinatorEvents {
   'signal:received': [signal: { type: string }, delivery: { latencyMs: number } | undefined];
   'message:rejected': [event: { kind: 'signal' | 'ack'; reason: string }];
   'record:forged': [event: unknown];
+  'held:limit': [event: { held: string }];
   'ack:sent': [ack: unknown];
   heartbeat: [heartbeat: unknown];
   'heartbeat:failed': [error: unknown];
@@ -24,6 +25,7 @@ export interface ObservableCoordinator {
   on(event: 'signal:received', listener: (...args: ObservedCoordinatorEvents['signal:received']) => void): unknown;
   on(event: 'message:rejected', listener: (...args: ObservedCoordinatorEvents['message:rejected']) => void): unknown;
   on(event: 'record:forged', listener: (...args: ObservedCoordinatorEvents['record:forged']) => void): unknown;
+  on(event: 'held:limit', listener: (...args: ObservedCoordinatorEvents['held:limit']) => void): unknown;
   on(event: 'ack:sent', listener: (...args: ObservedCoordinatorEvents['ack:sent']) => void): unknown;
   on(event: 'heartbeat', listener: (...args: ObservedCoordinatorEvents['heartbeat']) => void): unknown;
   on(event: 'heartbeat:failed', listener: (...args: ObservedCoordinatorEvents['heartbeat:failed']) => void): unknown;
@@ -32,6 +34,7 @@ export interface ObservableCoordinator {
   off(event: 'signal:received', listener: (...args: ObservedCoordinatorEvents['signal:received']) => void): unknown;
   off(event: 'message:rejected', listener: (...args: ObservedCoordinatorEvents['message:rejected']) => void): unknown;
   off(event: 'record:forged', listener: (...args: ObservedCoordinatorEvents['record:forged']) => void): unknown;
+  off(event: 'held:limit', listener: (...args: ObservedCoordinatorEvents['held:limit']) => void): unknown;
   off(event: 'ack:sent', listener: (...args: ObservedCoordinatorEvents['ack:sent']) => void): unknown;
   off(event: 'heartbeat', listener: (...args: ObservedCoordinatorEvents['heartbeat']) => void): unknown;
   off(event: 'heartbeat:failed', listener: (...args: ObservedCoordinatorEvents['heartbeat:failed']) => void): unknown;
@@ -68,6 +71,7 @@ export function observeCoordinator(metrics: MetricSet, coordinator: ObservableCo
     'signal:received': (signal, delivery) => counts.signalReceived(signal?.type, delivery?.latencyMs),
     'message:rejected': (event) => counts.rejected(event?.kind, event?.reason),
     'record:forged': () => counts.forgedRecord(),
+    'held:limit': (event) => counts.heldLimit(event?.held),
     'ack:sent': () => counts.ackSent(),
     heartbeat: () => counts.heartbeat(),
     'heartbeat:failed': (error) => counts.heartbeatFailed(error),

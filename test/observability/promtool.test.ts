@@ -71,6 +71,7 @@ async function populatedRegistry(): Promise<{ registry: Registry; close: () => P
   coordinator.emit('message:rejected', { kind: 'signal', reason: 'bad_signature' });
   coordinator.emit('message:rejected', { kind: 'ack', reason: 'replay_window' });
   coordinator.emit('record:forged', {});
+  coordinator.emit('held:limit', { held: 'handed_out' });
   coordinator.emit('heartbeat:failed', new StoreUnavailableError('beat', new Error('down')));
   const supervisor = Object.assign(new EventEmitter(), { getMetrics: () => ({ escalationsCapped: 1, spawnsCapped: 0, rejectedRegistryEntries: 2, rejectedRecords: 0 }) });
   metrics.observeSupervisor(supervisor as never);

@@ -1,8 +1,8 @@
 /**
  * What an agent process keeps for its CLI callers around its one BlockingCoordinator: the signals
- * received and not yet acknowledged (so `ack MESSAGE_ID` finds the inbox entry), the signals given
- * back by callers that vanished before printing them, and the signature rejections a wait reports
- * instead of a bare timeout.
+ * given back by callers that vanished before printing them, and the signature rejections a wait
+ * reports instead of a bare timeout. The signals received and not yet acknowledged (what `ack
+ * MESSAGE_ID` needs) are the coordinator's, held within its inbox's limits.
  */
 import type { BlockingCoordinator } from '../../core/coordinator.js';
 import { compileFilter, matches, type CompiledFilter } from '../../core/signal-filter.js';
@@ -21,10 +21,8 @@ const SIGNATURE_REASONS = new Set(['unsigned', 'signature_length', 'bad_signatur
 
 export class AgentSession {
   readonly #coordinator: BlockingCoordinator;
-  /** messageId → the received signal (with its entryId), until acknowledged. */
-  readonly #unacked = new Map<string, Signal>();
-  /** Signals a wait took whose caller vanished before printing: offered first to the next waits, oldest first. */
-  readonly #returned: Signal[] = [];
+  /** Signals a wait took whose caller vanished before printing: offered first to the next waits, oldest first (only those still unacknowledged). */
+  #returned: Signal[] = [];
   /** The waits in progress, for a signal given back meanwhile. */
   readonly #waiters = new Set<Waiter>();
   /** Signals rejected for their signature that no timed-out wait has reported yet. */
@@ -34,7 +32,6 @@ export class AgentSession {
 
   constructor(coordinator: BlockingCoordinator) {
     this.#coordinator = coordinator;
-    coordinator.on('signal:received', (signal) => void this.#unacked.set(signal.messageId, signal));
     coordinator.on('message:rejected', (event) => {
       if (!SIGNATURE_REASONS.has(event.reason)) return;
       if (event.kind === 'signal') this.#signalRejections += 1;
@@ -49,7 +46,7 @@ export class AgentSession {
   async wait(request: WaitRequest, abort: AbortSignal): Promise<Signal> {
     const filter = { types: request.types, from: request.from, iteration: request.iteration };
     const compiled = compileFilter(filter);
-    const index = this.#returned.findIndex((signal) => matches(compiled, signal) && this.#unacked.has(signal.messageId));
+    const index = this.#returned.findIndex((signal) => matches(compiled, signal) && this.#isUnacked(signal));
     if (index !== -1) return this.#returned.splice(index, 1)[0]!;
     // A signal given back while this call waits is handed to it: the library wait is ended for it.
     const own = new AbortController();
@@ -80,19 +77,27 @@ export class AgentSession {
 
   /** A signal handed to a caller that disconnected before printing it: a wait in progress that matches gets it, else the next one. */
   giveBack(signal: Signal): void {
-    if (!this.#unacked.has(signal.messageId)) return;
+    if (!this.#isUnacked(signal)) return;
     for (const waiter of this.#waiters) {
       if (!matches(waiter.filter, signal)) continue;
       this.#waiters.delete(waiter);
       waiter.wake(signal);
       return;
     }
-    const at = this.#returned.findIndex((other) => compareEntries(other, signal) > 0);
-    this.#returned.splice(at === -1 ? this.#returned.length : at, 0, signal);
+    // Those the inbox forgot past its limits go (a later catch-up delivers them again): this list is bounded by the inbox's.
+    const returned = this.#returned.filter((other) => this.#isUnacked(other));
+    const at = returned.findIndex((other) => compareEntries(other, signal) > 0);
+    returned.splice(at === -1 ? returned.length : at, 0, signal);
+    this.#returned = returned;
+  }
+
+  /** Received, not acknowledged, and still held by the coordinator (the very object a wait returned). */
+  #isUnacked(signal: Signal): boolean {
+    return this.#coordinator.unacknowledgedSignal(signal.messageId) === signal;
   }
 
   async ack(request: AckRequest): Promise<Ack> {
-    const signal = this.#unacked.get(request.messageId);
+    const signal = this.#coordinator.unacknowledgedSignal(request.messageId);
     if (!signal) {
       // NotFoundError appends "was not found."
       throw new NotFoundError(`An unacknowledged signal ${request.messageId} received by agent ${this.#coordinator.id} (wait for it first; one acknowledged already is done)`, { messageId: request.messageId });
@@ -101,7 +106,6 @@ export class AgentSession {
     if (request.status !== undefined) options.status = request.status;
     if (request.hasResult) options.result = request.result;
     const ack = await this.#coordinator.acknowledge(signal, options);
-    this.#unacked.delete(signal.messageId);
     const returned = this.#returned.indexOf(signal);
     if (returned !== -1) this.#returned.splice(returned, 1);
     return ack;
