@@ -11,8 +11,8 @@ import { parseInfo } from './doctor/redis-checks.js';
 import { listNamespaces, readLeaders } from './leaders-reader.js';
 import { Keyring } from '../protocol/keyring.js';
 import { replayWindowMs, optionalKeyring } from './read-context.js';
-import { safeUrl } from './raw-redis.js';
-import type { Redis } from 'ioredis';
+import { redactUrl } from '../protocol/redact.js';
+import type { RawServer } from './raw-redis.js';
 
 /** Keys counted at most (SCAN), so a huge keyspace does not hold the bundle for minutes. */
 const MAX_KEYS = 200_000;
@@ -33,16 +33,17 @@ export function safeConfig(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
     if (!CONFIG_VARS.test(name) || value === undefined) continue;
-    if (name === 'REDIS_URL') out[name] = safeUrl(value);
+    if (name === 'REDIS_URL') out[name] = redactUrl(value);
     else if (/^BLOCKING_COORDINATION_SECRET/.test(name)) out[name] = `(set, ${Buffer.byteLength(value)} bytes, fingerprint ${fingerprint(value)})`;
     else out[name] = SECRET_VARS.test(name) ? '(set, removed)' : value;
   }
   return out;
 }
 
-export async function collectDiagnostics(store: Store, client: Redis, env: NodeJS.ProcessEnv) {
+/** `servers`: each server the data lives on (a Cluster's masters); `redis.info` is the first one's, `redis.nodes` every one's. */
+export async function collectDiagnostics(store: Store, servers: readonly RawServer[], env: NodeJS.ProcessEnv) {
   const keyring = optionalKeyring(env);
-  const info = String(await client.info('everything'));
+  const nodes = await Promise.all(servers.map(async ({ node, client }) => ({ node, info: Object.fromEntries(parseInfo(String(await client.info('everything')))) })));
   const keyCounts: Record<string, number> = {};
   let scanned = 0;
   for await (const batch of store.scanKeys('*', 1000)) {
@@ -70,7 +71,7 @@ export async function collectDiagnostics(store: Store, client: Redis, env: NodeJ
     generatedAt: coordinators.generatedAt,
     collectedOn: { node: process.version, platform: process.platform, localTime: Date.now() },
     config: safeConfig(env),
-    redis: { info: Object.fromEntries(parseInfo(info)), keyCounts, keysScanned: scanned, keysTruncated: scanned >= MAX_KEYS },
+    redis: { info: nodes[0]?.info ?? {}, nodes, keyCounts, keysScanned: scanned, keysTruncated: scanned >= MAX_KEYS },
     coordinators: coordinators.swarms,
     pending,
     leaders,

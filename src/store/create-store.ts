@@ -12,12 +12,17 @@ import { checkRedisUrl } from './redis/redis-url.js';
 import { checkReplicaCount } from './redis/replica-count.js';
 import { resolveReplicatedWrites, type ReplicatedWrites } from './redis/replicated-writes-options.js';
 import { reconnectWhenDemoted } from './redis/demoted-server.js';
+import { isClusterUrl, parseClusterUrl } from './redis/cluster-url.js';
 import { isSentinelUrl, parseSentinelUrl, sentinelClient, type SentinelOptions } from './redis/sentinel.js';
 
 export interface CreateStoreOptions {
   /** Force an adapter; by default Redis when `url`, `client`, `cluster` or REDIS_URL is given, else memory. */
   kind?: 'memory' | 'redis';
-  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Default: REDIS_URL. */
+  /**
+   * `redis://[user:password@]host:port[/db]` (`rediss://` for TLS), a Sentinel group
+   * `redis+sentinel://host:port[,host:port...]/masterName[/db]`, or a Cluster's seed nodes
+   * `redis+cluster://host:port[,host:port...]` (each may carry `user:password@`). Default: REDIS_URL.
+   */
   url?: string;
   /** An existing ioredis client (standalone, Sentinel or Cluster); it stays yours to close. */
   client?: Redis | Cluster;
@@ -92,12 +97,15 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     ...options.redisOptions,
   };
 
+  const { reconnectOnError: _singleServerOnly, ...nodeOptions } = base; // a Cluster follows its slots' moves itself
   let client: Redis | Cluster;
   if (options.cluster) {
-    const { reconnectOnError: _singleServerOnly, ...nodeOptions } = base; // a Cluster follows its slots' moves itself
     client = new Cluster(options.cluster, { lazyConnect: true, redisOptions: nodeOptions });
   } else if (options.sentinel) {
     client = sentinelClient(options.sentinel, base);
+  } else if (url && isClusterUrl(url)) {
+    const { nodes, ...credentials } = parseClusterUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
+    client = new Cluster(nodes, { lazyConnect: true, redisOptions: { ...nodeOptions, ...credentials, ...(password && !credentials.password ? { password } : {}) } });
   } else if (url && isSentinelUrl(url)) {
     const { sentinel, ...master } = parseSentinelUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
     client = sentinelClient(sentinel, { ...base, ...master, ...(password && !master.password ? { password } : {}) });

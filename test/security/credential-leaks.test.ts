@@ -188,6 +188,12 @@ describe('a wrong password on a Redis Cluster reaches no log line and no error',
     assert.ok(loggedAuthArgs(records).length > 0, 'the failed AUTH was logged');
     assertNowhere(WRONG, error, records);
   });
+
+  test('the password in a redis+cluster:// URL', async () => {
+    const { error, records } = await failedStore({ url: `redis+cluster://user:${WRONG}@${cluster.nodes[0]!.host}:${cluster.nodes[0]!.port}`, redisOptions: FAST_FAIL });
+    assert.match(error.message, /WRONGPASS/, "the error names the node's reason");
+    assertNowhere(WRONG, error, records);
+  });
 });
 
 test('a malformed URL with a password is refused without showing the password', async () => {
@@ -203,6 +209,9 @@ test('a malformed URL with a password is refused without showing the password', 
     `redis+sentinel://user:${PW}@h1:26379`, // no master
     `redis+sentinel://user:${PW}@h1:notaport/mymaster`, // a bad sentinel
     `redis+sentinel://user:${PW}/x@h1:26379/mymaster`, // an unencoded '/' in the password
+    `redis+cluster://user:${PW}@h1:7000/0`, // a database on a Cluster
+    `redis+cluster://user:${PW}@h1:notaport`, // a bad node
+    `redis+cluster://user:${PW}/x@h1:7000`, // an unencoded '/' in the password
   ];
   for (const url of urls) {
     const error = await createStore({ url, env: {} }).catch((e: unknown) => e);

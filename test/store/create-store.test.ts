@@ -7,7 +7,7 @@ import { createStore } from '../../src/store/create-store.js';
 const BAD_URLS: [url: string, says: RegExp][] = [
   ['redis://a:1,b:2', /several nodes.*`cluster: \[\{ host, port \}, \.\.\.\]`.*redis\+sentinel:\/\//],
   ['redis://user:pw@a:1,b:2/0', /several nodes/],
-  ['http://localhost:6379', /must start with redis:\/\/, rediss:\/\/ or redis\+sentinel:\/\//],
+  ['http://localhost:6379', /must start with redis:\/\/, rediss:\/\/, redis\+sentinel:\/\/ or redis\+cluster:\/\//],
   ['redis://host:99999', /not a valid URL.*port from 1 to 65535/],
   ['redis://host:abc', /not a valid URL/],
   ['redis://[::1:6379', /not a valid URL/],

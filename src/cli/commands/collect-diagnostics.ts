@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withStore } from '../context.js';
 import { collectDiagnostics } from '../diagnostics.js';
 import { action } from '../io/fail.js';
-import { connectRaw, rawRedis, redisUrl } from '../raw-redis.js';
+import { connectRawServers, redisUrl } from '../raw-redis.js';
 
 /** `rendezvous collect-diagnostics [-o FILE]`: one JSON bundle to attach to an issue or hand to support. */
 export function registerCollectDiagnostics(program: Command): void {
@@ -16,13 +16,12 @@ export function registerCollectDiagnostics(program: Command): void {
     .action(
       action('collect-diagnostics', async (flags: { output?: string; redisUrl?: string }) => {
         const url = redisUrl(flags);
-        const client = rawRedis(url);
         const bundle = await withStore(flags, async (store) => {
-          await connectRaw(client);
+          const raw = await connectRawServers(url);
           try {
-            return await collectDiagnostics(store, client, process.env);
+            return await collectDiagnostics(store, raw.servers, process.env);
           } finally {
-            client.disconnect();
+            raw.disconnect();
           }
         });
         const text = `${JSON.stringify(bundle, null, 2)}\n`;

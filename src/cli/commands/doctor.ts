@@ -7,7 +7,9 @@ import { clockCheck, evictionCheck, latencyCheck, parseInfo, permissionsCheck, p
 import { fleetChecks, leaderCheck, secretChecks, ttlCheck } from '../doctor/state-checks.js';
 import { action } from '../io/fail.js';
 import { paint, printJson, printTable, type Style } from '../io/output.js';
-import { connectRaw, rawRedis, redisUrl } from '../raw-redis.js';
+import { connectRawServers, redisUrl, type RawServers } from '../raw-redis.js';
+import { InvalidConfigError } from '../../protocol/errors.js';
+import type { Redis } from 'ioredis';
 import { optionalKeyring, storeFlags, type ReadFlags } from '../read-context.js';
 
 const STYLE: Record<string, Style> = { pass: 'green', warn: 'yellow', fail: 'red' };
@@ -36,23 +38,22 @@ export function registerDoctor(program: Command): void {
 async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Check[]> {
   const env = process.env;
   const url = redisUrl(flags, env);
-  // A doctor reports an unreachable Redis, it does not wait for it.
-  const client = rawRedis(url, env);
+  let raw: RawServers;
+  try {
+    // A doctor reports an unreachable Redis, it does not wait for it.
+    raw = await connectRawServers(url, env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) throw error;
+    return [fail('redis.reachable', `cannot connect: ${error instanceof Error ? error.message : String(error)}`, 'check REDIS_URL, that Redis runs, and the network path (redis-cli -u "$REDIS_URL" PING)'), ...secretChecks(env)];
+  }
   const checks: Check[] = [];
   try {
-    try {
-      await connectRaw(client);
-    } catch (error) {
-      return [fail('redis.reachable', `cannot connect: ${error instanceof Error ? error.message : String(error)}`, 'check REDIS_URL, that Redis runs, and the network path (redis-cli -u "$REDIS_URL" PING)'), ...secretChecks(env)];
+    for (const server of raw.servers) {
+      const found = await serverChecks(server.client);
+      checks.push(...(raw.named ? found.map((check) => ({ ...check, detail: `${server.node}: ${check.detail}` })) : found));
     }
-    checks.push(...(await guarded('redis.latency', () => latencyCheck(client))));
-    const info = parseInfo(String(await client.info()));
-    const save = await client.config('GET', 'save').then((r) => (r as string[])[1], () => undefined);
-    checks.push(versionCheck(info), persistenceCheck(info, save), evictionCheck(info));
-    checks.push(...(await guarded('redis.permissions', () => permissionsCheck(client))));
-    checks.push(...(await guarded('clock.drift', () => clockCheck(client))));
   } finally {
-    client.disconnect();
+    raw.disconnect();
   }
   checks.push(...secretChecks(env));
   const store = await openStore(flags);
@@ -63,5 +64,16 @@ async function runChecks(flags: ReadFlags & { namespace: string }): Promise<Chec
   } finally {
     await store.close();
   }
+  return checks;
+}
+
+/** The checks of one Redis server (each master of a Cluster has its own settings and clock). */
+async function serverChecks(client: Redis): Promise<Check[]> {
+  const checks = await guarded('redis.latency', () => latencyCheck(client));
+  const info = parseInfo(String(await client.info()));
+  const save = await client.config('GET', 'save').then((r) => (r as string[])[1], () => undefined);
+  checks.push(versionCheck(info), persistenceCheck(info, save), evictionCheck(info));
+  checks.push(...(await guarded('redis.permissions', () => permissionsCheck(client))));
+  checks.push(...(await guarded('clock.drift', () => clockCheck(client))));
   return checks;
 }

@@ -14,10 +14,10 @@ export function checkRedisUrl(url: string, name: string): void {
     const shown = redactUrl(url);
     throw new InvalidConfigError(`${name} ${problem}: ${hint}; got ${JSON.stringify(shown)}`, { url: shown });
   };
-  if (!/^rediss?:\/\//.test(url)) refuse('must start with redis://, rediss:// or redis+sentinel://', `expected ${FORM}`);
+  if (!/^rediss?:\/\//.test(url)) refuse('must start with redis://, rediss://, redis+sentinel:// or redis+cluster://', `expected ${FORM}`);
   const authority = url.slice(url.indexOf('//') + 2).split(/[/?#]/, 1)[0]!;
   if (authority.slice(authority.lastIndexOf('@') + 1).includes(',')) {
-    refuse('names several nodes', 'a redis:// URL names one server; for a Redis Cluster pass `cluster: [{ host, port }, ...]`, for Sentinel use redis+sentinel://host:port,host:port/masterName');
+    refuse('names several nodes', 'a redis:// URL names one server; for a Redis Cluster use redis+cluster://host:port,host:port (or `cluster: [{ host, port }, ...]`), for Sentinel redis+sentinel://host:port,host:port/masterName');
   }
   let parsed: URL;
   try {
