@@ -13,6 +13,8 @@ import { BlockingCoordinator, createStore, type Store } from '../../src/index.js
 import { InvalidConfigError } from '../../src/protocol/errors.js';
 import { parseClusterUrl } from '../../src/store/redis/cluster-url.js';
 import { runBuilt, show } from '../support/built-cli.js';
+import { api, startDaemon } from '../support/daemon-process.js';
+import { until } from '../support/until.js';
 import { SECRET } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-server.js';
@@ -111,6 +113,23 @@ describe('REDIS_URL=redis+cluster://', { timeout: 120_000 }, () => {
     for (const node of bundle.redis.nodes) assert.equal(node.info.cluster_enabled, '1', node.node);
     assert.equal(bundle.config.REDIS_URL, url);
     assert.ok(bundle.redis.keyCounts['blocking:heartbeat']! >= 1, JSON.stringify(bundle.redis.keyCounts));
+  });
+
+  test('the daemon runs on the Cluster: it takes the supervisor lease (sealed, verified by the CLI) and serves the read model', async () => {
+    const token = 'cluster-read-token-0123456789';
+    const daemon = await startDaemon(['--check-interval-ms', '200'], { ...env, RENDEZVOUS_API_TOKEN: token });
+    try {
+      await until('the daemon leads', async () => (await api(daemon.url, '/ready')).status === 200);
+      const read = await api(daemon.url, '/api/coordinators', { token });
+      assert.equal(read.status, 200);
+      const { swarms } = read.body as { swarms: { swarmId: string; coordinators: { id: string }[] }[] };
+      assert.ok(swarms.find((s) => s.swarmId === 'cluster-url')?.coordinators.some((c) => c.id === 'cluster-coord'), JSON.stringify(read.body));
+      const leaders = await runBuilt(['leaders', '--json'], env);
+      const supervisor = (JSON.parse(leaders.stdout) as { namespaces: { namespace: string; verdict: string }[] }).namespaces.find((n) => n.namespace === 'supervisor');
+      assert.equal(supervisor?.verdict, 'held', leaders.stdout); // a sealed lease that verifies
+    } finally {
+      assert.equal((await daemon.stop()).code, 0);
+    }
   });
 
   test('doctor with no Cluster node answering says so (exit 2), it does not wait', async () => {
