@@ -102,6 +102,11 @@ describe('REDIS_URL=redis+cluster://', { timeout: 120_000 }, () => {
     // Private test servers run without persistence: a warning (exit 1), on each master.
     assert.equal(report.checks.filter((c) => c.name === 'redis.persistence' && c.status === 'warn').length, 3, show(run));
     assert.equal(run.code, 1, show(run));
+    // The human table has a row per master, and says each thing to do once.
+    const human = await runBuilt(['doctor'], env);
+    const [table = '', todo = ''] = human.stdout.split('\nwhat to do:\n');
+    assert.equal(table.split('\n').filter((line) => line.startsWith('redis.persistence')).length, 3, show(human));
+    assert.equal(todo.split('\n').filter((line) => line.trim().startsWith('redis.persistence:')).length, 1, show(human));
   });
 
   test('collect-diagnostics has the INFO of every master', async () => {

@@ -27,8 +27,9 @@ export function registerDoctor(program: Command): void {
         if (flags.json) printJson({ status: (['pass', 'warn', 'fail'] as const)[status], checks });
         else {
           printTable(['CHECK', 'STATUS', 'DETAIL'], checks.map((c) => [c.name, paint(c.status, STYLE[c.status]!), c.detail]));
-          const todo = checks.filter((c) => c.fix);
-          if (todo.length > 0) process.stdout.write(`\nwhat to do:\n${todo.map((c) => `  ${c.name}: ${c.fix}`).join('\n')}\n`);
+          // Said once, however many servers (a Cluster's masters) it applies to.
+          const todo = [...new Set(checks.filter((c) => c.fix).map((c) => `  ${c.name}: ${c.fix}`))];
+          if (todo.length > 0) process.stdout.write(`\nwhat to do:\n${todo.join('\n')}\n`);
         }
         return status;
       }),
