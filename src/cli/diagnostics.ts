@@ -12,7 +12,7 @@ import { listNamespaces, readLeaders } from './leaders-reader.js';
 import { Keyring } from '../protocol/keyring.js';
 import { replayWindowMs, optionalKeyring } from './read-context.js';
 import { redactUrl } from '../protocol/redact.js';
-import type { RawServer } from './raw-redis.js';
+import type { RawServers } from './raw-redis.js';
 
 /** Keys counted at most (SCAN), so a huge keyspace does not hold the bundle for minutes. */
 const MAX_KEYS = 200_000;
@@ -40,10 +40,13 @@ export function safeConfig(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-/** `servers`: each server the data lives on (a Cluster's masters); `redis.info` is the first one's, `redis.nodes` every one's. */
-export async function collectDiagnostics(store: Store, servers: readonly RawServer[], env: NodeJS.ProcessEnv) {
+/** `raw`: each server the data lives on (a Cluster's masters); `redis.info` is the first one's, `redis.nodes` every one's (an unreachable one with its error). */
+export async function collectDiagnostics(store: Store, raw: Pick<RawServers, 'servers' | 'unreachable'>, env: NodeJS.ProcessEnv) {
   const keyring = optionalKeyring(env);
-  const nodes = await Promise.all(servers.map(async ({ node, client }) => ({ node, info: Object.fromEntries(parseInfo(String(await client.info('everything')))) })));
+  const nodes: ({ node: string; info: Record<string, string> } | { node: string; error: string })[] = await Promise.all(
+    raw.servers.map(async ({ node, client }) => ({ node, info: Object.fromEntries(parseInfo(String(await client.info('everything')))) })),
+  );
+  for (const { node, error } of raw.unreachable) nodes.push({ node, error: error.message });
   const keyCounts: Record<string, number> = {};
   let scanned = 0;
   for await (const batch of store.scanKeys('*', 1000)) {
@@ -71,7 +74,7 @@ export async function collectDiagnostics(store: Store, servers: readonly RawServ
     generatedAt: coordinators.generatedAt,
     collectedOn: { node: process.version, platform: process.platform, localTime: Date.now() },
     config: safeConfig(env),
-    redis: { info: nodes[0]?.info ?? {}, nodes, keyCounts, keysScanned: scanned, keysTruncated: scanned >= MAX_KEYS },
+    redis: { info: nodes.find((n) => 'info' in n)?.info ?? {}, nodes, keyCounts, keysScanned: scanned, keysTruncated: scanned >= MAX_KEYS },
     coordinators: coordinators.swarms,
     pending,
     leaders,

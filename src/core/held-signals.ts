@@ -117,9 +117,12 @@ export class HeldSignals {
     return this.get(messageId)?.entryId;
   }
 
-  /** The signal was acknowledged: forget it, and remember its entry as handled. */
-  settle(messageId: string): void {
-    const entryId = this.entryIdOf(messageId);
+  /**
+   * The signal was acknowledged: forget it, and remember its entry as handled. `carried`: the entry
+   * id the acknowledged signal carried, for one forgotten here past the handed-out limit.
+   */
+  settle(messageId: string, carried?: string): void {
+    const entryId = this.entryIdOf(messageId) ?? carried;
     if (entryId !== undefined) {
       this.#entryIds.delete(entryId);
       if (!this.#settledEntryIds.has(entryId)) this.#settledOrder.push(entryId);

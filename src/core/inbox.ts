@@ -299,7 +299,10 @@ export class Inbox {
 
   /** Gives handed-out signals back (a barrier that failed): later waits can take them again. */
   untake(signals: readonly Signal[]): void {
+    // Forgotten past the handed-out limit while the barrier waited: their entries are still pending in the store.
+    const forgotten = signals.some((signal) => !this.#held.has(signal.messageId));
     this.#held.untake(signals);
+    if (forgotten) this.#requestCatchUp();
     this.#dispatch();
   }
 
@@ -326,6 +329,11 @@ export class Inbox {
     return signal;
   }
 
+  /** Under half of both limits: a limit reached again after this is a new episode. */
+  #belowHalf(signals: number, bytes: number): boolean {
+    return signals < MAX_HELD / 2 && bytes < this.#deps.config.maxHeldBytes / 2;
+  }
+
   #reportHeldLimit(kind: HeldLimitEvent['held'], signals: number, bytes: number): void {
     const { ref, config, observer } = this.#deps;
     observer.heldLimit({ held: kind, coordinatorId: ref.coordinatorId, signals, bytes, maxSignals: MAX_HELD, maxHeldBytes: config.maxHeldBytes });
@@ -333,7 +341,7 @@ export class Inbox {
 
   /** Signals were left in the store because the inbox held its most: read them once half the room is free again. */
   #resumeIfRoom(): void {
-    if (this.#overflowed && this.#held.pendingCount < MAX_HELD / 2 && this.#held.pendingBytes < this.#deps.config.maxHeldBytes / 2) {
+    if (this.#overflowed && this.#belowHalf(this.#held.pendingCount, this.#held.pendingBytes)) {
       this.#overflowed = false;
       this.#requestCatchUp();
     }
@@ -367,8 +375,8 @@ export class Inbox {
       if (forged >= MAX_FORGED_ACKS) throw new StoreCommandError('acknowledge', new Error(`the ACK key of ${signal.messageId} was forged ${MAX_FORGED_ACKS} times in a row`));
       stored = await store.acknowledge(ref, { ...write, replaceForged: stored.body });
     }
-    this.#held.settle(signal.messageId);
-    if (this.#handedOutAtLimit && this.#held.handedOutCount < MAX_HELD / 2 && this.#held.handedOutBytes < config.maxHeldBytes / 2) this.#handedOutAtLimit = false;
+    this.#held.settle(signal.messageId, entryId);
+    if (this.#handedOutAtLimit && this.#belowHalf(this.#held.handedOutCount, this.#held.handedOutBytes)) this.#handedOutAtLimit = false;
     this.#acked.remember(signal.messageId, signal.timestamp, clock.now());
     this.#resumeIfRoom(); // acknowledged straight from `signal:received`, it frees room as a take does
     if (stored.created) return { ack, created: true };

@@ -22,6 +22,9 @@ export class CoordinatorCounts {
   readonly #acksSent: CounterChild;
   readonly #acksReceived: CounterChild;
   readonly #heartbeats: CounterChild;
+  /** At 0 from the start, as the alerts on them need: increase() over a series that appears at 1 is 0. */
+  readonly #forgedRecords: CounterChild;
+  readonly #heldLimit: Readonly<Record<'pending' | 'handed_out', CounterChild>>;
   readonly #waits: Readonly<Record<'signal' | 'acks', Readonly<Record<Outcome, HistogramChild>>>>;
 
   constructor(metrics: MetricSet, base: Readonly<Record<string, string>>) {
@@ -31,6 +34,8 @@ export class CoordinatorCounts {
     this.#acksSent = this.#child(metrics.acksSent, {});
     this.#acksReceived = this.#child(metrics.acksReceived, {});
     this.#heartbeats = this.#child(metrics.heartbeats, {});
+    this.#forgedRecords = this.#child(metrics.forgedRecords, {});
+    this.#heldLimit = { pending: this.#child(metrics.heldLimit, { held: 'pending' }), handed_out: this.#child(metrics.heldLimit, { held: 'handed_out' }) };
     const waits = (kind: string) => ({
       completed: this.#child(metrics.blockingDuration, { kind, outcome: 'completed' }),
       timeout: this.#child(metrics.blockingDuration, { kind, outcome: 'timeout' }),
@@ -57,11 +62,11 @@ export class CoordinatorCounts {
   }
 
   forgedRecord(): void {
-    this.#metrics.forgedRecords.inc(this.#base);
+    this.#forgedRecords.inc();
   }
 
   heldLimit(held: unknown): void {
-    this.#metrics.heldLimit.inc({ ...this.#base, held: held === 'handed_out' ? 'handed_out' : 'pending' });
+    this.#heldLimit[held === 'handed_out' ? 'handed_out' : 'pending'].inc();
   }
 
   ackSent(): void {

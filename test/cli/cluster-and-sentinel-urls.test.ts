@@ -9,16 +9,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { BlockingCoordinator, createStore, type Store } from '../../src/index.js';
 import { InvalidConfigError } from '../../src/protocol/errors.js';
 import { parseClusterUrl } from '../../src/store/redis/cluster-url.js';
 import { runBuilt, show } from '../support/built-cli.js';
-import { api, startDaemon } from '../support/daemon-process.js';
-import { until } from '../support/until.js';
 import { SECRET } from '../support/coordinators.js';
+import { api, startDaemon } from '../support/daemon-process.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-server.js';
 import { startSentinelGroup, type SentinelGroup } from '../support/sentinel-group.js';
+import { until } from '../support/until.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -99,6 +100,7 @@ describe('REDIS_URL=redis+cluster://', { timeout: 120_000 }, () => {
     const latency = report.checks.filter((c) => c.name === 'redis.latency');
     assert.deepEqual(latency.map((c) => c.detail.split(': ')[0]).sort(), cluster.nodes.map((n) => `${n.host}:${n.port}`).sort(), show(run));
     assert.ok(!report.checks.some((c) => c.name === 'redis.reachable'), show(run));
+    assert.deepEqual(report.checks.filter((c) => c.name === 'redis.cluster').map((c) => c.status), ['pass', 'pass', 'pass'], show(run));
     // Private test servers run without persistence: a warning (exit 1), on each master.
     assert.equal(report.checks.filter((c) => c.name === 'redis.persistence' && c.status === 'warn').length, 3, show(run));
     assert.equal(run.code, 1, show(run));
@@ -142,6 +144,29 @@ describe('REDIS_URL=redis+cluster://', { timeout: 120_000 }, () => {
     assert.equal(run.code, 2, show(run));
     const report = JSON.parse(run.stdout) as DoctorReport;
     assert.equal(report.checks[0]?.name, 'redis.reachable', show(run));
+  });
+
+  // Last: it stops a master.
+  test('a master down while the others answer: doctor names it as unreachable and checks the others', async () => {
+    const down = cluster.servers[2]!;
+    await down.stop();
+    // Once the others have marked it failed (cluster-node-timeout), the Cluster refuses key commands: the store's checks cannot run.
+    const survivor = new Redis(cluster.nodes[0]!.port, cluster.nodes[0]!.host);
+    try {
+      await until('the Cluster sees the master down', async () => /cluster_state:fail/.test(String(await survivor.call('CLUSTER', 'INFO'))));
+    } finally {
+      survivor.disconnect();
+    }
+    const run = await runBuilt(['doctor', '--json'], env, 30_000);
+    assert.ok(run.stdout.startsWith('{'), show(run));
+    const report = JSON.parse(run.stdout) as DoctorReport;
+    const reachable = report.checks.filter((c) => c.name === 'redis.reachable');
+    assert.equal(reachable.length, 1, show(run));
+    assert.match(reachable[0]!.detail, new RegExp(`^127\\.0\\.0\\.1:${down.port}: cannot connect`), show(run));
+    assert.equal(report.checks.filter((c) => c.name === 'redis.latency').length, 2, show(run));
+    assert.deepEqual(report.checks.filter((c) => c.name === 'redis.cluster').map((c) => c.status), ['fail', 'fail'], show(run));
+    for (const name of ['supervisor.leader', 'coordinators.stale', 'keys.ttl']) assert.equal(report.checks.find((c) => c.name === name)?.status, 'fail', `${name}: ${show(run)}`);
+    assert.equal(run.code, 2, show(run));
   });
 });
 

@@ -74,3 +74,29 @@ test('the handed-out limit is reported again only after acknowledgements brought
     await c.shutdownAll();
   }
 });
+
+test('a barrier that fails gives back what it took, also a signal forgotten past the limit while it waited', async () => {
+  const c = new Coordinators(() => store, uniqueSwarm());
+  try {
+    const [voter, worker, , receiver] = await Promise.all([c.start('voter', bounded), c.start('worker', bounded), c.start('absent', bounded), c.start('receiver', bounded)]);
+    const stop = new AbortController();
+    // The barrier takes the voter's vote and waits on for the absent coordinator's.
+    const barrier = receiver.waitForSignals(['voter', 'absent'], { types: 'vote', timeoutMs: 10_000, signal: stop.signal });
+    const taken = new Promise<void>((resolve) => receiver.once('signal:received', () => setImmediate(resolve)));
+    await voter.sendSignal('receiver', 'vote');
+    await taken;
+    // Meanwhile, signals taken and never acknowledged push the vote (the oldest taken) past the limit.
+    for (let i = 0; i < 4; i += 1) {
+      await worker.sendSignal('receiver', 'task', { iteration: i, payload: { text } });
+      await receiver.blockUntilSignal({ types: 'task', timeoutMs: 2_000 });
+    }
+    assert.equal(receiver.getMetrics().heldLimitReached, 1, 'the vote was forgotten');
+    stop.abort();
+    await assert.rejects(barrier, { code: 'RDV_ERR_ABORTED' });
+    // Given back: its entry is still pending in the store, and a catch-up reads it again.
+    const vote = await receiver.blockUntilSignal({ types: 'vote', timeoutMs: 2_000 });
+    assert.equal(vote.senderId, 'voter');
+  } finally {
+    await c.shutdownAll();
+  }
+});

@@ -22,7 +22,7 @@ import { recordingLogger } from '../support/recording-logger.js';
 import { seriesOf, valueOf } from './scrape.js';
 
 /** The events the metrics count: a coordinator's metrics are recorded without listening to them. */
-const METRIC_EVENTS = ['signal:sent', 'signal:received', 'ack:sent', 'wait:ended', 'heartbeat', 'heartbeat:failed', 'message:rejected', 'record:forged'] as const;
+const METRIC_EVENTS = ['signal:sent', 'signal:received', 'ack:sent', 'wait:ended', 'heartbeat', 'heartbeat:failed', 'message:rejected', 'record:forged', 'held:limit'] as const;
 
 function listeners(coordinator: BlockingCoordinator): number {
   return METRIC_EVENTS.reduce((sum, event) => sum + coordinator.listenerCount(event), 0);
@@ -125,6 +125,28 @@ export function metricsSuite(adapter: 'memory' | 'redis', store: () => Store, ra
       await owner.sendSignal('validator', 'validate');
       await owner.stop();
       assert.equal(await valueOf(registry, 'rendezvous_signals_sent_total', { swarm, type: 'validate' }), 2, 'counts kept, later sends not counted');
+    } finally {
+      await c.shutdownAll();
+    }
+  });
+
+  test(`${adapter}: held limits are counted by what was held, and that counter and the forged-record one start at 0 (their alerts take increase())`, { timeout: 20_000 }, async () => {
+    const registry = new Registry();
+    const metrics = createMetrics({ registry });
+    const swarm = uniqueSwarm('held');
+    const c = new Coordinators(store, swarm);
+    const bounded = { maxSignalBytes: 16_384, maxHeldBytes: 40_000 };
+    try {
+      const [sender, receiver] = await Promise.all([c.start('sender', bounded), c.start('receiver', bounded)]);
+      metrics.observeCoordinator(receiver);
+      for (const held of ['pending', 'handed_out']) assert.equal(await valueOf(registry, 'rendezvous_held_limit_total', { swarm, held }), 0, held);
+      assert.equal(await valueOf(registry, 'rendezvous_forged_records_total', { swarm }), 0);
+      for (let i = 0; i < 5; i += 1) {
+        await sender.sendSignal('receiver', 'task', { iteration: i, payload: { text: 'x'.repeat(10_000) } });
+        await receiver.blockUntilSignal({ timeoutMs: 5_000 }); // taken, never acknowledged
+      }
+      assert.equal(await valueOf(registry, 'rendezvous_held_limit_total', { swarm, held: 'handed_out' }), 1);
+      assert.equal(await valueOf(registry, 'rendezvous_held_limit_total', { swarm, held: 'pending' }), 0);
     } finally {
       await c.shutdownAll();
     }

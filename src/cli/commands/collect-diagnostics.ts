@@ -17,9 +17,9 @@ export function registerCollectDiagnostics(program: Command): void {
       action('collect-diagnostics', async (flags: { output?: string; redisUrl?: string }) => {
         const url = redisUrl(flags);
         const bundle = await withStore(flags, async (store) => {
-          const raw = await connectRawServers(url);
+          const raw = await connectRawServers(url, flags.redisUrl === undefined ? 'REDIS_URL' : '--redis-url');
           try {
-            return await collectDiagnostics(store, raw.servers, process.env);
+            return await collectDiagnostics(store, raw, process.env);
           } finally {
             raw.disconnect();
           }

@@ -106,3 +106,12 @@ export async function clockCheck(client: Redis): Promise<Check> {
   if (Math.abs(drift) < 1000) return pass('clock.drift', detail);
   return warn('clock.drift', detail, 'Rendezvous judges time by the Redis clock, so coordination is unaffected; your logs and the dashboard\'s local times are off: run NTP (chronyc tracking)');
 }
+
+/** A Cluster node's own view of the cluster (CLUSTER INFO): every slot served, or keys on the missing ones fail with CLUSTERDOWN. */
+export async function clusterStateCheck(client: Redis): Promise<Check> {
+  const info = parseInfo(String(await client.call('CLUSTER', 'INFO')));
+  const state = info.get('cluster_state') ?? 'unknown';
+  const detail = `cluster_state ${state}, ${info.get('cluster_slots_ok') ?? '?'} of 16384 slots served, ${info.get('cluster_known_nodes') ?? '?'} nodes known`;
+  if (state === 'ok') return pass('redis.cluster', detail);
+  return fail('redis.cluster', detail, 'a master (or its slots) is down: every swarm whose slot it served is stopped; bring it back or fail it over (CLUSTER NODES shows which)');
+}
