@@ -364,6 +364,21 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /**
+   * Gives back, unacknowledged, a signal a wait returned that will not be handled now (a task
+   * abandoned, the CLI agent's caller gone before it printed the signal): the oldest wait whose
+   * filter matches, one in progress or the next, gets it before the signals that came after it. A
+   * signal forgotten past the handed-out limit comes back through a catch-up read. One not handed
+   * out is left as it is; on a coordinator that is not running, nothing happens (the signal stays in
+   * the store, delivered to the next instance).
+   */
+  release(signal: Signal): void {
+    if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
+      throw new InvalidSignalError(`release() needs a signal received by ${this.id}`, { coordinatorId: this.id });
+    }
+    if (this.#lifecycle === 'running') this.#inbox.untake([signal]);
+  }
+
+  /**
    * The signal with this messageId that reached this coordinator and is not acknowledged yet, as
    * the inbox holds it (pending, or returned by a wait): what acknowledging by id needs, such as
    * the CLI agent's `ack MESSAGE_ID`. Undefined once acknowledged, for one never received, and for

@@ -297,7 +297,7 @@ export class Inbox {
     return this.#held.get(messageId);
   }
 
-  /** Gives handed-out signals back (a barrier that failed): later waits can take them again. */
+  /** Gives handed-out signals back (a barrier that failed, a release()): later waits can take them again. */
   untake(signals: readonly Signal[]): void {
     // Forgotten past the handed-out limit while the barrier waited: their entries are still pending in the store.
     const forgotten = signals.some((signal) => !this.#held.has(signal.messageId));

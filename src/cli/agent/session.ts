@@ -1,30 +1,21 @@
 /**
- * What an agent process keeps for its CLI callers around its one BlockingCoordinator: the signals
- * given back by callers that vanished before printing them, and the signature rejections a wait
- * reports instead of a bare timeout. The signals received and not yet acknowledged (what `ack
- * MESSAGE_ID` needs) are the coordinator's, held within its inbox's limits.
+ * What an agent process adds for its CLI callers around its one BlockingCoordinator: the signature
+ * rejections a wait reports instead of a bare timeout. The signals received and not yet
+ * acknowledged (what `ack MESSAGE_ID` needs) are the coordinator's, held within its inbox's
+ * limits, and a signal whose caller vanished before printing it goes back to the coordinator
+ * (`release`), which hands it to the next matching wait.
  */
 import type { BlockingCoordinator } from '../../core/coordinator.js';
-import { compileFilter, matches, type CompiledFilter } from '../../core/signal-filter.js';
 import type { Ack } from '../../protocol/ack.js';
 import { NotFoundError, RendezvousError, ERROR_CODES, SignalTimeoutError } from '../../protocol/errors.js';
 import type { Signal } from '../../protocol/signal.js';
 import type { AckRequest, SendRequest, WaitAcksRequest, WaitRequest } from './wire.js';
-
-interface Waiter {
-  filter: CompiledFilter;
-  wake(signal: Signal): void;
-}
 
 /** Reasons that mean "signed with another secret, or forged". */
 const SIGNATURE_REASONS = new Set(['unsigned', 'signature_length', 'bad_signature']);
 
 export class AgentSession {
   readonly #coordinator: BlockingCoordinator;
-  /** Signals a wait took whose caller vanished before printing: offered first to the next waits, oldest first (only those still unacknowledged). */
-  #returned: Signal[] = [];
-  /** The waits in progress, for a signal given back meanwhile. */
-  readonly #waiters = new Set<Waiter>();
   /** Signals rejected for their signature that no timed-out wait has reported yet. */
   #signalRejections = 0;
   /** messageId → ACKs of it rejected for their signature (the latest 1,000 messages). */
@@ -42,26 +33,11 @@ export class AgentSession {
     });
   }
 
-  /** The oldest matching signal: one given back first, else the coordinator's blockUntilSignal. */
+  /** The oldest matching signal (one given back first: the coordinator keeps stream order). */
   async wait(request: WaitRequest, abort: AbortSignal): Promise<Signal> {
-    const filter = { types: request.types, from: request.from, iteration: request.iteration };
-    const compiled = compileFilter(filter);
-    const index = this.#returned.findIndex((signal) => matches(compiled, signal) && this.#isUnacked(signal));
-    if (index !== -1) return this.#returned.splice(index, 1)[0]!;
-    // A signal given back while this call waits is handed to it: the library wait is ended for it.
-    const own = new AbortController();
-    const forward = () => own.abort();
-    abort.addEventListener('abort', forward, { once: true });
-    let woken: Signal | undefined;
-    const waiter: Waiter = { filter: compiled, wake: (signal) => ((woken = signal), own.abort()) };
-    this.#waiters.add(waiter);
     try {
-      const signal = await this.#coordinator.blockUntilSignal({ ...filter, timeoutMs: request.timeoutMs, signal: own.signal });
-      if (woken === undefined) return signal;
-      this.giveBack(signal); // both came at once: the one given back is older, the other waits its turn
-      return woken;
+      return await this.#coordinator.blockUntilSignal({ types: request.types, from: request.from, iteration: request.iteration, timeoutMs: request.timeoutMs, signal: abort });
     } catch (error) {
-      if (woken !== undefined) return woken;
       // Rejections since the last report, before or during this wait: the sender may be waiting on a signal this agent threw away.
       const rejected = this.#signalRejections;
       if (error instanceof SignalTimeoutError && rejected > 0) {
@@ -69,31 +45,12 @@ export class AgentSession {
         throw new RendezvousError(ERROR_CODES.INVALID_SIGNAL, `no signal within the timeout, and ${rejected} signal(s) arrived that did not verify (bad signature): is the sender's BLOCKING_COORDINATION_SECRET this agent's?`, { rejected });
       }
       throw error;
-    } finally {
-      this.#waiters.delete(waiter);
-      abort.removeEventListener('abort', forward);
     }
   }
 
   /** A signal handed to a caller that disconnected before printing it: a wait in progress that matches gets it, else the next one. */
   giveBack(signal: Signal): void {
-    if (!this.#isUnacked(signal)) return;
-    for (const waiter of this.#waiters) {
-      if (!matches(waiter.filter, signal)) continue;
-      this.#waiters.delete(waiter);
-      waiter.wake(signal);
-      return;
-    }
-    // Those the inbox forgot past its limits go (a later catch-up delivers them again): this list is bounded by the inbox's.
-    const returned = this.#returned.filter((other) => this.#isUnacked(other));
-    const at = returned.findIndex((other) => compareEntries(other, signal) > 0);
-    returned.splice(at === -1 ? returned.length : at, 0, signal);
-    this.#returned = returned;
-  }
-
-  /** Received, not acknowledged, and still held by the coordinator (the very object a wait returned). */
-  #isUnacked(signal: Signal): boolean {
-    return this.#coordinator.unacknowledgedSignal(signal.messageId) === signal;
+    this.#coordinator.release(signal);
   }
 
   async ack(request: AckRequest): Promise<Ack> {
@@ -105,10 +62,7 @@ export class AgentSession {
     const options: { status?: string; result?: unknown } = {};
     if (request.status !== undefined) options.status = request.status;
     if (request.hasResult) options.result = request.result;
-    const ack = await this.#coordinator.acknowledge(signal, options);
-    const returned = this.#returned.indexOf(signal);
-    if (returned !== -1) this.#returned.splice(returned, 1);
-    return ack;
+    return this.#coordinator.acknowledge(signal, options);
   }
 
   send(request: SendRequest): Promise<{ messageId: string; isDuplicate: boolean }> {
@@ -135,11 +89,4 @@ export class AgentSession {
       : new RendezvousError(ERROR_CODES.TIMEOUT, `no ACK from ${missing.join(', ')} within the timeout`, { missing });
     throw Object.assign(error, { partial: present });
   }
-}
-
-/** Stream order of two signals by entry id (`<ms>-<seq>`). */
-function compareEntries(a: Signal, b: Signal): number {
-  const [am = 0, as = 0] = (a.entryId ?? '0-0').split('-').map(Number);
-  const [bm = 0, bs = 0] = (b.entryId ?? '0-0').split('-').map(Number);
-  return am - bm || as - bs;
 }
