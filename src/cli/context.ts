@@ -14,12 +14,16 @@ export interface StoreFlags {
 /** A command reports its own failure as one RDV_ERR line; the store's reconnection warnings would only repeat it. */
 export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
-/** The coordinators' Redis; a typed configuration error when none is named. */
-export async function openStore(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+/**
+ * The coordinators' Redis; a typed configuration error when none is named. `commandTimeoutMs`:
+ * how long one command may take (a connection or operation gives up at twice that); ioredis's
+ * store default (5 s) unless a command wants an answer sooner (doctor).
+ */
+export async function openStore(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env, commandTimeoutMs?: number): Promise<Store> {
   const url = flags.redisUrl ?? (env.REDIS_URL || undefined);
   if (url === undefined) throw new InvalidConfigError('no Redis to use: set REDIS_URL or pass --redis-url (the embedded store lives in one process and holds nothing of other processes)');
   // A command fails fast on a dead Redis: the breaker's and reconnection's patience is a daemon's.
-  return createStore({ url, env, breaker: false, logger: quiet });
+  return createStore({ url, env, breaker: false, logger: quiet, ...(commandTimeoutMs === undefined ? {} : { redisOptions: { commandTimeout: commandTimeoutMs } }) });
 }
 
 /** Runs `use` with an open store, closed afterwards whatever happens. */
