@@ -7,6 +7,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { InvalidConfigError } from '../protocol/errors.js';
 import { isClusterUrl, parseClusterUrl } from '../store/redis/cluster-url.js';
 import { checkRedisUrl } from '../store/redis/redis-url.js';
+import { tlsFromEnv } from '../store/redis/tls-files.js';
 import { isSentinelUrl, parseSentinelUrl, sentinelClient } from '../store/redis/sentinel.js';
 
 /** --redis-url, else REDIS_URL; a typed error when neither is set. */
@@ -41,26 +42,27 @@ const FAIL_FAST: RedisOptions = { lazyConnect: true, connectTimeout: CONNECT_TIM
  * where the URL came from, for a refused URL's message.
  */
 export async function connectRawServers(url: string, name: string, env: NodeJS.ProcessEnv = process.env): Promise<RawServers> {
-  // REDIS_PASSWORD when the URL has none, as createStore.
+  // REDIS_PASSWORD when the URL has none, and the REDIS_TLS_*_FILE files, as createStore.
   const password = env.REDIS_PASSWORD || undefined;
-  const withPassword = (options: RedisOptions): RedisOptions => (password && !options.password ? { ...options, password } : options);
+  const tls = tlsFromEnv(env);
+  const withEnv = (options: RedisOptions): RedisOptions => ({ ...options, ...(password && !options.password ? { password } : {}), ...(tls ? { tls } : {}) });
   if (isClusterUrl(url)) {
     const { nodes, ...credentials } = parseClusterUrl(url, name);
-    const options = withPassword({ ...FAIL_FAST, ...credentials });
+    const options = withEnv({ ...FAIL_FAST, ...credentials });
     // No ready check: a Cluster with a master down says cluster_state:fail, and the ready check would wait for ok for ever; the slots say who the masters are.
     const masters = await clusterMasters(new Cluster(nodes, { lazyConnect: true, enableReadyCheck: false, clusterRetryStrategy: () => null, enableOfflineQueue: false, redisOptions: options }));
     return connectAll(masters.map(({ host, port }) => ({ node: `${host}:${port}`, client: new Redis({ ...options, host, port }) })), true);
   }
   if (isSentinelUrl(url)) {
     const { sentinel, ...master } = parseSentinelUrl(url, name);
-    const client = sentinelClient(sentinel, withPassword({ ...FAIL_FAST, sentinelRetryStrategy: () => null, ...master }));
+    const client = sentinelClient(sentinel, withEnv({ ...FAIL_FAST, sentinelRetryStrategy: () => null, ...master }));
     const connected = await connectAll([{ node: `master ${sentinel.masterName}`, client }], true);
     // The sentinels answered with the master's address: name it as redis-cli would reach it.
     if (client.stream?.remoteAddress !== undefined) connected.servers[0]!.node = `${client.stream.remoteAddress}:${client.stream.remotePort} (master ${sentinel.masterName})`;
     return connected;
   }
   checkRedisUrl(url, name);
-  const client = new Redis(url, withPassword(FAIL_FAST));
+  const client = new Redis(url, withEnv(FAIL_FAST));
   return connectAll([{ node: `${client.options.host}:${client.options.port}`, client }], false);
 }
 

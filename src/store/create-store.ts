@@ -13,6 +13,7 @@ import { checkReplicaCount } from './redis/replica-count.js';
 import { resolveReplicatedWrites, type ReplicatedWrites } from './redis/replicated-writes-options.js';
 import { reconnectWhenDemoted } from './redis/demoted-server.js';
 import { isClusterUrl, parseClusterUrl } from './redis/cluster-url.js';
+import { tlsFromEnv } from './redis/tls-files.js';
 import { isSentinelUrl, parseSentinelUrl, sentinelClient, type SentinelOptions } from './redis/sentinel.js';
 
 export interface CreateStoreOptions {
@@ -34,7 +35,7 @@ export interface CreateStoreOptions {
   password?: string;
   /** Extra ioredis options for connections this function creates. */
   redisOptions?: RedisOptions;
-  /** Environment to read REDIS_URL and REDIS_PASSWORD from. Default: process.env. */
+  /** Environment to read REDIS_URL, REDIS_PASSWORD and REDIS_TLS_CA_FILE, REDIS_TLS_CERT_FILE, REDIS_TLS_KEY_FILE from. Default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** Where connection errors are logged. Default: pino on stderr. */
   logger?: Logger;
@@ -85,6 +86,8 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     return new RedisStore({ client: options.client, ownsClient: false, logger, breaker, ...(replicatedWrites ? { replicatedWrites } : {}) });
   }
   const password = options.password ?? (env.REDIS_PASSWORD || undefined);
+  // REDIS_TLS_*_FILE: TLS with a private CA or a client certificate, as the CLI and the daemon can only be told through the environment.
+  const tls = tlsFromEnv(env);
   // A command waits through at most 3 reconnection attempts (about 300 ms), and for a reply at
   // most 5 s, before failing with a typed error: a blackholed connection is noticed, never waited
   // on forever. Callers decide whether to retry; the coordinator's own loops always do.
@@ -93,6 +96,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     maxRetriesPerRequest: 3,
     commandTimeout: 5_000,
     ...(password ? { password } : {}),
+    ...(tls ? { tls } : {}),
     reconnectOnError: reconnectWhenDemoted(logger),
     ...options.redisOptions,
   };

@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { StoreUnavailableError } from '../../src/protocol/errors.js';
+import { InvalidConfigError, StoreUnavailableError } from '../../src/protocol/errors.js';
 import { createStore, type CreateStoreOptions } from '../../src/store/create-store.js';
-import { Coordinators, uniqueSwarm } from '../support/coordinators.js';
+import { runBuilt, show } from '../support/built-cli.js';
+import { Coordinators, SECRET, uniqueSwarm } from '../support/coordinators.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { tlsRecipe } from './security-doc.js';
@@ -52,7 +53,7 @@ function serverArgs(dir: string): string[] {
 /** A createStore that must fail: a StoreUnavailableError for `connect`, within the bound. */
 async function refused(options: CreateStoreOptions): Promise<StoreUnavailableError> {
   const startedAt = performance.now();
-  const error = await createStore({ ...options, logger: recordingLogger(), env: {} }).then(
+  const error = await createStore({ ...options, logger: recordingLogger(), env: options.env ?? {} }).then(
     async (store) => {
       await store.close();
       return new Error('connected');
@@ -116,5 +117,44 @@ describe('TLS with a private CA and client certificates (the recipe of docs/secu
 
   test('plain text to the TLS port: refused', async () => {
     await refused({ url: server.url.replace('rediss://', 'redis://'), redisOptions: FAST_FAIL });
+  });
+
+  /** The files of a PKI as the environment names them, for processes told only through it (the CLI, the daemon). */
+  const tlsEnv = (dir: string) => ({ REDIS_TLS_CA_FILE: path.join(dir, 'ca.crt'), REDIS_TLS_CERT_FILE: path.join(dir, 'client.crt'), REDIS_TLS_KEY_FILE: path.join(dir, 'client.key') });
+
+  test('REDIS_TLS_CA_FILE, REDIS_TLS_CERT_FILE, REDIS_TLS_KEY_FILE: createStore connects with them', async () => {
+    const store = await createStore({ url: server.url, logger: recordingLogger(), env: tlsEnv(pki.dir) });
+    try {
+      assert.equal(typeof (await store.time()), 'number');
+    } finally {
+      await store.close();
+    }
+    await refused({ url: server.url, env: tlsEnv(other.dir), redisOptions: FAST_FAIL });
+  });
+
+  test('the CLI reaches a TLS server with client certificates through the same variables (doctor, coordinators)', async () => {
+    const env = { REDIS_URL: server.url, BLOCKING_COORDINATION_SECRET: SECRET, NO_COLOR: '1', ...tlsEnv(pki.dir) };
+    const doctor = await runBuilt(['doctor', '--json'], env);
+    const report = JSON.parse(doctor.stdout) as { checks: { name: string; status: string }[] };
+    assert.ok(!report.checks.some((c) => c.name === 'redis.reachable'), show(doctor));
+    assert.equal(report.checks.find((c) => c.name === 'redis.latency')?.status, 'pass', show(doctor));
+    const read = await runBuilt(['coordinators', '--json'], env);
+    assert.equal(read.code, 0, show(read));
+    // Without the client certificate the server refuses the handshake: said, not waited on.
+    const without = await runBuilt(['doctor', '--json'], { ...env, REDIS_TLS_CERT_FILE: undefined, REDIS_TLS_KEY_FILE: undefined });
+    assert.equal(without.code, 2, show(without));
+    assert.equal((JSON.parse(without.stdout) as { checks: { name: string }[] }).checks[0]?.name, 'redis.reachable', show(without));
+  });
+
+  test('a TLS file that cannot be read, or a certificate without its key: a typed error before any connection', async () => {
+    await assert.rejects(createStore({ url: server.url, env: { REDIS_TLS_CA_FILE: path.join(pki.dir, 'missing.crt') } }), (error: unknown) => {
+      assert.ok(error instanceof InvalidConfigError, String(error));
+      assert.match(error.message, /REDIS_TLS_CA_FILE names ".*missing\.crt", which cannot be read \(ENOENT\)/);
+      return true;
+    });
+    await assert.rejects(createStore({ url: server.url, env: { REDIS_TLS_CERT_FILE: path.join(pki.dir, 'client.crt') } }), /REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together/);
+    const run = await runBuilt(['coordinators', '--json'], { REDIS_URL: server.url, REDIS_TLS_KEY_FILE: path.join(pki.dir, 'client.key') });
+    assert.equal(run.code, 2, show(run));
+    assert.match(run.stderr, /RDV_ERR_INVALID_CONFIG/, show(run));
   });
 });
