@@ -348,9 +348,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Records a signed ACK for a received signal, exactly once: acknowledging again returns the same ACK. */
   async acknowledge<R = unknown>(signal: Signal, options: AckOptions<R> = {}): Promise<Ack<R>> {
-    if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
-      throw new InvalidSignalError(`acknowledge() needs a signal received by ${this.id}`, { coordinatorId: this.id });
-    }
+    this.#assertReceived(signal, 'acknowledge');
     assertId(options.status ?? 'received', 'ack status');
     assertId(signal.senderId, 'coordinator id');
     this.#assertRunning('acknowledge');
@@ -372,9 +370,7 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
    * the store, delivered to the next instance).
    */
   release(signal: Signal): void {
-    if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
-      throw new InvalidSignalError(`release() needs a signal received by ${this.id}`, { coordinatorId: this.id });
-    }
+    this.#assertReceived(signal, 'release');
     if (this.#lifecycle === 'running') this.#inbox.untake([signal]);
   }
 
@@ -486,6 +482,13 @@ export class BlockingCoordinator extends EventEmitter<CoordinatorEvents> {
     const acks = this.#ackWaits.waitingFor();
     if (receiving.length + acks.length === 0) return receiving; // the idle case, on every beat: no Set, no sort
     return [...new Set([...receiving, ...acks])].sort();
+  }
+
+  /** A signal this coordinator received (or the one it replaces did): what acknowledge() and release() take. */
+  #assertReceived(signal: Signal, method: string): void {
+    if (!signal || typeof signal.messageId !== 'string' || (signal.receiverId !== this.id && signal.receiverId !== this.replaces)) {
+      throw new InvalidSignalError(`${method}() needs a signal received by ${this.id}`, { coordinatorId: this.id });
+    }
   }
 
   #assertRunning(method: string): void {

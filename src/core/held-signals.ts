@@ -139,16 +139,21 @@ export class HeldSignals {
    * Forgets the oldest handed-out signals beyond `maxCount` or `maxBytes` (the newest is always
    * kept): a caller that never acknowledges cannot grow this without end. A forgotten signal's
    * entry stays pending in the store, so a later catch-up delivers it again (at least once), and
-   * acknowledging the signal object still works (it carries its entry id).
+   * acknowledging the signal object still works (it carries its entry id). Returns what was held
+   * before, when it was over a limit; undefined (and no work) when it was not.
    */
-  forgetOldestHandedOut(maxCount: number, maxBytes: number): void {
+  forgetOldestHandedOut(maxCount: number, maxBytes: number): { signals: number; bytes: number } | undefined {
+    const within = () => this.#handedOut.size <= 1 || (this.#handedOut.size <= maxCount && this.#handedOutBytes <= maxBytes);
+    if (within()) return undefined;
+    const before = { signals: this.#handedOut.size, bytes: this.#handedOutBytes };
     for (const [messageId, signal] of this.#handedOut) {
-      if (this.#handedOut.size <= 1 || (this.#handedOut.size <= maxCount && this.#handedOutBytes <= maxBytes)) break;
+      if (within()) break;
       this.#handedOut.delete(messageId);
       this.#handedOutBytes -= this.#sizes.get(messageId) ?? 0;
       this.#sizes.delete(messageId);
       if (signal.entryId !== undefined) this.#entryIds.delete(signal.entryId);
     }
+    return before;
   }
 
   #sortPending(): void {

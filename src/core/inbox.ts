@@ -318,13 +318,10 @@ export class Inbox {
     const signal = held.takeMatching(filter);
     if (!signal) return undefined;
     this.#resumeIfRoom();
-    const maxBytes = this.#deps.config.maxHeldBytes;
-    if (held.handedOutCount > MAX_HELD || held.handedOutBytes > maxBytes) {
-      const signals = held.handedOutCount;
-      const bytes = held.handedOutBytes;
-      held.forgetOldestHandedOut(MAX_HELD, maxBytes);
-      if (!this.#handedOutAtLimit) this.#reportHeldLimit('handed_out', signals, bytes);
+    const over = held.forgetOldestHandedOut(MAX_HELD, this.#deps.config.maxHeldBytes);
+    if (over && !this.#handedOutAtLimit) {
       this.#handedOutAtLimit = true;
+      this.#reportHeldLimit('handed_out', over.signals, over.bytes);
     }
     return signal;
   }

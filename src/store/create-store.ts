@@ -109,10 +109,10 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     client = sentinelClient(options.sentinel, base);
   } else if (url && isClusterUrl(url)) {
     const { nodes, ...credentials } = parseClusterUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
-    client = new Cluster(nodes, { lazyConnect: true, redisOptions: { ...nodeOptions, ...credentials, ...(password && !credentials.password ? { password } : {}) } });
+    client = new Cluster(nodes, { lazyConnect: true, redisOptions: { ...nodeOptions, ...credentials } }); // the URL's credentials over `password`
   } else if (url && isSentinelUrl(url)) {
     const { sentinel, ...master } = parseSentinelUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
-    client = sentinelClient(sentinel, { ...base, ...master, ...(password && !master.password ? { password } : {}) });
+    client = sentinelClient(sentinel, { ...base, ...master }); // the URL's credentials over `password`
   } else if (url) {
     checkRedisUrl(url, options.url === undefined ? 'REDIS_URL' : '`url`');
     client = new Redis(url, base);
